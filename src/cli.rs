@@ -1,0 +1,241 @@
+//! The headless commands: run a scenario and report, validate a file,
+//! measure the engine.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::check;
+use crate::scenario::{self, Scenario, fmt_time, parse_dur};
+use crate::sim::{Engine, RunEnd};
+use crate::trace::{StepKind, Trace, export};
+
+/// Settle: watch data move and settle across microservices.
+#[derive(Debug, Parser)]
+#[command(name = "settle", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario without a window and print what happened.
+    Run(RunArgs),
+    /// Check a scenario file and report the first problem, with its line and column.
+    Validate {
+        /// The scenario file (.ron).
+        file: PathBuf,
+    },
+    /// Measure the simulation engine.
+    #[command(subcommand)]
+    Bench(BenchKind),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (.ron).
+    pub file: PathBuf,
+    /// Seed for every random draw (default: the scenario's own).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Stop at this virtual time instead of the scenario's end, e.g. "2s".
+    #[arg(long, value_parser = parse_until)]
+    pub until: Option<u64>,
+    /// Evaluate the scenario's expectations; exit with failure if any fails.
+    #[arg(long)]
+    pub check: bool,
+    /// Write the whole trace as JSON Lines to this file.
+    #[arg(long, value_name = "PATH")]
+    pub trace_out: Option<PathBuf>,
+    /// Write the run as a Mermaid sequence diagram to this file.
+    #[arg(long, value_name = "PATH")]
+    pub mermaid_out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchKind {
+    /// One writer, one broker, many replicas applying last-writer-wins.
+    Fanout(FanoutArgs),
+}
+
+/// The fan-out benchmark's size.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct FanoutArgs {
+    #[arg(long, default_value_t = 50)]
+    pub replicas: u32,
+    #[arg(long, default_value_t = 1000)]
+    pub keys: u32,
+    #[arg(long, default_value_t = 100_000)]
+    pub writes: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+fn parse_until(s: &str) -> Result<u64, String> {
+    parse_dur(s).map(|d| d.0).map_err(|e| e.0)
+}
+
+/// Runs a parsed headless command.
+pub fn run(command: Command) -> ExitCode {
+    match command {
+        Command::Run(args) => run_file(&args),
+        Command::Validate { file } => match scenario::load_file(&file) {
+            Ok(s) => {
+                println!("{}: ok — \"{}\", {} nodes, {} links", file.display(), s.title, s.nodes.len(), s.links.len());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Bench(BenchKind::Fanout(a)) => {
+            let r = crate::bench::fanout(a);
+            match r {
+                Ok(r) => {
+                    println!("{r}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn run_file(args: &RunArgs) -> ExitCode {
+    let s = match scenario::load_file(&args.file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    run_scenario(&s, args)
+}
+
+/// Runs a loaded scenario with the command's options and prints the report.
+pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
+    let seed = args.seed.unwrap_or(s.seed);
+    let mut engine = match Engine::new(s, seed) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let end = engine.run_until(args.until.unwrap_or(s.until.0));
+    let trace = engine.trace();
+    print!("{}", summary(s, trace));
+    if end == RunEnd::StepLimit {
+        println!("  The run stopped early: it reached Settle's limit of {} steps.", crate::sim::MAX_STEPS);
+    }
+    for (path, which) in [(&args.trace_out, "trace"), (&args.mermaid_out, "mermaid")] {
+        let Some(path) = path else { continue };
+        if let Err(e) = write_export(path, |w| match which {
+            "trace" => export::write_jsonl(trace, w),
+            _ => export::write_mermaid(trace, s, w),
+        }) {
+            eprintln!("{}: cannot write: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        println!("  Wrote the {which} to {}.", path.display());
+    }
+    if !args.check {
+        return ExitCode::SUCCESS;
+    }
+    let outcomes = check::evaluate(s, trace);
+    println!("\nChecks:");
+    for o in &outcomes {
+        let mark = if o.passed { "PASS" } else { "FAIL" };
+        println!("  {mark}  {} — {}", o.what, o.why);
+    }
+    let passed = outcomes.iter().filter(|o| o.passed).count();
+    println!("{passed} passed, {} failed", outcomes.len() - passed);
+    if passed == outcomes.len() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn write_export(path: &Path, f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut w = BufWriter::new(File::create(path)?);
+    f(&mut w)?;
+    w.flush()
+}
+
+/// What happened in a run, in sentences a teacher can read aloud.
+pub fn summary(s: &Scenario, trace: &Trace) -> String {
+    let t = &trace.totals;
+    let mut out = String::new();
+    let end = trace.end_time();
+    out.push_str(&format!("{} (seed {}), {} of virtual time\n", s.title, trace.seed, fmt_time(end)));
+    if !s.summary.is_empty() {
+        out.push_str(&format!("  {}\n", s.summary));
+    }
+    out.push_str(&format!(
+        "  {} nodes and {} links. {} steps: {} messages sent, {} delivered, {} dropped.\n",
+        s.nodes.len(),
+        s.links.len(),
+        trace.steps.len(),
+        t.sent,
+        t.delivered,
+        t.dropped
+    ));
+    let mut story = Vec::new();
+    for (i, st) in trace.steps.iter().enumerate() {
+        let when = fmt_time(trace.step_time(i));
+        match st.kind {
+            StepKind::Fault => {
+                if let Some(f) = trace.faults.get(st.id as usize) {
+                    story.push(format!("  {when}  [fault] {}", export::fault_text(trace, &f.fault)));
+                }
+            }
+            StepKind::Mark => {
+                let n = trace.timed.get(st.id as usize).map_or(0, |w| w.a as usize);
+                if let Some(step) = s.narration.get(n) {
+                    story.push(format!("  {when}  {}", step.text));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !story.is_empty() {
+        out.push_str("\nWhat happened:\n");
+        for line in story {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out.push_str("\nIn numbers:\n");
+    out.push_str(&format!("  {} requests fired by the workload; {} answers delivered (between services too); {} given up on.\n", t.requests, t.answers, t.gave_up));
+    if t.duplicated + t.redeliveries + t.duplicates_ignored > 0 {
+        out.push_str(&format!(
+            "  {} messages duplicated by links, {} redelivered by the broker; {} duplicate deliveries recognised and ignored.\n",
+            t.duplicated, t.redeliveries, t.duplicates_ignored
+        ));
+    }
+    if t.stale_reads > 0 {
+        out.push_str(&format!("  {} reads returned an older version than the owner held (stale reads).\n", t.stale_reads));
+    }
+    let index = crate::trace::query::Index::new(trace);
+    let upto = trace.steps.len();
+    for table in &trace.tables {
+        if table.replicas.is_empty() {
+            continue;
+        }
+        let name = trace.names.get(table.name);
+        let differ = index.divergent_keys(trace, table.name, upto).len();
+        let total = index.id_count(table.name);
+        let copies = table.replicas.len() + 1;
+        if differ == 0 {
+            out.push_str(&format!("  At the end, all {copies} copies of {name} agree on all {total} records.\n"));
+        } else {
+            out.push_str(&format!("  At the end, {differ} of {total} records of {name} still differ between its {copies} copies.\n"));
+        }
+    }
+    out
+}

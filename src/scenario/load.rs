@@ -1,0 +1,158 @@
+//! Reading and writing scenario files, with errors that say where and why.
+
+use std::fmt;
+use std::path::Path;
+
+use ron::extensions::Extensions;
+
+use super::Scenario;
+use super::locate::{line_col, offset_of};
+use super::validate::validate;
+
+/// Every size a file can ask for, bounded so that no file can make Settle
+/// allocate without limit or run for ever. The numbers are documented in
+/// the README's scenario reference.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds;
+
+impl Bounds {
+    /// Largest file read, in bytes.
+    pub const FILE_BYTES: usize = 4 * 1024 * 1024;
+    /// Deepest bracket nesting the parser follows.
+    pub const NESTING: usize = 32;
+    pub const NODES: usize = 10_000;
+    pub const LINKS: usize = 100_000;
+    pub const WORK_ITEMS: usize = 100_000;
+    /// Requests one generator may fire, and all generators together.
+    pub const GENERATED: u64 = 10_000_000;
+    /// Distinct keys a generator may draw from.
+    pub const RANDOM_KEYS: u32 = 1_000_000;
+    pub const FAULTS: usize = 10_000;
+    pub const NARRATION: usize = 1_000;
+    pub const EXPECTATIONS: usize = 1_000;
+    /// Longest id, in characters.
+    pub const ID_CHARS: usize = 64;
+    /// Longest text (titles, captions, values), in characters.
+    pub const TEXT_CHARS: usize = 10_000;
+}
+
+/// A scenario that could not be loaded: where, and in a sentence, why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
+        .with_recursion_limit(Bounds::NESTING)
+}
+
+/// Parses and checks scenario text; `file` names it in errors.
+pub fn from_str(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    let at = |line, col, message: String| ScenarioError { file: file.to_string(), line, col, message };
+    if src.len() > Bounds::FILE_BYTES {
+        return Err(at(
+            1,
+            1,
+            format!(
+                "the file is {} bytes; scenarios are limited to {} bytes",
+                src.len(),
+                Bounds::FILE_BYTES
+            ),
+        ));
+    }
+    let scenario: Scenario = ron_options().from_str(src).map_err(|e| {
+        at(e.span.start.line, e.span.start.col, plain_ron_message(&e.code))
+    })?;
+    if let Some(problem) = validate(&scenario).into_iter().next() {
+        let (line, col) = line_col(src, offset_of(src, &problem.place));
+        return Err(at(line, col, problem.message));
+    }
+    Ok(scenario)
+}
+
+/// Reads a scenario file from disk.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let fail = |message: String| ScenarioError { file: file.clone(), line: 1, col: 1, message };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot open the file: {e}")))?;
+    if meta.len() > Bounds::FILE_BYTES as u64 {
+        return Err(fail(format!(
+            "the file is {} bytes; scenarios are limited to {} bytes",
+            meta.len(),
+            Bounds::FILE_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| fail(format!("the file is not UTF-8 text (bad byte at offset {})", e.utf8_error().valid_up_to())))?;
+    from_str(&text, &file)
+}
+
+/// Writes a scenario as RON a person can read and edit.
+pub fn to_ron(scenario: &Scenario) -> Result<String, ron::Error> {
+    let pretty = ron::ser::PrettyConfig::new()
+        .depth_limit(4)
+        .extensions(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
+        .struct_names(false);
+    ron::ser::to_string_pretty(scenario, pretty)
+}
+
+/// ron's messages are written for programmers; these are for whoever wrote
+/// the file.
+fn plain_ron_message(code: &ron::Error) -> String {
+    use ron::Error as E;
+    match code {
+        E::Eof => "the file ends too early: a bracket or quote is not closed".to_string(),
+        E::ExceededRecursionLimit => format!(
+            "brackets are nested more than {} deep; a scenario never needs that",
+            Bounds::NESTING
+        ),
+        E::NoSuchEnumVariant { expected, found, outer } => {
+            let what = outer.as_deref().map(kind_word).unwrap_or("value");
+            format!(
+                "\"{found}\" is not a {what} Settle knows; use one of: {}",
+                expected.join(", ")
+            )
+        }
+        E::NoSuchStructField { expected, found, outer } => format!(
+            "\"{found}\" is not a setting of {}; the settings are: {}",
+            outer.as_deref().unwrap_or("this item"),
+            expected.join(", ")
+        ),
+        E::MissingStructField { field, outer } => format!(
+            "{} needs a \"{field}\" setting",
+            outer.as_deref().unwrap_or("this item")
+        ),
+        E::DuplicateStructField { field, .. } => format!("\"{field}\" is given twice"),
+        E::Message(m) => m.clone(),
+        other => format!("this is not valid scenario syntax: {other}"),
+    }
+}
+
+fn kind_word(outer: &str) -> &'static str {
+    match outer {
+        "NodeKind" => "node kind",
+        "Latency" => "latency shape",
+        "Fault" => "fault",
+        "Work" => "kind of work",
+        "Op" => "request",
+        "Expectation" => "expectation",
+        "Trigger" => "trigger",
+        "Delivery" => "delivery guarantee",
+        "ValueSpec" => "value",
+        _ => "name",
+    }
+}

@@ -1,0 +1,375 @@
+//! The scenario document: what a user draws and saves, and what a preset
+//! lesson ships as. Plain data, read and written as RON; [`load`] turns text
+//! into a checked [`Scenario`] or an error that points into the file.
+
+mod locate;
+mod load;
+mod validate;
+pub mod time;
+
+pub use load::{Bounds, ScenarioError, from_str, load_file, to_ron};
+pub use time::{Dur, Micros, Prob, fmt_time, parse_dur};
+
+use serde::{Deserialize, Serialize};
+
+/// One system to simulate: topology, what happens to it, what it should show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Shown on the welcome card and in the window title.
+    pub title: String,
+    /// One or two sentences on what the scenario teaches.
+    #[serde(default)]
+    pub summary: String,
+    /// The run seed; `settle run --seed` overrides it.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// How much virtual time a run covers.
+    #[serde(default = "default_until")]
+    pub until: Dur,
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default)]
+    pub workload: Vec<Work>,
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+    #[serde(default)]
+    pub narration: Vec<Narration>,
+    #[serde(default)]
+    pub expect: Vec<Expectation>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+fn default_until() -> Dur {
+    Dur::secs(5)
+}
+
+/// A box on the canvas: something that holds state or moves messages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Node {
+    /// Stable name used by links, workload and faults.
+    pub id: String,
+    /// What the canvas shows; the id when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    /// Canvas position in points, top-left origin.
+    #[serde(default)]
+    pub pos: (f32, f32),
+    pub kind: NodeKind,
+}
+
+impl Node {
+    /// The label people see.
+    pub fn label(&self) -> &str {
+        if self.name.is_empty() { &self.id } else { &self.name }
+    }
+}
+
+/// The node kinds the engine can run, each with its own settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum NodeKind {
+    Client(ClientSpec),
+    Service(ServiceSpec),
+    Database(DatabaseSpec),
+    Broker(BrokerSpec),
+    Replica(ReplicaSpec),
+}
+
+impl NodeKind {
+    /// The word the palette and error messages use for this kind.
+    pub fn word(&self) -> &'static str {
+        match self {
+            NodeKind::Client(_) => "client",
+            NodeKind::Service(_) => "service",
+            NodeKind::Database(_) => "database",
+            NodeKind::Broker(_) => "broker",
+            NodeKind::Replica(_) => "replica",
+        }
+    }
+}
+
+/// A user or front end that sends the workload's requests and remembers
+/// every answer it sees.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSpec {
+    /// How long the client waits before it records a request as unanswered.
+    #[serde(default = "default_client_timeout")]
+    pub timeout: Dur,
+}
+
+fn default_client_timeout() -> Dur {
+    Dur::secs(2)
+}
+
+/// A service that owns one table in one database.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// The table this service owns.
+    pub table: String,
+    /// The database node holding the table. Without one the service keeps
+    /// the table in a store of its own (still durable across a crash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// After each committed write, publish an event here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish: Option<PublishTo>,
+    /// Services asked, in parallel, for the same id when this one answers a
+    /// read; their answers are merged into one (API composition).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<String>,
+    /// How long to wait for a called service before answering without it.
+    #[serde(default = "default_call_timeout")]
+    pub call_timeout: Dur,
+}
+
+fn default_call_timeout() -> Dur {
+    Dur::ms(500)
+}
+
+/// Where a service publishes its change events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishTo {
+    pub broker: String,
+    pub topic: String,
+}
+
+/// A database: tables of keyed, versioned records and an ordered change log.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSpec {}
+
+/// A message broker holding topics; subscriptions come from the replicas
+/// that name it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerSpec {
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+/// What a broker promises its subscribers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// Each delivery waits for an acknowledgement and is sent again after
+    /// the timeout (doubling up to 8x), so subscribers see duplicates.
+    AtLeastOnce { ack_timeout: Dur },
+    /// Each event is sent once; a lost delivery stays lost.
+    AtMostOnce,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Delivery::AtLeastOnce {
+            ack_timeout: Dur::ms(300),
+        }
+    }
+}
+
+/// A service that keeps its own copy of another service's table, fed by
+/// events: it ignores event ids it has applied and older versions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaSpec {
+    pub broker: String,
+    pub topic: String,
+    /// The table this replica copies.
+    pub table: String,
+}
+
+/// A network path between two nodes, used in both directions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub latency: Latency,
+    /// Chance that a message is lost on the way.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub loss: Prob,
+    /// Chance that a message arrives twice.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub duplicate: Prob,
+}
+
+fn is_zero(p: &Prob) -> bool {
+    p.0 == 0.0
+}
+
+/// How long a message takes on a link.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Latency {
+    Fixed(Dur),
+    Uniform { min: Dur, max: Dur },
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency::Uniform {
+            min: Dur::ms(2),
+            max: Dur::ms(8),
+        }
+    }
+}
+
+impl Latency {
+    /// The longest a message can take.
+    pub fn max(&self) -> Dur {
+        match *self {
+            Latency::Fixed(d) => d,
+            Latency::Uniform { max, .. } => max,
+        }
+    }
+}
+
+/// Something the workload does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Work {
+    /// One request at one moment. From a client it travels to `to`; from a
+    /// service it is performed by the service itself.
+    Request {
+        at: Dur,
+        from: String,
+        to: String,
+        op: Op,
+    },
+    /// `count` requests, one every `every`, starting at `start`.
+    Every {
+        start: Dur,
+        every: Dur,
+        count: u32,
+        from: String,
+        to: String,
+        op: Op,
+        /// When set, each request picks its id uniformly from this many keys:
+        /// the op's id followed by a number below it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        random_keys: Option<u32>,
+    },
+}
+
+impl Work {
+    /// The node that fires this work.
+    pub fn from(&self) -> &str {
+        match self {
+            Work::Request { from, .. } | Work::Every { from, .. } => from,
+        }
+    }
+
+    /// The node the work is aimed at.
+    pub fn to(&self) -> &str {
+        match self {
+            Work::Request { to, .. } | Work::Every { to, .. } => to,
+        }
+    }
+}
+
+/// A request as the client phrases it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Op {
+    Write { id: String, value: ValueSpec },
+    Read { id: String },
+}
+
+/// A value to write.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ValueSpec {
+    Text(String),
+    Int(i64),
+    /// The request's number within its generator (0, 1, 2, ...).
+    Seq,
+}
+
+/// A fault, named as an operator would say it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Fault {
+    /// Cut these links; with `one_way`, only from the first node to the second.
+    Partition {
+        at: Dur,
+        links: Vec<(String, String)>,
+        #[serde(default)]
+        one_way: bool,
+    },
+    /// Mend these links (both directions); an empty list mends every cut.
+    Heal {
+        at: Dur,
+        #[serde(default)]
+        links: Vec<(String, String)>,
+    },
+    /// Stop a node: messages to it are dropped, its memory is lost, its
+    /// stored data is kept.
+    Crash { at: Dur, node: String },
+    /// Start a crashed node again.
+    Restart { at: Dur, node: String },
+}
+
+impl Fault {
+    /// When the fault happens.
+    pub fn at(&self) -> Dur {
+        match self {
+            Fault::Partition { at, .. }
+            | Fault::Heal { at, .. }
+            | Fault::Crash { at, .. }
+            | Fault::Restart { at, .. } => *at,
+        }
+    }
+}
+
+/// A caption shown at its moment during a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Narration {
+    /// Show at this time...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Dur>,
+    /// ...or when this first happens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Trigger>,
+    pub text: String,
+    /// Nodes the caption talks about; the app highlights them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub focus: Vec<String>,
+}
+
+/// A named thing that can start a narration step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Trigger {
+    Crash(String),
+    Restart(String),
+    Partition,
+    Heal,
+    FirstDrop,
+    FirstDuplicateIgnored,
+    FirstStaleRead,
+    /// The first answer a client receives.
+    FirstAnswer(String),
+}
+
+/// Something the run must show; `settle run --check` evaluates each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Expectation {
+    /// Every copy of the table equals the owner's at time `by`.
+    Converged { table: String, by: Dur },
+    /// At time `at` some copy of the table differs from the owner's.
+    Diverged { table: String, at: Dur },
+    /// At least this many reads returned an older version than the owner had.
+    StaleReads { at_least: u32 },
+    /// At least this many deliveries were recognised as already applied.
+    DuplicatesIgnored { at_least: u32 },
+    /// At least this many messages were dropped (lost, cut off or crashed).
+    Dropped { at_least: u32 },
+    /// Every event published on the topic reached every subscriber.
+    NoEventLost { topic: String },
+    /// Every request the client sent was answered.
+    AllAnswered { client: String },
+    /// Some answer the client received contains this text.
+    AnswerContains { client: String, text: String },
+}

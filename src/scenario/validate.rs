@@ -1,0 +1,365 @@
+//! Checks that go beyond syntax: every name refers to something that
+//! exists, every size is within [`Bounds`], every combination makes sense.
+//! Each problem carries the place it was written, for the error message.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::load::Bounds;
+use super::locate::Where;
+use super::{Expectation, Fault, Latency, NodeKind, Op, Scenario, Trigger, Work};
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub place: Where,
+    pub message: String,
+}
+
+struct Checker<'a> {
+    s: &'a Scenario,
+    kinds: BTreeMap<&'a str, &'a NodeKind>,
+    linked: BTreeSet<(&'a str, &'a str)>,
+    problems: Vec<Problem>,
+}
+
+/// Every problem found, in file order of sections.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker {
+        s,
+        kinds: BTreeMap::new(),
+        linked: BTreeSet::new(),
+        problems: Vec::new(),
+    };
+    c.header();
+    c.nodes();
+    c.links();
+    c.kinds_settings();
+    c.workload();
+    c.faults();
+    c.narration();
+    c.expectations();
+    c.problems
+}
+
+impl<'a> Checker<'a> {
+    fn fail(&mut self, place: Where, message: String) {
+        self.problems.push(Problem { place, message });
+    }
+
+    fn text_ok(&mut self, place: Where, what: &str, text: &str) {
+        if text.chars().count() > Bounds::TEXT_CHARS {
+            self.fail(place, format!("the {what} is longer than {} characters", Bounds::TEXT_CHARS));
+        }
+    }
+
+    fn header(&mut self) {
+        let s = self.s;
+        self.text_ok(Where::section("title"), "title", &s.title);
+        self.text_ok(Where::section("summary"), "summary", &s.summary);
+        if s.until.0 == 0 {
+            self.fail(Where::section("until"), "the run length is zero; give it some time, like \"5s\"".into());
+        }
+        let counts: [(&'static str, usize, usize); 6] = [
+            ("nodes", s.nodes.len(), Bounds::NODES),
+            ("links", s.links.len(), Bounds::LINKS),
+            ("workload", s.workload.len(), Bounds::WORK_ITEMS),
+            ("faults", s.faults.len(), Bounds::FAULTS),
+            ("narration", s.narration.len(), Bounds::NARRATION),
+            ("expect", s.expect.len(), Bounds::EXPECTATIONS),
+        ];
+        for (section, n, max) in counts {
+            if n > max {
+                self.fail(Where::section(section), format!("{n} {section} entries; Settle allows at most {max}"));
+            }
+        }
+        if s.nodes.is_empty() {
+            self.fail(Where::section("nodes"), "there are no nodes: add at least a client and a service".into());
+        }
+    }
+
+    fn nodes(&mut self) {
+        for (i, n) in self.s.nodes.iter().enumerate() {
+            let id = n.id.as_str();
+            let good_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if id.is_empty() || id.chars().count() > Bounds::ID_CHARS || !good_chars {
+                self.fail(
+                    Where::field("nodes", i, "id"),
+                    format!(
+                        "\"{id}\" is not a usable id: use 1 to {} letters, digits, '-', '_' or '.'",
+                        Bounds::ID_CHARS
+                    ),
+                );
+            }
+            if n.name.chars().count() > Bounds::ID_CHARS {
+                self.fail(Where::field("nodes", i, "name"), format!("the name is longer than {} characters", Bounds::ID_CHARS));
+            }
+            if !(n.pos.0.is_finite() && n.pos.1.is_finite()) || n.pos.0.abs() > 1e6 || n.pos.1.abs() > 1e6 {
+                self.fail(Where::field("nodes", i, "pos"), "the position must be two numbers within a million points of the origin".into());
+            }
+            if self.kinds.insert(id, &n.kind).is_some() {
+                self.fail(Where::field("nodes", i, "id"), format!("two nodes are called \"{id}\"; ids must be unique"));
+            }
+        }
+    }
+
+    fn node_ref(&mut self, place: Where, id: &str) -> Option<&'a NodeKind> {
+        let found = self.kinds.get(id).copied();
+        if found.is_none() {
+            let known: Vec<&str> = self.kinds.keys().copied().take(12).collect();
+            self.fail(place, format!("there is no node \"{id}\"; the nodes are: {}", known.join(", ")));
+        }
+        found
+    }
+
+    fn links(&mut self) {
+        for (i, l) in self.s.links.iter().enumerate() {
+            let a = self.node_ref(Where::field("links", i, "from"), &l.from);
+            let b = self.node_ref(Where::field("links", i, "to"), &l.to);
+            if a.is_some() && b.is_some() {
+                if l.from == l.to {
+                    self.fail(Where::field("links", i, "to"), format!("\"{}\" is linked to itself; a link joins two nodes", l.from));
+                }
+                let (x, y) = ordered(&l.from, &l.to);
+                if !self.linked.insert((x, y)) {
+                    self.fail(Where::item("links", i), format!("\"{}\" and \"{}\" are linked twice; one link carries both directions", l.from, l.to));
+                }
+            }
+            if let Latency::Uniform { min, max } = l.latency {
+                if min > max {
+                    self.fail(Where::field("links", i, "latency"), format!("the latency's min ({min}) is above its max ({max})"));
+                }
+            }
+        }
+    }
+
+    fn is_linked(&self, a: &str, b: &str) -> bool {
+        self.linked.contains(&ordered(a, b))
+    }
+
+    fn expect_kind(&mut self, place: Where, id: &str, want: &str, pred: fn(&NodeKind) -> bool) -> bool {
+        match self.node_ref(place.clone(), id) {
+            Some(k) if pred(k) => true,
+            Some(k) => {
+                self.fail(place, format!("\"{id}\" is a {}, but a {want} is needed here", k.word()));
+                false
+            }
+            None => false,
+        }
+    }
+
+    fn need_link(&mut self, place: Where, a: &str, b: &str) {
+        if !self.is_linked(a, b) {
+            self.fail(place, format!("\"{a}\" and \"{b}\" must be linked for their messages to travel; add a link between them"));
+        }
+    }
+
+    fn kinds_settings(&mut self) {
+        let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+        for (i, n) in self.s.nodes.iter().enumerate() {
+            match &n.kind {
+                NodeKind::Service(svc) => {
+                    if svc.table.is_empty() || svc.table.chars().count() > Bounds::ID_CHARS {
+                        self.fail(Where::field("nodes", i, "table"), "a service needs a table name of 1 to 64 characters".into());
+                    }
+                    if let Some(prev) = owners.insert(svc.table.as_str(), n.id.as_str()) {
+                        self.fail(Where::field("nodes", i, "table"), format!("the table \"{}\" is already owned by \"{prev}\"; each table has one owning service", svc.table));
+                    }
+                    if let Some(db) = &svc.database {
+                        if self.expect_kind(Where::text("nodes", i, db), db, "database", |k| matches!(k, NodeKind::Database(_))) {
+                            self.need_link(Where::text("nodes", i, db), &n.id, db);
+                        }
+                    }
+                    if let Some(p) = &svc.publish {
+                        if self.expect_kind(Where::text("nodes", i, &p.broker), &p.broker, "broker", |k| matches!(k, NodeKind::Broker(_))) {
+                            self.need_link(Where::text("nodes", i, &p.broker), &n.id, &p.broker);
+                        }
+                    }
+                    for callee in &svc.calls {
+                        if self.expect_kind(Where::text("nodes", i, callee), callee, "service", |k| matches!(k, NodeKind::Service(_))) {
+                            if callee == &n.id {
+                                self.fail(Where::text("nodes", i, callee), "a service cannot call itself".into());
+                            }
+                            self.need_link(Where::text("nodes", i, callee), &n.id, callee);
+                        }
+                    }
+                }
+                NodeKind::Replica(r) => {
+                    if self.expect_kind(Where::text("nodes", i, &r.broker), &r.broker, "broker", |k| matches!(k, NodeKind::Broker(_))) {
+                        self.need_link(Where::text("nodes", i, &r.broker), &n.id, &r.broker);
+                    }
+                }
+                NodeKind::Broker(b) => {
+                    if let super::Delivery::AtLeastOnce { ack_timeout } = b.delivery {
+                        if ack_timeout.0 == 0 {
+                            self.fail(Where::field("nodes", i, "ack_timeout"), "the acknowledgement timeout must be above zero".into());
+                        }
+                    }
+                }
+                NodeKind::Client(_) | NodeKind::Database(_) => {}
+            }
+        }
+        for (i, n) in self.s.nodes.iter().enumerate() {
+            if let NodeKind::Replica(r) = &n.kind {
+                if !owners.contains_key(r.table.as_str()) {
+                    self.fail(Where::text("nodes", i, &r.table), format!("no service owns a table \"{}\" for this replica to copy", r.table));
+                }
+            }
+        }
+    }
+
+    fn workload(&mut self) {
+        let mut generated: u64 = 0;
+        for (i, w) in self.s.workload.iter().enumerate() {
+            let (from, to, op) = match w {
+                Work::Request { from, to, op, at } => {
+                    self.before_end(Where::field("workload", i, "at"), at.0);
+                    (from, to, op)
+                }
+                Work::Every { start, every, count, from, to, op, random_keys } => {
+                    if *count == 0 || u64::from(*count) > Bounds::GENERATED {
+                        self.fail(Where::field("workload", i, "count"), format!("count must be from 1 to {}", Bounds::GENERATED));
+                    }
+                    generated = generated.saturating_add(u64::from(*count));
+                    if every.0 == 0 {
+                        self.fail(Where::field("workload", i, "every"), "\"every\" must be above zero".into());
+                    }
+                    if let Some(k) = random_keys {
+                        if *k == 0 || *k > Bounds::RANDOM_KEYS {
+                            self.fail(Where::field("workload", i, "random_keys"), format!("random_keys must be from 1 to {}", Bounds::RANDOM_KEYS));
+                        }
+                    }
+                    self.before_end(Where::field("workload", i, "start"), start.0);
+                    (from, to, op)
+                }
+            };
+            let (Some(fk), Some(tk)) = (
+                self.node_ref(Where::field("workload", i, "from"), from),
+                self.node_ref(Where::field("workload", i, "to"), to),
+            ) else {
+                continue;
+            };
+            match fk {
+                NodeKind::Client(_) => {
+                    let serves = matches!(tk, NodeKind::Service(_)) || (matches!(tk, NodeKind::Replica(_)) && matches!(op, Op::Read { .. }));
+                    if !serves {
+                        let why = if matches!(tk, NodeKind::Replica(_)) { "a replica only answers reads" } else { "clients send requests to services and replicas" };
+                        self.fail(Where::field("workload", i, "to"), format!("\"{to}\" is a {}: {why}", tk.word()));
+                    } else {
+                        self.need_link(Where::field("workload", i, "to"), from, to);
+                    }
+                }
+                NodeKind::Service(_) if from == to => {}
+                NodeKind::Service(_) => self.fail(Where::field("workload", i, "to"), format!("a service performs its own work: set \"to\" to \"{from}\" as well, or send it from a client")),
+                other => self.fail(Where::field("workload", i, "from"), format!("\"{from}\" is a {}; work starts at a client or a service", other.word())),
+            }
+            let id = match op {
+                Op::Write { id, value } => {
+                    if let super::ValueSpec::Text(t) = value {
+                        self.text_ok(Where::item("workload", i), "value", t);
+                    }
+                    id
+                }
+                Op::Read { id } => id,
+            };
+            if id.chars().count() > Bounds::ID_CHARS {
+                self.fail(Where::field("workload", i, "id"), format!("the record id is longer than {} characters", Bounds::ID_CHARS));
+            }
+        }
+        if generated > Bounds::GENERATED {
+            self.fail(Where::section("workload"), format!("the generators fire {generated} requests in all; the limit is {}", Bounds::GENERATED));
+        }
+    }
+
+    fn before_end(&mut self, place: Where, at: u64) {
+        if at > self.s.until.0 {
+            self.fail(place, format!("this happens at {}, after the run ends at {}; move it earlier or raise \"until\"", super::Dur(at), self.s.until));
+        }
+    }
+
+    fn faults(&mut self) {
+        for (i, f) in self.s.faults.iter().enumerate() {
+            self.before_end(Where::field("faults", i, "at"), f.at().0);
+            match f {
+                Fault::Partition { links, .. } | Fault::Heal { links, .. } => {
+                    if links.is_empty() && matches!(f, Fault::Partition { .. }) {
+                        self.fail(Where::field("faults", i, "links"), "a partition needs at least one link to cut".into());
+                    }
+                    for (a, b) in links {
+                        let ka = self.node_ref(Where::text("faults", i, a), a);
+                        let kb = self.node_ref(Where::text("faults", i, b), b);
+                        if ka.is_some() && kb.is_some() && !self.is_linked(a, b) {
+                            self.fail(Where::text("faults", i, b), format!("there is no link between \"{a}\" and \"{b}\" to cut or heal"));
+                        }
+                    }
+                }
+                Fault::Crash { node, .. } | Fault::Restart { node, .. } => {
+                    self.node_ref(Where::field("faults", i, "node"), node);
+                }
+            }
+        }
+    }
+
+    fn narration(&mut self) {
+        for (i, n) in self.s.narration.iter().enumerate() {
+            if n.at.is_some() == n.when.is_some() {
+                self.fail(Where::item("narration", i), "give a narration step either \"at\" (a time) or \"when\" (a trigger), not both or neither".into());
+            }
+            if let Some(at) = n.at {
+                self.before_end(Where::field("narration", i, "at"), at.0);
+            }
+            if n.text.trim().is_empty() {
+                self.fail(Where::field("narration", i, "text"), "the narration text is empty".into());
+            }
+            self.text_ok(Where::field("narration", i, "text"), "narration text", &n.text);
+            for f in &n.focus {
+                self.node_ref(Where::text("narration", i, f), f);
+            }
+            if let Some(Trigger::Crash(id) | Trigger::Restart(id) | Trigger::FirstAnswer(id)) = &n.when {
+                self.node_ref(Where::text("narration", i, id), id);
+            }
+        }
+    }
+
+    fn expectations(&mut self) {
+        let s = self.s;
+        let tables: BTreeSet<&str> = s
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Service(svc) => Some(svc.table.as_str()),
+                _ => None,
+            })
+            .collect();
+        let topics: BTreeSet<&str> = s
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Service(svc) => svc.publish.as_ref().map(|p| p.topic.as_str()),
+                _ => None,
+            })
+            .collect();
+        for (i, e) in s.expect.iter().enumerate() {
+            match e {
+                Expectation::Converged { table, by: at } | Expectation::Diverged { table, at } => {
+                    if !tables.contains(table.as_str()) {
+                        self.fail(Where::text("expect", i, table), format!("no service owns a table \"{table}\""));
+                    }
+                    self.before_end(Where::item("expect", i), at.0);
+                }
+                Expectation::NoEventLost { topic } => {
+                    if !topics.contains(topic.as_str()) {
+                        self.fail(Where::text("expect", i, topic), format!("no service publishes to a topic \"{topic}\""));
+                    }
+                }
+                Expectation::AllAnswered { client } | Expectation::AnswerContains { client, .. } => {
+                    self.expect_kind(Where::text("expect", i, client), client, "client", |k| matches!(k, NodeKind::Client(_)));
+                }
+                Expectation::StaleReads { .. } | Expectation::DuplicatesIgnored { .. } | Expectation::Dropped { .. } => {}
+            }
+        }
+    }
+}
+
+fn ordered<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
+    if a <= b { (a, b) } else { (b, a) }
+}

@@ -1,0 +1,613 @@
+//! The deterministic discrete-event engine.
+//!
+//! One queue of pending happenings ordered by (virtual time, sequence
+//! number); each is handled by exactly one node's behaviour, whose outputs
+//! the engine turns into messages with sampled latencies, timers and
+//! recorded state changes. Randomness comes only from per-node streams
+//! seeded from the run seed and the node's id, and no collection whose
+//! order could vary is iterated, so a scenario and a seed always give the
+//! same trace.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+
+use rand::rngs::ChaCha8Rng;
+use rand::RngExt;
+
+use super::model::{Answer, Body, Key, NodeIdx, ReqOp, Sym, Value, Version};
+use super::nodes::{Behaviour, Cx, Incoming, Out};
+use crate::scenario::{Latency, Micros};
+use crate::trace::{
+    Change, DropReason, Fate, FaultEvent, FaultRec, Message, Step, StepKind, Timed, Trace, deliver_flags,
+    message_flags,
+};
+
+/// The most steps one run may take. A file cannot ask for more work than
+/// this, so no scenario makes Settle run for ever.
+pub const MAX_STEPS: u64 = 50_000_000;
+
+/// A node while the run is going.
+#[derive(Debug)]
+pub(crate) struct NodeRt {
+    pub beh: Behaviour,
+    pub rng: ChaCha8Rng,
+    pub up: bool,
+    /// Bumped on every crash; timers set before it are void.
+    pub epoch: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LinkRt {
+    pub latency: Latency,
+    pub loss: f64,
+    pub duplicate: f64,
+}
+
+/// A workload generator: fires `count` requests, `every` apart.
+#[derive(Clone, Debug)]
+pub(crate) struct Gen {
+    pub item: u32,
+    pub from: NodeIdx,
+    pub to: NodeIdx,
+    pub every: Micros,
+    pub count: u32,
+    pub fired: u32,
+    pub write: Option<Value>,
+    /// The value is the request's number (`Seq`).
+    pub seq_value: bool,
+    pub id: String,
+    pub random_keys: Option<u32>,
+}
+
+/// A narration trigger, resolved to node indices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Watch {
+    Crash(NodeIdx),
+    Restart(NodeIdx),
+    Partition,
+    Heal,
+    FirstDrop,
+    FirstDuplicateIgnored,
+    FirstStaleRead,
+    FirstAnswer(NodeIdx),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum What {
+    /// A message arrives; the receiver's state decides what happens.
+    Arrive(u32),
+    /// A message arrives to be dropped for a reason known at send time.
+    Doomed(u32, DropReason),
+    Timer(u32),
+    Work(u32),
+    Fault(u32),
+    Mark(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Pending {
+    at: Micros,
+    seq: u64,
+    what: What,
+}
+
+impl Ord for Pending {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap is a max-heap: reverse so the earliest comes first.
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TimerSlot {
+    node: NodeIdx,
+    epoch: u32,
+    tag: u64,
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunEnd {
+    /// Nothing was left to happen before the scenario's end.
+    Finished,
+    /// The step budget ([`MAX_STEPS`]) ran out.
+    StepLimit,
+}
+
+/// A running simulation and the trace it has recorded so far.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) trace: Trace,
+    pub(crate) nodes: Vec<NodeRt>,
+    pub(crate) links: Vec<LinkRt>,
+    /// Per node: (neighbour, link index), sorted by neighbour.
+    pub(crate) adj: Vec<Vec<(NodeIdx, u32)>>,
+    /// Cut directions (from, to).
+    cut: BTreeSet<(NodeIdx, NodeIdx)>,
+    queue: BinaryHeap<Pending>,
+    seq: u64,
+    now: Micros,
+    pub(crate) until: Micros,
+    pub(crate) gens: Vec<Gen>,
+    timers: Vec<TimerSlot>,
+    free_timers: Vec<u32>,
+    pub(crate) fault_plan: Vec<FaultRec>,
+    pub(crate) watches: Vec<(u32, Watch)>,
+    /// Table name to the node holding the authoritative copy.
+    pub(crate) owners: BTreeMap<Sym, NodeIdx>,
+    /// The owner's current version of each key, to spot stale answers.
+    latest: BTreeMap<Key, Version>,
+    out: Vec<Out>,
+    steps_taken: u64,
+    end: Option<RunEnd>,
+}
+
+impl Engine {
+    pub(crate) fn assemble(trace: Trace, nodes: Vec<NodeRt>, links: Vec<LinkRt>, adj: Vec<Vec<(NodeIdx, u32)>>, until: Micros) -> Self {
+        Engine {
+            trace,
+            nodes,
+            links,
+            adj,
+            cut: BTreeSet::new(),
+            queue: BinaryHeap::new(),
+            seq: 0,
+            now: 0,
+            until,
+            gens: Vec::new(),
+            timers: Vec::new(),
+            free_timers: Vec::new(),
+            fault_plan: Vec::new(),
+            watches: Vec::new(),
+            owners: BTreeMap::new(),
+            latest: BTreeMap::new(),
+            out: Vec::new(),
+            steps_taken: 0,
+            end: None,
+        }
+    }
+
+    /// Puts the scenario's timed happenings on the queue. Called once by
+    /// the builder after everything is registered.
+    pub(crate) fn prime(&mut self, marks: &[(u32, Micros)]) {
+        let faults: Vec<Micros> = self.fault_plan.iter().map(|f| f.at).collect();
+        for (i, at) in faults.into_iter().enumerate() {
+            self.push(at, What::Fault(i as u32));
+        }
+        for &(n, at) in marks {
+            self.push(at, What::Mark(n));
+        }
+    }
+
+    pub(crate) fn schedule_gen(&mut self, g: u32, at: Micros) {
+        self.push(at, What::Work(g));
+    }
+
+    fn push(&mut self, at: Micros, what: What) {
+        self.seq += 1;
+        self.queue.push(Pending { at, seq: self.seq, what });
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+
+    /// The scenario's end.
+    pub fn until(&self) -> Micros {
+        self.until
+    }
+
+    /// What has been recorded so far.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    pub fn into_trace(self) -> Trace {
+        self.trace
+    }
+
+    /// How the run ended, once it has.
+    pub fn end(&self) -> Option<RunEnd> {
+        self.end
+    }
+
+    /// Messages sent and not yet arrived.
+    pub fn in_flight(&self) -> usize {
+        self.queue.iter().filter(|p| matches!(p.what, What::Arrive(_) | What::Doomed(..))).count()
+    }
+
+    /// The store of node `n`, if it keeps one.
+    pub fn store(&self, n: NodeIdx) -> Option<&super::nodes::Store> {
+        self.nodes.get(n as usize).and_then(|rt| rt.beh.store())
+    }
+
+    /// The behaviour of node `n`, for tests and inspectors.
+    pub fn behaviour(&self, n: NodeIdx) -> Option<&Behaviour> {
+        self.nodes.get(n as usize).map(|rt| &rt.beh)
+    }
+
+    /// Runs everything up to the scenario's end.
+    pub fn run(&mut self) -> RunEnd {
+        self.run_until(self.until)
+    }
+
+    /// Handles every happening at or before `t` (capped at the scenario's end).
+    pub fn run_until(&mut self, t: Micros) -> RunEnd {
+        let t = t.min(self.until);
+        while self.queue.peek().is_some_and(|p| p.at <= t) {
+            if !self.step() {
+                break;
+            }
+        }
+        if self.end.is_none() {
+            self.now = self.now.max(t);
+            if t >= self.until || self.queue.is_empty() {
+                self.end = Some(RunEnd::Finished);
+            }
+        }
+        self.end.unwrap_or(RunEnd::Finished)
+    }
+
+    /// Handles the next happening. Returns false when there is none left
+    /// before the end, or the step budget is spent.
+    pub fn step(&mut self) -> bool {
+        if self.steps_taken >= MAX_STEPS {
+            self.end = Some(RunEnd::StepLimit);
+            return false;
+        }
+        let Some(next) = self.queue.peek().copied() else {
+            self.end = Some(RunEnd::Finished);
+            return false;
+        };
+        if next.at > self.until {
+            self.end = Some(RunEnd::Finished);
+            return false;
+        }
+        self.queue.pop();
+        self.now = next.at;
+        let before = self.trace.steps.len();
+        match next.what {
+            What::Arrive(m) => self.arrive(m, None),
+            What::Doomed(m, why) => self.arrive(m, Some(why)),
+            What::Timer(slot) => self.timer(slot),
+            What::Work(g) => self.work(g),
+            What::Fault(f) => self.fault(f),
+            What::Mark(n) => self.mark(n),
+        }
+        if self.trace.steps.len() > before {
+            self.steps_taken += 1;
+            if !self.watches.is_empty() {
+                self.check_watches(before);
+            }
+        }
+        true
+    }
+
+    fn record(&mut self, kind: StepKind, node: NodeIdx, id: u32, flags: u8) -> u32 {
+        let i = self.trace.steps.push(Step { id, node, kind, flags });
+        u32::try_from(i).unwrap_or(u32::MAX)
+    }
+
+    fn timed(&mut self, a: u32, b: u32) -> u32 {
+        let i = self.trace.timed.push(Timed { at: self.now, a, b });
+        u32::try_from(i).unwrap_or(u32::MAX)
+    }
+
+    fn arrive(&mut self, m: u32, doomed: Option<DropReason>) {
+        let Some(msg) = self.trace.messages.get(m as usize).copied() else { return };
+        let to = msg.to;
+        let reason = doomed
+            .or_else(|| (!self.cut.is_empty() && self.cut.contains(&(msg.from, to))).then_some(DropReason::Partition))
+            .or_else(|| (!self.nodes.get(to as usize).is_some_and(|n| n.up)).then_some(DropReason::NodeDown));
+        if let Some(reason) = reason {
+            self.record(StepKind::Drop, to, m, reason as u8);
+            self.trace.totals.dropped += 1;
+            if let Some(stored) = self.trace.messages.get_mut(m as usize) {
+                stored.fate = Fate::Dropped;
+            }
+            return;
+        }
+        let step = self.record(StepKind::Deliver, to, m, 0);
+        self.trace.totals.delivered += 1;
+        if let Some(stored) = self.trace.messages.get_mut(m as usize) {
+            stored.fate = Fate::Delivered;
+        }
+        let Some(&body) = self.trace.bodies.get(msg.body as usize) else { return };
+        match body {
+            Body::Answer { .. } => self.trace.totals.answers += 1,
+            Body::Ack { .. } => self.trace.totals.acks += 1,
+            _ => {}
+        }
+        let incoming = Incoming { from: msg.from, body_id: msg.body, body };
+        let flags = self.with_node(to, |beh, cx| beh.on_message(cx, &incoming));
+        self.finish(step, to, flags);
+    }
+
+    /// Runs `f` on node `n`'s behaviour with a fresh context and returns
+    /// the step flags it set; outputs are left in `self.out`.
+    fn with_node(&mut self, n: NodeIdx, f: impl FnOnce(&mut Behaviour, &mut Cx)) -> u8 {
+        let Some(rt) = self.nodes.get_mut(n as usize) else { return 0 };
+        let mut cx = Cx {
+            now: self.now,
+            me: n,
+            rng: &mut rt.rng,
+            names: &mut self.trace.names,
+            bodies: &mut self.trace.bodies,
+            out: &mut self.out,
+            flags: 0,
+        };
+        f(&mut rt.beh, &mut cx);
+        cx.flags
+    }
+
+    /// Stores the step's flags and carries out what the node asked for.
+    fn finish(&mut self, step: u32, node: NodeIdx, flags: u8) {
+        if flags != 0 {
+            if let Some(s) = self.trace.steps.get_mut(step as usize) {
+                s.flags |= flags;
+            }
+            if flags & deliver_flags::DUPLICATE_IGNORED != 0 {
+                self.trace.totals.duplicates_ignored += 1;
+            }
+            if flags & deliver_flags::OLDER_IGNORED != 0 {
+                self.trace.totals.older_ignored += 1;
+            }
+            if flags & deliver_flags::GAVE_UP != 0 {
+                self.trace.totals.gave_up += 1;
+            }
+        }
+        let mut out = std::mem::take(&mut self.out);
+        for o in out.drain(..) {
+            match o {
+                Out::Send { to, body, flags } => self.send(step, node, to, body, flags),
+                Out::Timer { after, tag } => {
+                    let epoch = self.nodes.get(node as usize).map_or(0, |n| n.epoch);
+                    let slot = TimerSlot { node, epoch, tag };
+                    let id = match self.free_timers.pop() {
+                        Some(id) => {
+                            self.timers[id as usize] = slot;
+                            id
+                        }
+                        None => {
+                            self.timers.push(slot);
+                            (self.timers.len() - 1) as u32
+                        }
+                    };
+                    self.push(self.now.saturating_add(after), What::Timer(id));
+                }
+                Out::Changed { body } => {
+                    self.trace.changes.push(Change { step, body });
+                    self.trace.totals.changes += 1;
+                    if let Some(r) = self.trace.bodies.get(body as usize).and_then(Body::record) {
+                        if self.owners.get(&r.key.table) == Some(&node) {
+                            self.latest.insert(r.key, r.version);
+                        }
+                    }
+                }
+            }
+        }
+        self.out = out;
+    }
+
+    fn link(&self, from: NodeIdx, to: NodeIdx) -> Option<LinkRt> {
+        let adj = self.adj.get(from as usize)?;
+        let i = adj.binary_search_by_key(&to, |e| e.0).ok()?;
+        self.links.get(adj[i].1 as usize).copied()
+    }
+
+    fn send(&mut self, cause: u32, from: NodeIdx, to: NodeIdx, body: u32, mut flags: u8) {
+        if let Some(Body::Answer { answer: Answer::Read { key, version, .. }, .. }) = self.trace.bodies.get(body as usize) {
+            if self.latest.get(key).is_some_and(|latest| latest > version) {
+                flags |= message_flags::STALE;
+                self.trace.totals.stale_reads += 1;
+            }
+        }
+        if flags & message_flags::REDELIVERY != 0 {
+            self.trace.totals.redeliveries += 1;
+        }
+        let Some(link) = self.link(from, to) else {
+            self.launch(cause, from, to, body, flags, 0, Some(DropReason::NoRoute));
+            return;
+        };
+        let copies = 1 + u8::from(self.chance(from, link.duplicate));
+        for copy in 0..copies {
+            let latency = self.latency(from, link.latency);
+            let lost = self.chance(from, link.loss).then_some(DropReason::Lost);
+            let f = if copy > 0 { flags | message_flags::DUPLICATE } else { flags };
+            self.launch(cause, from, to, body, f, latency, lost);
+        }
+        if copies > 1 {
+            self.trace.totals.duplicated += 1;
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn launch(&mut self, cause: u32, from: NodeIdx, to: NodeIdx, body: u32, flags: u8, latency: Micros, doomed: Option<DropReason>) {
+        let at = self.now.saturating_add(latency);
+        let m = self.trace.messages.push(Message { at, body, cause, from, to, flags, fate: Fate::InFlight });
+        let m = u32::try_from(m).unwrap_or(u32::MAX);
+        self.trace.totals.sent += 1;
+        match doomed {
+            Some(why) => self.push(at, What::Doomed(m, why)),
+            None => self.push(at, What::Arrive(m)),
+        }
+    }
+
+    fn chance(&mut self, node: NodeIdx, p: f64) -> bool {
+        if p <= 0.0 {
+            return false;
+        }
+        let Some(rt) = self.nodes.get_mut(node as usize) else { return false };
+        rt.rng.random::<f64>() < p
+    }
+
+    fn latency(&mut self, node: NodeIdx, l: Latency) -> Micros {
+        match l {
+            Latency::Fixed(d) => d.0,
+            Latency::Uniform { min, max } => match self.nodes.get_mut(node as usize) {
+                Some(rt) if max.0 > min.0 => rt.rng.random_range(min.0..=max.0),
+                _ => min.0,
+            },
+        }
+    }
+
+    fn timer(&mut self, slot: u32) {
+        let Some(t) = self.timers.get(slot as usize).copied() else { return };
+        self.free_timers.push(slot);
+        let live = self.nodes.get(t.node as usize).is_some_and(|n| n.up && n.epoch == t.epoch);
+        if !live {
+            return;
+        }
+        let id = self.timed((t.tag & 0xffff_ffff) as u32, (t.tag >> 32) as u32);
+        let step = self.record(StepKind::Timer, t.node, id, 0);
+        let flags = self.with_node(t.node, |beh, cx| beh.on_timer(cx, t.tag));
+        self.finish(step, t.node, flags);
+    }
+
+    fn work(&mut self, g: u32) {
+        let Some(gn) = self.gens.get_mut(g as usize) else { return };
+        let n = gn.fired;
+        gn.fired += 1;
+        let more = gn.fired < gn.count;
+        let (from, to, item, every) = (gn.from, gn.to, gn.item, gn.every);
+        if more {
+            self.push(self.now.saturating_add(every), What::Work(g));
+        }
+        let id = self.timed(item, n);
+        let step = self.record(StepKind::Work, from, id, 0);
+        self.trace.totals.requests += 1;
+        if !self.nodes.get(from as usize).is_some_and(|rt| rt.up) {
+            return;
+        }
+        let op = self.make_op(g, n);
+        let flags = self.with_node(from, |beh, cx| beh.on_work(cx, to, op));
+        self.finish(step, from, flags);
+    }
+
+    fn make_op(&mut self, g: u32, n: u32) -> ReqOp {
+        let Some(gn) = self.gens.get(g as usize) else { return ReqOp::Read { id: 0 } };
+        let (from, random_keys, write, seq_value) = (gn.from, gn.random_keys, gn.write, gn.seq_value);
+        let id_text = match random_keys {
+            Some(k) => {
+                let pick = match self.nodes.get_mut(from as usize) {
+                    Some(rt) => rt.rng.random_range(0..k.max(1)),
+                    None => 0,
+                };
+                format!("{}{pick}", gn.id)
+            }
+            None => gn.id.clone(),
+        };
+        let id = self.trace.names.intern(&id_text);
+        match write {
+            Some(_) if seq_value => ReqOp::Write { id, value: Value::Int(i64::from(n)) },
+            Some(value) => ReqOp::Write { id, value },
+            None => ReqOp::Read { id },
+        }
+    }
+
+    fn fault(&mut self, f: u32) {
+        let Some(rec) = self.fault_plan.get(f as usize).cloned() else { return };
+        let id = self.trace.faults.len() as u32;
+        self.trace.faults.push(rec.clone());
+        let node = match rec.fault {
+            FaultEvent::Crash(n) | FaultEvent::Restart(n) => n,
+            FaultEvent::Cut { from, .. } | FaultEvent::Heal { from, .. } => from,
+            FaultEvent::HealAll => 0,
+        };
+        let step = self.record(StepKind::Fault, node, id, 0);
+        match rec.fault {
+            FaultEvent::Cut { from, to, one_way } => {
+                self.cut.insert((from, to));
+                if !one_way {
+                    self.cut.insert((to, from));
+                }
+            }
+            FaultEvent::Heal { from, to } => {
+                self.cut.remove(&(from, to));
+                self.cut.remove(&(to, from));
+            }
+            FaultEvent::HealAll => self.cut.clear(),
+            FaultEvent::Crash(n) => {
+                if let Some(rt) = self.nodes.get_mut(n as usize) {
+                    if rt.up {
+                        rt.up = false;
+                        rt.epoch += 1;
+                        rt.beh.on_crash();
+                    }
+                }
+            }
+            FaultEvent::Restart(n) => {
+                let was_down = self.nodes.get(n as usize).is_some_and(|rt| !rt.up);
+                if was_down {
+                    if let Some(rt) = self.nodes.get_mut(n as usize) {
+                        rt.up = true;
+                    }
+                    let flags = self.with_node(n, |beh, cx| beh.on_restart(cx));
+                    self.finish(step, n, flags);
+                }
+            }
+        }
+    }
+
+    fn mark(&mut self, narration: u32) {
+        let id = self.timed(narration, 0);
+        self.record(StepKind::Mark, 0, id, 0);
+    }
+
+    /// Starts the narration steps whose trigger the steps from `first` on
+    /// just met.
+    fn check_watches(&mut self, first: usize) {
+        let last = self.trace.steps.len();
+        for i in first..last {
+            let Some(s) = self.trace.steps.get(i).copied() else { continue };
+            let mut fired = Vec::new();
+            for (k, &(narration, watch)) in self.watches.iter().enumerate() {
+                if self.meets(&s, i, watch) {
+                    fired.push((k, narration));
+                }
+            }
+            for &(k, narration) in fired.iter().rev() {
+                self.watches.remove(k);
+                self.mark(narration);
+            }
+        }
+    }
+
+    fn meets(&self, s: &Step, i: usize, watch: Watch) -> bool {
+        let fault = || (s.kind == StepKind::Fault).then(|| self.trace.faults.get(s.id as usize)).flatten();
+        match watch {
+            Watch::Crash(n) => fault().is_some_and(|f| f.fault == FaultEvent::Crash(n)),
+            Watch::Restart(n) => fault().is_some_and(|f| f.fault == FaultEvent::Restart(n)),
+            Watch::Partition => fault().is_some_and(|f| matches!(f.fault, FaultEvent::Cut { .. })),
+            Watch::Heal => fault().is_some_and(|f| matches!(f.fault, FaultEvent::Heal { .. } | FaultEvent::HealAll)),
+            Watch::FirstDrop => s.kind == StepKind::Drop,
+            Watch::FirstDuplicateIgnored => {
+                s.kind == StepKind::Deliver && s.flags & deliver_flags::DUPLICATE_IGNORED != 0
+            }
+            Watch::FirstStaleRead => {
+                let from = self.trace.first_message_of(i as u32);
+                self.trace
+                    .messages
+                    .iter_from(from)
+                    .take_while(|m| m.cause as usize == i)
+                    .any(|m| m.flags & message_flags::STALE != 0)
+            }
+            Watch::FirstAnswer(c) => {
+                s.kind == StepKind::Deliver
+                    && s.node == c
+                    && self
+                        .trace
+                        .message(s.id)
+                        .and_then(|m| self.trace.body(m.body))
+                        .is_some_and(|b| matches!(b, Body::Answer { .. }))
+            }
+        }
+    }
+}

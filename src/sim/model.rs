@@ -1,0 +1,229 @@
+//! The vocabulary of the simulation: names, values, versions, records and
+//! the bodies of messages. Everything here is small and `Copy`, so that a
+//! million-event trace stays compact and cheap to scan.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::scenario::Micros;
+
+/// Index of a node in the run, in scenario order.
+pub type NodeIdx = u16;
+
+/// An interned string: table names, record ids, topics, text values.
+pub type Sym = u32;
+
+/// Interns strings so records and messages carry four-byte names.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    list: Vec<String>,
+    index: BTreeMap<String, Sym>,
+}
+
+impl Names {
+    /// The symbol for `s`, adding it if new.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.index.get(s) {
+            return sym;
+        }
+        let sym = Sym::try_from(self.list.len()).unwrap_or(Sym::MAX);
+        self.list.push(s.to_string());
+        self.index.insert(s.to_string(), sym);
+        sym
+    }
+
+    /// The symbol for `s` if it was ever interned.
+    pub fn find(&self, s: &str) -> Option<Sym> {
+        self.index.get(s).copied()
+    }
+
+    /// The text of a symbol; empty for one this table never made.
+    pub fn get(&self, sym: Sym) -> &str {
+        self.list.get(sym as usize).map_or("", String::as_str)
+    }
+
+    /// Bytes held, for the trace's memory figure.
+    pub fn bytes(&self) -> usize {
+        self.list.iter().map(|s| 2 * (s.capacity() + 24) + 16).sum()
+    }
+}
+
+/// A record's version. Ordered by commit time, then the writer's counter,
+/// then the writer's node, so last-writer-wins has a total order and two
+/// different writes never tie.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Version {
+    pub time: Micros,
+    pub counter: u32,
+    pub origin: NodeIdx,
+}
+
+impl Version {
+    /// The version of a record that was never written.
+    pub const NONE: Version = Version { time: 0, counter: 0, origin: 0 };
+
+    pub fn is_none(&self) -> bool {
+        *self == Version::NONE
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_none() {
+            f.write_str("v0")
+        } else {
+            write!(f, "v{}@{}", self.counter, crate::scenario::fmt_time(self.time))
+        }
+    }
+}
+
+/// A record's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    Absent,
+    Int(i64),
+    Text(Sym),
+}
+
+/// A record's address: which table, which id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    pub table: Sym,
+    pub id: Sym,
+}
+
+/// One version of one record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub key: Key,
+    pub value: Value,
+    pub version: Version,
+}
+
+/// Identifies an event across redeliveries: who published it and its
+/// number in that publisher's sequence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventId {
+    pub origin: NodeIdx,
+    pub seq: u32,
+}
+
+/// What a request asks for. Clients name only the record id; the service
+/// that receives it knows which table it owns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReqOp {
+    Write { id: Sym, value: Value },
+    Read { id: Sym },
+}
+
+/// The answer to a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Written { key: Key, version: Version },
+    Read {
+        key: Key,
+        value: Value,
+        version: Version,
+        /// Some part of a composed answer was missing (a call timed out).
+        partial: bool,
+    },
+    Refused { reason: Sym },
+}
+
+/// The content of a message, or a record image kept for a state change.
+/// Stored once in the trace and shared by every message that carries it
+/// (a broker fans one event out to all subscribers without copying).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// Client or composer to service.
+    Request { req: u32, op: ReqOp },
+    /// Service to whoever asked.
+    Answer { req: u32, answer: Answer },
+    /// Service to its database.
+    DbWrite { req: u32, key: Key, value: Value },
+    DbRead { req: u32, key: Key },
+    /// Database to its service: the committed record.
+    DbWritten { req: u32, record: Record },
+    /// Database to its service; `Value::Absent` when there is no such record.
+    DbResult { req: u32, record: Record },
+    /// A change event: published to a broker and delivered to subscribers.
+    Event { event: EventId, topic: Sym, record: Record },
+    /// Subscriber to broker: this event is handled, stop resending it.
+    Ack { event: EventId },
+    /// A record image that is not a message: what a local write stored.
+    Stored { record: Record },
+}
+
+impl Body {
+    /// The record this body carries, if it carries one.
+    pub fn record(&self) -> Option<&Record> {
+        match self {
+            Body::DbWritten { record, .. }
+            | Body::DbResult { record, .. }
+            | Body::Event { record, .. }
+            | Body::Stored { record } => Some(record),
+            _ => None,
+        }
+    }
+
+    /// A short word for the message's kind, used on arrows and in filters.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::Request { op: ReqOp::Write { .. }, .. } => "write",
+            Body::Request { op: ReqOp::Read { .. }, .. } => "read",
+            Body::Answer { answer: Answer::Written { .. }, .. } => "written",
+            Body::Answer { answer: Answer::Read { .. }, .. } => "answer",
+            Body::Answer { answer: Answer::Refused { .. }, .. } => "refused",
+            Body::DbWrite { .. } => "db write",
+            Body::DbRead { .. } => "db read",
+            Body::DbWritten { .. } => "committed",
+            Body::DbResult { .. } => "db result",
+            Body::Event { .. } => "event",
+            Body::Ack { .. } => "ack",
+            Body::Stored { .. } => "stored",
+        }
+    }
+}
+
+/// Text for people: `paid`, `42`, `—`.
+pub fn value_text(names: &Names, v: Value) -> String {
+    match v {
+        Value::Absent => "—".to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Text(s) => names.get(s).to_string(),
+    }
+}
+
+/// A one-line label for a message body, as drawn on an arrow.
+pub fn body_label(names: &Names, b: &Body) -> String {
+    let key = |k: &Key| format!("{}/{}", names.get(k.table), names.get(k.id));
+    match b {
+        Body::Request { op: ReqOp::Write { id, value }, .. } => {
+            format!("write {}={}", names.get(*id), value_text(names, *value))
+        }
+        Body::Request { op: ReqOp::Read { id }, .. } => format!("read {}", names.get(*id)),
+        Body::Answer { answer, .. } => match answer {
+            Answer::Written { version, .. } => format!("ok {version}"),
+            Answer::Read { value, partial, .. } => {
+                let p = if *partial { " (partial)" } else { "" };
+                format!("{}{p}", value_text(names, *value))
+            }
+            Answer::Refused { reason } => format!("refused: {}", names.get(*reason)),
+        },
+        Body::DbWrite { key: k, value, .. } => format!("UPDATE {}={}", key(k), value_text(names, *value)),
+        Body::DbRead { key: k, .. } => format!("SELECT {}", key(k)),
+        Body::DbWritten { record, .. } => format!("committed {}", record.version),
+        Body::DbResult { record, .. } => format!("row {}", value_text(names, record.value)),
+        Body::Event { record, topic, .. } => format!(
+            "{} {}={} {}",
+            names.get(*topic),
+            names.get(record.key.id),
+            value_text(names, record.value),
+            record.version
+        ),
+        Body::Ack { event } => format!("ack #{}", event.seq),
+        Body::Stored { record } => format!("stored {}", key(&record.key)),
+    }
+}

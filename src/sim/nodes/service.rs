@@ -1,0 +1,204 @@
+//! A service that owns one table. It writes and reads only its own store
+//! (a database node, or a store of its own), publishes a change event after
+//! each committed write when asked to, and can answer a read by composing
+//! its own record with answers from other services it calls in parallel.
+
+use std::collections::BTreeMap;
+
+use super::{Cx, Incoming, Store};
+use crate::scenario::Micros;
+use crate::sim::model::{Answer, Body, EventId, Key, NodeIdx, Record, ReqOp, Sym, Value, value_text};
+
+/// How a service is wired, resolved to node indices.
+#[derive(Clone, Debug)]
+pub struct ServiceWiring {
+    pub table: Sym,
+    pub database: Option<NodeIdx>,
+    pub publish: Option<(NodeIdx, Sym)>,
+    /// Called services, with the id used to name a missing answer.
+    pub calls: Vec<(NodeIdx, Sym)>,
+    pub call_timeout: Micros,
+}
+
+#[derive(Clone, Debug)]
+enum Pending {
+    Write {
+        asker: Option<(NodeIdx, u32)>,
+    },
+    Read {
+        asker: (NodeIdx, u32),
+        id: Sym,
+        own: Option<Record>,
+        parts: Vec<(NodeIdx, Sym, Option<Answer>)>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    w: ServiceWiring,
+    /// The table, when the service keeps it itself (durable).
+    local: Option<Store>,
+    /// Number of the last event published (durable, so ids never repeat).
+    last_event: u32,
+    /// Number of the last request this service sent (durable for the same reason).
+    last_req: u32,
+    /// Work waiting for a database or a called service (memory only).
+    pending: BTreeMap<u32, Pending>,
+}
+
+impl Service {
+    pub fn new(w: ServiceWiring) -> Self {
+        let local = w.database.is_none().then(Store::default);
+        Service { w, local, last_event: 0, last_req: 0, pending: BTreeMap::new() }
+    }
+
+    pub fn local_store(&self) -> Option<&Store> {
+        self.local.as_ref()
+    }
+
+    pub fn on_crash(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Work the workload asks of this service itself.
+    pub fn on_local(&mut self, cx: &mut Cx, op: ReqOp) {
+        if let ReqOp::Write { id, value } = op {
+            self.write(cx, None, id, value);
+        }
+    }
+
+    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        match m.body {
+            Body::Request { req, op: ReqOp::Write { id, value } } => {
+                self.write(cx, Some((m.from, req)), id, value);
+            }
+            Body::Request { req, op: ReqOp::Read { id } } => self.read(cx, (m.from, req), id),
+            Body::DbWritten { req, record } => {
+                if let Some(Pending::Write { asker }) = self.pending.remove(&req) {
+                    self.committed(cx, asker, record, None);
+                }
+            }
+            Body::DbResult { req, record } => {
+                if let Some(Pending::Read { own, .. }) = self.pending.get_mut(&req) {
+                    *own = Some(record);
+                }
+                self.maybe_answer(cx, req, false);
+            }
+            Body::Answer { req, answer } => {
+                if let Some(Pending::Read { parts, .. }) = self.pending.get_mut(&req) {
+                    if let Some(part) = parts.iter_mut().find(|p| p.0 == m.from) {
+                        part.2 = Some(answer);
+                    }
+                }
+                self.maybe_answer(cx, req, false);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        let req = u32::try_from(tag).unwrap_or(u32::MAX);
+        self.maybe_answer(cx, req, true);
+    }
+
+    fn next_req(&mut self) -> u32 {
+        self.last_req += 1;
+        self.last_req
+    }
+
+    fn write(&mut self, cx: &mut Cx, asker: Option<(NodeIdx, u32)>, id: Sym, value: Value) {
+        let key = Key { table: self.w.table, id };
+        if let Some(db) = self.w.database {
+            let req = self.next_req();
+            self.pending.insert(req, Pending::Write { asker });
+            cx.send(db, Body::DbWrite { req, key, value });
+        } else if let Some(store) = self.local.as_mut() {
+            let record = store.commit(key, value, cx.now, cx.me);
+            self.committed(cx, asker, record, Some(()));
+        }
+    }
+
+    /// A write is durable: publish its event, then tell whoever asked.
+    /// `local` is set when the change happened in this node's own store
+    /// (then this node records the change; otherwise the database did).
+    fn committed(&mut self, cx: &mut Cx, asker: Option<(NodeIdx, u32)>, record: Record, local: Option<()>) {
+        let event_body = self.w.publish.map(|(broker, topic)| {
+            self.last_event += 1;
+            let event = EventId { origin: cx.me, seq: self.last_event };
+            (broker, cx.keep(Body::Event { event, topic, record }))
+        });
+        if local.is_some() {
+            let image = match event_body {
+                Some((_, body)) => body,
+                None => cx.keep(Body::Stored { record }),
+            };
+            cx.changed(image);
+        }
+        if let Some((broker, body)) = event_body {
+            cx.forward(broker, body);
+        }
+        if let Some((to, req)) = asker {
+            cx.send(to, Body::Answer { req, answer: Answer::Written { key: record.key, version: record.version } });
+        }
+    }
+
+    fn read(&mut self, cx: &mut Cx, asker: (NodeIdx, u32), id: Sym) {
+        let key = Key { table: self.w.table, id };
+        let req = self.next_req();
+        let own = self.local.as_ref().map(|s| s.read(key));
+        if let (None, Some(db)) = (own, self.w.database) {
+            cx.send(db, Body::DbRead { req, key });
+        }
+        let parts = self.w.calls.iter().map(|&(c, name)| (c, name, None)).collect();
+        // Calls carry the read's own number, so their answers find it.
+        for &(callee, _) in &self.w.calls {
+            cx.send(callee, Body::Request { req, op: ReqOp::Read { id } });
+        }
+        if !self.w.calls.is_empty() {
+            cx.timer(self.w.call_timeout, u64::from(req));
+        }
+        self.pending.insert(req, Pending::Read { asker, id, own, parts });
+        self.maybe_answer(cx, req, false);
+    }
+
+    /// Answers a read once every part is in, or on timeout with what is in.
+    fn maybe_answer(&mut self, cx: &mut Cx, req: u32, timed_out: bool) {
+        let Some(Pending::Read { own, parts, .. }) = self.pending.get(&req) else { return };
+        let complete = own.is_some() && parts.iter().all(|p| p.2.is_some());
+        if !complete && !timed_out {
+            return;
+        }
+        let Some(Pending::Read { asker, id, own, parts }) = self.pending.remove(&req) else { return };
+        let own = own.unwrap_or(Record {
+            key: Key { table: self.w.table, id },
+            value: Value::Absent,
+            version: crate::sim::model::Version::NONE,
+        });
+        let answer = if parts.is_empty() {
+            Answer::Read { key: own.key, value: own.value, version: own.version, partial: !complete }
+        } else {
+            let text = compose(cx, &own, &parts);
+            let value = Value::Text(cx.names.intern(&text));
+            Answer::Read { key: own.key, value, version: own.version, partial: !complete }
+        };
+        cx.send(asker.0, Body::Answer { req: asker.1, answer });
+    }
+}
+
+/// The merged answer of a composed read, as one line of text.
+fn compose(cx: &mut Cx, own: &Record, parts: &[(NodeIdx, Sym, Option<Answer>)]) -> String {
+    let names = &*cx.names;
+    let mut text = format!("{}: {}", names.get(own.key.table), value_text(names, own.value));
+    for (_, callee, part) in parts {
+        let callee = names.get(*callee);
+        text.push_str(" | ");
+        match part {
+            Some(Answer::Read { key, value, .. }) => {
+                text.push_str(&format!("{}: {}", names.get(key.table), value_text(names, *value)));
+            }
+            Some(_) => text.push_str(&format!("{callee}: no data")),
+            None => text.push_str(&format!("{callee}: no answer (timed out)")),
+        }
+    }
+    text
+}

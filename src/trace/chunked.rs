@@ -1,0 +1,114 @@
+//! An append-only vector stored in fixed-size chunks.
+//!
+//! A trace grows to millions of entries; a plain `Vec` would double its
+//! buffer (and copy it) as it grows, so its peak memory can be twice its
+//! content. Chunks keep the waste to one partly-filled chunk and never move
+//! what is already recorded.
+
+const SHIFT: u32 = 14;
+const CHUNK: usize = 1 << SHIFT;
+const MASK: usize = CHUNK - 1;
+
+/// Append-only storage with stable indices and bounded slack.
+#[derive(Clone, Debug)]
+pub struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked { chunks: Vec::new(), len: 0 }
+    }
+}
+
+impl<T> Chunked<T> {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends and returns the new entry's index.
+    #[inline]
+    pub fn push(&mut self, value: T) -> usize {
+        if self.len & MASK == 0 {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(last) = self.chunks.last_mut() {
+            last.push(value);
+        }
+        self.len += 1;
+        self.len - 1
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i >> SHIFT).and_then(|c| c.get(i & MASK))
+    }
+
+    #[inline]
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.chunks.get_mut(i >> SHIFT).and_then(|c| c.get_mut(i & MASK))
+    }
+
+    /// Everything, in order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.chunks.iter().flatten()
+    }
+
+    /// Entries from index `from` on.
+    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &T> + '_ {
+        let first = from >> SHIFT;
+        let skip = from & MASK;
+        self.chunks
+            .iter()
+            .skip(first)
+            .enumerate()
+            .flat_map(move |(n, c)| c.iter().skip(if n == 0 { skip } else { 0 }))
+    }
+
+    /// Drops every entry from index `len` on (used when the future forks).
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        let keep_chunks = len.div_ceil(CHUNK);
+        self.chunks.truncate(keep_chunks);
+        if let Some(last) = self.chunks.last_mut() {
+            let in_last = len - (keep_chunks - 1) * CHUNK;
+            last.truncate(in_last);
+        }
+        self.len = len;
+    }
+
+    /// Bytes allocated, including the slack of the last chunk.
+    pub fn bytes(&self) -> usize {
+        self.chunks.len() * CHUNK * std::mem::size_of::<T>()
+            + self.chunks.capacity() * std::mem::size_of::<Vec<T>>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_across_chunks_and_truncates() {
+        let mut c = Chunked::default();
+        for i in 0..(CHUNK * 2 + 5) {
+            assert_eq!(c.push(i), i);
+        }
+        assert_eq!(c.get(CHUNK + 3), Some(&(CHUNK + 3)));
+        assert_eq!(c.iter_from(CHUNK * 2).count(), 5);
+        assert_eq!(c.iter_from(3).next(), Some(&3));
+        c.truncate(CHUNK);
+        assert_eq!(c.len(), CHUNK);
+        assert_eq!(c.get(CHUNK), None);
+        assert_eq!(c.iter().count(), CHUNK);
+        c.push(7);
+        assert_eq!(c.get(CHUNK), Some(&7));
+    }
+}

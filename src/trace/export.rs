@@ -1,0 +1,196 @@
+//! Writing a trace out: JSON Lines for tools, Mermaid for documents.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_json::{Value as Json, json};
+
+use super::{DropReason, FaultEvent, StepKind, Trace, deliver_flags, message_flags};
+use crate::scenario::{Scenario, fmt_time};
+use crate::sim::model::{Key, NodeIdx, Record, body_label, value_text};
+
+/// Most arrows a Mermaid export draws; past that a note says how many were
+/// left out (a diagram of thousands of arrows helps nobody).
+pub const MERMAID_MAX_ARROWS: usize = 1_500;
+
+/// What a fault was, in words.
+pub fn fault_text(trace: &Trace, f: &FaultEvent) -> String {
+    let id = |n: NodeIdx| trace.node_id(n).to_string();
+    match f {
+        FaultEvent::Cut { from, to, one_way: false } => format!("cut {} ⟷ {}", id(*from), id(*to)),
+        FaultEvent::Cut { from, to, one_way: true } => format!("cut {} → {}", id(*from), id(*to)),
+        FaultEvent::Heal { from, to } => format!("heal {} ⟷ {}", id(*from), id(*to)),
+        FaultEvent::HealAll => "heal every link".to_string(),
+        FaultEvent::Crash(n) => format!("crash {}", id(*n)),
+        FaultEvent::Restart(n) => format!("restart {}", id(*n)),
+    }
+}
+
+fn record_json(trace: &Trace, r: Option<&Record>) -> Json {
+    match r {
+        Some(r) => json!({ "value": value_text(&trace.names, r.value), "version": r.version.to_string() }),
+        None => Json::Null,
+    }
+}
+
+/// Writes one JSON object per line: every step, then the sends and state
+/// changes it caused, in the order they happened.
+pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
+    let mut last: BTreeMap<(NodeIdx, Key), Record> = BTreeMap::new();
+    let mut msg_i = 0usize;
+    let mut change_i = 0usize;
+    for (i, s) in trace.steps.iter().enumerate() {
+        let t = trace.step_time(i);
+        let node = trace.node_id(s.node);
+        let mut line = json!({ "t_us": t, "step": i, "node": node });
+        let cause_msg = matches!(s.kind, StepKind::Deliver).then_some(s.id);
+        match s.kind {
+            StepKind::Deliver | StepKind::Drop => {
+                let m = trace.message(s.id);
+                let body = m.and_then(|m| trace.body(m.body));
+                line["event"] = json!(if s.kind == StepKind::Deliver { "deliver" } else { "drop" });
+                line["msg"] = json!(s.id);
+                line["from"] = json!(m.map(|m| trace.node_id(m.from)));
+                line["kind"] = json!(body.map(|b| b.kind()));
+                line["label"] = json!(body.map(|b| body_label(&trace.names, b)));
+                if s.kind == StepKind::Drop {
+                    line["reason"] = json!(DropReason::from_flags(s.flags).text());
+                } else {
+                    if s.flags & deliver_flags::DUPLICATE_IGNORED != 0 {
+                        line["ignored"] = json!("duplicate");
+                    }
+                    if s.flags & deliver_flags::OLDER_IGNORED != 0 {
+                        line["ignored"] = json!("older version");
+                    }
+                }
+            }
+            StepKind::Timer => {
+                line["event"] = json!("timer");
+                if s.flags & deliver_flags::GAVE_UP != 0 {
+                    line["gave_up"] = json!(true);
+                }
+            }
+            StepKind::Work => {
+                let w = trace.timed.get(s.id as usize);
+                line["event"] = json!("work");
+                line["item"] = json!(w.map(|w| w.a));
+                line["n"] = json!(w.map(|w| w.b));
+            }
+            StepKind::Fault => {
+                line["event"] = json!("fault");
+                line["fault"] = json!(trace.faults.get(s.id as usize).map(|f| fault_text(trace, &f.fault)));
+            }
+            StepKind::Mark => {
+                line["event"] = json!("narration");
+                line["narration"] = json!(trace.timed.get(s.id as usize).map(|w| w.a));
+            }
+        }
+        serde_json::to_writer(&mut *out, &line)?;
+        out.write_all(b"\n")?;
+
+        while let Some(m) = trace.messages.get(msg_i).filter(|m| m.cause as usize == i) {
+            let body = trace.body(m.body);
+            let send = json!({
+                "t_us": t, "event": "send", "msg": msg_i, "cause_msg": cause_msg,
+                "from": trace.node_id(m.from), "to": trace.node_id(m.to), "arrives_us": m.at,
+                "kind": body.map(|b| b.kind()), "label": body.map(|b| body_label(&trace.names, b)),
+                "duplicate": m.flags & message_flags::DUPLICATE != 0,
+                "redelivery": m.flags & message_flags::REDELIVERY != 0,
+                "stale": m.flags & message_flags::STALE != 0,
+            });
+            serde_json::to_writer(&mut *out, &send)?;
+            out.write_all(b"\n")?;
+            msg_i += 1;
+        }
+        while let Some(c) = trace.changes.get(change_i).filter(|c| c.step as usize == i) {
+            if let Some(r) = trace.change_record(c) {
+                let old = last.insert((s.node, r.key), *r);
+                let change = json!({
+                    "t_us": t, "event": "change", "node": node, "key": trace.key_text(r.key),
+                    "cause_msg": cause_msg, "old": record_json(trace, old.as_ref()), "new": record_json(trace, Some(r)),
+                });
+                serde_json::to_writer(&mut *out, &change)?;
+                out.write_all(b"\n")?;
+            }
+            change_i += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Text safe inside a Mermaid message or note.
+fn mermaid_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            ';' | '#' | '\n' | '\r' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Writes the run as a Mermaid `sequenceDiagram`.
+pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "sequenceDiagram")?;
+    writeln!(out, "    %% {} (seed {})", mermaid_text(&scenario.title), trace.seed)?;
+    for n in &trace.nodes {
+        writeln!(out, "    participant {} as {}", n.id, mermaid_text(&n.label))?;
+    }
+    let (first, last) = match (trace.nodes.first(), trace.nodes.last()) {
+        (Some(a), Some(b)) => (a.id.as_str(), b.id.as_str()),
+        _ => return Ok(()),
+    };
+    let mut arrows = 0usize;
+    let mut skipped = 0usize;
+    for (i, s) in trace.steps.iter().enumerate() {
+        let t = fmt_time(trace.step_time(i));
+        match s.kind {
+            StepKind::Deliver | StepKind::Drop => {
+                if arrows >= MERMAID_MAX_ARROWS {
+                    skipped += 1;
+                    continue;
+                }
+                let Some(m) = trace.message(s.id) else { continue };
+                let label = trace.body(m.body).map(|b| body_label(&trace.names, b)).unwrap_or_default();
+                let (from, to) = (trace.node_id(m.from), trace.node_id(m.to));
+                let mut text = format!("{t} {label}");
+                if m.flags & message_flags::DUPLICATE != 0 {
+                    text.push_str(" (duplicate)");
+                }
+                if m.flags & message_flags::REDELIVERY != 0 {
+                    text.push_str(" (redelivered)");
+                }
+                if m.flags & message_flags::STALE != 0 {
+                    text.push_str(" (stale)");
+                }
+                if s.flags & deliver_flags::DUPLICATE_IGNORED != 0 {
+                    text.push_str(" (ignored: already applied)");
+                }
+                if s.kind == StepKind::Drop {
+                    text.push_str(&format!(" (dropped: {})", DropReason::from_flags(s.flags).text()));
+                    writeln!(out, "    {from}-x{to}: {}", mermaid_text(&text))?;
+                } else {
+                    writeln!(out, "    {from}->>{to}: {}", mermaid_text(&text))?;
+                }
+                arrows += 1;
+            }
+            StepKind::Fault => {
+                if let Some(f) = trace.faults.get(s.id as usize) {
+                    let who = trace.node_id(s.node);
+                    writeln!(out, "    Note over {who}: {t} {}", mermaid_text(&fault_text(trace, &f.fault)))?;
+                }
+            }
+            StepKind::Mark => {
+                let n = trace.timed.get(s.id as usize).map_or(0, |w| w.a as usize);
+                if let Some(step) = scenario.narration.get(n) {
+                    let text: String = step.text.chars().take(160).collect();
+                    writeln!(out, "    Note over {first},{last}: {t} {}", mermaid_text(&text))?;
+                }
+            }
+            StepKind::Timer | StepKind::Work => {}
+        }
+    }
+    if skipped > 0 {
+        writeln!(out, "    Note over {first},{last}: {skipped} more messages not drawn")?;
+    }
+    Ok(())
+}
