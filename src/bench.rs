@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use crate::cli::FanoutArgs;
 use crate::scenario::{
-    BrokerSpec, Delivery, Dur, Latency, Link, Node, NodeKind, Op, PublishTo, ReplicaSpec, Scenario, ServiceSpec,
-    ValueSpec, Work,
+    BrokerSpec, Delivery, Dur, Latency, Link, Node, NodeKind, Op, PublishTo, ReplicaSpec, Scenario,
+    ServiceSpec, ValueSpec, Work,
 };
 use crate::sim::model::NodeIdx;
 use crate::sim::{Engine, RunEnd};
@@ -39,7 +39,10 @@ impl fmt::Display for FanoutReport {
 
 /// The fan-out system as a scenario document.
 pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
-    let uniform = |min, max| Latency::Uniform { min: Dur::ms(min), max: Dur::ms(max) };
+    let uniform = |min, max| Latency::Uniform {
+        min: Dur::ms(min),
+        max: Dur::ms(max),
+    };
     let mut nodes = vec![
         Node {
             id: "writer".into(),
@@ -48,7 +51,10 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
             kind: NodeKind::Service(ServiceSpec {
                 table: "items".into(),
                 database: None,
-                publish: Some(PublishTo { broker: "broker".into(), topic: "items".into() }),
+                publish: Some(PublishTo {
+                    broker: "broker".into(),
+                    topic: "items".into(),
+                }),
                 calls: Vec::new(),
                 call_timeout: Dur::ms(500),
             }),
@@ -57,7 +63,9 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
             id: "broker".into(),
             name: String::new(),
             pos: (200.0, 0.0),
-            kind: NodeKind::Broker(BrokerSpec { delivery: Delivery::AtMostOnce }),
+            kind: NodeKind::Broker(BrokerSpec {
+                delivery: Delivery::AtMostOnce,
+            }),
         },
     ];
     let mut links = vec![Link {
@@ -73,9 +81,19 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
             id: id.clone(),
             name: String::new(),
             pos: (400.0, 40.0 * r as f32),
-            kind: NodeKind::Replica(ReplicaSpec { broker: "broker".into(), topic: "items".into(), table: "items".into() }),
+            kind: NodeKind::Replica(ReplicaSpec {
+                broker: "broker".into(),
+                topic: "items".into(),
+                table: "items".into(),
+            }),
         });
-        links.push(Link { from: "broker".into(), to: id, latency: uniform(1, 20), loss: Default::default(), duplicate: Default::default() });
+        links.push(Link {
+            from: "broker".into(),
+            to: id,
+            latency: uniform(1, 20),
+            loss: Default::default(),
+            duplicate: Default::default(),
+        });
     }
     Scenario {
         title: "Fan-out benchmark".into(),
@@ -90,7 +108,10 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
             count: a.writes,
             from: "writer".into(),
             to: "writer".into(),
-            op: Op::Write { id: "k".into(), value: ValueSpec::Seq },
+            op: Op::Write {
+                id: "k".into(),
+                value: ValueSpec::Seq,
+            },
             random_keys: Some(a.keys.max(1)),
         }],
         faults: Vec::new(),
@@ -107,7 +128,10 @@ pub fn fanout(a: FanoutArgs) -> Result<FanoutReport, String> {
     let end = engine.run();
     let secs = started.elapsed().as_secs_f64();
     if end == RunEnd::StepLimit {
-        return Err(format!("the run hit the step limit of {}", crate::sim::MAX_STEPS));
+        return Err(format!(
+            "the run hit the step limit of {}",
+            crate::sim::MAX_STEPS
+        ));
     }
     let trace = engine.trace();
     let events = trace
@@ -119,5 +143,10 @@ pub fn fanout(a: FanoutArgs) -> Result<FanoutReport, String> {
     let converged = writer.is_some()
         && engine.in_flight() == 0
         && (2..2 + a.replicas as usize).all(|r| engine.store(r as NodeIdx) == writer);
-    Ok(FanoutReport { events, secs, converged, peak_trace_bytes: trace.bytes() })
+    Ok(FanoutReport {
+        events,
+        secs,
+        converged,
+        peak_trace_bytes: trace.bytes(),
+    })
 }

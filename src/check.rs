@@ -22,11 +22,18 @@ pub struct Outcome {
 /// Evaluates every expectation of `s` on `trace`.
 pub fn evaluate(s: &Scenario, trace: &Trace) -> Vec<Outcome> {
     let index = Index::new(trace);
-    s.expect.iter().map(|e| evaluate_one(s, e, trace, &index)).collect()
+    s.expect
+        .iter()
+        .map(|e| evaluate_one(s, e, trace, &index))
+        .collect()
 }
 
 fn node(trace: &Trace, id: &str) -> Option<NodeIdx> {
-    trace.nodes.iter().position(|n| n.id == id).map(|i| i as NodeIdx)
+    trace
+        .nodes
+        .iter()
+        .position(|n| n.id == id)
+        .map(|i| i as NodeIdx)
 }
 
 fn verdict(what: String, passed: bool, why: String) -> Outcome {
@@ -37,7 +44,10 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
     let t = &trace.totals;
     match e {
         Expectation::Converged { table, by } => {
-            let what = format!("every copy of {table} agrees with its owner by {}", fmt_time(by.0));
+            let what = format!(
+                "every copy of {table} agrees with its owner by {}",
+                fmt_time(by.0)
+            );
             let Some(sym) = trace.names.find(table) else {
                 return verdict(what, false, format!("no table {table} was ever written"));
             };
@@ -45,41 +55,100 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
             let diverged = index.divergent_keys(trace, sym, upto);
             let total = index.id_count(sym);
             if diverged.is_empty() {
-                verdict(what, true, format!("all {total} records match on every copy"))
+                verdict(
+                    what,
+                    true,
+                    format!("all {total} records match on every copy"),
+                )
             } else {
-                let sample: Vec<&str> = diverged.iter().take(5).map(|&id| trace.names.get(id)).collect();
-                verdict(what, false, format!("{} of {total} records still differ (e.g. {})", diverged.len(), sample.join(", ")))
+                let sample: Vec<&str> = diverged
+                    .iter()
+                    .take(5)
+                    .map(|&id| trace.names.get(id))
+                    .collect();
+                verdict(
+                    what,
+                    false,
+                    format!(
+                        "{} of {total} records still differ (e.g. {})",
+                        diverged.len(),
+                        sample.join(", ")
+                    ),
+                )
             }
         }
         Expectation::Diverged { table, at } => {
-            let what = format!("some copy of {table} lags behind its owner at {}", fmt_time(at.0));
+            let what = format!(
+                "some copy of {table} lags behind its owner at {}",
+                fmt_time(at.0)
+            );
             let Some(sym) = trace.names.find(table) else {
                 return verdict(what, false, format!("no table {table} was ever written"));
             };
             let upto = trace.first_step_at(at.0 + 1);
             let diverged = index.divergent_keys(trace, sym, upto);
             let n = diverged.len();
-            verdict(what, n > 0, format!("{n} record(s) differ between copies at that moment"))
+            verdict(
+                what,
+                n > 0,
+                format!("{n} record(s) differ between copies at that moment"),
+            )
         }
-        Expectation::StaleReads { at_least } => at_least_check("stale read(s) served", t.stale_reads, *at_least),
-        Expectation::DuplicatesIgnored { at_least } => at_least_check("duplicate delivery(ies) recognised and ignored", t.duplicates_ignored, *at_least),
-        Expectation::Dropped { at_least } => at_least_check("message(s) dropped", t.dropped, *at_least),
+        Expectation::StaleReads { at_least } => {
+            at_least_check("stale read(s) served", t.stale_reads, *at_least)
+        }
+        Expectation::DuplicatesIgnored { at_least } => at_least_check(
+            "duplicate delivery(ies) recognised and ignored",
+            t.duplicates_ignored,
+            *at_least,
+        ),
+        Expectation::Dropped { at_least } => {
+            at_least_check("message(s) dropped", t.dropped, *at_least)
+        }
         Expectation::NoEventLost { topic } => no_event_lost(s, trace, topic),
         Expectation::AllAnswered { client } => {
             let what = format!("every request from {client} is answered");
-            let Some(c) = node(trace, client) else { return verdict(what, false, format!("no node {client}")) };
-            let sent = trace.steps.iter().filter(|s| s.kind == StepKind::Work && s.node == c).count();
+            let Some(c) = node(trace, client) else {
+                return verdict(what, false, format!("no node {client}"));
+            };
+            let sent = trace
+                .steps
+                .iter()
+                .filter(|s| s.kind == StepKind::Work && s.node == c)
+                .count();
             let answered = answers_to(trace, c).len();
-            let gave_up = trace.steps.iter().filter(|s| s.node == c && s.flags & deliver_flags::GAVE_UP != 0 && s.kind == StepKind::Timer).count();
-            verdict(what, answered >= sent && gave_up == 0, format!("{answered} answer(s) to {sent} request(s); gave up on {gave_up}"))
+            let gave_up = trace
+                .steps
+                .iter()
+                .filter(|s| {
+                    s.node == c
+                        && s.flags & deliver_flags::GAVE_UP != 0
+                        && s.kind == StepKind::Timer
+                })
+                .count();
+            verdict(
+                what,
+                answered >= sent && gave_up == 0,
+                format!("{answered} answer(s) to {sent} request(s); gave up on {gave_up}"),
+            )
         }
         Expectation::AnswerContains { client, text } => {
             let what = format!("{client} receives an answer containing \"{text}\"");
-            let Some(c) = node(trace, client) else { return verdict(what, false, format!("no node {client}")) };
+            let Some(c) = node(trace, client) else {
+                return verdict(what, false, format!("no node {client}"));
+            };
             let answers = answers_to(trace, c);
             match answers.iter().find(|a| a.contains(text.as_str())) {
                 Some(a) => verdict(what, true, format!("it got \"{a}\"")),
-                None => verdict(what, false, format!("its {} answer(s) were: {}", answers.len(), answers.join("; "))),
+                None => verdict(
+                    what,
+                    false,
+                    format!(
+                        "its {} answer(s) were: {}",
+                        answers.len(),
+                        answers.join("; ")
+                    ),
+                ),
             }
         }
     }
@@ -102,8 +171,15 @@ fn answers_to(trace: &Trace, client: NodeIdx) -> Vec<String> {
         .filter_map(|s| trace.message(s.id))
         .filter_map(|m| match trace.body(m.body) {
             Some(b @ Body::Answer { .. }) => {
-                let stale = if m.flags & message_flags::STALE != 0 { " [stale]" } else { "" };
-                Some(format!("{}{stale}", crate::sim::model::body_label(&trace.names, b)))
+                let stale = if m.flags & message_flags::STALE != 0 {
+                    " [stale]"
+                } else {
+                    ""
+                };
+                Some(format!(
+                    "{}{stale}",
+                    crate::sim::model::body_label(&trace.names, b)
+                ))
             }
             _ => None,
         })
@@ -125,12 +201,20 @@ fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome {
         .filter_map(|n| node(trace, &n.id))
         .collect();
     for s in trace.steps.iter().filter(|s| s.kind == StepKind::Deliver) {
-        let Some(m) = trace.message(s.id) else { continue };
-        let Some(Body::Event { event, topic, .. }) = trace.body(m.body) else { continue };
+        let Some(m) = trace.message(s.id) else {
+            continue;
+        };
+        let Some(Body::Event { event, topic, .. }) = trace.body(m.body) else {
+            continue;
+        };
         if *topic != sym {
             continue;
         }
-        if trace.nodes.get(s.node as usize).is_some_and(|n| n.kind == "broker") {
+        if trace
+            .nodes
+            .get(s.node as usize)
+            .is_some_and(|n| n.kind == "broker")
+        {
             published.insert(*event);
         } else if subscribers.contains(&s.node) {
             got.entry(s.node).or_default().insert(*event);
@@ -139,10 +223,14 @@ fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome {
     // Events handed to the broker but never received by it are lost too.
     let mut sent_to_broker: BTreeSet<EventId> = BTreeSet::new();
     for m in trace.messages.iter() {
-        if let Some(Body::Event { event, topic, .. }) = trace.body(m.body) {
-            if *topic == sym && trace.nodes.get(m.to as usize).is_some_and(|n| n.kind == "broker") {
-                sent_to_broker.insert(*event);
-            }
+        if let Some(Body::Event { event, topic, .. }) = trace.body(m.body)
+            && *topic == sym
+            && trace
+                .nodes
+                .get(m.to as usize)
+                .is_some_and(|n| n.kind == "broker")
+        {
+            sent_to_broker.insert(*event);
         }
     }
     let never_reached_broker = sent_to_broker.difference(&published).count();
@@ -158,7 +246,9 @@ fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome {
         .filter(|s| !got.contains_key(s))
         .map(|&s| trace.node_id(s))
         .collect();
-    let passed = missing.is_empty() && never_reached_broker == 0 && (published.is_empty() || subs_with_none.is_empty());
+    let passed = missing.is_empty()
+        && never_reached_broker == 0
+        && (published.is_empty() || subs_with_none.is_empty());
     let why = if passed {
         format!("all {} event(s) reached every subscriber", published.len())
     } else {

@@ -85,7 +85,13 @@ pub fn run(command: Command) -> ExitCode {
         Command::Run(args) => run_file(&args),
         Command::Validate { file } => match scenario::load_file(&file) {
             Ok(s) => {
-                println!("{}: ok — \"{}\", {} nodes, {} links", file.display(), s.title, s.nodes.len(), s.links.len());
+                println!(
+                    "{}: ok — \"{}\", {} nodes, {} links",
+                    file.display(),
+                    s.title,
+                    s.nodes.len(),
+                    s.links.len()
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -134,7 +140,10 @@ pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
     let trace = engine.trace();
     print!("{}", summary(s, trace));
     if end == RunEnd::StepLimit {
-        println!("  The run stopped early: it reached Settle's limit of {} steps.", crate::sim::MAX_STEPS);
+        println!(
+            "  The run stopped early: it reached Settle's limit of {} steps.",
+            crate::sim::MAX_STEPS
+        );
     }
     for (path, which) in [(&args.trace_out, "trace"), (&args.mermaid_out, "mermaid")] {
         let Some(path) = path else { continue };
@@ -158,10 +167,17 @@ pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
     }
     let passed = outcomes.iter().filter(|o| o.passed).count();
     println!("{passed} passed, {} failed", outcomes.len() - passed);
-    if passed == outcomes.len() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if passed == outcomes.len() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
-fn write_export(path: &Path, f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>) -> std::io::Result<()> {
+fn write_export(
+    path: &Path,
+    f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut w = BufWriter::new(File::create(path)?);
     f(&mut w)?;
     w.flush()
@@ -172,7 +188,12 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
     let t = &trace.totals;
     let mut out = String::new();
     let end = trace.end_time();
-    out.push_str(&format!("{} (seed {}), {} of virtual time\n", s.title, trace.seed, fmt_time(end)));
+    out.push_str(&format!(
+        "{} (seed {}), {} of virtual time\n",
+        s.title,
+        trace.seed,
+        fmt_time(end)
+    ));
     if !s.summary.is_empty() {
         out.push_str(&format!("  {}\n", s.summary));
     }
@@ -191,7 +212,10 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
         match st.kind {
             StepKind::Fault => {
                 if let Some(f) = trace.faults.get(st.id as usize) {
-                    story.push(format!("  {when}  [fault] {}", export::fault_text(trace, &f.fault)));
+                    story.push(format!(
+                        "  {when}  [fault] {}",
+                        export::fault_text(trace, &f.fault)
+                    ));
                 }
             }
             StepKind::Mark => {
@@ -214,12 +238,15 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
     out.push_str(&format!("  {} requests fired by the workload; {} answers delivered (between services too); {} given up on.\n", t.requests, t.answers, t.gave_up));
     if t.duplicated + t.redeliveries + t.duplicates_ignored > 0 {
         out.push_str(&format!(
-            "  {} messages duplicated by links, {} redelivered by the broker; {} duplicate deliveries recognised and ignored.\n",
+            "  {} messages duplicated by links, {} resent for want of an acknowledgement; {} duplicate deliveries recognised and ignored.\n",
             t.duplicated, t.redeliveries, t.duplicates_ignored
         ));
     }
     if t.stale_reads > 0 {
-        out.push_str(&format!("  {} reads returned an older version than the owner held (stale reads).\n", t.stale_reads));
+        out.push_str(&format!(
+            "  {} reads returned an older version than the owner held (stale reads).\n",
+            t.stale_reads
+        ));
     }
     let index = crate::trace::query::Index::new(trace);
     let upto = trace.steps.len();
@@ -232,7 +259,9 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
         let total = index.id_count(table.name);
         let copies = table.replicas.len() + 1;
         if differ == 0 {
-            out.push_str(&format!("  At the end, all {copies} copies of {name} agree on all {total} records.\n"));
+            out.push_str(&format!(
+                "  At the end, all {copies} copies of {name} agree on all {total} records.\n"
+            ));
         } else {
             out.push_str(&format!("  At the end, {differ} of {total} records of {name} still differ between its {copies} copies.\n"));
         }

@@ -47,7 +47,11 @@ pub struct ScenarioError {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, self.line, self.col, self.message
+        )
     }
 }
 
@@ -61,7 +65,12 @@ fn ron_options() -> ron::Options {
 
 /// Parses and checks scenario text; `file` names it in errors.
 pub fn from_str(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
-    let at = |line, col, message: String| ScenarioError { file: file.to_string(), line, col, message };
+    let at = |line, col, message: String| ScenarioError {
+        file: file.to_string(),
+        line,
+        col,
+        message,
+    };
     if src.len() > Bounds::FILE_BYTES {
         return Err(at(
             1,
@@ -73,8 +82,19 @@ pub fn from_str(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
             ),
         ));
     }
+    if src.trim().is_empty() {
+        return Err(at(
+            1,
+            1,
+            "the file is empty: a scenario starts with ( title: \"...\", nodes: [ ... ] )".into(),
+        ));
+    }
     let scenario: Scenario = ron_options().from_str(src).map_err(|e| {
-        at(e.span.start.line, e.span.start.col, plain_ron_message(&e.code))
+        at(
+            e.span.start.line,
+            e.span.start.col,
+            plain_ron_message(&e.code),
+        )
     })?;
     if let Some(problem) = validate(&scenario).into_iter().next() {
         let (line, col) = line_col(src, offset_of(src, &problem.place));
@@ -86,7 +106,12 @@ pub fn from_str(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
 /// Reads a scenario file from disk.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let fail = |message: String| ScenarioError { file: file.clone(), line: 1, col: 1, message };
+    let fail = |message: String| ScenarioError {
+        file: file.clone(),
+        line: 1,
+        col: 1,
+        message,
+    };
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot open the file: {e}")))?;
     if meta.len() > Bounds::FILE_BYTES as u64 {
         return Err(fail(format!(
@@ -96,8 +121,12 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| fail(format!("the file is not UTF-8 text (bad byte at offset {})", e.utf8_error().valid_up_to())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        fail(format!(
+            "the file is not UTF-8 text (bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     from_str(&text, &file)
 }
 
@@ -120,14 +149,22 @@ fn plain_ron_message(code: &ron::Error) -> String {
             "brackets are nested more than {} deep; a scenario never needs that",
             Bounds::NESTING
         ),
-        E::NoSuchEnumVariant { expected, found, outer } => {
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => {
             let what = outer.as_deref().map(kind_word).unwrap_or("value");
             format!(
                 "\"{found}\" is not a {what} Settle knows; use one of: {}",
                 expected.join(", ")
             )
         }
-        E::NoSuchStructField { expected, found, outer } => format!(
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => format!(
             "\"{found}\" is not a setting of {}; the settings are: {}",
             outer.as_deref().unwrap_or("this item"),
             expected.join(", ")
@@ -138,6 +175,35 @@ fn plain_ron_message(code: &ron::Error) -> String {
         ),
         E::DuplicateStructField { field, .. } => format!("\"{field}\" is given twice"),
         E::Message(m) => m.clone(),
+        E::ExpectedString | E::ExpectedStringEnd => {
+            "a text in double quotes is needed here, like \"orders\"".to_string()
+        }
+        E::ExpectedInteger | E::IntegerOutOfBounds => {
+            "a whole number is needed here, within the allowed range".to_string()
+        }
+        E::ExpectedFloat => "a number is needed here, like 0.25".to_string(),
+        E::ExpectedBoolean => "true or false is needed here".to_string(),
+        E::ExpectedArray => "a list in square brackets is needed here, like [ ... ]".to_string(),
+        E::ExpectedArrayEnd => "the list is not closed: a `]` or a `,` is missing".to_string(),
+        E::ExpectedComma => "a comma is missing between two items".to_string(),
+        E::ExpectedStructLike | E::ExpectedNamedStructLike(_) => {
+            "a group of settings in round brackets is needed here, like (id: \"a\", ...)"
+                .to_string()
+        }
+        E::ExpectedStructLikeEnd => {
+            "the group of settings is not closed: a `)` or a `,` is missing".to_string()
+        }
+        E::ExpectedMapColon => "a colon is missing after a setting's name".to_string(),
+        E::ExpectedIdentifier => "a setting's name is needed here".to_string(),
+        E::UnclosedBlockComment | E::UnclosedLineComment => "a comment is not closed".to_string(),
+        E::TrailingCharacters => {
+            "there is more text after the scenario's closing bracket".to_string()
+        }
+        E::UnexpectedChar(c) => format!("the character {c:?} does not belong here"),
+        E::InvalidValueForType { expected, found } => {
+            format!("{found} was given where {expected} is needed")
+        }
+        E::Utf8Error(_) => "the file is not UTF-8 text".to_string(),
         other => format!("this is not valid scenario syntax: {other}"),
     }
 }

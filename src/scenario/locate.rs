@@ -27,19 +27,35 @@ pub enum Detail {
 
 impl Where {
     pub fn section(section: &'static str) -> Self {
-        Where { section, index: None, detail: Detail::None }
+        Where {
+            section,
+            index: None,
+            detail: Detail::None,
+        }
     }
 
     pub fn item(section: &'static str, index: usize) -> Self {
-        Where { section, index: Some(index), detail: Detail::None }
+        Where {
+            section,
+            index: Some(index),
+            detail: Detail::None,
+        }
     }
 
     pub fn field(section: &'static str, index: usize, field: &'static str) -> Self {
-        Where { section, index: Some(index), detail: Detail::Field(field) }
+        Where {
+            section,
+            index: Some(index),
+            detail: Detail::Field(field),
+        }
     }
 
     pub fn text(section: &'static str, index: usize, text: &str) -> Self {
-        Where { section, index: Some(index), detail: Detail::Text(text.to_string()) }
+        Where {
+            section,
+            index: Some(index),
+            detail: Detail::Text(text.to_string()),
+        }
     }
 }
 
@@ -65,8 +81,10 @@ pub fn offset_of(src: &str, place: &Where) -> usize {
         Detail::None => None,
         Detail::Field(name) => find_field(&tokens, src, item.clone(), name),
         Detail::Text(text) => tokens.iter().find_map(|t| {
-            (t.kind == Kind::Str && item.contains(&t.at) && src.get(t.at + 1..t.end - 1) == Some(text))
-                .then_some(t.at)
+            (t.kind == Kind::Str
+                && item.contains(&t.at)
+                && src.get(t.at + 1..t.end - 1) == Some(text))
+            .then_some(t.at)
         }),
     };
     found.unwrap_or(item.start)
@@ -130,26 +148,56 @@ fn scan(src: &str) -> Vec<Token> {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
                 i = (i + 1).min(bytes.len());
-                out.push(Token { kind: Kind::Str, at: start, end: i, depth });
+                out.push(Token {
+                    kind: Kind::Str,
+                    at: start,
+                    end: i,
+                    depth,
+                });
                 continue;
             }
             b'(' | b'[' | b'{' => {
-                out.push(Token { kind: Kind::Open, at: i, end: i + 1, depth });
+                out.push(Token {
+                    kind: Kind::Open,
+                    at: i,
+                    end: i + 1,
+                    depth,
+                });
                 depth += 1;
             }
             b')' | b']' | b'}' => {
                 depth = depth.saturating_sub(1);
-                out.push(Token { kind: Kind::Close, at: i, end: i + 1, depth });
+                out.push(Token {
+                    kind: Kind::Close,
+                    at: i,
+                    end: i + 1,
+                    depth,
+                });
             }
-            b',' => out.push(Token { kind: Kind::Comma, at: i, end: i + 1, depth }),
-            b':' => out.push(Token { kind: Kind::Colon, at: i, end: i + 1, depth }),
+            b',' => out.push(Token {
+                kind: Kind::Comma,
+                at: i,
+                end: i + 1,
+                depth,
+            }),
+            b':' => out.push(Token {
+                kind: Kind::Colon,
+                at: i,
+                end: i + 1,
+                depth,
+            }),
             c if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.' => {
                 while i < bytes.len()
                     && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'-' | b'.'))
                 {
                     i += 1;
                 }
-                out.push(Token { kind: Kind::Word, at: start, end: i, depth });
+                out.push(Token {
+                    kind: Kind::Word,
+                    at: start,
+                    end: i,
+                    depth,
+                });
                 continue;
             }
             _ => {}
@@ -165,10 +213,12 @@ fn top_level_keys<'a>(tokens: &[Token], src: &'a str) -> Vec<(&'a str, Range<usi
     let mut keys: Vec<(&str, usize)> = Vec::new();
     for pair in tokens.windows(2) {
         let (word, colon) = (pair[0], pair[1]);
-        if word.kind == Kind::Word && word.depth == 1 && colon.kind == Kind::Colon {
-            if let Some(name) = src.get(word.at..word.end) {
-                keys.push((name, word.at));
-            }
+        if word.kind == Kind::Word
+            && word.depth == 1
+            && colon.kind == Kind::Colon
+            && let Some(name) = src.get(word.at..word.end)
+        {
+            keys.push((name, word.at));
         }
     }
     let mut out = Vec::with_capacity(keys.len());

@@ -2,10 +2,10 @@
 //! lesson ships as. Plain data, read and written as RON; [`load`] turns text
 //! into a checked [`Scenario`] or an error that points into the file.
 
-mod locate;
 mod load;
-mod validate;
+mod locate;
 pub mod time;
+mod validate;
 
 pub use load::{Bounds, ScenarioError, from_str, load_file, to_ron};
 pub use time::{Dur, Micros, Prob, fmt_time, parse_dur};
@@ -66,7 +66,11 @@ pub struct Node {
 impl Node {
     /// The label people see.
     pub fn label(&self) -> &str {
-        if self.name.is_empty() { &self.id } else { &self.name }
+        if self.name.is_empty() {
+            &self.id
+        } else {
+            &self.name
+        }
     }
 }
 

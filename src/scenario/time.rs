@@ -71,9 +71,11 @@ pub fn parse_dur(text: &str) -> Result<Dur, DurError> {
             )));
         }
     };
-    let value: f64 = number
-        .parse()
-        .map_err(|_| DurError(format!("\"{t}\" is not a duration: write a number and a unit, like \"250ms\"")))?;
+    let value: f64 = number.parse().map_err(|_| {
+        DurError(format!(
+            "\"{t}\" is not a duration: write a number and a unit, like \"250ms\""
+        ))
+    })?;
     if value < 0.0 {
         return Err(DurError(format!(
             "\"{t}\" is negative: a time or latency must be zero or more"
@@ -94,11 +96,11 @@ impl fmt::Display for Dur {
         let us = self.0;
         if us == 0 {
             f.write_str("0ms")
-        } else if us % 1_000_000 == 0 {
+        } else if us.is_multiple_of(1_000_000) {
             write!(f, "{}s", us / 1_000_000)
-        } else if us % 1_000 == 0 && us >= 1_000_000 {
+        } else if us.is_multiple_of(1_000) && us >= 1_000_000 {
             write!(f, "{}s", trim_float(us as f64 / 1e6))
-        } else if us % 1_000 == 0 {
+        } else if us.is_multiple_of(1_000) {
             write!(f, "{}ms", us / 1_000)
         } else {
             write!(f, "{us}us")

@@ -48,7 +48,13 @@ impl<'a> Checker<'a> {
 
     fn text_ok(&mut self, place: Where, what: &str, text: &str) {
         if text.chars().count() > Bounds::TEXT_CHARS {
-            self.fail(place, format!("the {what} is longer than {} characters", Bounds::TEXT_CHARS));
+            self.fail(
+                place,
+                format!(
+                    "the {what} is longer than {} characters",
+                    Bounds::TEXT_CHARS
+                ),
+            );
         }
     }
 
@@ -57,7 +63,10 @@ impl<'a> Checker<'a> {
         self.text_ok(Where::section("title"), "title", &s.title);
         self.text_ok(Where::section("summary"), "summary", &s.summary);
         if s.until.0 == 0 {
-            self.fail(Where::section("until"), "the run length is zero; give it some time, like \"5s\"".into());
+            self.fail(
+                Where::section("until"),
+                "the run length is zero; give it some time, like \"5s\"".into(),
+            );
         }
         let counts: [(&'static str, usize, usize); 6] = [
             ("nodes", s.nodes.len(), Bounds::NODES),
@@ -69,18 +78,26 @@ impl<'a> Checker<'a> {
         ];
         for (section, n, max) in counts {
             if n > max {
-                self.fail(Where::section(section), format!("{n} {section} entries; Settle allows at most {max}"));
+                self.fail(
+                    Where::section(section),
+                    format!("{n} {section} entries; Settle allows at most {max}"),
+                );
             }
         }
         if s.nodes.is_empty() {
-            self.fail(Where::section("nodes"), "there are no nodes: add at least a client and a service".into());
+            self.fail(
+                Where::section("nodes"),
+                "there are no nodes: add at least a client and a service".into(),
+            );
         }
     }
 
     fn nodes(&mut self) {
         for (i, n) in self.s.nodes.iter().enumerate() {
             let id = n.id.as_str();
-            let good_chars = id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            let good_chars = id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
             if id.is_empty() || id.chars().count() > Bounds::ID_CHARS || !good_chars {
                 self.fail(
                     Where::field("nodes", i, "id"),
@@ -91,13 +108,25 @@ impl<'a> Checker<'a> {
                 );
             }
             if n.name.chars().count() > Bounds::ID_CHARS {
-                self.fail(Where::field("nodes", i, "name"), format!("the name is longer than {} characters", Bounds::ID_CHARS));
+                self.fail(
+                    Where::field("nodes", i, "name"),
+                    format!("the name is longer than {} characters", Bounds::ID_CHARS),
+                );
             }
-            if !(n.pos.0.is_finite() && n.pos.1.is_finite()) || n.pos.0.abs() > 1e6 || n.pos.1.abs() > 1e6 {
-                self.fail(Where::field("nodes", i, "pos"), "the position must be two numbers within a million points of the origin".into());
+            if !(n.pos.0.is_finite() && n.pos.1.is_finite())
+                || n.pos.0.abs() > 1e6
+                || n.pos.1.abs() > 1e6
+            {
+                self.fail(
+                    Where::field("nodes", i, "pos"),
+                    "the position must be two numbers within a million points of the origin".into(),
+                );
             }
             if self.kinds.insert(id, &n.kind).is_some() {
-                self.fail(Where::field("nodes", i, "id"), format!("two nodes are called \"{id}\"; ids must be unique"));
+                self.fail(
+                    Where::field("nodes", i, "id"),
+                    format!("two nodes are called \"{id}\"; ids must be unique"),
+                );
             }
         }
     }
@@ -106,7 +135,13 @@ impl<'a> Checker<'a> {
         let found = self.kinds.get(id).copied();
         if found.is_none() {
             let known: Vec<&str> = self.kinds.keys().copied().take(12).collect();
-            self.fail(place, format!("there is no node \"{id}\"; the nodes are: {}", known.join(", ")));
+            self.fail(
+                place,
+                format!(
+                    "there is no node \"{id}\"; the nodes are: {}",
+                    known.join(", ")
+                ),
+            );
         }
         found
     }
@@ -117,17 +152,29 @@ impl<'a> Checker<'a> {
             let b = self.node_ref(Where::field("links", i, "to"), &l.to);
             if a.is_some() && b.is_some() {
                 if l.from == l.to {
-                    self.fail(Where::field("links", i, "to"), format!("\"{}\" is linked to itself; a link joins two nodes", l.from));
+                    self.fail(
+                        Where::field("links", i, "to"),
+                        format!("\"{}\" is linked to itself; a link joins two nodes", l.from),
+                    );
                 }
                 let (x, y) = ordered(&l.from, &l.to);
                 if !self.linked.insert((x, y)) {
-                    self.fail(Where::item("links", i), format!("\"{}\" and \"{}\" are linked twice; one link carries both directions", l.from, l.to));
+                    self.fail(
+                        Where::item("links", i),
+                        format!(
+                            "\"{}\" and \"{}\" are linked twice; one link carries both directions",
+                            l.from, l.to
+                        ),
+                    );
                 }
             }
-            if let Latency::Uniform { min, max } = l.latency {
-                if min > max {
-                    self.fail(Where::field("links", i, "latency"), format!("the latency's min ({min}) is above its max ({max})"));
-                }
+            if let Latency::Uniform { min, max } = l.latency
+                && min > max
+            {
+                self.fail(
+                    Where::field("links", i, "latency"),
+                    format!("the latency's min ({min}) is above its max ({max})"),
+                );
             }
         }
     }
@@ -136,11 +183,20 @@ impl<'a> Checker<'a> {
         self.linked.contains(&ordered(a, b))
     }
 
-    fn expect_kind(&mut self, place: Where, id: &str, want: &str, pred: fn(&NodeKind) -> bool) -> bool {
+    fn expect_kind(
+        &mut self,
+        place: Where,
+        id: &str,
+        want: &str,
+        pred: fn(&NodeKind) -> bool,
+    ) -> bool {
         match self.node_ref(place.clone(), id) {
             Some(k) if pred(k) => true,
             Some(k) => {
-                self.fail(place, format!("\"{id}\" is a {}, but a {want} is needed here", k.word()));
+                self.fail(
+                    place,
+                    format!("\"{id}\" is a {}, but a {want} is needed here", k.word()),
+                );
                 false
             }
             None => false,
@@ -159,50 +215,82 @@ impl<'a> Checker<'a> {
             match &n.kind {
                 NodeKind::Service(svc) => {
                     if svc.table.is_empty() || svc.table.chars().count() > Bounds::ID_CHARS {
-                        self.fail(Where::field("nodes", i, "table"), "a service needs a table name of 1 to 64 characters".into());
+                        self.fail(
+                            Where::field("nodes", i, "table"),
+                            "a service needs a table name of 1 to 64 characters".into(),
+                        );
                     }
                     if let Some(prev) = owners.insert(svc.table.as_str(), n.id.as_str()) {
                         self.fail(Where::field("nodes", i, "table"), format!("the table \"{}\" is already owned by \"{prev}\"; each table has one owning service", svc.table));
                     }
-                    if let Some(db) = &svc.database {
-                        if self.expect_kind(Where::text("nodes", i, db), db, "database", |k| matches!(k, NodeKind::Database(_))) {
-                            self.need_link(Where::text("nodes", i, db), &n.id, db);
-                        }
+                    if let Some(db) = &svc.database
+                        && self.expect_kind(Where::text("nodes", i, db), db, "database", |k| {
+                            matches!(k, NodeKind::Database(_))
+                        })
+                    {
+                        self.need_link(Where::text("nodes", i, db), &n.id, db);
                     }
-                    if let Some(p) = &svc.publish {
-                        if self.expect_kind(Where::text("nodes", i, &p.broker), &p.broker, "broker", |k| matches!(k, NodeKind::Broker(_))) {
-                            self.need_link(Where::text("nodes", i, &p.broker), &n.id, &p.broker);
-                        }
+                    if let Some(p) = &svc.publish
+                        && self.expect_kind(
+                            Where::text("nodes", i, &p.broker),
+                            &p.broker,
+                            "broker",
+                            |k| matches!(k, NodeKind::Broker(_)),
+                        )
+                    {
+                        self.need_link(Where::text("nodes", i, &p.broker), &n.id, &p.broker);
                     }
                     for callee in &svc.calls {
-                        if self.expect_kind(Where::text("nodes", i, callee), callee, "service", |k| matches!(k, NodeKind::Service(_))) {
+                        if self.expect_kind(
+                            Where::text("nodes", i, callee),
+                            callee,
+                            "service",
+                            |k| matches!(k, NodeKind::Service(_)),
+                        ) {
                             if callee == &n.id {
-                                self.fail(Where::text("nodes", i, callee), "a service cannot call itself".into());
+                                self.fail(
+                                    Where::text("nodes", i, callee),
+                                    "a service cannot call itself".into(),
+                                );
                             }
                             self.need_link(Where::text("nodes", i, callee), &n.id, callee);
                         }
                     }
                 }
                 NodeKind::Replica(r) => {
-                    if self.expect_kind(Where::text("nodes", i, &r.broker), &r.broker, "broker", |k| matches!(k, NodeKind::Broker(_))) {
+                    if self.expect_kind(
+                        Where::text("nodes", i, &r.broker),
+                        &r.broker,
+                        "broker",
+                        |k| matches!(k, NodeKind::Broker(_)),
+                    ) {
                         self.need_link(Where::text("nodes", i, &r.broker), &n.id, &r.broker);
                     }
                 }
                 NodeKind::Broker(b) => {
-                    if let super::Delivery::AtLeastOnce { ack_timeout } = b.delivery {
-                        if ack_timeout.0 == 0 {
-                            self.fail(Where::field("nodes", i, "ack_timeout"), "the acknowledgement timeout must be above zero".into());
-                        }
+                    if let super::Delivery::AtLeastOnce { ack_timeout } = b.delivery
+                        && ack_timeout.0 == 0
+                    {
+                        self.fail(
+                            Where::field("nodes", i, "ack_timeout"),
+                            "the acknowledgement timeout must be above zero".into(),
+                        );
                     }
                 }
                 NodeKind::Client(_) | NodeKind::Database(_) => {}
             }
         }
         for (i, n) in self.s.nodes.iter().enumerate() {
-            if let NodeKind::Replica(r) = &n.kind {
-                if !owners.contains_key(r.table.as_str()) {
-                    self.fail(Where::text("nodes", i, &r.table), format!("no service owns a table \"{}\" for this replica to copy", r.table));
-                }
+            if let NodeKind::Replica(r) = &n.kind
+                && !owners.contains_key(r.table.as_str())
+            {
+                self.fail(
+                    Where::text("nodes", i, &r.table),
+                    format!(
+                        "no service owns a table \"{}\" for this replica to copy",
+                        r.table
+                    ),
+                );
             }
         }
     }
@@ -215,18 +303,35 @@ impl<'a> Checker<'a> {
                     self.before_end(Where::field("workload", i, "at"), at.0);
                     (from, to, op)
                 }
-                Work::Every { start, every, count, from, to, op, random_keys } => {
+                Work::Every {
+                    start,
+                    every,
+                    count,
+                    from,
+                    to,
+                    op,
+                    random_keys,
+                } => {
                     if *count == 0 || u64::from(*count) > Bounds::GENERATED {
-                        self.fail(Where::field("workload", i, "count"), format!("count must be from 1 to {}", Bounds::GENERATED));
+                        self.fail(
+                            Where::field("workload", i, "count"),
+                            format!("count must be from 1 to {}", Bounds::GENERATED),
+                        );
                     }
                     generated = generated.saturating_add(u64::from(*count));
                     if every.0 == 0 {
-                        self.fail(Where::field("workload", i, "every"), "\"every\" must be above zero".into());
+                        self.fail(
+                            Where::field("workload", i, "every"),
+                            "\"every\" must be above zero".into(),
+                        );
                     }
-                    if let Some(k) = random_keys {
-                        if *k == 0 || *k > Bounds::RANDOM_KEYS {
-                            self.fail(Where::field("workload", i, "random_keys"), format!("random_keys must be from 1 to {}", Bounds::RANDOM_KEYS));
-                        }
+                    if let Some(k) = random_keys
+                        && (*k == 0 || *k > Bounds::RANDOM_KEYS)
+                    {
+                        self.fail(
+                            Where::field("workload", i, "random_keys"),
+                            format!("random_keys must be from 1 to {}", Bounds::RANDOM_KEYS),
+                        );
                     }
                     self.before_end(Where::field("workload", i, "start"), start.0);
                     (from, to, op)
@@ -262,11 +367,23 @@ impl<'a> Checker<'a> {
                 Op::Read { id } => id,
             };
             if id.chars().count() > Bounds::ID_CHARS {
-                self.fail(Where::field("workload", i, "id"), format!("the record id is longer than {} characters", Bounds::ID_CHARS));
+                self.fail(
+                    Where::field("workload", i, "id"),
+                    format!(
+                        "the record id is longer than {} characters",
+                        Bounds::ID_CHARS
+                    ),
+                );
             }
         }
         if generated > Bounds::GENERATED {
-            self.fail(Where::section("workload"), format!("the generators fire {generated} requests in all; the limit is {}", Bounds::GENERATED));
+            self.fail(
+                Where::section("workload"),
+                format!(
+                    "the generators fire {generated} requests in all; the limit is {}",
+                    Bounds::GENERATED
+                ),
+            );
         }
     }
 
@@ -282,13 +399,21 @@ impl<'a> Checker<'a> {
             match f {
                 Fault::Partition { links, .. } | Fault::Heal { links, .. } => {
                     if links.is_empty() && matches!(f, Fault::Partition { .. }) {
-                        self.fail(Where::field("faults", i, "links"), "a partition needs at least one link to cut".into());
+                        self.fail(
+                            Where::field("faults", i, "links"),
+                            "a partition needs at least one link to cut".into(),
+                        );
                     }
                     for (a, b) in links {
                         let ka = self.node_ref(Where::text("faults", i, a), a);
                         let kb = self.node_ref(Where::text("faults", i, b), b);
                         if ka.is_some() && kb.is_some() && !self.is_linked(a, b) {
-                            self.fail(Where::text("faults", i, b), format!("there is no link between \"{a}\" and \"{b}\" to cut or heal"));
+                            self.fail(
+                                Where::text("faults", i, b),
+                                format!(
+                                    "there is no link between \"{a}\" and \"{b}\" to cut or heal"
+                                ),
+                            );
                         }
                     }
                 }
@@ -308,13 +433,22 @@ impl<'a> Checker<'a> {
                 self.before_end(Where::field("narration", i, "at"), at.0);
             }
             if n.text.trim().is_empty() {
-                self.fail(Where::field("narration", i, "text"), "the narration text is empty".into());
+                self.fail(
+                    Where::field("narration", i, "text"),
+                    "the narration text is empty".into(),
+                );
             }
-            self.text_ok(Where::field("narration", i, "text"), "narration text", &n.text);
+            self.text_ok(
+                Where::field("narration", i, "text"),
+                "narration text",
+                &n.text,
+            );
             for f in &n.focus {
                 self.node_ref(Where::text("narration", i, f), f);
             }
-            if let Some(Trigger::Crash(id) | Trigger::Restart(id) | Trigger::FirstAnswer(id)) = &n.when {
+            if let Some(Trigger::Crash(id) | Trigger::Restart(id) | Trigger::FirstAnswer(id)) =
+                &n.when
+            {
                 self.node_ref(Where::text("narration", i, id), id);
             }
         }
@@ -342,19 +476,30 @@ impl<'a> Checker<'a> {
             match e {
                 Expectation::Converged { table, by: at } | Expectation::Diverged { table, at } => {
                     if !tables.contains(table.as_str()) {
-                        self.fail(Where::text("expect", i, table), format!("no service owns a table \"{table}\""));
+                        self.fail(
+                            Where::text("expect", i, table),
+                            format!("no service owns a table \"{table}\""),
+                        );
                     }
                     self.before_end(Where::item("expect", i), at.0);
                 }
                 Expectation::NoEventLost { topic } => {
                     if !topics.contains(topic.as_str()) {
-                        self.fail(Where::text("expect", i, topic), format!("no service publishes to a topic \"{topic}\""));
+                        self.fail(
+                            Where::text("expect", i, topic),
+                            format!("no service publishes to a topic \"{topic}\""),
+                        );
                     }
                 }
-                Expectation::AllAnswered { client } | Expectation::AnswerContains { client, .. } => {
-                    self.expect_kind(Where::text("expect", i, client), client, "client", |k| matches!(k, NodeKind::Client(_)));
+                Expectation::AllAnswered { client }
+                | Expectation::AnswerContains { client, .. } => {
+                    self.expect_kind(Where::text("expect", i, client), client, "client", |k| {
+                        matches!(k, NodeKind::Client(_))
+                    });
                 }
-                Expectation::StaleReads { .. } | Expectation::DuplicatesIgnored { .. } | Expectation::Dropped { .. } => {}
+                Expectation::StaleReads { .. }
+                | Expectation::DuplicatesIgnored { .. }
+                | Expectation::Dropped { .. } => {}
             }
         }
     }

@@ -8,9 +8,11 @@ use rand::rngs::ChaCha8Rng;
 
 use super::engine::{Engine, Gen, LinkRt, NodeRt, Watch};
 use super::model::{NodeIdx, Value};
-use super::nodes::{Behaviour, Broker, Client, Database, Replica, Service, Subscription};
 use super::nodes::service::ServiceWiring;
-use crate::scenario::{Delivery, Fault, NodeKind, Op, Scenario, Trigger, ValueSpec, Work};
+use super::nodes::{Behaviour, Broker, Client, Database, Replica, Service, Subscription};
+use crate::scenario::{
+    BrokerSpec, Delivery, Fault, NodeKind, Op, Scenario, Trigger, ValueSpec, Work,
+};
 use crate::trace::{FaultEvent, FaultRec, NodeInfo, TableInfo, Trace};
 
 /// A scenario that passed validation but still cannot be built: only a
@@ -46,13 +48,26 @@ impl Engine {
             .map(|(i, n)| NodeIdx::try_from(i).map(|i| (n.id.as_str(), i)))
             .collect::<Result<_, _>>()
             .map_err(|_| BuildError("too many nodes".into()))?;
-        let find = |id: &str| idx.get(id).copied().ok_or_else(|| BuildError(format!("no node \"{id}\"")));
+        let find = |id: &str| {
+            idx.get(id)
+                .copied()
+                .ok_or_else(|| BuildError(format!("no node \"{id}\"")))
+        };
 
-        let mut trace = Trace { seed, until: s.until.0, ..Trace::default() };
+        let mut trace = Trace {
+            seed,
+            until: s.until.0,
+            ..Trace::default()
+        };
         trace.nodes = s
             .nodes
             .iter()
-            .map(|n| NodeInfo { id: n.id.clone(), label: n.label().to_string(), kind: n.kind.word(), pos: n.pos })
+            .map(|n| NodeInfo {
+                id: n.id.clone(),
+                label: n.label().to_string(),
+                kind: n.kind.word(),
+                pos: n.pos,
+            })
             .collect();
 
         // Subscriptions and tables come from the replicas that name them.
@@ -66,7 +81,11 @@ impl Engine {
                 };
                 let table = trace.names.intern(&svc.table);
                 owners.insert(table, owner);
-                trace.tables.push(TableInfo { name: table, owner, replicas: Vec::new() });
+                trace.tables.push(TableInfo {
+                    name: table,
+                    owner,
+                    replicas: Vec::new(),
+                });
             }
         }
         for (i, n) in s.nodes.iter().enumerate() {
@@ -76,7 +95,10 @@ impl Engine {
                 let list = subs.entry(broker).or_default();
                 match list.iter_mut().find(|x| x.topic == topic) {
                     Some(sub) => sub.subscribers.push(i as NodeIdx),
-                    None => list.push(Subscription { topic, subscribers: vec![i as NodeIdx] }),
+                    None => list.push(Subscription {
+                        topic,
+                        subscribers: vec![i as NodeIdx],
+                    }),
                 }
                 let table = trace.names.intern(&r.table);
                 if let Some(t) = trace.tables.iter_mut().find(|t| t.name == table) {
@@ -100,7 +122,19 @@ impl Engine {
                         .iter()
                         .map(|c| Ok((find(c)?, trace.names.intern(c))))
                         .collect::<Result<Vec<_>, BuildError>>()?;
+                    let publish_retry = svc.publish.as_ref().and_then(|p| {
+                        s.nodes
+                            .iter()
+                            .find(|b| b.id == p.broker)
+                            .and_then(|b| match &b.kind {
+                                NodeKind::Broker(BrokerSpec {
+                                    delivery: Delivery::AtLeastOnce { ack_timeout },
+                                }) => Some(ack_timeout.0.max(1)),
+                                _ => None,
+                            })
+                    });
                     Behaviour::Service(Service::new(ServiceWiring {
+                        publish_retry,
                         table: trace.names.intern(&svc.table),
                         database: svc.database.as_deref().map(find).transpose()?,
                         publish,
@@ -124,14 +158,23 @@ impl Engine {
                     Behaviour::Replica(Replica::new(trace.names.intern(&r.table), broker, acks))
                 }
             };
-            nodes.push(NodeRt { beh, rng: ChaCha8Rng::seed_from_u64(node_seed(seed, &n.id)), up: true, epoch: 0 });
+            nodes.push(NodeRt {
+                beh,
+                rng: ChaCha8Rng::seed_from_u64(node_seed(seed, &n.id)),
+                up: true,
+                epoch: 0,
+            });
         }
 
         let mut links = Vec::with_capacity(s.links.len());
         let mut adj: Vec<Vec<(NodeIdx, u32)>> = vec![Vec::new(); s.nodes.len()];
         for (i, l) in s.links.iter().enumerate() {
             let (a, b) = (find(&l.from)?, find(&l.to)?);
-            links.push(LinkRt { latency: l.latency, loss: l.loss.0, duplicate: l.duplicate.0 });
+            links.push(LinkRt {
+                latency: l.latency,
+                loss: l.loss.0,
+                duplicate: l.duplicate.0,
+            });
             adj[a as usize].push((b, i as u32));
             adj[b as usize].push((a, i as u32));
         }
@@ -145,7 +188,14 @@ impl Engine {
         for (item, w) in s.workload.iter().enumerate() {
             let (start, every, count, random_keys, op) = match w {
                 Work::Request { at, op, .. } => (at.0, 1, 1, None, op),
-                Work::Every { start, every, count, random_keys, op, .. } => (start.0, every.0.max(1), *count, *random_keys, op),
+                Work::Every {
+                    start,
+                    every,
+                    count,
+                    random_keys,
+                    op,
+                    ..
+                } => (start.0, every.0.max(1), *count, *random_keys, op),
             };
             let (id, write, seq_value) = match op {
                 Op::Read { id } => (id.clone(), None, false),
@@ -179,7 +229,13 @@ impl Engine {
             let events: Vec<FaultEvent> = match f {
                 Fault::Partition { links, one_way, .. } => links
                     .iter()
-                    .map(|(a, b)| pair(a, b).map(|(from, to)| FaultEvent::Cut { from, to, one_way: *one_way }))
+                    .map(|(a, b)| {
+                        pair(a, b).map(|(from, to)| FaultEvent::Cut {
+                            from,
+                            to,
+                            one_way: *one_way,
+                        })
+                    })
                     .collect::<Result<_, _>>()?,
                 Fault::Heal { links, .. } if links.is_empty() => vec![FaultEvent::HealAll],
                 Fault::Heal { links, .. } => links
@@ -190,7 +246,10 @@ impl Engine {
                 Fault::Restart { node, .. } => vec![FaultEvent::Restart(find(node)?)],
             };
             for fault in events {
-                engine.fault_plan.push(FaultRec { at: f.at().0, fault });
+                engine.fault_plan.push(FaultRec {
+                    at: f.at().0,
+                    fault,
+                });
             }
         }
 

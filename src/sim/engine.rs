@@ -11,15 +11,15 @@
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
-use rand::rngs::ChaCha8Rng;
 use rand::RngExt;
+use rand::rngs::ChaCha8Rng;
 
 use super::model::{Answer, Body, Key, NodeIdx, ReqOp, Sym, Value, Version};
 use super::nodes::{Behaviour, Cx, Incoming, Out};
 use crate::scenario::{Latency, Micros};
 use crate::trace::{
-    Change, DropReason, Fate, FaultEvent, FaultRec, Message, Step, StepKind, Timed, Trace, deliver_flags,
-    message_flags,
+    Change, DropReason, Fate, FaultEvent, FaultRec, Message, Step, StepKind, Timed, Trace,
+    deliver_flags, message_flags,
 };
 
 /// The most steps one run may take. A file cannot ask for more work than
@@ -149,7 +149,13 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub(crate) fn assemble(trace: Trace, nodes: Vec<NodeRt>, links: Vec<LinkRt>, adj: Vec<Vec<(NodeIdx, u32)>>, until: Micros) -> Self {
+    pub(crate) fn assemble(
+        trace: Trace,
+        nodes: Vec<NodeRt>,
+        links: Vec<LinkRt>,
+        adj: Vec<Vec<(NodeIdx, u32)>>,
+        until: Micros,
+    ) -> Self {
         Engine {
             trace,
             nodes,
@@ -191,7 +197,11 @@ impl Engine {
 
     fn push(&mut self, at: Micros, what: What) {
         self.seq += 1;
-        self.queue.push(Pending { at, seq: self.seq, what });
+        self.queue.push(Pending {
+            at,
+            seq: self.seq,
+            what,
+        });
     }
 
     /// The current virtual time.
@@ -220,7 +230,10 @@ impl Engine {
 
     /// Messages sent and not yet arrived.
     pub fn in_flight(&self) -> usize {
-        self.queue.iter().filter(|p| matches!(p.what, What::Arrive(_) | What::Doomed(..))).count()
+        self.queue
+            .iter()
+            .filter(|p| matches!(p.what, What::Arrive(_) | What::Doomed(..)))
+            .count()
     }
 
     /// The store of node `n`, if it keeps one.
@@ -291,7 +304,12 @@ impl Engine {
     }
 
     fn record(&mut self, kind: StepKind, node: NodeIdx, id: u32, flags: u8) -> u32 {
-        let i = self.trace.steps.push(Step { id, node, kind, flags });
+        let i = self.trace.steps.push(Step {
+            id,
+            node,
+            kind,
+            flags,
+        });
         u32::try_from(i).unwrap_or(u32::MAX)
     }
 
@@ -301,11 +319,18 @@ impl Engine {
     }
 
     fn arrive(&mut self, m: u32, doomed: Option<DropReason>) {
-        let Some(msg) = self.trace.messages.get(m as usize).copied() else { return };
+        let Some(msg) = self.trace.messages.get(m as usize).copied() else {
+            return;
+        };
         let to = msg.to;
         let reason = doomed
-            .or_else(|| (!self.cut.is_empty() && self.cut.contains(&(msg.from, to))).then_some(DropReason::Partition))
-            .or_else(|| (!self.nodes.get(to as usize).is_some_and(|n| n.up)).then_some(DropReason::NodeDown));
+            .or_else(|| {
+                (!self.cut.is_empty() && self.cut.contains(&(msg.from, to)))
+                    .then_some(DropReason::Partition)
+            })
+            .or_else(|| {
+                (!self.nodes.get(to as usize).is_some_and(|n| n.up)).then_some(DropReason::NodeDown)
+            });
         if let Some(reason) = reason {
             self.record(StepKind::Drop, to, m, reason as u8);
             self.trace.totals.dropped += 1;
@@ -319,13 +344,19 @@ impl Engine {
         if let Some(stored) = self.trace.messages.get_mut(m as usize) {
             stored.fate = Fate::Delivered;
         }
-        let Some(&body) = self.trace.bodies.get(msg.body as usize) else { return };
+        let Some(&body) = self.trace.bodies.get(msg.body as usize) else {
+            return;
+        };
         match body {
             Body::Answer { .. } => self.trace.totals.answers += 1,
             Body::Ack { .. } => self.trace.totals.acks += 1,
             _ => {}
         }
-        let incoming = Incoming { from: msg.from, body_id: msg.body, body };
+        let incoming = Incoming {
+            from: msg.from,
+            body_id: msg.body,
+            body,
+        };
         let flags = self.with_node(to, |beh, cx| beh.on_message(cx, &incoming));
         self.finish(step, to, flags);
     }
@@ -333,7 +364,9 @@ impl Engine {
     /// Runs `f` on node `n`'s behaviour with a fresh context and returns
     /// the step flags it set; outputs are left in `self.out`.
     fn with_node(&mut self, n: NodeIdx, f: impl FnOnce(&mut Behaviour, &mut Cx)) -> u8 {
-        let Some(rt) = self.nodes.get_mut(n as usize) else { return 0 };
+        let Some(rt) = self.nodes.get_mut(n as usize) else {
+            return 0;
+        };
         let mut cx = Cx {
             now: self.now,
             me: n,
@@ -385,10 +418,10 @@ impl Engine {
                 Out::Changed { body } => {
                     self.trace.changes.push(Change { step, body });
                     self.trace.totals.changes += 1;
-                    if let Some(r) = self.trace.bodies.get(body as usize).and_then(Body::record) {
-                        if self.owners.get(&r.key.table) == Some(&node) {
-                            self.latest.insert(r.key, r.version);
-                        }
+                    if let Some(r) = self.trace.bodies.get(body as usize).and_then(Body::record)
+                        && self.owners.get(&r.key.table) == Some(&node)
+                    {
+                        self.latest.insert(r.key, r.version);
                     }
                 }
             }
@@ -403,11 +436,14 @@ impl Engine {
     }
 
     fn send(&mut self, cause: u32, from: NodeIdx, to: NodeIdx, body: u32, mut flags: u8) {
-        if let Some(Body::Answer { answer: Answer::Read { key, version, .. }, .. }) = self.trace.bodies.get(body as usize) {
-            if self.latest.get(key).is_some_and(|latest| latest > version) {
-                flags |= message_flags::STALE;
-                self.trace.totals.stale_reads += 1;
-            }
+        if let Some(Body::Answer {
+            answer: Answer::Read { key, version, .. },
+            ..
+        }) = self.trace.bodies.get(body as usize)
+            && self.latest.get(key).is_some_and(|latest| latest > version)
+        {
+            flags |= message_flags::STALE;
+            self.trace.totals.stale_reads += 1;
         }
         if flags & message_flags::REDELIVERY != 0 {
             self.trace.totals.redeliveries += 1;
@@ -420,7 +456,11 @@ impl Engine {
         for copy in 0..copies {
             let latency = self.latency(from, link.latency);
             let lost = self.chance(from, link.loss).then_some(DropReason::Lost);
-            let f = if copy > 0 { flags | message_flags::DUPLICATE } else { flags };
+            let f = if copy > 0 {
+                flags | message_flags::DUPLICATE
+            } else {
+                flags
+            };
             self.launch(cause, from, to, body, f, latency, lost);
         }
         if copies > 1 {
@@ -429,9 +469,26 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn launch(&mut self, cause: u32, from: NodeIdx, to: NodeIdx, body: u32, flags: u8, latency: Micros, doomed: Option<DropReason>) {
+    fn launch(
+        &mut self,
+        cause: u32,
+        from: NodeIdx,
+        to: NodeIdx,
+        body: u32,
+        flags: u8,
+        latency: Micros,
+        doomed: Option<DropReason>,
+    ) {
         let at = self.now.saturating_add(latency);
-        let m = self.trace.messages.push(Message { at, body, cause, from, to, flags, fate: Fate::InFlight });
+        let m = self.trace.messages.push(Message {
+            at,
+            body,
+            cause,
+            from,
+            to,
+            flags,
+            fate: Fate::InFlight,
+        });
         let m = u32::try_from(m).unwrap_or(u32::MAX);
         self.trace.totals.sent += 1;
         match doomed {
@@ -444,7 +501,9 @@ impl Engine {
         if p <= 0.0 {
             return false;
         }
-        let Some(rt) = self.nodes.get_mut(node as usize) else { return false };
+        let Some(rt) = self.nodes.get_mut(node as usize) else {
+            return false;
+        };
         rt.rng.random::<f64>() < p
     }
 
@@ -459,9 +518,14 @@ impl Engine {
     }
 
     fn timer(&mut self, slot: u32) {
-        let Some(t) = self.timers.get(slot as usize).copied() else { return };
+        let Some(t) = self.timers.get(slot as usize).copied() else {
+            return;
+        };
         self.free_timers.push(slot);
-        let live = self.nodes.get(t.node as usize).is_some_and(|n| n.up && n.epoch == t.epoch);
+        let live = self
+            .nodes
+            .get(t.node as usize)
+            .is_some_and(|n| n.up && n.epoch == t.epoch);
         if !live {
             return;
         }
@@ -472,7 +536,9 @@ impl Engine {
     }
 
     fn work(&mut self, g: u32) {
-        let Some(gn) = self.gens.get_mut(g as usize) else { return };
+        let Some(gn) = self.gens.get_mut(g as usize) else {
+            return;
+        };
         let n = gn.fired;
         gn.fired += 1;
         let more = gn.fired < gn.count;
@@ -492,8 +558,11 @@ impl Engine {
     }
 
     fn make_op(&mut self, g: u32, n: u32) -> ReqOp {
-        let Some(gn) = self.gens.get(g as usize) else { return ReqOp::Read { id: 0 } };
-        let (from, random_keys, write, seq_value) = (gn.from, gn.random_keys, gn.write, gn.seq_value);
+        let Some(gn) = self.gens.get(g as usize) else {
+            return ReqOp::Read { id: 0 };
+        };
+        let (from, random_keys, write, seq_value) =
+            (gn.from, gn.random_keys, gn.write, gn.seq_value);
         let id_text = match random_keys {
             Some(k) => {
                 let pick = match self.nodes.get_mut(from as usize) {
@@ -506,14 +575,19 @@ impl Engine {
         };
         let id = self.trace.names.intern(&id_text);
         match write {
-            Some(_) if seq_value => ReqOp::Write { id, value: Value::Int(i64::from(n)) },
+            Some(_) if seq_value => ReqOp::Write {
+                id,
+                value: Value::Int(i64::from(n)),
+            },
             Some(value) => ReqOp::Write { id, value },
             None => ReqOp::Read { id },
         }
     }
 
     fn fault(&mut self, f: u32) {
-        let Some(rec) = self.fault_plan.get(f as usize).cloned() else { return };
+        let Some(rec) = self.fault_plan.get(f as usize).cloned() else {
+            return;
+        };
         let id = self.trace.faults.len() as u32;
         self.trace.faults.push(rec.clone());
         let node = match rec.fault {
@@ -535,12 +609,12 @@ impl Engine {
             }
             FaultEvent::HealAll => self.cut.clear(),
             FaultEvent::Crash(n) => {
-                if let Some(rt) = self.nodes.get_mut(n as usize) {
-                    if rt.up {
-                        rt.up = false;
-                        rt.epoch += 1;
-                        rt.beh.on_crash();
-                    }
+                if let Some(rt) = self.nodes.get_mut(n as usize)
+                    && rt.up
+                {
+                    rt.up = false;
+                    rt.epoch += 1;
+                    rt.beh.on_crash();
                 }
             }
             FaultEvent::Restart(n) => {
@@ -566,7 +640,9 @@ impl Engine {
     fn check_watches(&mut self, first: usize) {
         let last = self.trace.steps.len();
         for i in first..last {
-            let Some(s) = self.trace.steps.get(i).copied() else { continue };
+            let Some(s) = self.trace.steps.get(i).copied() else {
+                continue;
+            };
             let mut fired = Vec::new();
             for (k, &(narration, watch)) in self.watches.iter().enumerate() {
                 if self.meets(&s, i, watch) {
@@ -581,12 +657,17 @@ impl Engine {
     }
 
     fn meets(&self, s: &Step, i: usize, watch: Watch) -> bool {
-        let fault = || (s.kind == StepKind::Fault).then(|| self.trace.faults.get(s.id as usize)).flatten();
+        let fault = || {
+            (s.kind == StepKind::Fault)
+                .then(|| self.trace.faults.get(s.id as usize))
+                .flatten()
+        };
         match watch {
             Watch::Crash(n) => fault().is_some_and(|f| f.fault == FaultEvent::Crash(n)),
             Watch::Restart(n) => fault().is_some_and(|f| f.fault == FaultEvent::Restart(n)),
             Watch::Partition => fault().is_some_and(|f| matches!(f.fault, FaultEvent::Cut { .. })),
-            Watch::Heal => fault().is_some_and(|f| matches!(f.fault, FaultEvent::Heal { .. } | FaultEvent::HealAll)),
+            Watch::Heal => fault()
+                .is_some_and(|f| matches!(f.fault, FaultEvent::Heal { .. } | FaultEvent::HealAll)),
             Watch::FirstDrop => s.kind == StepKind::Drop,
             Watch::FirstDuplicateIgnored => {
                 s.kind == StepKind::Deliver && s.flags & deliver_flags::DUPLICATE_IGNORED != 0

@@ -62,7 +62,11 @@ pub struct Version {
 
 impl Version {
     /// The version of a record that was never written.
-    pub const NONE: Version = Version { time: 0, counter: 0, origin: 0 };
+    pub const NONE: Version = Version {
+        time: 0,
+        counter: 0,
+        origin: 0,
+    };
 
     pub fn is_none(&self) -> bool {
         *self == Version::NONE
@@ -74,7 +78,12 @@ impl fmt::Display for Version {
         if self.is_none() {
             f.write_str("v0")
         } else {
-            write!(f, "v{}@{}", self.counter, crate::scenario::fmt_time(self.time))
+            write!(
+                f,
+                "v{}@{}",
+                self.counter,
+                crate::scenario::fmt_time(self.time)
+            )
         }
     }
 }
@@ -121,7 +130,10 @@ pub enum ReqOp {
 /// The answer to a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Answer {
-    Written { key: Key, version: Version },
+    Written {
+        key: Key,
+        version: Version,
+    },
     Read {
         key: Key,
         value: Value,
@@ -129,7 +141,9 @@ pub enum Answer {
         /// Some part of a composed answer was missing (a call timed out).
         partial: bool,
     },
-    Refused { reason: Sym },
+    Refused {
+        reason: Sym,
+    },
 }
 
 /// The content of a message, or a record image kept for a state change.
@@ -138,22 +152,49 @@ pub enum Answer {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Body {
     /// Client or composer to service.
-    Request { req: u32, op: ReqOp },
+    Request {
+        req: u32,
+        op: ReqOp,
+    },
     /// Service to whoever asked.
-    Answer { req: u32, answer: Answer },
+    Answer {
+        req: u32,
+        answer: Answer,
+    },
     /// Service to its database.
-    DbWrite { req: u32, key: Key, value: Value },
-    DbRead { req: u32, key: Key },
+    DbWrite {
+        req: u32,
+        key: Key,
+        value: Value,
+    },
+    DbRead {
+        req: u32,
+        key: Key,
+    },
     /// Database to its service: the committed record.
-    DbWritten { req: u32, record: Record },
+    DbWritten {
+        req: u32,
+        record: Record,
+    },
     /// Database to its service; `Value::Absent` when there is no such record.
-    DbResult { req: u32, record: Record },
+    DbResult {
+        req: u32,
+        record: Record,
+    },
     /// A change event: published to a broker and delivered to subscribers.
-    Event { event: EventId, topic: Sym, record: Record },
+    Event {
+        event: EventId,
+        topic: Sym,
+        record: Record,
+    },
     /// Subscriber to broker: this event is handled, stop resending it.
-    Ack { event: EventId },
+    Ack {
+        event: EventId,
+    },
     /// A record image that is not a message: what a local write stored.
-    Stored { record: Record },
+    Stored {
+        record: Record,
+    },
 }
 
 impl Body {
@@ -171,11 +212,26 @@ impl Body {
     /// A short word for the message's kind, used on arrows and in filters.
     pub fn kind(&self) -> &'static str {
         match self {
-            Body::Request { op: ReqOp::Write { .. }, .. } => "write",
-            Body::Request { op: ReqOp::Read { .. }, .. } => "read",
-            Body::Answer { answer: Answer::Written { .. }, .. } => "written",
-            Body::Answer { answer: Answer::Read { .. }, .. } => "answer",
-            Body::Answer { answer: Answer::Refused { .. }, .. } => "refused",
+            Body::Request {
+                op: ReqOp::Write { .. },
+                ..
+            } => "write",
+            Body::Request {
+                op: ReqOp::Read { .. },
+                ..
+            } => "read",
+            Body::Answer {
+                answer: Answer::Written { .. },
+                ..
+            } => "written",
+            Body::Answer {
+                answer: Answer::Read { .. },
+                ..
+            } => "answer",
+            Body::Answer {
+                answer: Answer::Refused { .. },
+                ..
+            } => "refused",
             Body::DbWrite { .. } => "db write",
             Body::DbRead { .. } => "db read",
             Body::DbWritten { .. } => "committed",
@@ -200,10 +256,16 @@ pub fn value_text(names: &Names, v: Value) -> String {
 pub fn body_label(names: &Names, b: &Body) -> String {
     let key = |k: &Key| format!("{}/{}", names.get(k.table), names.get(k.id));
     match b {
-        Body::Request { op: ReqOp::Write { id, value }, .. } => {
+        Body::Request {
+            op: ReqOp::Write { id, value },
+            ..
+        } => {
             format!("write {}={}", names.get(*id), value_text(names, *value))
         }
-        Body::Request { op: ReqOp::Read { id }, .. } => format!("read {}", names.get(*id)),
+        Body::Request {
+            op: ReqOp::Read { id },
+            ..
+        } => format!("read {}", names.get(*id)),
         Body::Answer { answer, .. } => match answer {
             Answer::Written { version, .. } => format!("ok {version}"),
             Answer::Read { value, partial, .. } => {
@@ -212,7 +274,9 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             }
             Answer::Refused { reason } => format!("refused: {}", names.get(*reason)),
         },
-        Body::DbWrite { key: k, value, .. } => format!("UPDATE {}={}", key(k), value_text(names, *value)),
+        Body::DbWrite { key: k, value, .. } => {
+            format!("UPDATE {}={}", key(k), value_text(names, *value))
+        }
         Body::DbRead { key: k, .. } => format!("SELECT {}", key(k)),
         Body::DbWritten { record, .. } => format!("committed {}", record.version),
         Body::DbResult { record, .. } => format!("row {}", value_text(names, record.value)),

@@ -18,7 +18,10 @@ pub struct Chunked<T> {
 
 impl<T> Default for Chunked<T> {
     fn default() -> Self {
-        Chunked { chunks: Vec::new(), len: 0 }
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
     }
 }
 
@@ -51,7 +54,9 @@ impl<T> Chunked<T> {
 
     #[inline]
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
-        self.chunks.get_mut(i >> SHIFT).and_then(|c| c.get_mut(i & MASK))
+        self.chunks
+            .get_mut(i >> SHIFT)
+            .and_then(|c| c.get_mut(i & MASK))
     }
 
     /// Everything, in order.

@@ -17,8 +17,16 @@ pub const MERMAID_MAX_ARROWS: usize = 1_500;
 pub fn fault_text(trace: &Trace, f: &FaultEvent) -> String {
     let id = |n: NodeIdx| trace.node_id(n).to_string();
     match f {
-        FaultEvent::Cut { from, to, one_way: false } => format!("cut {} ⟷ {}", id(*from), id(*to)),
-        FaultEvent::Cut { from, to, one_way: true } => format!("cut {} → {}", id(*from), id(*to)),
+        FaultEvent::Cut {
+            from,
+            to,
+            one_way: false,
+        } => format!("cut {} ⟷ {}", id(*from), id(*to)),
+        FaultEvent::Cut {
+            from,
+            to,
+            one_way: true,
+        } => format!("cut {} → {}", id(*from), id(*to)),
         FaultEvent::Heal { from, to } => format!("heal {} ⟷ {}", id(*from), id(*to)),
         FaultEvent::HealAll => "heal every link".to_string(),
         FaultEvent::Crash(n) => format!("crash {}", id(*n)),
@@ -28,7 +36,9 @@ pub fn fault_text(trace: &Trace, f: &FaultEvent) -> String {
 
 fn record_json(trace: &Trace, r: Option<&Record>) -> Json {
     match r {
-        Some(r) => json!({ "value": value_text(&trace.names, r.value), "version": r.version.to_string() }),
+        Some(r) => {
+            json!({ "value": value_text(&trace.names, r.value), "version": r.version.to_string() })
+        }
         None => Json::Null,
     }
 }
@@ -48,7 +58,11 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
             StepKind::Deliver | StepKind::Drop => {
                 let m = trace.message(s.id);
                 let body = m.and_then(|m| trace.body(m.body));
-                line["event"] = json!(if s.kind == StepKind::Deliver { "deliver" } else { "drop" });
+                line["event"] = json!(if s.kind == StepKind::Deliver {
+                    "deliver"
+                } else {
+                    "drop"
+                });
                 line["msg"] = json!(s.id);
                 line["from"] = json!(m.map(|m| trace.node_id(m.from)));
                 line["kind"] = json!(body.map(|b| b.kind()));
@@ -78,7 +92,12 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
             }
             StepKind::Fault => {
                 line["event"] = json!("fault");
-                line["fault"] = json!(trace.faults.get(s.id as usize).map(|f| fault_text(trace, &f.fault)));
+                line["fault"] = json!(
+                    trace
+                        .faults
+                        .get(s.id as usize)
+                        .map(|f| fault_text(trace, &f.fault))
+                );
             }
             StepKind::Mark => {
                 line["event"] = json!("narration");
@@ -131,9 +150,19 @@ fn mermaid_text(s: &str) -> String {
 /// Writes the run as a Mermaid `sequenceDiagram`.
 pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "sequenceDiagram")?;
-    writeln!(out, "    %% {} (seed {})", mermaid_text(&scenario.title), trace.seed)?;
+    writeln!(
+        out,
+        "    %% {} (seed {})",
+        mermaid_text(&scenario.title),
+        trace.seed
+    )?;
     for n in &trace.nodes {
-        writeln!(out, "    participant {} as {}", n.id, mermaid_text(&n.label))?;
+        writeln!(
+            out,
+            "    participant {} as {}",
+            n.id,
+            mermaid_text(&n.label)
+        )?;
     }
     let (first, last) = match (trace.nodes.first(), trace.nodes.last()) {
         (Some(a), Some(b)) => (a.id.as_str(), b.id.as_str()),
@@ -149,8 +178,13 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                     skipped += 1;
                     continue;
                 }
-                let Some(m) = trace.message(s.id) else { continue };
-                let label = trace.body(m.body).map(|b| body_label(&trace.names, b)).unwrap_or_default();
+                let Some(m) = trace.message(s.id) else {
+                    continue;
+                };
+                let label = trace
+                    .body(m.body)
+                    .map(|b| body_label(&trace.names, b))
+                    .unwrap_or_default();
                 let (from, to) = (trace.node_id(m.from), trace.node_id(m.to));
                 let mut text = format!("{t} {label}");
                 if m.flags & message_flags::DUPLICATE != 0 {
@@ -166,7 +200,10 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                     text.push_str(" (ignored: already applied)");
                 }
                 if s.kind == StepKind::Drop {
-                    text.push_str(&format!(" (dropped: {})", DropReason::from_flags(s.flags).text()));
+                    text.push_str(&format!(
+                        " (dropped: {})",
+                        DropReason::from_flags(s.flags).text()
+                    ));
                     writeln!(out, "    {from}-x{to}: {}", mermaid_text(&text))?;
                 } else {
                     writeln!(out, "    {from}->>{to}: {}", mermaid_text(&text))?;
@@ -176,21 +213,32 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
             StepKind::Fault => {
                 if let Some(f) = trace.faults.get(s.id as usize) {
                     let who = trace.node_id(s.node);
-                    writeln!(out, "    Note over {who}: {t} {}", mermaid_text(&fault_text(trace, &f.fault)))?;
+                    writeln!(
+                        out,
+                        "    Note over {who}: {t} {}",
+                        mermaid_text(&fault_text(trace, &f.fault))
+                    )?;
                 }
             }
             StepKind::Mark => {
                 let n = trace.timed.get(s.id as usize).map_or(0, |w| w.a as usize);
                 if let Some(step) = scenario.narration.get(n) {
                     let text: String = step.text.chars().take(160).collect();
-                    writeln!(out, "    Note over {first},{last}: {t} {}", mermaid_text(&text))?;
+                    writeln!(
+                        out,
+                        "    Note over {first},{last}: {t} {}",
+                        mermaid_text(&text)
+                    )?;
                 }
             }
             StepKind::Timer | StepKind::Work => {}
         }
     }
     if skipped > 0 {
-        writeln!(out, "    Note over {first},{last}: {skipped} more messages not drawn")?;
+        writeln!(
+            out,
+            "    Note over {first},{last}: {skipped} more messages not drawn"
+        )?;
     }
     Ok(())
 }

@@ -145,8 +145,15 @@ pub struct Timed {
 /// A fault as it happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum FaultEvent {
-    Cut { from: NodeIdx, to: NodeIdx, one_way: bool },
-    Heal { from: NodeIdx, to: NodeIdx },
+    Cut {
+        from: NodeIdx,
+        to: NodeIdx,
+        one_way: bool,
+    },
+    Heal {
+        from: NodeIdx,
+        to: NodeIdx,
+    },
     HealAll,
     Crash(NodeIdx),
     Restart(NodeIdx),
@@ -218,7 +225,9 @@ impl Trace {
     pub fn step_time(&self, i: usize) -> Micros {
         let Some(s) = self.steps.get(i) else { return 0 };
         match s.kind {
-            StepKind::Deliver | StepKind::Drop => self.messages.get(s.id as usize).map_or(0, |m| m.at),
+            StepKind::Deliver | StepKind::Drop => {
+                self.messages.get(s.id as usize).map_or(0, |m| m.at)
+            }
             StepKind::Fault => self.faults.get(s.id as usize).map_or(0, |f| f.at),
             StepKind::Timer | StepKind::Work | StepKind::Mark => {
                 self.timed.get(s.id as usize).map_or(0, |t| t.at)
@@ -255,7 +264,10 @@ impl Trace {
 
     /// The time of the last step, or zero.
     pub fn end_time(&self) -> Micros {
-        self.steps.len().checked_sub(1).map_or(0, |i| self.step_time(i))
+        self.steps
+            .len()
+            .checked_sub(1)
+            .map_or(0, |i| self.step_time(i))
     }
 
     /// A node's id, or `?` for an index the run never had.
@@ -278,8 +290,16 @@ impl Trace {
             + self.timed.bytes()
             + self.faults.capacity() * std::mem::size_of::<FaultRec>()
             + self.names.bytes()
-            + self.nodes.iter().map(|n| n.id.capacity() + n.label.capacity() + 64).sum::<usize>()
-            + self.tables.iter().map(|t| t.replicas.capacity() * 2 + 40).sum::<usize>()
+            + self
+                .nodes
+                .iter()
+                .map(|n| n.id.capacity() + n.label.capacity() + 64)
+                .sum::<usize>()
+            + self
+                .tables
+                .iter()
+                .map(|t| t.replicas.capacity() * 2 + 40)
+                .sum::<usize>()
     }
 
     /// Index of the first step at or after time `t`.

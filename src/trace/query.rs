@@ -36,7 +36,9 @@ impl Index {
     /// Takes in what the trace recorded since the last update.
     pub fn update(&mut self, trace: &Trace) {
         for (i, c) in trace.changes.iter_from(self.seen_changes).enumerate() {
-            let Some(r) = trace.change_record(c) else { continue };
+            let Some(r) = trace.change_record(c) else {
+                continue;
+            };
             let node = trace.change_node(c);
             let n = (self.seen_changes + i) as u32;
             self.by_key.entry((node, r.key)).or_default().push(n);
@@ -62,10 +64,19 @@ impl Index {
 
     /// The record `node` held for `key` once `upto` steps were applied,
     /// with the index of the change that wrote it.
-    pub fn record_at(&self, trace: &Trace, node: NodeIdx, key: Key, upto: usize) -> Option<(Record, u32)> {
+    pub fn record_at(
+        &self,
+        trace: &Trace,
+        node: NodeIdx,
+        key: Key,
+        upto: usize,
+    ) -> Option<(Record, u32)> {
         let list = self.by_key.get(&(node, key))?;
         let n = partition_point(list.len(), |i| {
-            trace.changes.get(list[i] as usize).is_some_and(|c| (c.step as usize) < upto)
+            trace
+                .changes
+                .get(list[i] as usize)
+                .is_some_and(|c| (c.step as usize) < upto)
         });
         let change = *list.get(n.checked_sub(1)?)?;
         let c = trace.changes.get(change as usize)?;
@@ -80,13 +91,20 @@ impl Index {
         let list = self.by_key.get(&(trace.change_node(c), r.key))?;
         let pos = list.binary_search(&change).ok()?;
         let prev = *list.get(pos.checked_sub(1)?)?;
-        trace.changes.get(prev as usize).and_then(|p| trace.change_record(p)).copied()
+        trace
+            .changes
+            .get(prev as usize)
+            .and_then(|p| trace.change_record(p))
+            .copied()
     }
 
     /// Everything `node` held once `upto` steps were applied, in key order.
     pub fn store_at(&self, trace: &Trace, node: NodeIdx, upto: usize) -> Vec<Record> {
         let lo = Key { table: 0, id: 0 };
-        let hi = Key { table: Sym::MAX, id: Sym::MAX };
+        let hi = Key {
+            table: Sym::MAX,
+            id: Sym::MAX,
+        };
         self.by_key
             .range((node, lo)..=(node, hi))
             .filter_map(|(&(_, key), _)| self.record_at(trace, node, key, upto).map(|(r, _)| r))
@@ -97,7 +115,10 @@ impl Index {
     pub fn in_flight_at(&self, trace: &Trace, t: Micros) -> Vec<u32> {
         let earliest = t.saturating_sub(self.max_latency);
         let first = partition_point(trace.messages.len(), |i| {
-            trace.messages.get(i).is_some_and(|m| trace.sent_at(m) < earliest)
+            trace
+                .messages
+                .get(i)
+                .is_some_and(|m| trace.sent_at(m) < earliest)
         });
         let mut out = Vec::new();
         for (k, m) in trace.messages.iter_from(first).enumerate() {
@@ -115,9 +136,12 @@ impl Index {
     /// Keys of `table` on which some copy differs from the owner's, once
     /// `upto` steps were applied.
     pub fn divergent_keys(&self, trace: &Trace, table: Sym, upto: usize) -> Vec<Sym> {
-        let Some(info) = trace.tables.iter().find(|t| t.name == table) else { return Vec::new() };
+        let Some(info) = trace.tables.iter().find(|t| t.name == table) else {
+            return Vec::new();
+        };
         let version = |node: NodeIdx, key: Key| {
-            self.record_at(trace, node, key, upto).map_or(Version::NONE, |(r, _)| r.version)
+            self.record_at(trace, node, key, upto)
+                .map_or(Version::NONE, |(r, _)| r.version)
         };
         self.ids(table)
             .filter(|&id| {
@@ -232,7 +256,12 @@ impl Series {
         self.divergent.push(f64::from(self.pass.divergent));
         self.in_flight.push(self.pass.in_flight.max(0) as f64);
         for (node, out) in &mut self.staleness {
-            let oldest = self.pass.behind_order.get(node).and_then(|s| s.first()).map(|e| e.0);
+            let oldest = self
+                .pass
+                .behind_order
+                .get(node)
+                .and_then(|s| s.first())
+                .map(|e| e.0);
             out.push(oldest.map_or(0.0, |since| t.saturating_sub(since) as f64 / 1e3));
         }
     }
@@ -240,8 +269,17 @@ impl Series {
     fn apply(&mut self, node: NodeIdx, r: Record) {
         let key = r.key;
         if self.pass.owner_of.get(&node) == Some(&key.table) {
-            self.pass.owner_history.entry(key).or_default().push(r.version);
-            let replicas = self.pass.replicas.get(&key.table).cloned().unwrap_or_default();
+            self.pass
+                .owner_history
+                .entry(key)
+                .or_default()
+                .push(r.version);
+            let replicas = self
+                .pass
+                .replicas
+                .get(&key.table)
+                .cloned()
+                .unwrap_or_default();
             for rep in replicas {
                 self.reassess(rep, key);
             }
@@ -257,9 +295,15 @@ impl Series {
         let p = &mut self.pass;
         let history = p.owner_history.get(&key).map(Vec::as_slice).unwrap_or(&[]);
         let owner = history.last().copied().unwrap_or(Version::NONE);
-        let mine = p.copy.get(&(replica, key)).copied().unwrap_or(Version::NONE);
+        let mine = p
+            .copy
+            .get(&(replica, key))
+            .copied()
+            .unwrap_or(Version::NONE);
         // The first owner version this copy has not seen, if any.
-        let unseen = history.get(history.partition_point(|v| *v <= mine)).map(|v| v.time);
+        let unseen = history
+            .get(history.partition_point(|v| *v <= mine))
+            .map(|v| v.time);
         let was = p.behind.get(&(replica, key)).copied();
         if was != unseen {
             let order = p.behind_order.entry(replica).or_default();

@@ -17,7 +17,11 @@ pub struct Client {
 
 impl Client {
     pub fn new(timeout: Micros) -> Self {
-        Client { timeout, next_req: 1, waiting: BTreeMap::new() }
+        Client {
+            timeout,
+            next_req: 1,
+            waiting: BTreeMap::new(),
+        }
     }
 
     pub fn on_work(&mut self, cx: &mut Cx, to: NodeIdx, op: ReqOp) {

@@ -8,6 +8,7 @@ mod broker;
 mod client;
 mod database;
 mod replica;
+mod retry;
 pub(crate) mod service;
 mod store;
 

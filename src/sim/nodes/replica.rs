@@ -44,7 +44,13 @@ pub struct Replica {
 
 impl Replica {
     pub fn new(table: Sym, broker: NodeIdx, acks: bool) -> Self {
-        Replica { table, broker, acks, store: Store::default(), seen: BTreeMap::new() }
+        Replica {
+            table,
+            broker,
+            acks,
+            store: Store::default(),
+            seen: BTreeMap::new(),
+        }
     }
 
     pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
@@ -55,8 +61,14 @@ impl Replica {
                     cx.send(self.broker, Body::Ack { event });
                 }
             }
-            Body::Request { req, op: ReqOp::Read { id } } => {
-                let record = self.store.read(Key { table: self.table, id });
+            Body::Request {
+                req,
+                op: ReqOp::Read { id },
+            } => {
+                let record = self.store.read(Key {
+                    table: self.table,
+                    id,
+                });
                 let answer = Answer::Read {
                     key: record.key,
                     value: record.value,
@@ -65,15 +77,30 @@ impl Replica {
                 };
                 cx.send(m.from, Body::Answer { req, answer });
             }
-            Body::Request { req, op: ReqOp::Write { .. } } => {
+            Body::Request {
+                req,
+                op: ReqOp::Write { .. },
+            } => {
                 let reason = cx.names.intern("a replica is a read-only copy");
-                cx.send(m.from, Body::Answer { req, answer: Answer::Refused { reason } });
+                cx.send(
+                    m.from,
+                    Body::Answer {
+                        req,
+                        answer: Answer::Refused { reason },
+                    },
+                );
             }
             _ => {}
         }
     }
 
-    fn apply(&mut self, cx: &mut Cx, event: EventId, body: u32, record: &crate::sim::model::Record) {
+    fn apply(
+        &mut self,
+        cx: &mut Cx,
+        event: EventId,
+        body: u32,
+        record: &crate::sim::model::Record,
+    ) {
         if !self.seen.entry(event.origin).or_default().insert(event.seq) {
             cx.flags |= DUPLICATE_IGNORED;
         } else if self.store.apply_if_newer(record) {

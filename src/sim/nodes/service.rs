@@ -5,9 +5,12 @@
 
 use std::collections::BTreeMap;
 
+use super::retry::Retries;
 use super::{Cx, Incoming, Store};
 use crate::scenario::Micros;
-use crate::sim::model::{Answer, Body, EventId, Key, NodeIdx, Record, ReqOp, Sym, Value, value_text};
+use crate::sim::model::{
+    Answer, Body, EventId, Key, NodeIdx, Record, ReqOp, Sym, Value, value_text,
+};
 
 /// How a service is wired, resolved to node indices.
 #[derive(Clone, Debug)]
@@ -15,6 +18,9 @@ pub struct ServiceWiring {
     pub table: Sym,
     pub database: Option<NodeIdx>,
     pub publish: Option<(NodeIdx, Sym)>,
+    /// Resend a publish the broker has not acknowledged after this long;
+    /// `None` when the broker does not acknowledge (at-most-once).
+    pub publish_retry: Option<Micros>,
     /// Called services, with the id used to name a missing answer.
     pub calls: Vec<(NodeIdx, Sym)>,
     pub call_timeout: Micros,
@@ -44,12 +50,27 @@ pub struct Service {
     last_req: u32,
     /// Work waiting for a database or a called service (memory only).
     pending: BTreeMap<u32, Pending>,
+    /// Events published and not yet acknowledged by the broker. Memory
+    /// only: a crash between commit and publish loses the event, which is
+    /// exactly the dual-write problem the outbox exists to solve.
+    unpublished: Option<Retries<u32>>,
 }
+
+/// Timer tag of the publish resend check; read timeouts use request numbers.
+const PUBLISH_TAG: u64 = 1 << 40;
 
 impl Service {
     pub fn new(w: ServiceWiring) -> Self {
         let local = w.database.is_none().then(Store::default);
-        Service { w, local, last_event: 0, last_req: 0, pending: BTreeMap::new() }
+        let unpublished = w.publish_retry.map(|t| Retries::new(t, PUBLISH_TAG));
+        Service {
+            w,
+            local,
+            last_event: 0,
+            last_req: 0,
+            pending: BTreeMap::new(),
+            unpublished,
+        }
     }
 
     pub fn local_store(&self) -> Option<&Store> {
@@ -58,6 +79,9 @@ impl Service {
 
     pub fn on_crash(&mut self) {
         self.pending.clear();
+        if let Some(r) = &mut self.unpublished {
+            r.clear();
+        }
     }
 
     /// Work the workload asks of this service itself.
@@ -69,13 +93,24 @@ impl Service {
 
     pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
-            Body::Request { req, op: ReqOp::Write { id, value } } => {
+            Body::Request {
+                req,
+                op: ReqOp::Write { id, value },
+            } => {
                 self.write(cx, Some((m.from, req)), id, value);
             }
-            Body::Request { req, op: ReqOp::Read { id } } => self.read(cx, (m.from, req), id),
+            Body::Request {
+                req,
+                op: ReqOp::Read { id },
+            } => self.read(cx, (m.from, req), id),
             Body::DbWritten { req, record } => {
                 if let Some(Pending::Write { asker }) = self.pending.remove(&req) {
                     self.committed(cx, asker, record, None);
+                }
+            }
+            Body::Ack { event } => {
+                if let Some(r) = &mut self.unpublished {
+                    r.ack(&event.seq);
                 }
             }
             Body::DbResult { req, record } => {
@@ -85,10 +120,10 @@ impl Service {
                 self.maybe_answer(cx, req, false);
             }
             Body::Answer { req, answer } => {
-                if let Some(Pending::Read { parts, .. }) = self.pending.get_mut(&req) {
-                    if let Some(part) = parts.iter_mut().find(|p| p.0 == m.from) {
-                        part.2 = Some(answer);
-                    }
+                if let Some(Pending::Read { parts, .. }) = self.pending.get_mut(&req)
+                    && let Some(part) = parts.iter_mut().find(|p| p.0 == m.from)
+                {
+                    part.2 = Some(answer);
                 }
                 self.maybe_answer(cx, req, false);
             }
@@ -97,6 +132,12 @@ impl Service {
     }
 
     pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        if tag == PUBLISH_TAG {
+            if let Some(r) = &mut self.unpublished {
+                r.on_timer(cx);
+            }
+            return;
+        }
         let req = u32::try_from(tag).unwrap_or(u32::MAX);
         self.maybe_answer(cx, req, true);
     }
@@ -107,7 +148,10 @@ impl Service {
     }
 
     fn write(&mut self, cx: &mut Cx, asker: Option<(NodeIdx, u32)>, id: Sym, value: Value) {
-        let key = Key { table: self.w.table, id };
+        let key = Key {
+            table: self.w.table,
+            id,
+        };
         if let Some(db) = self.w.database {
             let req = self.next_req();
             self.pending.insert(req, Pending::Write { asker });
@@ -121,80 +165,168 @@ impl Service {
     /// A write is durable: publish its event, then tell whoever asked.
     /// `local` is set when the change happened in this node's own store
     /// (then this node records the change; otherwise the database did).
-    fn committed(&mut self, cx: &mut Cx, asker: Option<(NodeIdx, u32)>, record: Record, local: Option<()>) {
+    fn committed(
+        &mut self,
+        cx: &mut Cx,
+        asker: Option<(NodeIdx, u32)>,
+        record: Record,
+        local: Option<()>,
+    ) {
         let event_body = self.w.publish.map(|(broker, topic)| {
             self.last_event += 1;
-            let event = EventId { origin: cx.me, seq: self.last_event };
-            (broker, cx.keep(Body::Event { event, topic, record }))
+            let event = EventId {
+                origin: cx.me,
+                seq: self.last_event,
+            };
+            (
+                broker,
+                event.seq,
+                cx.keep(Body::Event {
+                    event,
+                    topic,
+                    record,
+                }),
+            )
         });
         if local.is_some() {
             let image = match event_body {
-                Some((_, body)) => body,
+                Some((_, _, body)) => body,
                 None => cx.keep(Body::Stored { record }),
             };
             cx.changed(image);
         }
-        if let Some((broker, body)) = event_body {
-            cx.forward(broker, body);
+        if let Some((broker, seq, body)) = event_body {
+            match &mut self.unpublished {
+                Some(r) => r.send(cx, seq, broker, body),
+                None => cx.forward(broker, body),
+            }
         }
         if let Some((to, req)) = asker {
-            cx.send(to, Body::Answer { req, answer: Answer::Written { key: record.key, version: record.version } });
+            cx.send(
+                to,
+                Body::Answer {
+                    req,
+                    answer: Answer::Written {
+                        key: record.key,
+                        version: record.version,
+                    },
+                },
+            );
         }
     }
 
     fn read(&mut self, cx: &mut Cx, asker: (NodeIdx, u32), id: Sym) {
-        let key = Key { table: self.w.table, id };
+        let key = Key {
+            table: self.w.table,
+            id,
+        };
         let req = self.next_req();
         let own = self.local.as_ref().map(|s| s.read(key));
         if let (None, Some(db)) = (own, self.w.database) {
             cx.send(db, Body::DbRead { req, key });
         }
-        let parts = self.w.calls.iter().map(|&(c, name)| (c, name, None)).collect();
+        let parts = self
+            .w
+            .calls
+            .iter()
+            .map(|&(c, name)| (c, name, None))
+            .collect();
         // Calls carry the read's own number, so their answers find it.
         for &(callee, _) in &self.w.calls {
-            cx.send(callee, Body::Request { req, op: ReqOp::Read { id } });
+            cx.send(
+                callee,
+                Body::Request {
+                    req,
+                    op: ReqOp::Read { id },
+                },
+            );
         }
         if !self.w.calls.is_empty() {
             cx.timer(self.w.call_timeout, u64::from(req));
         }
-        self.pending.insert(req, Pending::Read { asker, id, own, parts });
+        self.pending.insert(
+            req,
+            Pending::Read {
+                asker,
+                id,
+                own,
+                parts,
+            },
+        );
         self.maybe_answer(cx, req, false);
     }
 
     /// Answers a read once every part is in, or on timeout with what is in.
     fn maybe_answer(&mut self, cx: &mut Cx, req: u32, timed_out: bool) {
-        let Some(Pending::Read { own, parts, .. }) = self.pending.get(&req) else { return };
+        let Some(Pending::Read { own, parts, .. }) = self.pending.get(&req) else {
+            return;
+        };
         let complete = own.is_some() && parts.iter().all(|p| p.2.is_some());
         if !complete && !timed_out {
             return;
         }
-        let Some(Pending::Read { asker, id, own, parts }) = self.pending.remove(&req) else { return };
+        let Some(Pending::Read {
+            asker,
+            id,
+            own,
+            parts,
+        }) = self.pending.remove(&req)
+        else {
+            return;
+        };
         let own = own.unwrap_or(Record {
-            key: Key { table: self.w.table, id },
+            key: Key {
+                table: self.w.table,
+                id,
+            },
             value: Value::Absent,
             version: crate::sim::model::Version::NONE,
         });
         let answer = if parts.is_empty() {
-            Answer::Read { key: own.key, value: own.value, version: own.version, partial: !complete }
+            Answer::Read {
+                key: own.key,
+                value: own.value,
+                version: own.version,
+                partial: !complete,
+            }
         } else {
             let text = compose(cx, &own, &parts);
             let value = Value::Text(cx.names.intern(&text));
-            Answer::Read { key: own.key, value, version: own.version, partial: !complete }
+            Answer::Read {
+                key: own.key,
+                value,
+                version: own.version,
+                partial: !complete,
+            }
         };
-        cx.send(asker.0, Body::Answer { req: asker.1, answer });
+        cx.send(
+            asker.0,
+            Body::Answer {
+                req: asker.1,
+                answer,
+            },
+        );
     }
 }
 
 /// The merged answer of a composed read, as one line of text.
 fn compose(cx: &mut Cx, own: &Record, parts: &[(NodeIdx, Sym, Option<Answer>)]) -> String {
     let names = &*cx.names;
-    let mut text = format!("{}: {}", names.get(own.key.table), value_text(names, own.value));
+    let mut text = format!(
+        "{}: {}",
+        names.get(own.key.table),
+        value_text(names, own.value)
+    );
     for (_, callee, part) in parts {
         let callee = names.get(*callee);
         text.push_str(" | ");
         match part {
             Some(Answer::Read { key, value, .. }) => {
-                text.push_str(&format!("{}: {}", names.get(key.table), value_text(names, *value)));
+                text.push_str(&format!(
+                    "{}: {}",
+                    names.get(key.table),
+                    value_text(names, *value)
+                ));
             }
             Some(_) => text.push_str(&format!("{callee}: no data")),
             None => text.push_str(&format!("{callee}: no answer (timed out)")),

@@ -19,15 +19,27 @@ impl Store {
     /// The record for `key`, or an absent one at version zero.
     pub fn read(&self, key: Key) -> Record {
         let (value, version) = self.get(key).unwrap_or((Value::Absent, Version::NONE));
-        Record { key, value, version }
+        Record {
+            key,
+            value,
+            version,
+        }
     }
 
     /// Stores a new version written here, one above the current one.
     pub fn commit(&mut self, key: Key, value: Value, now: u64, me: u16) -> Record {
         let counter = self.get(key).map_or(0, |(_, v)| v.counter) + 1;
-        let version = Version { time: now, counter, origin: me };
+        let version = Version {
+            time: now,
+            counter,
+            origin: me,
+        };
         self.records.insert(key, (value, version));
-        Record { key, value, version }
+        Record {
+            key,
+            value,
+            version,
+        }
     }
 
     /// Applies a record from elsewhere if it is newer than ours
