@@ -281,7 +281,7 @@ mod tests {
     #[test]
     fn finds_a_field_in_the_second_item() {
         let at = offset_of(SRC, &Where::field("links", 1, "to"));
-        assert_eq!(line_col(SRC, at), (9, 24));
+        assert_eq!(line_col(SRC, at), (9, 25));
     }
 
     #[test]
