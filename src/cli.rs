@@ -30,7 +30,26 @@ pub enum Command {
         /// The scenario file (.ron).
         file: PathBuf,
     },
-    /// Measure the simulation engine.
+    /// Open the window on a scenario file.
+    Open {
+        /// The scenario file (.ron).
+        file: PathBuf,
+    },
+    /// Open the window on a scenario, move to a moment, save a PNG of the window and exit.
+    Screenshot {
+        /// The scenario file (.ron).
+        file: PathBuf,
+        /// The virtual moment to show, e.g. "2.5s".
+        #[arg(long, value_parser = parse_until, default_value = "0s")]
+        at: u64,
+        /// Where to write the PNG.
+        #[arg(long)]
+        out: PathBuf,
+        /// Window size in points, WIDTHxHEIGHT.
+        #[arg(long, value_parser = parse_size, default_value = "1600x1000")]
+        size: (f32, f32),
+    },
+    /// Measure the simulation engine or the app's drawing.
     #[command(subcommand)]
     Bench(BenchKind),
 }
@@ -60,6 +79,8 @@ pub struct RunArgs {
 pub enum BenchKind {
     /// One writer, one broker, many replicas applying last-writer-wins.
     Fanout(FanoutArgs),
+    /// Frame time of the whole app drawn headless, small preset against a large run.
+    Ui,
 }
 
 /// The fan-out benchmark's size.
@@ -73,6 +94,22 @@ pub struct FanoutArgs {
     pub writes: u32,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+fn parse_size(s: &str) -> Result<(f32, f32), String> {
+    let (w, h) = s
+        .split_once('x')
+        .ok_or("write the size as WIDTHxHEIGHT, like 1600x1000")?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|v| (200.0..=8000.0).contains(v))
+    };
+    match (parse(w), parse(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err("each side must be a number from 200 to 8000".into()),
+    }
 }
 
 fn parse_until(s: &str) -> Result<u64, String> {
@@ -99,6 +136,32 @@ pub fn run(command: Command) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Open { file } => window(Some(file)),
+        Command::Screenshot {
+            file,
+            at,
+            out,
+            size,
+        } => match crate::ui::screenshot::screenshot(&file, at, &out, size) {
+            Ok(()) => {
+                println!("Saved {}", out.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Bench(BenchKind::Ui) => match crate::ui::bench::run() {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Bench(BenchKind::Fanout(a)) => {
             let r = crate::bench::fanout(a);
             match r {
@@ -111,6 +174,20 @@ pub fn run(command: Command) -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// Opens the window, optionally on a file.
+pub fn window(file: Option<PathBuf>) -> ExitCode {
+    match crate::ui::run_window(file) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Settle could not open its window: {e}");
+            eprintln!(
+                "Without a display, try: settle run scenarios/03-event-driven-replication.ron"
+            );
+            ExitCode::FAILURE
         }
     }
 }

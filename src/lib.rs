@@ -11,3 +11,4 @@ pub mod cli;
 pub mod scenario;
 pub mod sim;
 pub mod trace;
+pub mod ui;

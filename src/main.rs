@@ -1,22 +1,14 @@
-//! The `settle` command: headless subcommands, or (with none) a run of the
-//! default scenario.
+//! The `settle` command: with no subcommand it opens the window on the
+//! welcome view; subcommands run headless (see `settle --help`).
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use settle::cli::{self, Cli, Command, RunArgs};
+use settle::cli::{self, Cli};
 
 fn main() -> ExitCode {
-    let parsed = Cli::parse();
-    match parsed.command {
+    match Cli::parse().command {
         Some(command) => cli::run(command),
-        None => cli::run(Command::Run(RunArgs {
-            file: "scenarios/03-event-driven-replication.ron".into(),
-            seed: None,
-            until: None,
-            check: true,
-            trace_out: None,
-            mermaid_out: None,
-        })),
+        None => cli::window(None),
     }
 }

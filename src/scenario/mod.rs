@@ -377,3 +377,9 @@ pub enum Expectation {
     /// Some answer the client received contains this text.
     AnswerContains { client: String, text: String },
 }
+
+/// The first problem with a scenario built in memory (in the editor), as a
+/// sentence; files get [`from_str`]'s located errors instead.
+pub fn problem(s: &Scenario) -> Option<String> {
+    validate::validate(s).into_iter().next().map(|p| p.message)
+}

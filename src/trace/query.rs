@@ -52,6 +52,11 @@ impl Index {
         self.seen_messages = trace.messages.len();
     }
 
+    /// The longest any message has taken so far.
+    pub fn max_latency(&self) -> Micros {
+        self.max_latency
+    }
+
     /// Record ids of a table, in order.
     pub fn ids(&self, table: Sym) -> impl Iterator<Item = Sym> + '_ {
         self.ids.get(&table).into_iter().flatten().copied()

@@ -1,0 +1,864 @@
+//! The canvas: the system as boxes and links, with messages travelling as
+//! tokens at the moment shown. Drag nodes to move them, drag from a node's
+//! port to link it, shift-drag to select with a box, drag empty space to
+//! pan, scroll to zoom at the cursor, F to fit.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use egui::{
+    Align2, Color32, CornerRadius, FontId, Id, Pos2, Rect, Sense, Shape, Stroke, StrokeKind, Vec2,
+    pos2, vec2,
+};
+
+use super::app::View;
+use super::command::{Action, Cmd, Selection};
+use super::edit;
+use super::icons::Icons;
+use super::theme;
+use crate::scenario::{NodeKind, Scenario};
+use crate::sim::model::body_label;
+use crate::trace::{FaultEvent, StepKind};
+
+/// A node's size in canvas units.
+pub const NODE: Vec2 = vec2(176.0, 58.0);
+const GRID: f32 = 20.0;
+
+/// The palette's drag payload: a node kind word.
+#[derive(Clone, Copy, Debug)]
+pub struct NewNode(pub &'static str);
+
+#[derive(Clone, Debug, Default)]
+enum Drag {
+    #[default]
+    None,
+    Move {
+        origin: Pos2,
+        start: BTreeMap<String, (f32, f32)>,
+    },
+    Connect {
+        from: String,
+    },
+    Select {
+        origin: Pos2,
+    },
+}
+
+/// What the canvas remembers between frames: the view transform and the
+/// gesture in progress.
+#[derive(Clone, Debug)]
+pub struct CanvasState {
+    pub offset: Vec2,
+    pub zoom: f32,
+    fit: bool,
+    /// The canvas size the last fit was made for; a fit is redone when the
+    /// window changes size, until the user pans or zooms by hand.
+    fitted_for: Option<Vec2>,
+    drag: Drag,
+    renaming: Option<(String, String)>,
+    menu_link: Option<usize>,
+}
+
+impl Default for CanvasState {
+    fn default() -> Self {
+        CanvasState {
+            offset: vec2(40.0, 40.0),
+            zoom: 1.0,
+            fit: true,
+            fitted_for: None,
+            drag: Drag::None,
+            renaming: None,
+            menu_link: None,
+        }
+    }
+}
+
+impl CanvasState {
+    pub fn request_fit(&mut self) {
+        self.fit = true;
+    }
+
+    fn to_screen(&self, origin: Pos2, p: Pos2) -> Pos2 {
+        origin + self.offset + p.to_vec2() * self.zoom
+    }
+
+    fn to_world(&self, origin: Pos2, p: Pos2) -> Pos2 {
+        ((p - origin - self.offset) / self.zoom).to_pos2()
+    }
+
+    fn fit_to(&mut self, rect: Rect, s: &Scenario) {
+        let mut bounds = Rect::NOTHING;
+        for n in &s.nodes {
+            bounds = bounds.union(Rect::from_min_size(pos2(n.pos.0, n.pos.1), NODE));
+        }
+        if !bounds.is_positive() {
+            self.zoom = 1.0;
+            self.offset = vec2(40.0, 40.0);
+            return;
+        }
+        let margin = 40.0;
+        let zx = (rect.width() - 2.0 * margin) / bounds.width();
+        let zy = (rect.height() - 2.0 * margin - 60.0) / bounds.height();
+        self.zoom = zx.min(zy).clamp(0.25, 2.0);
+        let center = bounds.center().to_vec2() * self.zoom;
+        self.offset = rect.size() / 2.0 - center - vec2(0.0, 30.0);
+    }
+}
+
+/// The palette: one entry per node kind; drag onto the canvas, or click to
+/// add at the centre.
+pub fn palette(ui: &mut egui::Ui, icons: &Icons, cmds: &mut Vec<Cmd>) {
+    ui.add_space(6.0);
+    ui.heading("Add");
+    ui.weak("Drag onto the canvas, or click.");
+    ui.add_space(4.0);
+    for &(kind, about) in edit::PALETTE {
+        let id = Id::unique(("palette", kind));
+        let label = format!("Add {kind}");
+        let r = ui
+            .dnd_drag_source(id, NewNode(kind), |ui| {
+                ui.horizontal(|ui| {
+                    let tint = theme::kind_color(kind);
+                    ui.add(
+                        egui::Image::new(icons.for_kind(kind))
+                            .tint(tint)
+                            .fit_to_exact_size(vec2(26.0, 26.0)),
+                    );
+                    ui.label(kind);
+                });
+            })
+            .response;
+        let click = ui
+            .add(egui::Button::new(&label).small())
+            .on_hover_text(about);
+        if click.clicked() {
+            cmds.push(Cmd::Edit(Box::new(move |s| {
+                let n = s.nodes.len() as f32;
+                edit::add_node(
+                    s,
+                    kind,
+                    (120.0 + 30.0 * (n % 8.0), 120.0 + 24.0 * (n % 6.0)),
+                );
+            })));
+        }
+        r.on_hover_text(about);
+        ui.add_space(4.0);
+    }
+}
+
+/// Which links are cut and which nodes are down at the moment shown.
+struct Faults {
+    cut: BTreeSet<(String, String)>,
+    down: BTreeSet<String>,
+}
+
+fn faults_at(view: &View) -> Faults {
+    let mut f = Faults {
+        cut: BTreeSet::new(),
+        down: BTreeSet::new(),
+    };
+    let Some(p) = view.player else { return f };
+    let t = p.trace();
+    let now = p.now();
+    for rec in t.faults.iter().filter(|r| r.at <= now) {
+        let id = |n: u16| t.node_id(n).to_string();
+        match &rec.fault {
+            FaultEvent::Cut { from, to, one_way } => {
+                f.cut.insert((id(*from), id(*to)));
+                if !one_way {
+                    f.cut.insert((id(*to), id(*from)));
+                }
+            }
+            FaultEvent::Heal { from, to } => {
+                f.cut.remove(&(id(*from), id(*to)));
+                f.cut.remove(&(id(*to), id(*from)));
+            }
+            FaultEvent::HealAll => f.cut.clear(),
+            FaultEvent::Crash(n) => {
+                f.down.insert(id(*n));
+            }
+            FaultEvent::Restart(n) => {
+                f.down.remove(&id(*n));
+            }
+        }
+    }
+    f
+}
+
+/// Where the segment from the centre of `r` towards `to` leaves `r`.
+fn border_point(r: Rect, to: Pos2) -> Pos2 {
+    let c = r.center();
+    let d = to - c;
+    if d.length_sq() < 1e-3 {
+        return c;
+    }
+    let sx = if d.x.abs() > 1e-3 {
+        (r.width() / 2.0) / d.x.abs()
+    } else {
+        f32::INFINITY
+    };
+    let sy = if d.y.abs() > 1e-3 {
+        (r.height() / 2.0) / d.y.abs()
+    } else {
+        f32::INFINITY
+    };
+    c + d * sx.min(sy).min(1.0)
+}
+
+fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
+    (a + ab * t).distance(p)
+}
+
+/// Draws the canvas and handles its gestures.
+pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
+    let (rect, bg) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    let painter = ui.painter_at(rect);
+    let origin = rect.min;
+    let s = view.scenario;
+    if st
+        .fitted_for
+        .is_some_and(|size| (size - rect.size()).length() > 2.0)
+    {
+        st.fit = true;
+    }
+    if st.fit {
+        st.fit = false;
+        st.fit_to(rect, s);
+        st.fitted_for = Some(rect.size());
+    }
+    let visuals = ui.visuals().clone();
+    painter.rect_filled(rect, 0.0, visuals.extreme_bg_color);
+
+    // Zoom at the cursor.
+    if let Some(hover) = bg.hover_pos() {
+        let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let factor = pinch * (scroll * 0.0015).exp();
+        if (factor - 1.0).abs() > 1e-4 {
+            let before = st.to_world(origin, hover);
+            st.zoom = (st.zoom * factor).clamp(0.2, 4.0);
+            st.fitted_for = None;
+            let after = st.to_screen(origin, before);
+            st.offset += hover - after;
+        }
+    }
+
+    // Grid.
+    let step = GRID * st.zoom * if st.zoom < 0.6 { 4.0 } else { 1.0 };
+    if step > 6.0 {
+        let dot = visuals.weak_text_color().gamma_multiply(0.35);
+        let start = origin + vec2(st.offset.x.rem_euclid(step), st.offset.y.rem_euclid(step));
+        let mut y = start.y;
+        while y < rect.max.y {
+            let mut x = start.x;
+            while x < rect.max.x {
+                painter.circle_filled(pos2(x, y), 1.0, dot);
+                x += step;
+            }
+            y += step;
+        }
+    }
+
+    let faults = faults_at(view);
+    let (offset, zoom) = (st.offset, st.zoom);
+    let node_rect = |n: &crate::scenario::Node| {
+        Rect::from_min_size(origin + offset + vec2(n.pos.0, n.pos.1) * zoom, NODE * zoom)
+    };
+    let rects: BTreeMap<&str, Rect> = s
+        .nodes
+        .iter()
+        .map(|n| (n.id.as_str(), node_rect(n)))
+        .collect();
+    let pointer = ui.input(|i| i.pointer.hover_pos());
+
+    // Links.
+    let mut hovered_link = None;
+    for (i, l) in s.links.iter().enumerate() {
+        let (Some(&ra), Some(&rb)) = (rects.get(l.from.as_str()), rects.get(l.to.as_str())) else {
+            continue;
+        };
+        let (a, b) = (border_point(ra, rb.center()), border_point(rb, ra.center()));
+        let cut_ab = faults.cut.contains(&(l.from.clone(), l.to.clone()));
+        let cut_ba = faults.cut.contains(&(l.to.clone(), l.from.clone()));
+        let selected = view.selection.link == Some(i);
+        let near = pointer.is_some_and(|p| rect.contains(p) && distance_to_segment(p, a, b) < 6.0);
+        if near {
+            hovered_link = Some(i);
+        }
+        let base = if selected {
+            visuals.selection.bg_fill
+        } else {
+            visuals.weak_text_color()
+        };
+        let width = if selected || near { 3.0 } else { 1.8 } * st.zoom.sqrt();
+        if cut_ab || cut_ba {
+            let stroke = Stroke::new(width, theme::FAULT);
+            painter.extend(Shape::dashed_line(&[a, b], stroke, 8.0, 6.0));
+            let mid = a + (b - a) * 0.5;
+            let text = if cut_ab && cut_ba {
+                "✂ cut"
+            } else if cut_ab {
+                "✂ cut →"
+            } else {
+                "✂ cut ←"
+            };
+            let label_dir = if cut_ab && !cut_ba {
+                format!("{text} {}", l.to)
+            } else if cut_ba && !cut_ab {
+                format!("{text} {}", l.from)
+            } else {
+                text.to_string()
+            };
+            painter.text(
+                mid + vec2(0.0, -12.0),
+                Align2::CENTER_CENTER,
+                label_dir,
+                FontId::proportional(13.0),
+                theme::FAULT,
+            );
+        } else {
+            painter.line_segment([a, b], Stroke::new(width, base));
+        }
+        if l.loss.0 > 0.0 || l.duplicate.0 > 0.0 {
+            let mid = a + (b - a) * 0.5;
+            let mut tags = Vec::new();
+            if l.loss.0 > 0.0 {
+                tags.push(format!("loss {:.0}%", l.loss.0 * 100.0));
+            }
+            if l.duplicate.0 > 0.0 {
+                tags.push(format!("dup {:.0}%", l.duplicate.0 * 100.0));
+            }
+            painter.text(
+                mid + vec2(0.0, 12.0),
+                Align2::CENTER_CENTER,
+                tags.join(" · "),
+                FontId::proportional(11.0),
+                visuals.weak_text_color(),
+            );
+        }
+    }
+
+    // Messages in flight, as tokens; recent drops as crosses.
+    if let Some(p) = view.player {
+        let t = p.trace();
+        let now = p.time();
+        let flying = p.index.in_flight_at(t, p.now());
+        let labels = flying.len() <= 40;
+        let center_of = |n: u16| rects.get(t.node_id(n)).map(|r| r.center());
+        for &m in flying.iter().take(3_000) {
+            let Some(msg) = t.message(m) else { continue };
+            let (Some(a), Some(b)) = (center_of(msg.from), center_of(msg.to)) else {
+                continue;
+            };
+            let sent = t.sent_at(msg) as f64;
+            let f = ((now - sent) / (msg.at as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
+            let (a, b) = (
+                border_point(Rect::from_center_size(a, NODE * st.zoom), b),
+                border_point(Rect::from_center_size(b, NODE * st.zoom), a),
+            );
+            let pos = a + (b - a) * f;
+            let body = t.body(msg.body);
+            let kind = body.map_or("", |b| b.kind());
+            let color = theme::message_color(kind);
+            let selected = view.selection.message == Some(m);
+            let r = if selected { 9.0 } else { 6.5 } * st.zoom.sqrt();
+            painter.circle(
+                pos,
+                r,
+                color,
+                Stroke::new(
+                    if selected { 3.0 } else { 1.0 },
+                    visuals.strong_text_color(),
+                ),
+            );
+            if labels && let Some(b) = body {
+                painter.text(
+                    pos + vec2(r + 3.0, -r - 2.0),
+                    Align2::LEFT_BOTTOM,
+                    body_label(&t.names, b),
+                    FontId::proportional(11.5),
+                    visuals.text_color(),
+                );
+            }
+        }
+        let window = 200_000.0_f64.min(p.until() as f64 / 20.0);
+        let first = t.first_step_at((now - window).max(0.0) as u64);
+        for i in first..p.upto() {
+            let Some(step) = t.step(i) else { continue };
+            if step.kind != StepKind::Drop {
+                continue;
+            }
+            let Some(msg) = t.message(step.id) else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (center_of(msg.from), center_of(msg.to)) else {
+                continue;
+            };
+            let pos = a + (b - a) * 0.75;
+            let age = ((now - msg.at as f64) / window).clamp(0.0, 1.0) as f32;
+            let c = theme::FAULT.gamma_multiply(1.0 - age * 0.8);
+            let d = 6.0 * st.zoom.sqrt();
+            painter.line_segment([pos - vec2(d, d), pos + vec2(d, d)], Stroke::new(3.0, c));
+            painter.line_segment([pos - vec2(d, -d), pos + vec2(d, -d)], Stroke::new(3.0, c));
+        }
+    }
+
+    // Nodes.
+    let focus: BTreeSet<&str> = current_focus(view);
+    let behind = behind_replicas(view);
+    let mut node_cmds = Vec::new();
+    for n in &s.nodes {
+        let r = node_rect(n);
+        let resp = ui.interact(r, Id::unique(("node", &n.id)), Sense::click_and_drag());
+        let kind = n.kind.word();
+        let accent = theme::kind_color(kind);
+        let selected = view.selection.nodes.contains(&n.id);
+        let down = faults.down.contains(&n.id);
+        let fill = if down {
+            visuals.faint_bg_color
+        } else {
+            visuals.window_fill
+        };
+        let radius = CornerRadius::same((10.0 * st.zoom).clamp(2.0, 20.0) as u8);
+        if focus.contains(n.id.as_str()) {
+            painter.rect_stroke(
+                r.expand(6.0 * st.zoom),
+                radius,
+                Stroke::new(4.0, theme::NARRATION.gamma_multiply(0.8)),
+                StrokeKind::Outside,
+            );
+        }
+        painter.rect_filled(r, radius, fill);
+        let border = if selected {
+            Stroke::new(3.0, visuals.selection.stroke.color)
+        } else {
+            Stroke::new(2.0, if down { Color32::GRAY } else { accent })
+        };
+        painter.rect_stroke(r, radius, border, StrokeKind::Inside);
+        let icon_size = (r.height() - 16.0 * st.zoom).max(8.0);
+        let icon_rect = Rect::from_min_size(
+            r.min + vec2(10.0, 8.0) * st.zoom,
+            vec2(icon_size, icon_size),
+        );
+        let tint = if down { Color32::GRAY } else { accent };
+        egui::Image::new(view.icons.for_kind(kind))
+            .tint(tint)
+            .paint_at(ui, icon_rect);
+        let text_x = icon_rect.max.x + 8.0 * st.zoom;
+        let text_color = if down {
+            visuals.weak_text_color()
+        } else {
+            visuals.strong_text_color()
+        };
+        let size = (15.0 * st.zoom).clamp(6.0, 30.0);
+        // Long names shrink to fit the box rather than spill out of it.
+        let room = (r.max.x - text_x - 18.0 * st.zoom).max(10.0);
+        let wide = painter
+            .layout_no_wrap(
+                n.label().to_string(),
+                FontId::proportional(size),
+                text_color,
+            )
+            .size()
+            .x;
+        let fitted = if wide > room {
+            (size * room / wide).max(size * 0.6)
+        } else {
+            size
+        };
+        painter.text(
+            pos2(text_x, r.center().y - 2.0 * st.zoom),
+            Align2::LEFT_BOTTOM,
+            n.label(),
+            FontId::proportional(fitted),
+            text_color,
+        );
+        let sub = match &n.kind {
+            NodeKind::Service(svc) => format!("service · {}", svc.table),
+            NodeKind::Replica(rep) => format!("replica · {}", rep.table),
+            other => other.word().to_string(),
+        };
+        painter.text(
+            pos2(text_x, r.center().y + 2.0 * st.zoom),
+            Align2::LEFT_TOP,
+            sub,
+            FontId::proportional(size * 0.75),
+            visuals.weak_text_color(),
+        );
+        if down {
+            painter.text(
+                r.right_top() + vec2(-8.0, 6.0) * st.zoom,
+                Align2::RIGHT_TOP,
+                "CRASHED",
+                FontId::proportional(size * 0.8),
+                theme::FAULT,
+            );
+        } else if let Some(&lag) = behind.get(n.id.as_str()) {
+            let (c, t) = if lag > 0.0 {
+                (theme::STALE, format!("behind {lag:.0} ms"))
+            } else {
+                (theme::AGREES, "in sync".to_string())
+            };
+            painter.circle_filled(
+                r.right_top() + vec2(-12.0, 12.0) * st.zoom,
+                5.0 * st.zoom.sqrt(),
+                c,
+            );
+            if lag > 0.0 {
+                painter.text(
+                    r.right_bottom() + vec2(-8.0, -4.0) * st.zoom,
+                    Align2::RIGHT_BOTTOM,
+                    t,
+                    FontId::proportional(size * 0.7),
+                    c,
+                );
+            }
+        }
+
+        // Port for linking.
+        let port = pos2(r.max.x, r.center().y);
+        let port_resp = ui.interact(
+            Rect::from_center_size(port, vec2(16.0, 16.0)),
+            Id::unique(("port", &n.id)),
+            Sense::drag(),
+        );
+        if resp.hovered()
+            || port_resp.hovered()
+            || selected
+            || matches!(st.drag, Drag::Connect { .. })
+        {
+            let c = if port_resp.hovered() {
+                visuals.selection.stroke.color
+            } else {
+                accent
+            };
+            painter.circle(port, 6.0, visuals.window_fill, Stroke::new(2.0, c));
+        }
+        let port_resp = port_resp.on_hover_text("Drag to another node to link them");
+        if port_resp.drag_started() {
+            st.drag = Drag::Connect { from: n.id.clone() };
+        }
+
+        // Select, move, rename, context menu.
+        if resp.clicked() {
+            let (shift, command) = ui.input(|i| (i.modifiers.shift, i.modifiers.command));
+            let mut sel = if shift || command {
+                view.selection.clone()
+            } else {
+                Selection::default()
+            };
+            sel.link = None;
+            if (shift || command) && sel.nodes.contains(&n.id) {
+                sel.nodes.remove(&n.id);
+            } else {
+                sel.nodes.insert(n.id.clone());
+            }
+            node_cmds.push(Cmd::Select(sel));
+        }
+        if resp.double_clicked() {
+            st.renaming = Some((n.id.clone(), n.label().to_string()));
+        }
+        if resp.drag_started() && !port_resp.dragged() {
+            let ids: BTreeSet<String> = if selected {
+                view.selection.nodes.clone()
+            } else {
+                [n.id.clone()].into()
+            };
+            if !selected {
+                node_cmds.push(Cmd::Select(Selection::node(&n.id)));
+            }
+            let start = s
+                .nodes
+                .iter()
+                .filter(|m| ids.contains(&m.id))
+                .map(|m| (m.id.clone(), m.pos))
+                .collect();
+            st.drag = Drag::Move {
+                origin: resp.interact_pointer_pos().unwrap_or(r.center()),
+                start,
+            };
+            node_cmds.push(Cmd::Checkpoint);
+        }
+        let id = n.id.clone();
+        resp.on_hover_text(format!(
+            "{} ({}) — drag to move, double-click to rename, right-click for actions",
+            n.label(),
+            kind
+        ))
+        .context_menu(|ui| node_menu(ui, &id, down, &mut node_cmds));
+    }
+    cmds.extend(node_cmds);
+
+    // The gesture in progress.
+    let pointer_now = ui.input(|i| i.pointer.interact_pos());
+    let released = ui.input(|i| i.pointer.any_released());
+    match &st.drag {
+        Drag::Move { origin: o, start } => {
+            if let Some(p) = pointer_now {
+                let delta = (p - *o) / st.zoom;
+                let snap = view.snap;
+                let start = start.clone();
+                cmds.push(Cmd::Gesture(Box::new(move |s| {
+                    for n in &mut s.nodes {
+                        if let Some(&(x, y)) = start.get(&n.id) {
+                            let (mut nx, mut ny) = (x + delta.x, y + delta.y);
+                            if snap {
+                                nx = (nx / GRID).round() * GRID;
+                                ny = (ny / GRID).round() * GRID;
+                            }
+                            n.pos = (nx, ny);
+                        }
+                    }
+                })));
+            }
+            if released {
+                st.drag = Drag::None;
+            }
+        }
+        Drag::Connect { from } => {
+            if let (Some(p), Some(&r)) = (pointer_now, rects.get(from.as_str())) {
+                painter.line_segment(
+                    [pos2(r.max.x, r.center().y), p],
+                    Stroke::new(2.5, visuals.selection.stroke.color),
+                );
+                if released {
+                    let target = rects
+                        .iter()
+                        .find(|(_, r)| r.contains(p))
+                        .map(|(id, _)| id.to_string());
+                    if let Some(to) = target {
+                        let from = from.clone();
+                        cmds.push(Cmd::Edit(Box::new(move |s| {
+                            edit::connect(s, &from, &to);
+                        })));
+                    }
+                }
+            }
+            if released {
+                st.drag = Drag::None;
+            }
+        }
+        Drag::Select { origin: o } => {
+            if let Some(p) = pointer_now {
+                let sel_rect = Rect::from_two_pos(*o, p);
+                painter.rect(
+                    sel_rect,
+                    2.0,
+                    visuals.selection.bg_fill.gamma_multiply(0.2),
+                    Stroke::new(1.0, visuals.selection.stroke.color),
+                    StrokeKind::Inside,
+                );
+                if released {
+                    let nodes = rects
+                        .iter()
+                        .filter(|(_, r)| r.intersects(sel_rect))
+                        .map(|(id, _)| id.to_string())
+                        .collect();
+                    cmds.push(Cmd::Select(Selection {
+                        nodes,
+                        ..Selection::default()
+                    }));
+                }
+            }
+            if released {
+                st.drag = Drag::None;
+            }
+        }
+        Drag::None => {}
+    }
+
+    // Background: pan, box-select, click to select a link or clear.
+    if bg.drag_started() && matches!(st.drag, Drag::None) && ui.input(|i| i.modifiers.shift) {
+        st.drag = Drag::Select {
+            origin: bg.interact_pointer_pos().unwrap_or(rect.center()),
+        };
+    }
+    if bg.dragged() && matches!(st.drag, Drag::None) {
+        st.offset += bg.drag_delta();
+        st.fitted_for = None;
+    }
+    if bg.clicked() {
+        match hovered_link {
+            Some(l) => cmds.push(Cmd::Select(Selection {
+                link: Some(l),
+                ..Selection::default()
+            })),
+            None => cmds.push(Cmd::Select(Selection::default())),
+        }
+    }
+    if bg.secondary_clicked() {
+        st.menu_link = hovered_link;
+    }
+    if let Some(l) = st.menu_link
+        && let Some(link) = s.links.get(l)
+    {
+        let (a, b) = (link.from.clone(), link.to.clone());
+        let cut = faults.cut.contains(&(a.clone(), b.clone()))
+            || faults.cut.contains(&(b.clone(), a.clone()));
+        bg.context_menu(|ui| link_menu(ui, l, &a, &b, cut, cmds));
+    }
+    if let Some(NewNode(kind)) = bg.dnd_release_payload::<NewNode>().map(|p| *p)
+        && let Some(p) = pointer
+    {
+        let w = st.to_world(origin, p) - NODE / 2.0;
+        let (x, y) = if view.snap {
+            ((w.x / GRID).round() * GRID, (w.y / GRID).round() * GRID)
+        } else {
+            (w.x, w.y)
+        };
+        cmds.push(Cmd::Edit(Box::new(move |s| {
+            edit::add_node(s, kind, (x, y));
+        })));
+    }
+
+    // Rename in place.
+    if let Some((id, text)) = &mut st.renaming {
+        let Some(&r) = rects.get(id.as_str()) else {
+            st.renaming = None;
+            return;
+        };
+        let edit_rect = Rect::from_min_size(
+            pos2(r.min.x + 40.0 * st.zoom, r.min.y + 4.0),
+            vec2(r.width() - 48.0 * st.zoom, 24.0),
+        );
+        let resp = ui.put(
+            edit_rect,
+            egui::TextEdit::singleline(text).desired_width(edit_rect.width()),
+        );
+        resp.request_focus();
+        let done = resp.lost_focus() || ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if done {
+            let (id, name) = (id.clone(), text.trim().to_string());
+            st.renaming = None;
+            cmds.push(Cmd::Edit(Box::new(move |s| {
+                if let Some(n) = s.nodes.iter_mut().find(|n| n.id == id) {
+                    n.name = if name == n.id { String::new() } else { name };
+                }
+            })));
+        }
+    }
+
+    if s.nodes.is_empty() {
+        painter.text(
+            rect.center(),
+            Align2::CENTER_CENTER,
+            "Drag a client and a service from the palette to begin",
+            FontId::proportional(18.0),
+            visuals.weak_text_color(),
+        );
+    }
+    if !view.presenting {
+        painter.text(
+            rect.left_top() + vec2(8.0, 6.0),
+            Align2::LEFT_TOP,
+            "Drag empty space to pan · Shift+drag to select · Scroll to zoom · F to fit",
+            FontId::proportional(11.0),
+            visuals.weak_text_color(),
+        );
+    }
+}
+
+fn node_menu(ui: &mut egui::Ui, id: &str, down: bool, cmds: &mut Vec<Cmd>) {
+    if down {
+        if ui.button("Restart").clicked() {
+            cmds.push(Cmd::Act(Action::Restart(id.to_string())));
+            ui.close();
+        }
+    } else if ui.button("Crash").clicked() {
+        cmds.push(Cmd::Act(Action::Crash(id.to_string())));
+        ui.close();
+    }
+    if ui.button("Select").clicked() {
+        cmds.push(Cmd::Select(Selection::node(id)));
+        ui.close();
+    }
+    if ui.button("Delete").clicked() {
+        cmds.push(Cmd::Select(Selection::node(id)));
+        cmds.push(Cmd::DeleteSelection);
+        ui.close();
+    }
+}
+
+fn link_menu(ui: &mut egui::Ui, index: usize, a: &str, b: &str, cut: bool, cmds: &mut Vec<Cmd>) {
+    let (a, b) = (a.to_string(), b.to_string());
+    if cut {
+        if ui.button("Heal").clicked() {
+            cmds.push(Cmd::Act(Action::Heal { a, b }));
+            ui.close();
+        }
+    } else {
+        if ui.button("Cut both ways").clicked() {
+            cmds.push(Cmd::Act(Action::Cut {
+                a: a.clone(),
+                b: b.clone(),
+                one_way: false,
+            }));
+            ui.close();
+        }
+        if ui.button(format!("Cut {a} → {b} only")).clicked() {
+            cmds.push(Cmd::Act(Action::Cut {
+                a: a.clone(),
+                b: b.clone(),
+                one_way: true,
+            }));
+            ui.close();
+        }
+        if ui.button(format!("Cut {b} → {a} only")).clicked() {
+            cmds.push(Cmd::Act(Action::Cut {
+                a: b.clone(),
+                b: a.clone(),
+                one_way: true,
+            }));
+            ui.close();
+        }
+    }
+    if ui.button("Delete link").clicked() {
+        cmds.push(Cmd::Select(Selection {
+            link: Some(index),
+            ..Selection::default()
+        }));
+        cmds.push(Cmd::DeleteSelection);
+        ui.close();
+    }
+}
+
+/// The nodes the current narration step talks about.
+pub fn current_focus<'a>(view: &View<'a>) -> BTreeSet<&'a str> {
+    let Some(p) = view.player else {
+        return BTreeSet::new();
+    };
+    let now = p.now();
+    let Some(&(_, n)) = p.marks().iter().rev().find(|(t, _)| *t <= now) else {
+        return BTreeSet::new();
+    };
+    view.scenario
+        .narration
+        .get(n)
+        .map(|s| s.focus.iter().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// For each replica: how far behind its owner it is at the moment shown,
+/// in milliseconds (0 when in sync), read from the staleness series.
+fn behind_replicas<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
+    let mut out = BTreeMap::new();
+    let Some(p) = view.player else { return out };
+    let t = p.trace();
+    let secs = p.time() / 1e6;
+    let at = p.series.t.partition_point(|&x| x <= secs);
+    for (node, values) in &p.series.staleness {
+        let Some(info) = t.nodes.get(*node as usize) else {
+            continue;
+        };
+        let Some(n) = view.scenario.nodes.iter().find(|n| n.id == info.id) else {
+            continue;
+        };
+        let v = at
+            .checked_sub(1)
+            .and_then(|i| values.get(i))
+            .copied()
+            .unwrap_or(0.0);
+        out.insert(n.id.as_str(), v);
+    }
+    out
+}

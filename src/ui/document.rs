@@ -1,0 +1,110 @@
+//! The scenario being edited, where it lives on disk, and its undo history.
+//! Every edit goes through [`Document::edit`], so every edit can be undone.
+
+use std::path::PathBuf;
+
+use crate::scenario::Scenario;
+
+/// Most undo steps kept; older ones are forgotten.
+const UNDO_LIMIT: usize = 200;
+
+pub struct Document {
+    pub scenario: Scenario,
+    /// Where it was opened from or saved to; `None` for a preset or a new one.
+    pub path: Option<PathBuf>,
+    /// Name shown in the title when there is no path.
+    pub name: String,
+    /// Changed since it was opened or saved.
+    pub dirty: bool,
+    undo: Vec<Scenario>,
+    redo: Vec<Scenario>,
+    /// Bumped on every change, so views know when to refresh.
+    pub revision: u64,
+}
+
+impl Document {
+    pub fn new(scenario: Scenario, path: Option<PathBuf>, name: String) -> Self {
+        Document {
+            scenario,
+            path,
+            name,
+            dirty: false,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            revision: 0,
+        }
+    }
+
+    /// Applies an edit that can be undone.
+    pub fn edit(&mut self, f: impl FnOnce(&mut Scenario)) {
+        let before = self.scenario.clone();
+        f(&mut self.scenario);
+        if self.scenario != before {
+            self.undo.push(before);
+            if self.undo.len() > UNDO_LIMIT {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+            self.changed();
+        }
+    }
+
+    /// Remembers the current state as one undo step, for a gesture (a drag)
+    /// whose many small changes should undo together.
+    pub fn checkpoint(&mut self) {
+        self.undo.push(self.scenario.clone());
+        if self.undo.len() > UNDO_LIMIT {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+    }
+
+    /// Applies part of a gesture begun with [`Document::checkpoint`].
+    pub fn edit_in_gesture(&mut self, f: impl FnOnce(&mut Scenario)) {
+        f(&mut self.scenario);
+        self.changed();
+    }
+
+    pub fn undo(&mut self) -> bool {
+        let Some(prev) = self.undo.pop() else {
+            return false;
+        };
+        self.redo.push(std::mem::replace(&mut self.scenario, prev));
+        self.changed();
+        true
+    }
+
+    pub fn redo(&mut self) -> bool {
+        let Some(next) = self.redo.pop() else {
+            return false;
+        };
+        self.undo.push(std::mem::replace(&mut self.scenario, next));
+        self.changed();
+        true
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    fn changed(&mut self) {
+        self.dirty = true;
+        self.revision += 1;
+    }
+
+    /// The window title: file name, a mark when unsaved, the app's name.
+    pub fn title(&self) -> String {
+        let name = self
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| self.name.clone());
+        let mark = if self.dirty { " •" } else { "" };
+        format!("{name}{mark} — Settle")
+    }
+}

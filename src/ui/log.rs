@@ -1,0 +1,190 @@
+//! The event log: every step up to the moment shown, newest last,
+//! filterable by node and kind. Rows are drawn only where visible; a
+//! filter's matches are kept and extended as the run grows.
+
+use egui::RichText;
+
+use super::app::View;
+use super::command::{Cmd, Selection};
+use super::theme;
+use crate::scenario::fmt_time;
+use crate::sim::model::body_label;
+use crate::trace::{DropReason, StepKind, Trace, deliver_flags};
+
+const KINDS: [(StepKind, &str); 6] = [
+    (StepKind::Deliver, "deliveries"),
+    (StepKind::Drop, "drops"),
+    (StepKind::Work, "requests"),
+    (StepKind::Timer, "timers"),
+    (StepKind::Fault, "faults"),
+    (StepKind::Mark, "narration"),
+];
+
+pub struct LogState {
+    node: Option<u16>,
+    kinds: [bool; 6],
+    /// Matching step indices, and how many steps were scanned for them.
+    matches: Vec<u32>,
+    scanned: usize,
+    key: (Option<u16>, [bool; 6]),
+}
+
+impl Default for LogState {
+    fn default() -> Self {
+        LogState {
+            node: None,
+            kinds: [true, true, true, false, true, true],
+            matches: Vec::new(),
+            scanned: 0,
+            key: (None, [false; 6]),
+        }
+    }
+}
+
+impl LogState {
+    fn refresh(&mut self, t: &Trace) {
+        if self.key != (self.node, self.kinds) {
+            self.key = (self.node, self.kinds);
+            self.matches.clear();
+            self.scanned = 0;
+        }
+        for (i, s) in t.steps.iter_from(self.scanned).enumerate() {
+            let kind_on = KINDS
+                .iter()
+                .zip(self.kinds)
+                .any(|((k, _), on)| on && *k == s.kind);
+            let node_on = self.node.is_none_or(|n| {
+                n == s.node
+                    || (matches!(s.kind, StepKind::Deliver | StepKind::Drop)
+                        && t.message(s.id).is_some_and(|m| m.from == n))
+            });
+            if kind_on && node_on {
+                self.matches.push((self.scanned + i) as u32);
+            }
+        }
+        self.scanned = t.steps.len();
+    }
+}
+
+/// One line of the log for step `i`.
+pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
+    let Some(s) = t.step(i) else {
+        return (String::new(), egui::Color32::GRAY);
+    };
+    let node = t.node_id(s.node);
+    match s.kind {
+        StepKind::Deliver | StepKind::Drop => {
+            let Some(m) = t.message(s.id) else {
+                return (String::new(), egui::Color32::GRAY);
+            };
+            let body = t.body(m.body);
+            let label = body.map(|b| body_label(&t.names, b)).unwrap_or_default();
+            let kind = body.map_or("", |b| b.kind());
+            if s.kind == StepKind::Drop {
+                let why = DropReason::from_flags(s.flags).text();
+                (
+                    format!(
+                        "✖ {} → {node}  {label}  (dropped: {why})",
+                        t.node_id(m.from)
+                    ),
+                    theme::FAULT,
+                )
+            } else {
+                let mut text = format!("{} → {node}  {label}", t.node_id(m.from));
+                if s.flags & deliver_flags::DUPLICATE_IGNORED != 0 {
+                    text.push_str("  (duplicate, ignored)");
+                }
+                if s.flags & deliver_flags::OLDER_IGNORED != 0 {
+                    text.push_str("  (older version, ignored)");
+                }
+                (text, theme::message_color(kind))
+            }
+        }
+        StepKind::Work => (format!("{node} fires a request"), theme::NARRATION),
+        StepKind::Timer => {
+            let gave_up = s.flags & deliver_flags::GAVE_UP != 0;
+            (
+                format!(
+                    "{node}: timer{}",
+                    if gave_up {
+                        " — gave up waiting for an answer"
+                    } else {
+                        ""
+                    }
+                ),
+                egui::Color32::GRAY,
+            )
+        }
+        StepKind::Fault => {
+            let text = t
+                .faults
+                .get(s.id as usize)
+                .map(|f| crate::trace::export::fault_text(t, &f.fault))
+                .unwrap_or_default();
+            (format!("⚡ {text}"), theme::FAULT)
+        }
+        StepKind::Mark => (
+            format!(
+                "narration {}",
+                t.timed.get(s.id as usize).map_or(0, |w| w.a) + 1
+            ),
+            theme::NARRATION,
+        ),
+    }
+}
+
+pub fn ui(ui: &mut egui::Ui, st: &mut LogState, view: &View, cmds: &mut Vec<Cmd>) {
+    let Some(p) = view.player else {
+        ui.weak("The log fills once the scenario can run.");
+        return;
+    };
+    let t = p.trace();
+    ui.horizontal_wrapped(|ui| {
+        let current = st
+            .node
+            .map_or("all nodes".to_string(), |n| t.node_id(n).to_string());
+        egui::ComboBox::from_id_salt("log-node")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut st.node, None, "all nodes");
+                for (i, n) in t.nodes.iter().enumerate() {
+                    ui.selectable_value(&mut st.node, Some(i as u16), &n.id);
+                }
+            });
+        for (k, (_, word)) in KINDS.iter().enumerate() {
+            ui.checkbox(&mut st.kinds[k], *word);
+        }
+    });
+    st.refresh(t);
+    let upto = p.upto() as u32;
+    let visible = st.matches.partition_point(|&i| i < upto);
+    let row_h = 20.0;
+    egui::ScrollArea::vertical()
+        .id_salt("log")
+        .auto_shrink([false, false])
+        .stick_to_bottom(true)
+        .show_rows(ui, row_h, visible, |ui, range| {
+            for &i in &st.matches[range] {
+                let i = i as usize;
+                let (text, color) = describe(t, i);
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(fmt_time(t.step_time(i))).monospace().weak());
+                    let selected = t.step(i).is_some_and(|s| {
+                        matches!(s.kind, StepKind::Deliver | StepKind::Drop)
+                            && view.selection.message == Some(s.id)
+                    });
+                    let r = ui.selectable_label(selected, RichText::new(text).color(color));
+                    if r.clicked()
+                        && let Some(s) = t.step(i)
+                    {
+                        match s.kind {
+                            StepKind::Deliver | StepKind::Drop => {
+                                cmds.push(Cmd::SelectMessage(Some(s.id)))
+                            }
+                            _ => cmds.push(Cmd::Select(Selection::node(t.node_id(s.node)))),
+                        }
+                    }
+                });
+            }
+        });
+}

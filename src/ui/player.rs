@@ -1,0 +1,183 @@
+//! Playback: a run of the current scenario, the cursor that says which
+//! moment every view shows, and the controls that move it. The engine runs
+//! only as far as the cursor has been; scrubbing back reads the recorded
+//! trace, so it is exact and costs no re-run.
+
+use crate::scenario::{Micros, Scenario};
+use crate::sim::Engine;
+use crate::trace::query::{Index, Series};
+use crate::trace::{StepKind, Trace};
+
+/// Slowest and fastest playback, in virtual seconds per real second.
+pub const MIN_SPEED: f64 = 0.001;
+pub const MAX_SPEED: f64 = 100.0;
+
+pub struct Player {
+    engine: Engine,
+    pub index: Index,
+    pub series: Series,
+    /// The moment shown, in virtual microseconds (fractional while playing
+    /// slowly, so tokens glide).
+    time: f64,
+    /// Steps applied at that moment.
+    upto: usize,
+    pub playing: bool,
+    /// Virtual seconds per real second.
+    pub speed: f64,
+    pub seed: u64,
+    marks: Vec<(Micros, usize)>,
+    marks_seen: usize,
+}
+
+impl Player {
+    /// A fresh run of `s`, at time zero.
+    pub fn new(s: &Scenario, seed: u64) -> Result<Player, String> {
+        let engine = Engine::new(s, seed).map_err(|e| e.to_string())?;
+        let index = Index::new(engine.trace());
+        let series = Series::new(engine.trace());
+        let mut p = Player {
+            engine,
+            index,
+            series,
+            time: 0.0,
+            upto: 0,
+            playing: false,
+            speed: 0.1,
+            seed,
+            marks: Vec::new(),
+            marks_seen: 0,
+        };
+        p.seek(0.0);
+        Ok(p)
+    }
+
+    /// A fresh run of `s` that shows the same moment as `self` did.
+    pub fn rebuilt(&self, s: &Scenario, seed: u64) -> Result<Player, String> {
+        let mut p = Player::new(s, seed)?;
+        p.speed = self.speed;
+        p.playing = self.playing;
+        p.seek(self.time);
+        Ok(p)
+    }
+
+    pub fn trace(&self) -> &Trace {
+        self.engine.trace()
+    }
+
+    /// The moment shown, in microseconds.
+    pub fn time(&self) -> f64 {
+        self.time
+    }
+
+    pub fn now(&self) -> Micros {
+        self.time as Micros
+    }
+
+    /// Steps applied at the moment shown.
+    pub fn upto(&self) -> usize {
+        self.upto
+    }
+
+    pub fn until(&self) -> Micros {
+        self.engine.until()
+    }
+
+    /// Whether the moment shown is the end of the run.
+    pub fn at_end(&self) -> bool {
+        self.time as Micros >= self.engine.until()
+    }
+
+    /// Moves to virtual time `t`, running the engine that far if needed.
+    pub fn seek(&mut self, t: f64) {
+        let t = t.clamp(0.0, self.engine.until() as f64);
+        self.time = t;
+        let whole = t as Micros;
+        if whole >= self.engine.now() {
+            self.engine.run_until(whole);
+            self.refresh();
+        }
+        self.upto = self.trace().first_step_at(whole.saturating_add(1));
+    }
+
+    /// Advances playback by `dt` real seconds.
+    pub fn tick(&mut self, dt: f64) {
+        if !self.playing {
+            return;
+        }
+        let next = self.time + dt * self.speed * 1e6;
+        self.seek(next);
+        if self.at_end() {
+            self.playing = false;
+        }
+    }
+
+    /// Shows one more step (running the engine for it if needed).
+    pub fn step_forward(&mut self) {
+        self.playing = false;
+        while self.upto >= self.trace().steps.len() {
+            if !self.engine.step() {
+                self.refresh();
+                return;
+            }
+        }
+        self.refresh();
+        self.upto += 1;
+        self.time = self.trace().step_time(self.upto - 1) as f64;
+    }
+
+    /// Shows one step fewer.
+    pub fn step_back(&mut self) {
+        self.playing = false;
+        if self.upto == 0 {
+            return;
+        }
+        self.upto -= 1;
+        self.time = match self.upto {
+            0 => 0.0,
+            n => self.trace().step_time(n - 1) as f64,
+        };
+    }
+
+    /// Multiplies the speed, within the allowed range.
+    pub fn scale_speed(&mut self, factor: f64) {
+        self.speed = (self.speed * factor).clamp(MIN_SPEED, MAX_SPEED);
+    }
+
+    /// Narration marks recorded so far: (time, narration index).
+    pub fn marks(&self) -> &[(Micros, usize)] {
+        &self.marks
+    }
+
+    /// Runs ahead until the next narration mark after the moment shown and
+    /// moves there; stays put if there is none before the end.
+    pub fn next_mark(&mut self) -> bool {
+        let now = self.now();
+        loop {
+            if let Some(&(t, _)) = self.marks.iter().find(|(t, _)| *t > now) {
+                self.seek(t as f64);
+                return true;
+            }
+            if self.engine.end().is_some() || self.engine.now() >= self.engine.until() {
+                return false;
+            }
+            let ahead = (self.engine.now() + self.engine.until() / 20).min(self.engine.until());
+            self.engine.run_until(ahead);
+            self.refresh();
+        }
+    }
+
+    fn refresh(&mut self) {
+        let trace = self.engine.trace();
+        self.index.update(trace);
+        self.series.update(trace);
+        for (i, s) in trace.steps.iter_from(self.marks_seen).enumerate() {
+            if s.kind == StepKind::Mark
+                && let Some(w) = trace.timed.get(s.id as usize)
+            {
+                self.marks
+                    .push((trace.step_time(self.marks_seen + i), w.a as usize));
+            }
+        }
+        self.marks_seen = trace.steps.len();
+    }
+}

@@ -1,0 +1,99 @@
+//! Plots over time of divergence, staleness and traffic, with the current
+//! moment marked. Drawn from samples the trace's series keeps (a thousand
+//! per run), so they cost the same for any length of run.
+
+use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+
+use super::app::View;
+use super::theme;
+
+/// With more replicas than this, staleness is drawn as max and mean.
+const MAX_LINES: usize = 8;
+
+fn points(t: &[f64], v: &[f64]) -> PlotPoints<'static> {
+    t.iter()
+        .zip(v)
+        .map(|(&x, &y)| [x, y])
+        .collect::<Vec<_>>()
+        .into()
+}
+
+pub fn ui(ui: &mut egui::Ui, view: &View) {
+    let Some(p) = view.player else {
+        ui.weak("Plots appear once the scenario can run.");
+        return;
+    };
+    let s = &p.series;
+    let now = p.time() / 1e6;
+    let until = p.until() as f64 / 1e6;
+    let t = p.trace();
+    let height = 120.0;
+    let link = egui::Id::unique("plots-x");
+    let plot = |id: &str| {
+        Plot::new(id.to_string())
+            .height(height)
+            .include_x(0.0)
+            .include_x(until)
+            .include_y(0.0)
+            .allow_scroll(false)
+            .allow_zoom(false)
+            .allow_drag(false)
+            .link_axis(link, [true, false])
+            .x_axis_label("time (s)")
+    };
+    ui.label("Records that differ between copies");
+    plot("divergent").show(ui, |pu| {
+        pu.line(
+            Line::new("divergent records", points(&s.t, &s.divergent))
+                .color(theme::STALE)
+                .width(2.0),
+        );
+        pu.vline(VLine::new("now", now).color(theme::NOW));
+    });
+    ui.label("Staleness: age of the oldest write a copy has not seen (ms)");
+    plot("staleness")
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .show(ui, |pu| {
+            if s.staleness.len() <= MAX_LINES {
+                for (node, values) in &s.staleness {
+                    let name = t
+                        .nodes
+                        .get(*node as usize)
+                        .map_or("?".to_string(), |n| n.label.clone());
+                    pu.line(Line::new(name, points(&s.t, values)).width(2.0));
+                }
+            } else if !s.staleness.is_empty() {
+                let n = s.staleness.len() as f64;
+                let len = s.t.len();
+                let max: Vec<f64> = (0..len)
+                    .map(|i| {
+                        s.staleness
+                            .iter()
+                            .map(|(_, v)| v.get(i).copied().unwrap_or(0.0))
+                            .fold(0.0, f64::max)
+                    })
+                    .collect();
+                let mean: Vec<f64> = (0..len)
+                    .map(|i| {
+                        s.staleness
+                            .iter()
+                            .map(|(_, v)| v.get(i).copied().unwrap_or(0.0))
+                            .sum::<f64>()
+                            / n
+                    })
+                    .collect();
+                pu.line(Line::new("worst copy", points(&s.t, &max)).width(2.0));
+                pu.line(Line::new("mean of copies", points(&s.t, &mean)).width(2.0));
+            }
+            pu.vline(VLine::new("now", now).color(theme::NOW));
+        });
+    ui.label("Messages in flight");
+    plot("inflight").show(ui, |pu| {
+        pu.line(
+            Line::new("in flight", points(&s.t, &s.in_flight))
+                .color(theme::NARRATION)
+                .width(2.0),
+        );
+        pu.vline(VLine::new("now", now).color(theme::NOW));
+    });
+}

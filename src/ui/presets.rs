@@ -1,0 +1,30 @@
+//! The preset lessons, embedded so the app works from any folder.
+
+use crate::scenario::{self, Scenario, ScenarioError};
+
+/// A preset: its file name and its text.
+pub struct Preset {
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+/// Every preset, in teaching order.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        file: "02-api-composition.ron",
+        text: include_str!("../../scenarios/02-api-composition.ron"),
+    },
+    Preset {
+        file: "03-event-driven-replication.ron",
+        text: include_str!("../../scenarios/03-event-driven-replication.ron"),
+    },
+];
+
+/// The preset a new user starts with.
+pub const DEFAULT: usize = 1;
+
+impl Preset {
+    pub fn load(&self) -> Result<Scenario, ScenarioError> {
+        scenario::from_str(self.text, self.file)
+    }
+}

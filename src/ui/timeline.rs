@@ -1,0 +1,165 @@
+//! The playback bar: play, pause, step, step back, speed, seed, and a
+//! timeline to drag to any moment, with marks where faults and narration
+//! happen.
+
+use egui::{Align2, FontId, Sense, Stroke, pos2, vec2};
+
+use super::app::View;
+use super::command::Cmd;
+use super::player::{MAX_SPEED, MIN_SPEED};
+use super::theme;
+use crate::scenario::fmt_time;
+
+pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec<Cmd>) {
+    let Some(p) = view.player else {
+        ui.add_space(4.0);
+        ui.weak("Playback starts once the scenario can run.");
+        ui.add_space(4.0);
+        return;
+    };
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let big = |s: &str| egui::RichText::new(s).size(15.0);
+        if ui
+            .button(big("◀◀ Start"))
+            .on_hover_text("Back to the start (Home)")
+            .clicked()
+        {
+            cmds.push(Cmd::Home);
+        }
+        if ui
+            .button(big("Step back"))
+            .on_hover_text("Undo one event (,)")
+            .clicked()
+        {
+            cmds.push(Cmd::StepBack);
+        }
+        let (label, tip) = if p.playing {
+            ("Pause", "Pause (Space)")
+        } else {
+            ("Play", "Play (Space)")
+        };
+        if ui
+            .add(egui::Button::new(big(label)).min_size(vec2(70.0, 0.0)))
+            .on_hover_text(tip)
+            .clicked()
+        {
+            cmds.push(if p.playing { Cmd::Pause } else { Cmd::Play });
+        }
+        if ui
+            .button(big("Step"))
+            .on_hover_text("One event forward (.)")
+            .clicked()
+        {
+            cmds.push(Cmd::Step);
+        }
+        if ui
+            .button(big("End ▶▶"))
+            .on_hover_text("Jump to the end (End)")
+            .clicked()
+        {
+            cmds.push(Cmd::End);
+        }
+        ui.separator();
+        let mut speed = p.speed;
+        let r = ui
+            .add(
+                egui::Slider::new(&mut speed, MIN_SPEED..=MAX_SPEED)
+                    .logarithmic(true)
+                    .text("× speed")
+                    .custom_formatter(|v, _| format!("{v:.3}")),
+            )
+            .on_hover_text("Virtual seconds per real second ([ and ] change it)");
+        if r.changed() {
+            cmds.push(Cmd::SetSpeed(speed));
+        }
+        ui.separator();
+        ui.label("Seed");
+        let r = ui
+            .add(egui::TextEdit::singleline(seed_text).desired_width(70.0))
+            .on_hover_text("Same scenario and seed, same run");
+        if r.lost_focus() {
+            match seed_text.trim().parse::<u64>() {
+                Ok(seed) => cmds.push(Cmd::SetSeed(seed)),
+                Err(_) => *seed_text = p.seed.to_string(),
+            }
+        }
+        if ui.button("⚄").on_hover_text("A new random seed").clicked() {
+            let next = p
+                .seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407)
+                >> 33;
+            cmds.push(Cmd::SetSeed(next));
+        }
+        ui.separator();
+        ui.label(
+            egui::RichText::new(format!("{} / {}", fmt_time(p.now()), fmt_time(p.until())))
+                .monospace()
+                .size(15.0),
+        );
+        ui.weak(format!("event {} of {}", p.upto(), p.trace().steps.len()));
+    });
+    scrubber(ui, view, cmds);
+    ui.add_space(4.0);
+}
+
+fn scrubber(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
+    let Some(p) = view.player else { return };
+    let width = ui.available_width();
+    let (rect, resp) = ui.allocate_exact_size(vec2(width, 30.0), Sense::click_and_drag());
+    let resp = resp.on_hover_text("Drag to any moment; red marks are faults, blue are narration");
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+    let until = p.until().max(1) as f32;
+    let x_of = |t: f32| rect.min.x + 8.0 + (rect.width() - 16.0) * (t / until).clamp(0.0, 1.0);
+    let track = rect.shrink2(vec2(8.0, 11.0));
+    painter.rect_filled(track, 4.0, visuals.extreme_bg_color);
+    let done = egui::Rect::from_min_max(track.min, pos2(x_of(p.time() as f32), track.max.y));
+    painter.rect_filled(done, 4.0, visuals.selection.bg_fill.gamma_multiply(0.6));
+    for f in &view.scenario.faults {
+        let x = x_of(f.at().0 as f32);
+        painter.line_segment(
+            [pos2(x, rect.min.y + 2.0), pos2(x, rect.max.y - 2.0)],
+            Stroke::new(3.0, theme::FAULT),
+        );
+    }
+    for n in view.scenario.narration.iter().filter_map(|n| n.at) {
+        painter.circle_filled(
+            pos2(x_of(n.0 as f32), rect.min.y + 5.0),
+            3.5,
+            theme::NARRATION,
+        );
+    }
+    for &(at, _) in p.marks() {
+        painter.circle_filled(
+            pos2(x_of(at as f32), rect.max.y - 5.0),
+            3.5,
+            theme::NARRATION,
+        );
+    }
+    let x = x_of(p.time() as f32);
+    painter.circle(
+        pos2(x, rect.center().y),
+        8.0,
+        theme::NOW,
+        Stroke::new(2.0, visuals.strong_text_color()),
+    );
+    if let Some(pos) = resp.interact_pointer_pos()
+        && (resp.dragged() || resp.clicked())
+    {
+        let t = ((pos.x - rect.min.x - 8.0) / (rect.width() - 16.0)).clamp(0.0, 1.0) * until;
+        cmds.push(Cmd::Pause);
+        cmds.push(Cmd::Seek(f64::from(t)));
+    }
+    if let Some(h) = resp.hover_pos() {
+        let t = ((h.x - rect.min.x - 8.0) / (rect.width() - 16.0)).clamp(0.0, 1.0) * until;
+        painter.text(
+            pos2(h.x, rect.min.y),
+            Align2::CENTER_BOTTOM,
+            fmt_time(t as u64),
+            FontId::monospace(10.0),
+            visuals.text_color(),
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! The welcome view: the lessons as cards, plus New and Open.
+
+use egui::{Align2, FontId, RichText, Sense, Stroke, StrokeKind, vec2};
+
+use super::command::Cmd;
+use super::icons::Icons;
+use super::presets::PRESETS;
+
+pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec<Cmd>) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(28.0);
+                ui.add(egui::Image::new(&icons.app).fit_to_exact_size(vec2(72.0, 72.0)));
+                ui.label(RichText::new("Settle").size(40.0).strong());
+                ui.label(
+                    RichText::new("Watch data move and settle across microservices")
+                        .size(18.0)
+                        .weak(),
+                );
+                ui.add_space(18.0);
+                ui.horizontal(|ui| {
+                    let w = 3.0 * 160.0;
+                    ui.add_space((ui.available_width() - w).max(0.0) / 2.0);
+                    if ui
+                        .add(
+                            egui::Button::new(RichText::new("New drawing").size(16.0))
+                                .min_size(vec2(150.0, 34.0)),
+                        )
+                        .clicked()
+                    {
+                        cmds.push(Cmd::New);
+                    }
+                    if ui
+                        .add(
+                            egui::Button::new(RichText::new("Open…").size(16.0))
+                                .min_size(vec2(150.0, 34.0)),
+                        )
+                        .on_hover_text("Or drop a .ron file on the window")
+                        .clicked()
+                    {
+                        cmds.push(Cmd::OpenDialog);
+                    }
+                    if let Some(name) = resume
+                        && ui
+                            .add(
+                                egui::Button::new(
+                                    RichText::new(format!("Continue {name}")).size(16.0),
+                                )
+                                .min_size(vec2(150.0, 34.0)),
+                            )
+                            .on_hover_text("Reopen what was open when Settle last closed")
+                            .clicked()
+                    {
+                        cmds.push(Cmd::Welcome);
+                    }
+                });
+                ui.add_space(22.0);
+                ui.label(RichText::new("Lessons").size(20.0).strong());
+                ui.add_space(8.0);
+            });
+            let card = vec2(340.0, 120.0);
+            let per_row = ((ui.available_width() / (card.x + 16.0)).floor() as usize).max(1);
+            for row in PRESETS.chunks(per_row) {
+                ui.horizontal(|ui| {
+                    let used = row.len() as f32 * (card.x + 16.0);
+                    ui.add_space((ui.available_width() - used).max(0.0) / 2.0);
+                    for p in row {
+                        let i = PRESETS.iter().position(|q| q.file == p.file).unwrap_or(0);
+                        let (title, summary) = match p.load() {
+                            Ok(s) => (s.title, s.summary),
+                            Err(e) => (p.file.to_string(), e.to_string()),
+                        };
+                        let number = p.file.split('-').next().unwrap_or("");
+                        let (rect, resp) = ui.allocate_exact_size(card, Sense::click());
+                        let visuals = ui.visuals();
+                        let fill = if resp.hovered() {
+                            visuals.widgets.hovered.bg_fill
+                        } else {
+                            visuals.faint_bg_color
+                        };
+                        ui.painter().rect(
+                            rect,
+                            10.0,
+                            fill,
+                            Stroke::new(1.5, visuals.widgets.inactive.bg_stroke.color),
+                            StrokeKind::Inside,
+                        );
+                        ui.painter().text(
+                            rect.min + vec2(14.0, 12.0),
+                            Align2::LEFT_TOP,
+                            format!("{number}  {title}"),
+                            FontId::proportional(18.0),
+                            visuals.strong_text_color(),
+                        );
+                        let galley = ui.painter().layout(
+                            summary,
+                            FontId::proportional(13.5),
+                            visuals.text_color(),
+                            card.x - 28.0,
+                        );
+                        ui.painter().galley(
+                            rect.min + vec2(14.0, 42.0),
+                            galley,
+                            visuals.text_color(),
+                        );
+                        let resp = resp.on_hover_text("Open this lesson");
+                        if resp.clicked() {
+                            cmds.push(Cmd::OpenPreset(i));
+                        }
+                        ui.add_space(16.0);
+                    }
+                });
+                ui.add_space(16.0);
+            }
+            ui.vertical_centered(|ui| {
+                ui.add_space(10.0);
+                ui.weak("Press ? at any time for keyboard shortcuts.");
+            });
+        });
+    });
+}
