@@ -80,7 +80,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
         nodes.push(Node {
             id: id.clone(),
             name: String::new(),
-            pos: (400.0, 40.0 * r as f32),
+            pos: (440.0 + 220.0 * (r % 10) as f32, 100.0 * (r / 10) as f32),
             kind: NodeKind::Replica(ReplicaSpec {
                 broker: "broker".into(),
                 topic: "items".into(),

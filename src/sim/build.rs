@@ -183,6 +183,9 @@ impl Engine {
         }
 
         let mut engine = Engine::assemble(trace, nodes, links, adj, s.until.0);
+        engine.owns = (0..s.nodes.len())
+            .map(|i| owners.values().any(|&o| o as usize == i))
+            .collect();
         engine.owners = owners;
 
         for (item, w) in s.workload.iter().enumerate() {

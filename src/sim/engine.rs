@@ -141,6 +141,8 @@ pub struct Engine {
     pub(crate) watches: Vec<(u32, Watch)>,
     /// Table name to the node holding the authoritative copy.
     pub(crate) owners: BTreeMap<Sym, NodeIdx>,
+    /// Whether node `i` holds the authoritative copy of some table.
+    pub(crate) owns: Vec<bool>,
     /// The owner's current version of each key, to spot stale answers.
     latest: BTreeMap<Key, Version>,
     out: Vec<Out>,
@@ -172,6 +174,7 @@ impl Engine {
             fault_plan: Vec::new(),
             watches: Vec::new(),
             owners: BTreeMap::new(),
+            owns: Vec::new(),
             latest: BTreeMap::new(),
             out: Vec::new(),
             steps_taken: 0,
@@ -418,7 +421,10 @@ impl Engine {
                 Out::Changed { body } => {
                     self.trace.changes.push(Change { step, body });
                     self.trace.totals.changes += 1;
-                    if let Some(r) = self.trace.bodies.get(body as usize).and_then(Body::record)
+                    // Only owners' writes move the latest version; most
+                    // changes are at replicas, so skip the lookup for them.
+                    if self.owns.get(node as usize).copied().unwrap_or(false)
+                        && let Some(r) = self.trace.bodies.get(body as usize).and_then(Body::record)
                         && self.owners.get(&r.key.table) == Some(&node)
                     {
                         self.latest.insert(r.key, r.version);

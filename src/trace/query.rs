@@ -23,6 +23,10 @@ pub struct Index {
     ids: BTreeMap<Sym, BTreeSet<Sym>>,
     /// The longest any message took, to bound in-flight searches.
     max_latency: Micros,
+    seen_steps: usize,
+    /// Indices of drop steps, in order: drops are rare, and views show
+    /// the recent ones without scanning every step.
+    drops: Vec<u32>,
 }
 
 impl Index {
@@ -50,6 +54,19 @@ impl Index {
             self.max_latency = self.max_latency.max(m.at.saturating_sub(sent));
         }
         self.seen_messages = trace.messages.len();
+        for (i, s) in trace.steps.iter_from(self.seen_steps).enumerate() {
+            if s.kind == StepKind::Drop {
+                self.drops.push((self.seen_steps + i) as u32);
+            }
+        }
+        self.seen_steps = trace.steps.len();
+    }
+
+    /// Drop steps with index in `from..to`.
+    pub fn drops_between(&self, from: usize, to: usize) -> &[u32] {
+        let lo = self.drops.partition_point(|&d| (d as usize) < from);
+        let hi = self.drops.partition_point(|&d| (d as usize) < to);
+        self.drops.get(lo..hi).unwrap_or(&[])
     }
 
     /// The longest any message has taken so far.
@@ -170,6 +187,9 @@ pub struct Series {
     /// Per replica: how long ago the oldest write it has not yet seen was
     /// made, in milliseconds (0 when caught up).
     pub staleness: Vec<(NodeIdx, Vec<f64>)>,
+    /// The worst and the mean staleness over all replicas, per sample.
+    pub staleness_max: Vec<f64>,
+    pub staleness_mean: Vec<f64>,
     pass: Pass,
 }
 
@@ -260,6 +280,7 @@ impl Series {
         self.t.push(t as f64 / 1e6);
         self.divergent.push(f64::from(self.pass.divergent));
         self.in_flight.push(self.pass.in_flight.max(0) as f64);
+        let (mut max, mut sum) = (0.0f64, 0.0);
         for (node, out) in &mut self.staleness {
             let oldest = self
                 .pass
@@ -267,8 +288,14 @@ impl Series {
                 .get(node)
                 .and_then(|s| s.first())
                 .map(|e| e.0);
-            out.push(oldest.map_or(0.0, |since| t.saturating_sub(since) as f64 / 1e3));
+            let v = oldest.map_or(0.0, |since| t.saturating_sub(since) as f64 / 1e3);
+            max = max.max(v);
+            sum += v;
+            out.push(v);
         }
+        self.staleness_max.push(max);
+        let n = self.staleness.len().max(1) as f64;
+        self.staleness_mean.push(sum / n);
     }
 
     fn apply(&mut self, node: NodeIdx, r: Record) {

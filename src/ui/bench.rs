@@ -48,7 +48,11 @@ fn measure(s: Scenario, at: f64, run_to_end: bool) -> FrameStats {
     for i in 0..10 {
         frame(i);
     }
-    let mut times: Vec<f64> = (0..FRAMES).map(|i| frame(10 + i)).collect();
+    let n: usize = std::env::var("FRAMES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(FRAMES);
+    let mut times: Vec<f64> = (0..n).map(|i| frame(10 + i)).collect();
     times.sort_by(f64::total_cmp);
     let p95 = times[((times.len() as f64 * 0.95).ceil() as usize).min(times.len()) - 1];
     let (events, in_flight) = app.player.as_ref().map_or((0, 0), |p| {

@@ -17,11 +17,13 @@ use super::icons::Icons;
 use super::theme;
 use crate::scenario::{NodeKind, Scenario};
 use crate::sim::model::body_label;
-use crate::trace::{FaultEvent, StepKind};
+use crate::trace::FaultEvent;
 
 /// A node's size in canvas units.
 pub const NODE: Vec2 = vec2(176.0, 58.0);
 const GRID: f32 = 20.0;
+/// Most message tokens drawn in one frame.
+const MAX_TOKENS: usize = 250;
 
 /// The palette's drag payload: a node kind word.
 #[derive(Clone, Copy, Debug)]
@@ -41,6 +43,17 @@ enum Drag {
     Select {
         origin: Pos2,
     },
+    Pan,
+}
+
+/// What lies under a point of the canvas.
+#[derive(Clone, Debug, Default, PartialEq)]
+enum Hit {
+    #[default]
+    Empty,
+    Port(String),
+    Node(String),
+    Link(usize),
 }
 
 /// What the canvas remembers between frames: the view transform and the
@@ -55,7 +68,7 @@ pub struct CanvasState {
     fitted_for: Option<Vec2>,
     drag: Drag,
     renaming: Option<(String, String)>,
-    menu_link: Option<usize>,
+    menu: Hit,
 }
 
 impl Default for CanvasState {
@@ -67,7 +80,7 @@ impl Default for CanvasState {
             fitted_for: None,
             drag: Drag::None,
             renaming: None,
-            menu_link: None,
+            menu: Hit::Empty,
         }
     }
 }
@@ -146,12 +159,12 @@ pub fn palette(ui: &mut egui::Ui, icons: &Icons, cmds: &mut Vec<Cmd>) {
 }
 
 /// Which links are cut and which nodes are down at the moment shown.
-struct Faults {
-    cut: BTreeSet<(String, String)>,
-    down: BTreeSet<String>,
+struct Faults<'a> {
+    cut: BTreeSet<(&'a str, &'a str)>,
+    down: BTreeSet<&'a str>,
 }
 
-fn faults_at(view: &View) -> Faults {
+fn faults_at<'a>(view: &View<'a>) -> Faults<'a> {
     let mut f = Faults {
         cut: BTreeSet::new(),
         down: BTreeSet::new(),
@@ -160,7 +173,7 @@ fn faults_at(view: &View) -> Faults {
     let t = p.trace();
     let now = p.now();
     for rec in t.faults.iter().filter(|r| r.at <= now) {
-        let id = |n: u16| t.node_id(n).to_string();
+        let id = |n: u16| t.node_id(n);
         match &rec.fault {
             FaultEvent::Cut { from, to, one_way } => {
                 f.cut.insert((id(*from), id(*to)));
@@ -243,18 +256,18 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
         }
     }
 
-    // Grid.
+    // Grid: faint lines, a few dozen shapes whatever the zoom.
     let step = GRID * st.zoom * if st.zoom < 0.6 { 4.0 } else { 1.0 };
-    if step > 6.0 {
-        let dot = visuals.weak_text_color().gamma_multiply(0.35);
-        let start = origin + vec2(st.offset.x.rem_euclid(step), st.offset.y.rem_euclid(step));
-        let mut y = start.y;
+    if step > 8.0 {
+        let line = Stroke::new(1.0, visuals.weak_text_color().gamma_multiply(0.12));
+        let mut x = rect.min.x + st.offset.x.rem_euclid(step);
+        while x < rect.max.x {
+            painter.line_segment([pos2(x, rect.min.y), pos2(x, rect.max.y)], line);
+            x += step;
+        }
+        let mut y = rect.min.y + st.offset.y.rem_euclid(step);
         while y < rect.max.y {
-            let mut x = start.x;
-            while x < rect.max.x {
-                painter.circle_filled(pos2(x, y), 1.0, dot);
-                x += step;
-            }
+            painter.line_segment([pos2(rect.min.x, y), pos2(rect.max.x, y)], line);
             y += step;
         }
     }
@@ -272,19 +285,15 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
     let pointer = ui.input(|i| i.pointer.hover_pos());
 
     // Links.
-    let mut hovered_link = None;
     for (i, l) in s.links.iter().enumerate() {
         let (Some(&ra), Some(&rb)) = (rects.get(l.from.as_str()), rects.get(l.to.as_str())) else {
             continue;
         };
         let (a, b) = (border_point(ra, rb.center()), border_point(rb, ra.center()));
-        let cut_ab = faults.cut.contains(&(l.from.clone(), l.to.clone()));
-        let cut_ba = faults.cut.contains(&(l.to.clone(), l.from.clone()));
+        let cut_ab = faults.cut.contains(&(l.from.as_str(), l.to.as_str()));
+        let cut_ba = faults.cut.contains(&(l.to.as_str(), l.from.as_str()));
         let selected = view.selection.link == Some(i);
         let near = pointer.is_some_and(|p| rect.contains(p) && distance_to_segment(p, a, b) < 6.0);
-        if near {
-            hovered_link = Some(i);
-        }
         let base = if selected {
             visuals.selection.bg_fill
         } else {
@@ -344,8 +353,22 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
         let now = p.time();
         let flying = p.index.in_flight_at(t, p.now());
         let labels = flying.len() <= 40;
-        let center_of = |n: u16| rects.get(t.node_id(n)).map(|r| r.center());
-        for &m in flying.iter().take(3_000) {
+        // Past a few hundred tokens the canvas shows density, not messages:
+        // draw an even sample and say so.
+        let stride = flying.len().div_ceil(MAX_TOKENS).max(1);
+        if stride > 1 {
+            painter.text(
+                rect.right_top() + vec2(-8.0, 6.0),
+                Align2::RIGHT_TOP,
+                format!("{} messages in flight, 1 in {stride} drawn", flying.len()),
+                FontId::proportional(11.0),
+                visuals.weak_text_color(),
+            );
+        }
+        // Trace node indices are scenario node indices.
+        let by_index: Vec<Rect> = s.nodes.iter().map(node_rect).collect();
+        let center_of = |n: u16| by_index.get(n as usize).map(|r| r.center());
+        for &m in flying.iter().step_by(stride) {
             let Some(msg) = t.message(m) else { continue };
             let (Some(a), Some(b)) = (center_of(msg.from), center_of(msg.to)) else {
                 continue;
@@ -362,15 +385,14 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
             let color = theme::message_color(kind);
             let selected = view.selection.message == Some(m);
             let r = if selected { 9.0 } else { 6.5 } * st.zoom.sqrt();
-            painter.circle(
-                pos,
-                r,
-                color,
-                Stroke::new(
-                    if selected { 3.0 } else { 1.0 },
-                    visuals.strong_text_color(),
-                ),
-            );
+            let outline = if selected {
+                Stroke::new(3.0, visuals.strong_text_color())
+            } else if labels {
+                Stroke::new(1.0, visuals.strong_text_color())
+            } else {
+                Stroke::NONE
+            };
+            painter.circle(pos, r, color, outline);
             if labels && let Some(b) = body {
                 painter.text(
                     pos + vec2(r + 3.0, -r - 2.0),
@@ -383,11 +405,10 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
         }
         let window = 200_000.0_f64.min(p.until() as f64 / 20.0);
         let first = t.first_step_at((now - window).max(0.0) as u64);
-        for i in first..p.upto() {
-            let Some(step) = t.step(i) else { continue };
-            if step.kind != StepKind::Drop {
+        for &i in p.index.drops_between(first, p.upto()) {
+            let Some(step) = t.step(i as usize) else {
                 continue;
-            }
+            };
             let Some(msg) = t.message(step.id) else {
                 continue;
             };
@@ -403,23 +424,66 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
         }
     }
 
-    // Nodes.
+    // What the pointer is over: a port, a node, or a link. One widget for
+    // the whole canvas does the hit-testing, so two hundred nodes cost two
+    // hundred rectangles, not two hundred widgets.
+    let port_of = |r: Rect| pos2(r.max.x, r.center().y);
+    let hit = |p: Pos2| -> Hit {
+        for n in s.nodes.iter().rev() {
+            if let Some(&r) = rects.get(n.id.as_str()) {
+                if port_of(r).distance(p) <= 9.0 {
+                    return Hit::Port(n.id.clone());
+                }
+                if r.contains(p) {
+                    return Hit::Node(n.id.clone());
+                }
+            }
+        }
+        let near = s.links.iter().enumerate().find(|(_, l)| {
+            match (rects.get(l.from.as_str()), rects.get(l.to.as_str())) {
+                (Some(&ra), Some(&rb)) => {
+                    distance_to_segment(
+                        p,
+                        border_point(ra, rb.center()),
+                        border_point(rb, ra.center()),
+                    ) < 6.0
+                }
+                _ => false,
+            }
+        });
+        match near {
+            Some((i, _)) => Hit::Link(i),
+            None => Hit::Empty,
+        }
+    };
+    let hovered = bg.hover_pos().map(hit).unwrap_or(Hit::Empty);
+
+    // Nodes, drawn only where visible.
     let focus: BTreeSet<&str> = current_focus(view);
     let behind = behind_replicas(view);
-    let mut node_cmds = Vec::new();
+    let detailed = st.zoom >= 0.5;
     for n in &s.nodes {
         let r = node_rect(n);
-        let resp = ui.interact(r, Id::unique(("node", &n.id)), Sense::click_and_drag());
+        if !r.expand(12.0).intersects(rect) {
+            continue;
+        }
         let kind = n.kind.word();
         let accent = theme::kind_color(kind);
         let selected = view.selection.nodes.contains(&n.id);
-        let down = faults.down.contains(&n.id);
+        let down = faults.down.contains(n.id.as_str());
+        let is_hovered = matches!(&hovered, Hit::Node(id) | Hit::Port(id) if id == &n.id);
         let fill = if down {
             visuals.faint_bg_color
         } else {
             visuals.window_fill
         };
-        let radius = CornerRadius::same((10.0 * st.zoom).clamp(2.0, 20.0) as u8);
+        // Zoomed far out, square corners and no icon: the shapes are a few
+        // pixels across, and hundreds of them are drawn.
+        let radius = if detailed {
+            CornerRadius::same((10.0 * st.zoom).clamp(2.0, 20.0) as u8)
+        } else {
+            CornerRadius::ZERO
+        };
         if focus.contains(n.id.as_str()) {
             painter.rect_stroke(
                 r.expand(6.0 * st.zoom),
@@ -431,6 +495,8 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
         painter.rect_filled(r, radius, fill);
         let border = if selected {
             Stroke::new(3.0, visuals.selection.stroke.color)
+        } else if is_hovered {
+            Stroke::new(3.0, accent)
         } else {
             Stroke::new(2.0, if down { Color32::GRAY } else { accent })
         };
@@ -441,9 +507,13 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
             vec2(icon_size, icon_size),
         );
         let tint = if down { Color32::GRAY } else { accent };
-        egui::Image::new(view.icons.for_kind(kind))
-            .tint(tint)
-            .paint_at(ui, icon_rect);
+        if detailed {
+            egui::Image::new(view.icons.for_kind(kind))
+                .tint(tint)
+                .paint_at(ui, icon_rect);
+        } else {
+            painter.rect_filled(icon_rect.shrink(icon_rect.width() * 0.2), 0.0, tint);
+        }
         let text_x = icon_rect.max.x + 8.0 * st.zoom;
         let text_color = if down {
             visuals.weak_text_color()
@@ -451,16 +521,21 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
             visuals.strong_text_color()
         };
         let size = (15.0 * st.zoom).clamp(6.0, 30.0);
-        // Long names shrink to fit the box rather than spill out of it.
+        // Long names shrink to fit the box rather than spill out of it;
+        // zoomed far out, only names are drawn (small print is unreadable).
         let room = (r.max.x - text_x - 18.0 * st.zoom).max(10.0);
-        let wide = painter
-            .layout_no_wrap(
-                n.label().to_string(),
-                FontId::proportional(size),
-                text_color,
-            )
-            .size()
-            .x;
+        let wide = if detailed {
+            painter
+                .layout_no_wrap(
+                    n.label().to_string(),
+                    FontId::proportional(size),
+                    text_color,
+                )
+                .size()
+                .x
+        } else {
+            0.0
+        };
         let fitted = if wide > room {
             (size * room / wide).max(size * 0.6)
         } else {
@@ -473,18 +548,20 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
             FontId::proportional(fitted),
             text_color,
         );
-        let sub = match &n.kind {
-            NodeKind::Service(svc) => format!("service · {}", svc.table),
-            NodeKind::Replica(rep) => format!("replica · {}", rep.table),
-            other => other.word().to_string(),
-        };
-        painter.text(
-            pos2(text_x, r.center().y + 2.0 * st.zoom),
-            Align2::LEFT_TOP,
-            sub,
-            FontId::proportional(size * 0.75),
-            visuals.weak_text_color(),
-        );
+        if detailed {
+            let sub = match &n.kind {
+                NodeKind::Service(svc) => format!("service · {}", svc.table),
+                NodeKind::Replica(rep) => format!("replica · {}", rep.table),
+                other => other.word().to_string(),
+            };
+            painter.text(
+                pos2(text_x, r.center().y + 2.0 * st.zoom),
+                Align2::LEFT_TOP,
+                sub,
+                FontId::proportional(size * 0.75),
+                visuals.weak_text_color(),
+            );
+        }
         if down {
             painter.text(
                 r.right_top() + vec2(-8.0, 6.0) * st.zoom,
@@ -494,104 +571,71 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
                 theme::FAULT,
             );
         } else if let Some(&lag) = behind.get(n.id.as_str()) {
-            let (c, t) = if lag > 0.0 {
-                (theme::STALE, format!("behind {lag:.0} ms"))
+            let c = if lag > 0.0 {
+                theme::STALE
             } else {
-                (theme::AGREES, "in sync".to_string())
+                theme::AGREES
             };
             painter.circle_filled(
                 r.right_top() + vec2(-12.0, 12.0) * st.zoom,
                 5.0 * st.zoom.sqrt(),
                 c,
             );
-            if lag > 0.0 {
+            if lag > 0.0 && detailed {
                 painter.text(
                     r.right_bottom() + vec2(-8.0, -4.0) * st.zoom,
                     Align2::RIGHT_BOTTOM,
-                    t,
+                    format!("behind {lag:.0} ms"),
                     FontId::proportional(size * 0.7),
                     c,
                 );
             }
         }
-
-        // Port for linking.
-        let port = pos2(r.max.x, r.center().y);
-        let port_resp = ui.interact(
-            Rect::from_center_size(port, vec2(16.0, 16.0)),
-            Id::unique(("port", &n.id)),
-            Sense::drag(),
-        );
-        if resp.hovered()
-            || port_resp.hovered()
-            || selected
-            || matches!(st.drag, Drag::Connect { .. })
-        {
-            let c = if port_resp.hovered() {
+        if is_hovered || selected || matches!(st.drag, Drag::Connect { .. }) {
+            let on_port = matches!(&hovered, Hit::Port(id) if id == &n.id);
+            let c = if on_port {
                 visuals.selection.stroke.color
             } else {
                 accent
             };
-            painter.circle(port, 6.0, visuals.window_fill, Stroke::new(2.0, c));
+            painter.circle(port_of(r), 6.0, visuals.window_fill, Stroke::new(2.0, c));
         }
-        let port_resp = port_resp.on_hover_text("Drag to another node to link them");
-        if port_resp.drag_started() {
-            st.drag = Drag::Connect { from: n.id.clone() };
-        }
-
-        // Select, move, rename, context menu.
-        if resp.clicked() {
-            let (shift, command) = ui.input(|i| (i.modifiers.shift, i.modifiers.command));
-            let mut sel = if shift || command {
-                view.selection.clone()
-            } else {
-                Selection::default()
-            };
-            sel.link = None;
-            if (shift || command) && sel.nodes.contains(&n.id) {
-                sel.nodes.remove(&n.id);
-            } else {
-                sel.nodes.insert(n.id.clone());
-            }
-            node_cmds.push(Cmd::Select(sel));
-        }
-        if resp.double_clicked() {
-            st.renaming = Some((n.id.clone(), n.label().to_string()));
-        }
-        if resp.drag_started() && !port_resp.dragged() {
-            let ids: BTreeSet<String> = if selected {
-                view.selection.nodes.clone()
-            } else {
-                [n.id.clone()].into()
-            };
-            if !selected {
-                node_cmds.push(Cmd::Select(Selection::node(&n.id)));
-            }
-            let start = s
-                .nodes
-                .iter()
-                .filter(|m| ids.contains(&m.id))
-                .map(|m| (m.id.clone(), m.pos))
-                .collect();
-            st.drag = Drag::Move {
-                origin: resp.interact_pointer_pos().unwrap_or(r.center()),
-                start,
-            };
-            node_cmds.push(Cmd::Checkpoint);
-        }
-        let id = n.id.clone();
-        resp.on_hover_text(format!(
-            "{} ({}) — drag to move, double-click to rename, right-click for actions",
-            n.label(),
-            kind
-        ))
-        .context_menu(|ui| node_menu(ui, &id, down, &mut node_cmds));
     }
-    cmds.extend(node_cmds);
+
+    // Gestures begin where the press began.
+    let (shift, command) = ui.input(|i| (i.modifiers.shift, i.modifiers.command));
+    if bg.drag_started() {
+        let origin_pos = bg.interact_pointer_pos().unwrap_or(rect.center());
+        let press = ui.input(|i| i.pointer.press_origin()).unwrap_or(origin_pos);
+        st.drag = match hit(press) {
+            Hit::Port(from) => Drag::Connect { from },
+            Hit::Node(id) => {
+                let ids: BTreeSet<String> = if view.selection.nodes.contains(&id) {
+                    view.selection.nodes.clone()
+                } else {
+                    cmds.push(Cmd::Select(Selection::node(&id)));
+                    [id].into()
+                };
+                let start = s
+                    .nodes
+                    .iter()
+                    .filter(|m| ids.contains(&m.id))
+                    .map(|m| (m.id.clone(), m.pos))
+                    .collect();
+                cmds.push(Cmd::Checkpoint);
+                Drag::Move {
+                    origin: press,
+                    start,
+                }
+            }
+            _ if shift => Drag::Select { origin: press },
+            _ => Drag::Pan,
+        };
+    }
 
     // The gesture in progress.
     let pointer_now = ui.input(|i| i.pointer.interact_pos());
-    let released = ui.input(|i| i.pointer.any_released());
+    let released = !bg.dragged() && !matches!(st.drag, Drag::None);
     match &st.drag {
         Drag::Move { origin: o, start } => {
             if let Some(p) = pointer_now {
@@ -611,31 +655,19 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
                     }
                 })));
             }
-            if released {
-                st.drag = Drag::None;
-            }
         }
         Drag::Connect { from } => {
             if let (Some(p), Some(&r)) = (pointer_now, rects.get(from.as_str())) {
                 painter.line_segment(
-                    [pos2(r.max.x, r.center().y), p],
+                    [port_of(r), p],
                     Stroke::new(2.5, visuals.selection.stroke.color),
                 );
-                if released {
-                    let target = rects
-                        .iter()
-                        .find(|(_, r)| r.contains(p))
-                        .map(|(id, _)| id.to_string());
-                    if let Some(to) = target {
-                        let from = from.clone();
-                        cmds.push(Cmd::Edit(Box::new(move |s| {
-                            edit::connect(s, &from, &to);
-                        })));
-                    }
+                if released && let Hit::Node(to) | Hit::Port(to) = hit(p) {
+                    let from = from.clone();
+                    cmds.push(Cmd::Edit(Box::new(move |s| {
+                        edit::connect(s, &from, &to);
+                    })));
                 }
-            }
-            if released {
-                st.drag = Drag::None;
             }
         }
         Drag::Select { origin: o } => {
@@ -660,45 +692,91 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
                     }));
                 }
             }
-            if released {
-                st.drag = Drag::None;
-            }
+        }
+        Drag::Pan => {
+            st.offset += bg.drag_delta();
+            st.fitted_for = None;
         }
         Drag::None => {}
     }
+    if released {
+        st.drag = Drag::None;
+    }
 
-    // Background: pan, box-select, click to select a link or clear.
-    if bg.drag_started() && matches!(st.drag, Drag::None) && ui.input(|i| i.modifiers.shift) {
-        st.drag = Drag::Select {
-            origin: bg.interact_pointer_pos().unwrap_or(rect.center()),
-        };
-    }
-    if bg.dragged() && matches!(st.drag, Drag::None) {
-        st.offset += bg.drag_delta();
-        st.fitted_for = None;
-    }
+    // Clicks: select a node (shift or ctrl adds), a link, or nothing.
     if bg.clicked() {
-        match hovered_link {
-            Some(l) => cmds.push(Cmd::Select(Selection {
+        let at = bg.interact_pointer_pos().map(hit).unwrap_or(Hit::Empty);
+        match at {
+            Hit::Node(id) | Hit::Port(id) => {
+                let mut sel = if shift || command {
+                    view.selection.clone()
+                } else {
+                    Selection::default()
+                };
+                sel.link = None;
+                if (shift || command) && sel.nodes.contains(&id) {
+                    sel.nodes.remove(&id);
+                } else {
+                    sel.nodes.insert(id);
+                }
+                cmds.push(Cmd::Select(sel));
+            }
+            Hit::Link(l) => cmds.push(Cmd::Select(Selection {
                 link: Some(l),
                 ..Selection::default()
             })),
-            None => cmds.push(Cmd::Select(Selection::default())),
+            Hit::Empty => cmds.push(Cmd::Select(Selection::default())),
         }
     }
-    if bg.secondary_clicked() {
-        st.menu_link = hovered_link;
-    }
-    if let Some(l) = st.menu_link
-        && let Some(link) = s.links.get(l)
+    if bg.double_clicked()
+        && let Some(Hit::Node(id)) = bg.interact_pointer_pos().map(hit)
     {
-        let (a, b) = (link.from.clone(), link.to.clone());
-        let cut = faults.cut.contains(&(a.clone(), b.clone()))
-            || faults.cut.contains(&(b.clone(), a.clone()));
-        bg.context_menu(|ui| link_menu(ui, l, &a, &b, cut, cmds));
+        let label = s
+            .nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.label().to_string())
+            .unwrap_or_default();
+        st.renaming = Some((id, label));
     }
-    if let Some(NewNode(kind)) = bg.dnd_release_payload::<NewNode>().map(|p| *p)
-        && let Some(p) = pointer
+    if bg.secondary_clicked() {
+        st.menu = bg.interact_pointer_pos().map(hit).unwrap_or(Hit::Empty);
+    }
+    let menu = st.menu.clone();
+    match menu {
+        Hit::Node(id) | Hit::Port(id) => {
+            let down = faults.down.contains(id.as_str());
+            bg.context_menu(|ui| node_menu(ui, &id, down, cmds));
+        }
+        Hit::Link(l) => {
+            if let Some(link) = s.links.get(l) {
+                let (a, b) = (link.from.clone(), link.to.clone());
+                let cut = faults.cut.contains(&(a.as_str(), b.as_str()))
+                    || faults.cut.contains(&(b.as_str(), a.as_str()));
+                bg.context_menu(|ui| link_menu(ui, l, &a, &b, cut, cmds));
+            }
+        }
+        Hit::Empty => {}
+    }
+    let tip = match &hovered {
+        Hit::Port(_) => Some("Drag to another node to link them".to_string()),
+        Hit::Node(id) => s.nodes.iter().find(|n| &n.id == id).map(|n| {
+            format!(
+                "{} ({}) — drag to move, double-click to rename, right-click for actions",
+                n.label(),
+                n.kind.word()
+            )
+        }),
+        Hit::Link(_) => Some("Click to select; right-click to cut or heal".to_string()),
+        Hit::Empty => None,
+    };
+    if let (Some(tip), Drag::None) = (tip, &st.drag) {
+        bg.clone().on_hover_text(tip);
+    }
+
+    // A new node dropped from the palette.
+    if let (Some(NewNode(kind)), Some(p)) =
+        (bg.dnd_release_payload::<NewNode>().map(|p| *p), pointer)
     {
         let w = st.to_world(origin, p) - NODE / 2.0;
         let (x, y) = if view.snap {
@@ -847,12 +925,16 @@ fn behind_replicas<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
     let secs = p.time() / 1e6;
     let at = p.series.t.partition_point(|&x| x <= secs);
     for (node, values) in &p.series.staleness {
-        let Some(info) = t.nodes.get(*node as usize) else {
+        // Trace node indices are scenario node indices.
+        let Some(n) = view.scenario.nodes.get(*node as usize) else {
             continue;
         };
-        let Some(n) = view.scenario.nodes.iter().find(|n| n.id == info.id) else {
+        if t.nodes
+            .get(*node as usize)
+            .is_none_or(|info| info.id != n.id)
+        {
             continue;
-        };
+        }
         let v = at
             .checked_sub(1)
             .and_then(|i| values.get(i))

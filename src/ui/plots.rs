@@ -10,10 +10,21 @@ use super::theme;
 /// With more replicas than this, staleness is drawn as max and mean.
 const MAX_LINES: usize = 8;
 
+/// Most points per line: about one per pixel of a side-panel plot.
+const MAX_POINTS: usize = 320;
+
+/// The samples as plot points, thinned to at most [`MAX_POINTS`] while
+/// keeping each stretch's highest value, so peaks stay visible.
 fn points(t: &[f64], v: &[f64]) -> PlotPoints<'static> {
-    t.iter()
-        .zip(v)
-        .map(|(&x, &y)| [x, y])
+    let n = t.len().min(v.len());
+    let stride = n.div_ceil(MAX_POINTS).max(1);
+    (0..n)
+        .step_by(stride)
+        .map(|i| {
+            let end = (i + stride).min(n);
+            let peak = v[i..end].iter().copied().fold(f64::MIN, f64::max);
+            [t[i], peak]
+        })
         .collect::<Vec<_>>()
         .into()
 }
@@ -63,27 +74,8 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
                     pu.line(Line::new(name, points(&s.t, values)).width(2.0));
                 }
             } else if !s.staleness.is_empty() {
-                let n = s.staleness.len() as f64;
-                let len = s.t.len();
-                let max: Vec<f64> = (0..len)
-                    .map(|i| {
-                        s.staleness
-                            .iter()
-                            .map(|(_, v)| v.get(i).copied().unwrap_or(0.0))
-                            .fold(0.0, f64::max)
-                    })
-                    .collect();
-                let mean: Vec<f64> = (0..len)
-                    .map(|i| {
-                        s.staleness
-                            .iter()
-                            .map(|(_, v)| v.get(i).copied().unwrap_or(0.0))
-                            .sum::<f64>()
-                            / n
-                    })
-                    .collect();
-                pu.line(Line::new("worst copy", points(&s.t, &max)).width(2.0));
-                pu.line(Line::new("mean of copies", points(&s.t, &mean)).width(2.0));
+                pu.line(Line::new("worst copy", points(&s.t, &s.staleness_max)).width(2.0));
+                pu.line(Line::new("mean of copies", points(&s.t, &s.staleness_mean)).width(2.0));
             }
             pu.vline(VLine::new("now", now).color(theme::NOW));
         });

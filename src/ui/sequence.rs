@@ -15,7 +15,7 @@ use crate::sim::model::body_label;
 use crate::trace::{DropReason, Fate, StepKind, deliver_flags, message_flags, partition_point};
 
 /// Most arrows drawn in one frame; past that, every k-th is drawn.
-pub const MAX_ARROWS: usize = 1_500;
+pub const MAX_ARROWS: usize = 500;
 const HEADER: f32 = 30.0;
 const GUTTER: f32 = 64.0;
 const MIN_LANE: f32 = 96.0;

@@ -10,24 +10,56 @@ use crate::sim::model::{Answer, Body, EventId, Key, NodeIdx, ReqOp, Sym};
 use crate::trace::deliver_flags::{DUPLICATE_IGNORED, OLDER_IGNORED};
 
 /// Which event numbers of one publisher have been applied: everything up to
-/// `floor`, plus the few seen above it (events arrive out of order).
+/// `floor`, plus those seen above it (events arrive out of order). The 64
+/// numbers just above the floor are a bitmask, where nearly all of them
+/// land; only stragglers further ahead go to the set.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DedupWindow {
     floor: u32,
-    above: BTreeSet<u32>,
+    /// Bit i set: event `floor + 1 + i` has been seen.
+    near: u64,
+    far: BTreeSet<u32>,
 }
 
 impl DedupWindow {
     /// Marks `seq` seen; returns false if it had been seen already.
     pub fn insert(&mut self, seq: u32) -> bool {
-        if seq <= self.floor || !self.above.insert(seq) {
+        if seq <= self.floor {
             return false;
         }
-        while self.above.first() == Some(&(self.floor + 1)) {
-            self.floor += 1;
-            self.above.pop_first();
+        let offset = seq - self.floor - 1;
+        if offset < 64 {
+            let bit = 1u64 << offset;
+            if self.near & bit != 0 {
+                return false;
+            }
+            self.near |= bit;
+        } else if !self.far.insert(seq) {
+            return false;
         }
+        self.advance();
         true
+    }
+
+    /// Moves the floor past every number now seen contiguously.
+    fn advance(&mut self) {
+        loop {
+            let run = self.near.trailing_ones();
+            if run == 0 {
+                return;
+            }
+            self.floor += run;
+            self.near = if run >= 64 { 0 } else { self.near >> run };
+            // Pull stragglers that now fall within the mask.
+            while let Some(&next) = self.far.first() {
+                let offset = next - self.floor - 1;
+                if offset >= 64 {
+                    break;
+                }
+                self.far.pop_first();
+                self.near |= 1u64 << offset;
+            }
+        }
     }
 }
 
@@ -125,6 +157,20 @@ mod tests {
         assert!(w.insert(4));
         assert!(w.insert(3));
         assert_eq!(w.floor, 4);
-        assert!(w.above.is_empty());
+        assert_eq!(w.near, 0);
+    }
+
+    #[test]
+    fn window_handles_stragglers_far_ahead() {
+        let mut w = DedupWindow::default();
+        assert!(w.insert(200));
+        assert!(w.insert(70));
+        assert!(!w.insert(200));
+        for seq in 1..=199 {
+            assert_eq!(w.insert(seq), seq != 70, "{seq}");
+        }
+        assert_eq!(w.floor, 200);
+        assert!(w.far.is_empty() && w.near == 0);
+        assert!(!w.insert(150));
     }
 }
