@@ -63,6 +63,8 @@ pub struct CanvasState {
     pub offset: Vec2,
     pub zoom: f32,
     fit: bool,
+    /// Where the canvas was drawn last frame, in screen points.
+    pub rect: Rect,
     /// The canvas size the last fit was made for; a fit is redone when the
     /// window changes size, until the user pans or zooms by hand.
     fitted_for: Option<Vec2>,
@@ -77,6 +79,7 @@ impl Default for CanvasState {
             offset: vec2(40.0, 40.0),
             zoom: 1.0,
             fit: true,
+            rect: Rect::NOTHING,
             fitted_for: None,
             drag: Drag::None,
             renaming: None,
@@ -88,6 +91,20 @@ impl Default for CanvasState {
 impl CanvasState {
     pub fn request_fit(&mut self) {
         self.fit = true;
+    }
+
+    /// Where a node sits on screen.
+    pub fn node_screen_rect(&self, pos: (f32, f32)) -> Rect {
+        Rect::from_min_size(
+            self.to_screen(self.rect.min, pos2(pos.0, pos.1)),
+            NODE * self.zoom,
+        )
+    }
+
+    /// Where a node's linking port sits on screen.
+    pub fn port_screen_pos(&self, pos: (f32, f32)) -> Pos2 {
+        let r = self.node_screen_rect(pos);
+        pos2(r.max.x, r.center().y)
     }
 
     fn to_screen(&self, origin: Pos2, p: Pos2) -> Pos2 {
@@ -145,12 +162,8 @@ pub fn palette(ui: &mut egui::Ui, icons: &Icons, cmds: &mut Vec<Cmd>) {
             .on_hover_text(about);
         if click.clicked() {
             cmds.push(Cmd::Edit(Box::new(move |s| {
-                let n = s.nodes.len() as f32;
-                edit::add_node(
-                    s,
-                    kind,
-                    (120.0 + 30.0 * (n % 8.0), 120.0 + 24.0 * (n % 6.0)),
-                );
+                let spot = edit::free_spot(s, (NODE.x, NODE.y));
+                edit::add_node(s, kind, spot);
             })));
         }
         r.on_hover_text(about);
@@ -226,6 +239,7 @@ fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
 /// Draws the canvas and handles its gestures.
 pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     let (rect, bg) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    st.rect = rect;
     let painter = ui.painter_at(rect);
     let origin = rect.min;
     let s = view.scenario;

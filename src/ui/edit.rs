@@ -69,6 +69,25 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
     id
 }
 
+/// The first place on a grid, left to right and top to bottom, where a
+/// node of `size` overlaps no other node: where a clicked palette entry
+/// puts its node.
+pub fn free_spot(s: &Scenario, size: (f32, f32)) -> (f32, f32) {
+    let (w, h) = size;
+    let overlaps = |x: f32, y: f32| {
+        s.nodes.iter().any(|n| {
+            x < n.pos.0 + w + 20.0
+                && n.pos.0 < x + w + 20.0
+                && y < n.pos.1 + h + 20.0
+                && n.pos.1 < y + h + 20.0
+        })
+    };
+    (0..400)
+        .map(|i| (80.0 + 240.0 * (i % 5) as f32, 80.0 + 120.0 * (i / 5) as f32))
+        .find(|&(x, y)| !overlaps(x, y))
+        .unwrap_or((80.0, 80.0))
+}
+
 /// Whether `a` and `b` are linked.
 pub fn linked(s: &Scenario, a: &str, b: &str) -> bool {
     s.links

@@ -104,6 +104,10 @@ pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec
                             galley,
                             visuals.text_color(),
                         );
+                        let label = format!("{number} {title}");
+                        resp.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, &label)
+                        });
                         let resp = resp.on_hover_text("Open this lesson");
                         if resp.clicked() {
                             cmds.push(Cmd::OpenPreset(i));
