@@ -105,6 +105,28 @@ impl Index {
         trace.change_record(c).map(|r| (*r, change))
     }
 
+    /// When `node` first wrote a version of `key` newer than `version`,
+    /// among the first `upto` steps: for an owner, when a copy holding
+    /// `version` fell behind.
+    pub fn first_newer(
+        &self,
+        trace: &Trace,
+        node: NodeIdx,
+        key: Key,
+        version: Version,
+        upto: usize,
+    ) -> Option<Micros> {
+        let list = self.by_key.get(&(node, key))?;
+        let record = |i: usize| {
+            let c = trace.changes.get(*list.get(i)? as usize)?;
+            trace.change_record(c).map(|r| (c.step, r.version))
+        };
+        // An owner's versions only grow, so the list is sorted by version.
+        let n = partition_point(list.len(), |i| record(i).is_some_and(|(_, v)| v <= version));
+        let (step, _) = record(n).filter(|(step, _)| (*step as usize) < upto)?;
+        Some(trace.step_time(step as usize))
+    }
+
     /// The record the change before `change` (same node and key) wrote:
     /// the old value of a state change.
     pub fn previous(&self, trace: &Trace, change: u32) -> Option<Record> {

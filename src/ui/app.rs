@@ -257,6 +257,10 @@ impl SettleApp {
             self.apply(c);
         }
         self.rebuild_if_edited();
+        // egui paints only on input; a running simulation is input enough.
+        if self.player.as_ref().is_some_and(|p| p.playing) {
+            ctx.request_repaint();
+        }
         let title = if self.welcome {
             "Settle".to_string()
         } else {

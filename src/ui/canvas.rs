@@ -15,8 +15,9 @@ use super::command::{Action, Cmd, Selection};
 use super::edit;
 use super::icons::Icons;
 use super::theme;
-use crate::scenario::{NodeKind, Scenario};
+use crate::scenario::{Micros, NodeKind, Scenario};
 use crate::sim::model::body_label;
+use crate::sim::model::{Key, Version};
 use crate::trace::FaultEvent;
 
 /// A node's size in canvas units.
@@ -931,30 +932,56 @@ pub fn current_focus<'a>(view: &View<'a>) -> BTreeSet<&'a str> {
 }
 
 /// For each replica: how far behind its owner it is at the moment shown,
-/// in milliseconds (0 when in sync), read from the staleness series.
+/// in milliseconds (0 when in sync): the age of the oldest owner write it
+/// has not seen. Exact from the index for classroom-sized systems; read
+/// from the staleness series (sampled) for very large ones.
 fn behind_replicas<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
     let mut out = BTreeMap::new();
     let Some(p) = view.player else { return out };
     let t = p.trace();
+    let (now, upto) = (p.now(), p.upto());
+    let lookups: usize = t
+        .tables
+        .iter()
+        .map(|tb| tb.replicas.len() * p.index.id_count(tb.name))
+        .sum();
+    // Trace node indices are scenario node indices.
+    let id_of = |n: u16| view.scenario.nodes.get(n as usize).map(|n| n.id.as_str());
+    if lookups <= 20_000 {
+        for tb in &t.tables {
+            for &r in &tb.replicas {
+                let mut oldest: Option<Micros> = None;
+                for id in p.index.ids(tb.name) {
+                    let key = Key { table: tb.name, id };
+                    let mine = p
+                        .index
+                        .record_at(t, r, key, upto)
+                        .map_or(Version::NONE, |(rec, _)| rec.version);
+                    if let Some(since) = p.index.first_newer(t, tb.owner, key, mine, upto) {
+                        oldest = Some(oldest.map_or(since, |o: Micros| o.min(since)));
+                    }
+                }
+                if let Some(id) = id_of(r) {
+                    out.insert(
+                        id,
+                        oldest.map_or(0.0, |since| now.saturating_sub(since) as f64 / 1e3),
+                    );
+                }
+            }
+        }
+        return out;
+    }
     let secs = p.time() / 1e6;
     let at = p.series.t.partition_point(|&x| x <= secs);
     for (node, values) in &p.series.staleness {
-        // Trace node indices are scenario node indices.
-        let Some(n) = view.scenario.nodes.get(*node as usize) else {
-            continue;
-        };
-        if t.nodes
-            .get(*node as usize)
-            .is_none_or(|info| info.id != n.id)
-        {
-            continue;
-        }
         let v = at
             .checked_sub(1)
             .and_then(|i| values.get(i))
             .copied()
             .unwrap_or(0.0);
-        out.insert(n.id.as_str(), v);
+        if let Some(id) = id_of(*node) {
+            out.insert(id, v);
+        }
     }
     out
 }

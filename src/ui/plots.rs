@@ -59,11 +59,16 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
                 .color(theme::STALE)
                 .width(2.0),
         );
-        pu.vline(VLine::new("now", now).color(theme::NOW));
+        pu.vline(VLine::new("", now).color(theme::NOW));
     });
     ui.label("Staleness: age of the oldest write a copy has not seen (ms)");
     plot("staleness")
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .legend(
+            Legend::default()
+                .position(egui_plot::Corner::LeftTop)
+                .background_alpha(0.35)
+                .text_style(egui::TextStyle::Small),
+        )
         .show(ui, |pu| {
             if s.staleness.len() <= MAX_LINES {
                 for (node, values) in &s.staleness {
@@ -77,7 +82,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
                 pu.line(Line::new("worst copy", points(&s.t, &s.staleness_max)).width(2.0));
                 pu.line(Line::new("mean of copies", points(&s.t, &s.staleness_mean)).width(2.0));
             }
-            pu.vline(VLine::new("now", now).color(theme::NOW));
+            pu.vline(VLine::new("", now).color(theme::NOW));
         });
     ui.label("Messages in flight");
     plot("inflight").show(ui, |pu| {
@@ -86,6 +91,6 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
                 .color(theme::NARRATION)
                 .width(2.0),
         );
-        pu.vline(VLine::new("now", now).color(theme::NOW));
+        pu.vline(VLine::new("", now).color(theme::NOW));
     });
 }

@@ -20,7 +20,7 @@ pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec
                 );
                 ui.add_space(18.0);
                 ui.horizontal(|ui| {
-                    let w = 3.0 * 160.0;
+                    let w = if resume.is_some() { 3.0 } else { 2.0 } * 160.0;
                     ui.add_space((ui.available_width() - w).max(0.0) / 2.0);
                     if ui
                         .add(
