@@ -231,7 +231,14 @@ impl SettleApp {
         } else {
             egui::Theme::Light
         });
-        ctx.set_zoom_factor(if self.presenting { 1.45 } else { 1.0 });
+        let zoom = if self.presenting { 1.3 } else { 1.0 };
+        if (ctx.zoom_factor() - zoom).abs() > 1e-3 {
+            // A new zoom takes effect next frame; laying out this one at the
+            // old scale would size the panels wrongly for good.
+            ctx.set_zoom_factor(zoom);
+            ctx.request_repaint();
+            return;
+        }
         self.dropped_files(&ctx);
         self.shortcuts(&ctx);
         if let Some(p) = &mut self.player {
@@ -327,9 +334,16 @@ impl SettleApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::Panel::bottom("diagram")
+            // Each mode keeps its own diagram height.
+            let (id, share) = if self.presenting {
+                ("diagram-presenting", 0.34)
+            } else {
+                ("diagram", 0.38)
+            };
+            let height = (ui.available_height() * share).max(160.0);
+            egui::Panel::bottom(id)
                 .resizable(true)
-                .default_size(if self.presenting { 420.0 } else { 330.0 })
+                .default_size(height)
                 .size_range(140.0..=900.0)
                 .show(ui, |ui| {
                     ui.horizontal(|ui| {

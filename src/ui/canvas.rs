@@ -128,10 +128,11 @@ impl CanvasState {
         }
         let margin = 40.0;
         let zx = (rect.width() - 2.0 * margin) / bounds.width();
-        let zy = (rect.height() - 2.0 * margin - 60.0) / bounds.height();
+        // Leave room at the bottom for the narration card.
+        let zy = (rect.height() - 2.0 * margin - 90.0) / bounds.height();
         self.zoom = zx.min(zy).clamp(0.25, 2.0);
         let center = bounds.center().to_vec2() * self.zoom;
-        self.offset = rect.size() / 2.0 - center - vec2(0.0, 30.0);
+        self.offset = rect.size() / 2.0 - center - vec2(0.0, 45.0);
     }
 }
 
@@ -476,7 +477,7 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
     // Nodes, drawn only where visible.
     let focus: BTreeSet<&str> = current_focus(view);
     let behind = behind_replicas(view);
-    let detailed = st.zoom >= 0.5;
+    let detailed = st.zoom >= 0.35;
     for n in &s.nodes {
         let r = node_rect(n);
         if !r.expand(12.0).intersects(rect) {
