@@ -106,6 +106,7 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
             at_least_check("message(s) dropped", t.dropped, *at_least)
         }
         Expectation::NoEventLost { topic } => no_event_lost(s, trace, topic),
+        Expectation::NoWriteLost { table } => no_write_lost(trace, table),
         Expectation::AllAnswered { client } => {
             let what = format!("every request from {client} is answered");
             let Some(c) = node(trace, client) else {
@@ -262,4 +263,70 @@ fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome {
         parts.join("; ")
     };
     verdict(what, passed, why)
+}
+
+/// Every version committed at the table's owner was delivered, as an
+/// event, to every copy of the table.
+fn no_write_lost(trace: &Trace, table: &str) -> Outcome {
+    let what = format!("no write to {table} is lost on the way to its copies");
+    let Some(sym) = trace.names.find(table) else {
+        return verdict(what, false, format!("no table {table} was ever written"));
+    };
+    let Some(info) = trace.tables.iter().find(|t| t.name == sym) else {
+        return verdict(what, false, format!("no service owns {table}"));
+    };
+    let mut committed: BTreeSet<(crate::sim::model::Key, crate::sim::model::Version)> =
+        BTreeSet::new();
+    for c in trace.changes.iter() {
+        if trace.change_node(c) != info.owner {
+            continue;
+        }
+        if let Some(r) = trace.change_record(c).filter(|r| r.key.table == sym) {
+            committed.insert((r.key, r.version));
+        }
+    }
+    let mut delivered = BTreeSet::new();
+    for s in trace
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Deliver && info.replicas.contains(&s.node))
+    {
+        let Some(m) = trace.message(s.id) else {
+            continue;
+        };
+        if let Some(Body::Event { record, .. }) = trace.body(m.body) {
+            delivered.insert((s.node, record.key, record.version));
+        }
+    }
+    let mut lost = Vec::new();
+    for &(key, version) in &committed {
+        for &r in &info.replicas {
+            if !delivered.contains(&(r, key, version)) {
+                lost.push(format!(
+                    "{} {version} never reached {}",
+                    trace.key_text(key),
+                    trace.node_id(r)
+                ));
+            }
+        }
+    }
+    if lost.is_empty() {
+        verdict(
+            what,
+            true,
+            format!(
+                "all {} committed write(s) reached all {} copies",
+                committed.len(),
+                info.replicas.len()
+            ),
+        )
+    } else {
+        let n = lost.len();
+        lost.truncate(4);
+        verdict(
+            what,
+            false,
+            format!("{n} delivery(ies) missing: {}", lost.join("; ")),
+        )
+    }
 }

@@ -82,6 +82,7 @@ pub enum NodeKind {
     Database(DatabaseSpec),
     Broker(BrokerSpec),
     Replica(ReplicaSpec),
+    Cdc(CdcSpec),
 }
 
 impl NodeKind {
@@ -93,6 +94,7 @@ impl NodeKind {
             NodeKind::Database(_) => "database",
             NodeKind::Broker(_) => "broker",
             NodeKind::Replica(_) => "replica",
+            NodeKind::Cdc(_) => "cdc",
         }
     }
 }
@@ -131,6 +133,46 @@ pub struct ServiceSpec {
     /// How long to wait for a called service before answering without it.
     #[serde(default = "default_call_timeout")]
     pub call_timeout: Dur,
+    /// How a committed write becomes an event.
+    #[serde(default, skip_serializing_if = "WriteMode::is_dual")]
+    pub write: WriteMode,
+}
+
+/// How a service turns a committed write into a published event.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WriteMode {
+    /// Commit to the database, then publish: a crash between the two loses
+    /// the event for good.
+    #[default]
+    DualWrite,
+    /// Commit the record and an outbox row in one transaction; a CDC
+    /// connector on the database publishes the row later, at least once.
+    Outbox,
+}
+
+impl WriteMode {
+    pub fn is_dual(&self) -> bool {
+        *self == WriteMode::DualWrite
+    }
+}
+
+/// A change-data-capture connector: tails a database's change log from a
+/// saved offset and publishes to a broker. It publishes outbox rows on
+/// their own topic, and, with `topic` set, every other change too.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CdcSpec {
+    pub database: String,
+    pub broker: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// How often it reads the log: its lag.
+    #[serde(default = "default_poll")]
+    pub poll: Dur,
+}
+
+fn default_poll() -> Dur {
+    Dur::ms(50)
 }
 
 fn default_call_timeout() -> Dur {
@@ -341,6 +383,22 @@ pub struct Narration {
     /// Nodes the caption talks about; the app highlights them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub focus: Vec<String>,
+    /// A question for the learner to answer before running on; the text
+    /// is the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<Ask>,
+}
+
+/// A multiple-choice prediction: the learner picks before the run shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ask {
+    pub choices: Vec<String>,
+    /// Index of the right choice, from 0.
+    pub answer: usize,
+    /// Shown once the learner has run past the question.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub explain: String,
 }
 
 /// A named thing that can start a narration step.
@@ -372,6 +430,9 @@ pub enum Expectation {
     Dropped { at_least: u32 },
     /// Every event published on the topic reached every subscriber.
     NoEventLost { topic: String },
+    /// Every version committed to the table's owner reached every copy
+    /// as an event: no write was lost on the way.
+    NoWriteLost { table: String },
     /// Every request the client sent was answered.
     AllAnswered { client: String },
     /// Some answer the client received contains this text.

@@ -230,6 +230,11 @@ impl<'a> Checker<'a> {
                     {
                         self.need_link(Where::text("nodes", i, db), &n.id, db);
                     }
+                    if svc.write == super::WriteMode::Outbox
+                        && (svc.database.is_none() || svc.publish.is_none())
+                    {
+                        self.fail(Where::field("nodes", i, "write"), "the outbox needs a database to commit its rows to and a \"publish\" broker and topic for them".into());
+                    }
                     if let Some(p) = &svc.publish
                         && self.expect_kind(
                             Where::text("nodes", i, &p.broker),
@@ -237,6 +242,8 @@ impl<'a> Checker<'a> {
                             "broker",
                             |k| matches!(k, NodeKind::Broker(_)),
                         )
+                        // With an outbox the relay, not the service, talks to the broker.
+                        && svc.write == super::WriteMode::DualWrite
                     {
                         self.need_link(Where::text("nodes", i, &p.broker), &n.id, &p.broker);
                     }
@@ -274,6 +281,30 @@ impl<'a> Checker<'a> {
                         self.fail(
                             Where::field("nodes", i, "ack_timeout"),
                             "the acknowledgement timeout must be above zero".into(),
+                        );
+                    }
+                }
+                NodeKind::Cdc(c) => {
+                    if self.expect_kind(
+                        Where::text("nodes", i, &c.database),
+                        &c.database,
+                        "database",
+                        |k| matches!(k, NodeKind::Database(_)),
+                    ) {
+                        self.need_link(Where::text("nodes", i, &c.database), &n.id, &c.database);
+                    }
+                    if self.expect_kind(
+                        Where::text("nodes", i, &c.broker),
+                        &c.broker,
+                        "broker",
+                        |k| matches!(k, NodeKind::Broker(_)),
+                    ) {
+                        self.need_link(Where::text("nodes", i, &c.broker), &n.id, &c.broker);
+                    }
+                    if c.poll.0 == 0 {
+                        self.fail(
+                            Where::field("nodes", i, "poll"),
+                            "the CDC poll interval must be above zero".into(),
                         );
                     }
                 }
@@ -443,6 +474,19 @@ impl<'a> Checker<'a> {
                 "narration text",
                 &n.text,
             );
+            if let Some(ask) = &n.ask {
+                if !(2..=6).contains(&ask.choices.len()) || ask.answer >= ask.choices.len() {
+                    self.fail(Where::field("narration", i, "ask"), "a question needs 2 to 6 choices and an answer that is one of them (counting from 0)".into());
+                }
+                for c in &ask.choices {
+                    self.text_ok(Where::field("narration", i, "ask"), "choice", c);
+                }
+                self.text_ok(
+                    Where::field("narration", i, "ask"),
+                    "explanation",
+                    &ask.explain,
+                );
+            }
             for f in &n.focus {
                 self.node_ref(Where::text("narration", i, f), f);
             }
@@ -469,11 +513,20 @@ impl<'a> Checker<'a> {
             .iter()
             .filter_map(|n| match &n.kind {
                 NodeKind::Service(svc) => svc.publish.as_ref().map(|p| p.topic.as_str()),
+                NodeKind::Cdc(c) => c.topic.as_deref(),
                 _ => None,
             })
             .collect();
         for (i, e) in s.expect.iter().enumerate() {
             match e {
+                Expectation::NoWriteLost { table } => {
+                    if !tables.contains(table.as_str()) {
+                        self.fail(
+                            Where::text("expect", i, table),
+                            format!("no service owns a table \"{table}\""),
+                        );
+                    }
+                }
                 Expectation::Converged { table, by: at } | Expectation::Diverged { table, at } => {
                     if !tables.contains(table.as_str()) {
                         self.fail(

@@ -8,10 +8,11 @@ use rand::rngs::ChaCha8Rng;
 
 use super::engine::{Engine, Gen, LinkRt, NodeRt, Watch};
 use super::model::{NodeIdx, Value};
+use super::nodes::cdc::CdcWiring;
 use super::nodes::service::ServiceWiring;
-use super::nodes::{Behaviour, Broker, Client, Database, Replica, Service, Subscription};
+use super::nodes::{Behaviour, Broker, Cdc, Client, Database, Replica, Service, Subscription};
 use crate::scenario::{
-    BrokerSpec, Delivery, Fault, NodeKind, Op, Scenario, Trigger, ValueSpec, Work,
+    BrokerSpec, Delivery, Fault, NodeKind, Op, Scenario, Trigger, ValueSpec, Work, WriteMode,
 };
 use crate::trace::{FaultEvent, FaultRec, NodeInfo, TableInfo, Trace};
 
@@ -134,6 +135,7 @@ impl Engine {
                             })
                     });
                     Behaviour::Service(Service::new(ServiceWiring {
+                        outbox: svc.write == WriteMode::Outbox,
                         publish_retry,
                         table: trace.names.intern(&svc.table),
                         database: svc.database.as_deref().map(find).transpose()?,
@@ -149,6 +151,22 @@ impl Engine {
                         Delivery::AtMostOnce => None,
                     };
                     Behaviour::Broker(Broker::new(subs.remove(&me).unwrap_or_default(), timeout))
+                }
+                NodeKind::Cdc(c) => {
+                    let broker = find(&c.broker)?;
+                    let publish_retry = match s.nodes.get(broker as usize).map(|b| &b.kind) {
+                        Some(NodeKind::Broker(BrokerSpec {
+                            delivery: Delivery::AtLeastOnce { ack_timeout },
+                        })) => Some(ack_timeout.0.max(1)),
+                        _ => None,
+                    };
+                    Behaviour::Cdc(Cdc::new(CdcWiring {
+                        database: find(&c.database)?,
+                        broker,
+                        topic: c.topic.as_deref().map(|t| trace.names.intern(t)),
+                        poll: c.poll.0.max(1),
+                        publish_retry,
+                    }))
                 }
                 NodeKind::Replica(r) => {
                     let broker = find(&r.broker)?;

@@ -184,7 +184,36 @@ impl Engine {
 
     /// Puts the scenario's timed happenings on the queue. Called once by
     /// the builder after everything is registered.
+    fn arm_timer(&mut self, node: NodeIdx, after: Micros, tag: u64) {
+        let epoch = self.nodes.get(node as usize).map_or(0, |n| n.epoch);
+        let slot = TimerSlot { node, epoch, tag };
+        let id = match self.free_timers.pop() {
+            Some(id) => {
+                if let Some(t) = self.timers.get_mut(id as usize) {
+                    *t = slot;
+                }
+                id
+            }
+            None => {
+                self.timers.push(slot);
+                (self.timers.len() - 1) as u32
+            }
+        };
+        self.push(self.now.saturating_add(after), What::Timer(id));
+    }
+
     pub(crate) fn prime(&mut self, marks: &[(u32, Micros)]) {
+        // Nodes that act on their own (a connector's polling) arm their
+        // timers before time starts; nothing else may happen yet.
+        for n in 0..self.nodes.len() {
+            let node = n as NodeIdx;
+            self.with_node(node, |beh, cx| beh.on_start(cx));
+            for o in std::mem::take(&mut self.out) {
+                if let Out::Timer { after, tag } = o {
+                    self.arm_timer(node, after, tag);
+                }
+            }
+        }
         let faults: Vec<Micros> = self.fault_plan.iter().map(|f| f.at).collect();
         for (i, at) in faults.into_iter().enumerate() {
             self.push(at, What::Fault(i as u32));
@@ -403,21 +432,7 @@ impl Engine {
         for o in out.drain(..) {
             match o {
                 Out::Send { to, body, flags } => self.send(step, node, to, body, flags),
-                Out::Timer { after, tag } => {
-                    let epoch = self.nodes.get(node as usize).map_or(0, |n| n.epoch);
-                    let slot = TimerSlot { node, epoch, tag };
-                    let id = match self.free_timers.pop() {
-                        Some(id) => {
-                            self.timers[id as usize] = slot;
-                            id
-                        }
-                        None => {
-                            self.timers.push(slot);
-                            (self.timers.len() - 1) as u32
-                        }
-                    };
-                    self.push(self.now.saturating_add(after), What::Timer(id));
-                }
+                Out::Timer { after, tag } => self.arm_timer(node, after, tag),
                 Out::Changed { body } => {
                     self.trace.changes.push(Change { step, body });
                     self.trace.totals.changes += 1;

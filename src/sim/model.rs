@@ -161,11 +161,13 @@ pub enum Body {
         req: u32,
         answer: Answer,
     },
-    /// Service to its database.
+    /// Service to its database. With `outbox`, an outbox row for that
+    /// topic commits in the same transaction.
     DbWrite {
         req: u32,
         key: Key,
         value: Value,
+        outbox: Option<Sym>,
     },
     DbRead {
         req: u32,
@@ -195,6 +197,17 @@ pub enum Body {
     Stored {
         record: Record,
     },
+    /// CDC connector to database: send the change log from this offset.
+    LogPoll {
+        from: u32,
+    },
+    /// Database to CDC connector: one change-log row, with its outbox
+    /// topic when the row is an outbox entry.
+    LogEntry {
+        offset: u32,
+        record: Record,
+        outbox: Option<Sym>,
+    },
 }
 
 impl Body {
@@ -204,7 +217,8 @@ impl Body {
             Body::DbWritten { record, .. }
             | Body::DbResult { record, .. }
             | Body::Event { record, .. }
-            | Body::Stored { record } => Some(record),
+            | Body::Stored { record }
+            | Body::LogEntry { record, .. } => Some(record),
             _ => None,
         }
     }
@@ -239,6 +253,8 @@ impl Body {
             Body::Event { .. } => "event",
             Body::Ack { .. } => "ack",
             Body::Stored { .. } => "stored",
+            Body::LogPoll { .. } => "log poll",
+            Body::LogEntry { .. } => "log row",
         }
     }
 }
@@ -274,8 +290,18 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             }
             Answer::Refused { reason } => format!("refused: {}", names.get(*reason)),
         },
-        Body::DbWrite { key: k, value, .. } => {
-            format!("UPDATE {}={}", key(k), value_text(names, *value))
+        Body::DbWrite {
+            key: k,
+            value,
+            outbox,
+            ..
+        } => {
+            let also = if outbox.is_some() {
+                " + outbox row"
+            } else {
+                ""
+            };
+            format!("UPDATE {}={}{also}", key(k), value_text(names, *value))
         }
         Body::DbRead { key: k, .. } => format!("SELECT {}", key(k)),
         Body::DbWritten { record, .. } => format!("committed {}", record.version),
@@ -289,5 +315,18 @@ pub fn body_label(names: &Names, b: &Body) -> String {
         ),
         Body::Ack { event } => format!("ack #{}", event.seq),
         Body::Stored { record } => format!("stored {}", key(&record.key)),
+        Body::LogPoll { from } => format!("read log from #{from}"),
+        Body::LogEntry {
+            offset,
+            record,
+            outbox,
+        } => {
+            let what = if outbox.is_some() { "outbox" } else { "change" };
+            format!(
+                "#{offset} {what} {}={}",
+                names.get(record.key.id),
+                value_text(names, record.value)
+            )
+        }
     }
 }

@@ -101,6 +101,7 @@ pub struct SettleApp {
     confirm: Option<Cmd>,
     bottom: BottomTab,
     seed_text: String,
+    lesson: narration::LessonState,
 }
 
 impl SettleApp {
@@ -142,6 +143,7 @@ impl SettleApp {
             confirm: None,
             bottom: BottomTab::Sequence,
             seed_text: String::new(),
+            lesson: narration::LessonState::default(),
         };
         app.sync_seed_text();
         app
@@ -207,6 +209,7 @@ impl SettleApp {
         self.built_revision = self.doc.revision;
         self.canvas.request_fit();
         self.log = LogState::default();
+        self.lesson = narration::LessonState::default();
         self.seq.follow = true;
         self.sync_seed_text();
     }
@@ -361,7 +364,7 @@ impl SettleApp {
                 });
             let rect = ui.available_rect_before_wrap();
             canvas::ui(ui, &mut self.canvas, &view, cmds);
-            narration::ui(ui, rect, &view, cmds);
+            narration::ui(ui, rect, &view, &mut self.lesson, cmds);
         });
     }
 

@@ -2,8 +2,8 @@
 //! Plain functions on the document, so they are easy to test and undo.
 
 use crate::scenario::{
-    BrokerSpec, ClientSpec, DatabaseSpec, Dur, Link, Node, NodeKind, PublishTo, ReplicaSpec,
-    Scenario, ServiceSpec,
+    BrokerSpec, CdcSpec, ClientSpec, DatabaseSpec, Dur, Link, Node, NodeKind, PublishTo,
+    ReplicaSpec, Scenario, ServiceSpec,
 };
 
 /// The node kinds the palette offers, with a line on each.
@@ -16,6 +16,10 @@ pub const PALETTE: &[(&str, &str)] = &[
     ("database", "Versioned tables and an ordered change log"),
     ("broker", "Topics and subscriptions; delivers events"),
     ("replica", "Keeps its own copy of a table, fed by events"),
+    (
+        "cdc",
+        "Tails a database's change log; publishes outbox rows",
+    ),
 ];
 
 /// An id not yet used in `s`, like `service-2`.
@@ -44,6 +48,12 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
         }),
         "database" => NodeKind::Database(DatabaseSpec {}),
         "broker" => NodeKind::Broker(BrokerSpec::default()),
+        "cdc" => NodeKind::Cdc(CdcSpec {
+            database: first(|k| matches!(k, NodeKind::Database(_))).unwrap_or_default(),
+            broker: first(|k| matches!(k, NodeKind::Broker(_))).unwrap_or_default(),
+            topic: None,
+            poll: Dur::ms(50),
+        }),
         "replica" => {
             let (table, topic) = first_table.unwrap_or_default();
             NodeKind::Replica(ReplicaSpec {
@@ -58,6 +68,7 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
             publish: None,
             calls: Vec::new(),
             call_timeout: Dur::ms(500),
+            write: Default::default(),
         }),
     };
     s.nodes.push(Node {
@@ -152,6 +163,8 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
             (NodeKind::Service(svc), "service") if x == a && !svc.calls.iter().any(|c| c == y) => {
                 svc.calls.push(y.to_string())
             }
+            (NodeKind::Cdc(c), "database") => c.database = y.to_string(),
+            (NodeKind::Cdc(c), "broker") => c.broker = y.to_string(),
             (NodeKind::Replica(r), "broker") => {
                 r.broker = y.to_string();
                 if let Some((_, topic)) = topics.iter().find(|(br, _)| br == y) {

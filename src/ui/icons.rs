@@ -10,6 +10,7 @@ pub struct Icons {
     database: TextureHandle,
     broker: TextureHandle,
     replica: TextureHandle,
+    cdc: TextureHandle,
     pub app: TextureHandle,
 }
 
@@ -54,6 +55,11 @@ impl Icons {
                 "icon-replica",
                 include_bytes!("../../assets/icons/replica.png"),
             ),
+            cdc: load(
+                ctx,
+                "icon-cdc",
+                include_bytes!("../../assets/icons/cdc.png"),
+            ),
             app: load(
                 ctx,
                 "icon-app",
@@ -69,6 +75,7 @@ impl Icons {
             "database" => &self.database,
             "broker" => &self.broker,
             "replica" => &self.replica,
+            "cdc" => &self.cdc,
             _ => &self.service,
         }
     }

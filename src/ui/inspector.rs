@@ -8,7 +8,9 @@ use egui::{Response, RichText};
 use super::app::View;
 use super::command::{Action, Cmd};
 use super::theme;
-use crate::scenario::{Delivery, Dur, Latency, NodeKind, Op, Prob, PublishTo, Scenario, ValueSpec};
+use crate::scenario::{
+    Delivery, Dur, Latency, NodeKind, Op, Prob, PublishTo, Scenario, ValueSpec, WriteMode,
+};
 use crate::sim::model::body_label;
 use crate::trace::{Fate, FaultEvent};
 
@@ -251,6 +253,39 @@ fn node(
                         }
                     });
                 ui.end_row();
+                if svc.publish.is_some() && svc.database.is_some() {
+                    ui.label("Events");
+                    ui.vertical(|ui| {
+                        let mut mode = svc.write;
+                        let a = ui
+                            .radio_value(
+                                &mut mode,
+                                WriteMode::DualWrite,
+                                "dual write: commit, then publish",
+                            )
+                            .on_hover_text(
+                                "A crash between the commit and the publish loses the event",
+                            );
+                        let b = ui
+                            .radio_value(
+                                &mut mode,
+                                WriteMode::Outbox,
+                                "outbox: row in the same commit",
+                            )
+                            .on_hover_text(
+                                "A CDC connector on the database publishes the row, at least once",
+                            );
+                        if a.changed() || b.changed() {
+                            let mut k = svc.clone();
+                            k.write = mode;
+                            cmds.push(Cmd::Edit(Box::new(set_kind(
+                                id.clone(),
+                                NodeKind::Service(k),
+                            ))));
+                        }
+                    });
+                    ui.end_row();
+                }
                 let others: Vec<String> = names_of(|k| matches!(k, NodeKind::Service(_)))
                     .into_iter()
                     .filter(|o| o != &id)
@@ -361,6 +396,27 @@ fn node(
                         NodeKind::Replica(k),
                     ))));
                 }
+                ui.end_row();
+            }
+            NodeKind::Cdc(c) => {
+                ui.label("Reads the log of");
+                ui.label(&c.database);
+                ui.end_row();
+                ui.label("Publishes to");
+                ui.label(format!(
+                    "{} (outbox rows on their topic{})",
+                    c.broker,
+                    c.topic
+                        .as_deref()
+                        .map(|t| format!("; every change on {t}"))
+                        .unwrap_or_default()
+                ));
+                ui.end_row();
+                ui.label("Polls every");
+                let (r, d) = ms(ui, c.poll);
+                let mut k = c.clone();
+                k.poll = Dur(d.0.max(1000));
+                gesture(&r, cmds, set_kind(id.clone(), NodeKind::Cdc(k)));
                 ui.end_row();
             }
             NodeKind::Database(_) => {

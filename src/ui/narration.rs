@@ -1,15 +1,41 @@
-//! The caption card: the scenario's narration step for the moment shown,
-//! with Back and Next. Back rewinds to the previous step's moment; Next
-//! runs on to the next one.
+//! The lesson player: the scenario's narration step for the moment shown,
+//! as a caption card with Back and Next, the chapter list of all steps, and
+//! the prediction a step asks for. Back rewinds the run to the previous
+//! step's moment; Next runs on to the next one; the answer to a prediction
+//! is revealed once the learner has run past it.
+
+use std::collections::BTreeMap;
 
 use egui::{Align2, Frame, Rect, RichText, vec2};
 
 use super::app::View;
 use super::command::Cmd;
 use super::theme;
-use crate::scenario::fmt_time;
+use crate::scenario::{Trigger, fmt_time};
 
-pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, cmds: &mut Vec<Cmd>) {
+/// What the learner has done with the lesson: guesses and whether the step
+/// list is open. Reset when another scenario opens.
+#[derive(Default)]
+pub struct LessonState {
+    /// Narration index to the choice the learner picked.
+    pub guesses: BTreeMap<usize, usize>,
+    pub show_steps: bool,
+}
+
+fn trigger_text(t: &Trigger) -> String {
+    match t {
+        Trigger::Crash(n) => format!("when {n} crashes"),
+        Trigger::Restart(n) => format!("when {n} restarts"),
+        Trigger::Partition => "when a link is cut".into(),
+        Trigger::Heal => "when a link heals".into(),
+        Trigger::FirstDrop => "at the first lost message".into(),
+        Trigger::FirstDuplicateIgnored => "at the first duplicate".into(),
+        Trigger::FirstStaleRead => "at the first stale read".into(),
+        Trigger::FirstAnswer(n) => format!("when {n} gets an answer"),
+    }
+}
+
+pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, st: &mut LessonState, cmds: &mut Vec<Cmd>) {
     let Some(p) = view.player else { return };
     let steps = &view.scenario.narration;
     if steps.is_empty() {
@@ -32,15 +58,24 @@ pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, cmds: &mut Vec<Cmd>) {
             Frame::popup(ui.style()).inner_margin(12.0).show(ui, |ui| {
                 ui.set_width(width);
                 ui.horizontal(|ui| {
-                    ui.label(
-                        RichText::new(format!("Step {} of {}", shown.len(), steps.len()))
-                            .color(theme::NARRATION)
-                            .strong(),
-                    );
+                    let label = format!("Step {} of {}", shown.len(), steps.len());
+                    if ui
+                        .selectable_label(
+                            st.show_steps,
+                            RichText::new(label).color(theme::NARRATION).strong(),
+                        )
+                        .on_hover_text("All the steps of this lesson")
+                        .clicked()
+                    {
+                        st.show_steps = !st.show_steps;
+                    }
                     if let Some((t, _)) = current {
                         ui.weak(fmt_time(t));
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        let done = p.at_end()
+                            || (shown.len() == steps.len()
+                                && !p.marks().iter().any(|(t, _)| *t > now));
                         if ui
                             .add_enabled(!p.at_end(), egui::Button::new("Next ▶"))
                             .on_hover_text("Run on to the next step")
@@ -55,13 +90,102 @@ pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, cmds: &mut Vec<Cmd>) {
                         {
                             cmds.push(Cmd::NarrationBack);
                         }
+                        if done && shown.len() == steps.len() {
+                            ui.weak("Lesson done: change anything and play on.");
+                        }
                     });
                 });
-                let text = match current.and_then(|(_, n)| steps.get(n)) {
-                    Some(step) => step.text.clone(),
-                    None => format!("{} — press Play or Next to begin.", view.scenario.summary),
-                };
-                ui.label(RichText::new(text).size(if view.presenting { 17.0 } else { 15.0 }));
+                let step = current.and_then(|(_, n)| steps.get(n).map(|s| (n, s)));
+                match step {
+                    Some((n, step)) => {
+                        ui.label(RichText::new(&step.text).size(if view.presenting {
+                            17.0
+                        } else {
+                            15.0
+                        }));
+                        if let Some(ask) = &step.ask {
+                            ui.add_space(4.0);
+                            match st.guesses.get(&n).copied() {
+                                None => {
+                                    ui.horizontal_wrapped(|ui| {
+                                        ui.label(RichText::new("Your guess:").strong());
+                                        for (i, c) in ask.choices.iter().enumerate() {
+                                            if ui.button(c).clicked() {
+                                                st.guesses.insert(n, i);
+                                            }
+                                        }
+                                    });
+                                }
+                                Some(g) => {
+                                    let pick = ask.choices.get(g).map_or("", String::as_str);
+                                    ui.label(format!("You guessed: {pick}. Press Next and watch."));
+                                }
+                            }
+                        }
+                    }
+                    None => {
+                        ui.label(
+                            RichText::new(format!(
+                                "{} — press Play or Next to begin.",
+                                view.scenario.summary
+                            ))
+                            .size(15.0),
+                        );
+                    }
+                }
+                // Answers to predictions the learner has run past.
+                for &(t, n) in &shown {
+                    let Some(ask) = steps.get(n).and_then(|s| s.ask.as_ref()) else {
+                        continue;
+                    };
+                    if t >= now || current.is_some_and(|(_, c)| c == n) {
+                        continue;
+                    }
+                    let right = ask.choices.get(ask.answer).map_or("", String::as_str);
+                    let verdict = match st.guesses.get(&n) {
+                        Some(&g) if g == ask.answer => ("✔ You predicted it:", theme::AGREES),
+                        Some(_) => ("✖ Not quite — it was:", theme::STALE),
+                        None => ("The answer:", theme::NARRATION),
+                    };
+                    ui.horizontal_wrapped(|ui| {
+                        ui.colored_label(verdict.1, verdict.0);
+                        ui.label(RichText::new(right).strong());
+                        if !ask.explain.is_empty() {
+                            ui.label(&ask.explain);
+                        }
+                    });
+                }
+                if st.show_steps {
+                    ui.separator();
+                    for (i, s) in steps.iter().enumerate() {
+                        let reached = p.marks().iter().find(|(_, n)| *n == i).map(|(t, _)| *t);
+                        let when = match (reached, s.at, &s.when) {
+                            (Some(t), _, _) => fmt_time(t),
+                            (None, Some(at), _) => fmt_time(at.0),
+                            (None, None, Some(w)) => trigger_text(w),
+                            (None, None, None) => String::new(),
+                        };
+                        let mut text: String = s.text.chars().take(90).collect();
+                        if s.text.chars().count() > 90 {
+                            text.push('…');
+                        }
+                        let is_current = current.is_some_and(|(_, c)| c == i);
+                        ui.horizontal(|ui| {
+                            ui.weak(format!("{:>2}  {when:>8}", i + 1));
+                            let target = reached.or(s.at.map(|a| a.0));
+                            let r = ui.add_enabled(
+                                target.is_some(),
+                                egui::Button::selectable(is_current, text),
+                            );
+                            if r.clicked()
+                                && let Some(t) = target
+                            {
+                                cmds.push(Cmd::Pause);
+                                cmds.push(Cmd::Seek(t as f64));
+                            }
+                        });
+                    }
+                }
             });
         });
 }

@@ -18,6 +18,10 @@ pub const PRESETS: &[Preset] = &[
         file: "03-event-driven-replication.ron",
         text: include_str!("../../scenarios/03-event-driven-replication.ron"),
     },
+    Preset {
+        file: "04-outbox-and-cdc.ron",
+        text: include_str!("../../scenarios/04-outbox-and-cdc.ron"),
+    },
 ];
 
 /// The preset a new user starts with.

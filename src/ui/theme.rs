@@ -12,6 +12,7 @@ pub fn kind_color(kind: &str) -> Color32 {
         "database" => Color32::from_rgb(0xe7, 0x6f, 0x51),
         "broker" => Color32::from_rgb(0x9b, 0x5d, 0xe5),
         "replica" => Color32::from_rgb(0xe9, 0xa8, 0x20),
+        "cdc" => Color32::from_rgb(0xd9, 0x5d, 0x9b),
         _ => Color32::GRAY,
     }
 }

@@ -1,29 +1,60 @@
-//! A database node: versioned tables and an ordered change log.
+//! A database node: versioned tables and an ordered change log, which a
+//! change-data-capture connector reads from an offset.
 
 use super::{Cx, Incoming, Store};
-use crate::sim::model::{Body, Record};
+use crate::sim::model::{Body, Record, Sym};
+
+/// Most log rows sent in answer to one poll.
+const LOG_BATCH: u32 = 16;
+
+/// One committed write, as the change log keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    pub record: Record,
+    /// Set when an outbox row for this topic committed in the same
+    /// transaction.
+    pub outbox: Option<Sym>,
+}
 
 #[derive(Clone, Debug, Default)]
 pub struct Database {
     /// The tables (durable).
     pub store: Store,
-    /// Every committed write, in commit order (durable). A change-data-
-    /// capture connector tails this from an offset.
-    pub log: Vec<Record>,
+    /// Every committed write, in commit order (durable).
+    pub log: Vec<LogRow>,
 }
 
 impl Database {
     pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
-            Body::DbWrite { req, key, value } => {
+            Body::DbWrite {
+                req,
+                key,
+                value,
+                outbox,
+            } => {
+                // One transaction: the record and its outbox row, or neither.
                 let record = self.store.commit(key, value, cx.now, cx.me);
-                self.log.push(record);
+                self.log.push(LogRow { record, outbox });
                 let reply = cx.send(m.from, Body::DbWritten { req, record });
                 cx.changed(reply);
             }
             Body::DbRead { req, key } => {
                 let record = self.store.read(key);
                 cx.send(m.from, Body::DbResult { req, record });
+            }
+            Body::LogPoll { from } => {
+                let end = (from.saturating_add(LOG_BATCH) as usize).min(self.log.len());
+                for offset in from as usize..end {
+                    if let Some(row) = self.log.get(offset) {
+                        let body = Body::LogEntry {
+                            offset: offset as u32,
+                            record: row.record,
+                            outbox: row.outbox,
+                        };
+                        cx.send(m.from, body);
+                    }
+                }
             }
             _ => {}
         }

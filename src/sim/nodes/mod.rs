@@ -5,6 +5,7 @@
 //! by the types.
 
 mod broker;
+pub(crate) mod cdc;
 mod client;
 mod database;
 mod replica;
@@ -13,8 +14,9 @@ pub(crate) mod service;
 mod store;
 
 pub use broker::{Broker, Subscription};
+pub use cdc::Cdc;
 pub use client::Client;
-pub use database::Database;
+pub use database::{Database, LogRow};
 pub use replica::{DedupWindow, Replica};
 pub use service::Service;
 pub use store::Store;
@@ -98,6 +100,7 @@ pub enum Behaviour {
     Database(Database),
     Broker(Broker),
     Replica(Replica),
+    Cdc(Cdc),
 }
 
 impl Behaviour {
@@ -108,6 +111,15 @@ impl Behaviour {
             Behaviour::Database(b) => b.on_message(cx, m),
             Behaviour::Broker(b) => b.on_message(cx, m),
             Behaviour::Replica(b) => b.on_message(cx, m),
+            Behaviour::Cdc(b) => b.on_message(cx, m),
+        }
+    }
+
+    /// The run begins: arm what runs on its own (a connector's polling).
+    /// Only timers may be set here; nothing is sent before time starts.
+    pub fn on_start(&mut self, cx: &mut Cx) {
+        if let Behaviour::Cdc(b) = self {
+            b.on_start(cx);
         }
     }
 
@@ -116,6 +128,7 @@ impl Behaviour {
             Behaviour::Client(b) => b.on_timer(cx, tag),
             Behaviour::Service(b) => b.on_timer(cx, tag),
             Behaviour::Broker(b) => b.on_timer(cx),
+            Behaviour::Cdc(b) => b.on_timer(cx, tag),
             Behaviour::Database(_) | Behaviour::Replica(_) => {}
         }
     }
@@ -125,7 +138,10 @@ impl Behaviour {
         match self {
             Behaviour::Client(b) => b.on_work(cx, to, op),
             Behaviour::Service(b) => b.on_local(cx, op),
-            Behaviour::Database(_) | Behaviour::Broker(_) | Behaviour::Replica(_) => {}
+            Behaviour::Database(_)
+            | Behaviour::Broker(_)
+            | Behaviour::Replica(_)
+            | Behaviour::Cdc(_) => {}
         }
     }
 
@@ -134,14 +150,17 @@ impl Behaviour {
         match self {
             Behaviour::Client(b) => b.on_crash(),
             Behaviour::Service(b) => b.on_crash(),
+            Behaviour::Cdc(b) => b.on_crash(),
             Behaviour::Database(_) | Behaviour::Broker(_) | Behaviour::Replica(_) => {}
         }
     }
 
     /// The node came back: re-arm what its durable state still needs.
     pub fn on_restart(&mut self, cx: &mut Cx) {
-        if let Behaviour::Broker(b) = self {
-            b.on_restart(cx);
+        match self {
+            Behaviour::Broker(b) => b.on_restart(cx),
+            Behaviour::Cdc(b) => b.on_restart(cx),
+            _ => {}
         }
     }
 
@@ -151,7 +170,7 @@ impl Behaviour {
             Behaviour::Service(s) => s.local_store(),
             Behaviour::Database(d) => Some(&d.store),
             Behaviour::Replica(r) => Some(&r.store),
-            Behaviour::Client(_) | Behaviour::Broker(_) => None,
+            Behaviour::Client(_) | Behaviour::Broker(_) | Behaviour::Cdc(_) => None,
         }
     }
 }

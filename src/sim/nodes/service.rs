@@ -24,6 +24,9 @@ pub struct ServiceWiring {
     /// Called services, with the id used to name a missing answer.
     pub calls: Vec<(NodeIdx, Sym)>,
     pub call_timeout: Micros,
+    /// Write mode outbox: the event commits as an outbox row with the
+    /// record, and a CDC connector publishes it; the service never does.
+    pub outbox: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -155,7 +158,20 @@ impl Service {
         if let Some(db) = self.w.database {
             let req = self.next_req();
             self.pending.insert(req, Pending::Write { asker });
-            cx.send(db, Body::DbWrite { req, key, value });
+            let outbox = if self.w.outbox {
+                self.w.publish.map(|(_, topic)| topic)
+            } else {
+                None
+            };
+            cx.send(
+                db,
+                Body::DbWrite {
+                    req,
+                    key,
+                    value,
+                    outbox,
+                },
+            );
         } else if let Some(store) = self.local.as_mut() {
             let record = store.commit(key, value, cx.now, cx.me);
             self.committed(cx, asker, record, Some(()));
@@ -172,7 +188,9 @@ impl Service {
         record: Record,
         local: Option<()>,
     ) {
-        let event_body = self.w.publish.map(|(broker, topic)| {
+        // With an outbox the event is already committed; the relay sends it.
+        let publish = if self.w.outbox { None } else { self.w.publish };
+        let event_body = publish.map(|(broker, topic)| {
             self.last_event += 1;
             let event = EventId {
                 origin: cx.me,

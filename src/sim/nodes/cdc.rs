@@ -1,0 +1,154 @@
+//! A change-data-capture connector. It polls a database's change log from
+//! the offset it has saved, publishes each row that is an outbox entry (and,
+//! with a topic set, every other change) to a broker, and saves the offset
+//! once the broker has acknowledged everything before it. A crash loses only
+//! what it held in memory: on restart it reads again from the saved offset,
+//! so rows may be published twice (subscribers drop the duplicates) but
+//! never lost.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::retry::Retries;
+use super::{Cx, Incoming};
+use crate::scenario::Micros;
+use crate::sim::model::{Body, EventId, NodeIdx, Record, Sym};
+
+/// Timer tag of the poll; resend checks use tag 1.
+const POLL_TAG: u64 = 0;
+const RESEND_TAG: u64 = 1;
+
+/// How a connector is wired, resolved to node indices.
+#[derive(Clone, Debug)]
+pub struct CdcWiring {
+    pub database: NodeIdx,
+    pub broker: NodeIdx,
+    pub topic: Option<Sym>,
+    pub poll: Micros,
+    /// Resend unacknowledged publishes after this long; `None` when the
+    /// broker does not acknowledge.
+    pub publish_retry: Option<Micros>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cdc {
+    w: CdcWiring,
+    /// Next offset to publish from after a restart (durable).
+    saved: u32,
+    /// Published and acknowledged offsets above `saved` (durable).
+    done: BTreeSet<u32>,
+    /// Next offset to read (memory only).
+    next: u32,
+    /// Rows that arrived ahead of `next` (memory only).
+    early: BTreeMap<u32, (Record, Option<Sym>)>,
+    /// Publishes waiting for the broker's acknowledgement (memory only).
+    unacked: Option<Retries<u32>>,
+}
+
+impl Cdc {
+    pub fn new(w: CdcWiring) -> Self {
+        let unacked = w.publish_retry.map(|t| Retries::new(t, RESEND_TAG));
+        Cdc {
+            w,
+            saved: 0,
+            done: BTreeSet::new(),
+            next: 0,
+            early: BTreeMap::new(),
+            unacked,
+        }
+    }
+
+    /// The offset it would resume from.
+    pub fn saved_offset(&self) -> u32 {
+        self.saved
+    }
+
+    pub fn on_start(&mut self, cx: &mut Cx) {
+        cx.timer(self.w.poll, POLL_TAG);
+    }
+
+    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        if tag == RESEND_TAG {
+            if let Some(r) = &mut self.unacked {
+                r.on_timer(cx);
+            }
+            return;
+        }
+        cx.send(self.w.database, Body::LogPoll { from: self.next });
+        cx.timer(self.w.poll, POLL_TAG);
+    }
+
+    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        match m.body {
+            Body::LogEntry {
+                offset,
+                record,
+                outbox,
+            } if m.from == self.w.database => {
+                if offset >= self.next {
+                    self.early.insert(offset, (record, outbox));
+                }
+                while let Some((record, outbox)) = self.early.remove(&self.next) {
+                    let offset = self.next;
+                    self.next += 1;
+                    self.publish(cx, offset, record, outbox);
+                }
+            }
+            Body::Ack { event } if m.from == self.w.broker => {
+                if let Some(r) = &mut self.unacked {
+                    r.ack(&event.seq);
+                }
+                self.finished(event.seq.saturating_sub(1));
+            }
+            _ => {}
+        }
+    }
+
+    fn publish(&mut self, cx: &mut Cx, offset: u32, record: Record, outbox: Option<Sym>) {
+        let Some(topic) = outbox.or(self.w.topic) else {
+            // Not for publishing: done as soon as it is read.
+            self.finished(offset);
+            return;
+        };
+        // The event's id is the row's place in the log, so a row published
+        // again after a restart carries the same id and is recognised.
+        let event = EventId {
+            origin: self.w.database,
+            seq: offset + 1,
+        };
+        let body = cx.keep(Body::Event {
+            event,
+            topic,
+            record,
+        });
+        match &mut self.unacked {
+            Some(r) => r.send(cx, event.seq, self.w.broker, body),
+            None => {
+                cx.forward(self.w.broker, body);
+                self.finished(offset);
+            }
+        }
+    }
+
+    /// Marks an offset handled and moves the saved offset past every
+    /// handled one in a row.
+    fn finished(&mut self, offset: u32) {
+        if offset >= self.saved {
+            self.done.insert(offset);
+        }
+        while self.done.remove(&self.saved) {
+            self.saved += 1;
+        }
+    }
+
+    pub fn on_crash(&mut self) {
+        self.next = self.saved;
+        self.early.clear();
+        if let Some(r) = &mut self.unacked {
+            r.clear();
+        }
+    }
+
+    pub fn on_restart(&mut self, cx: &mut Cx) {
+        cx.timer(self.w.poll, POLL_TAG);
+    }
+}

@@ -1,0 +1,108 @@
+//! Each pattern's lesson shows its effect, and the effect goes away when
+//! the pattern is switched off: the checks would fail if the pattern broke.
+
+mod common;
+
+use proptest::prelude::*;
+use settle::check;
+use settle::scenario::{Dur, Expectation, Fault, NodeKind, Scenario, WriteMode};
+
+fn lesson(name: &str) -> Scenario {
+    let path = common::presets()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains(name))
+        .expect("preset exists");
+    common::load(&path)
+}
+
+fn outcome(s: &Scenario, e: Expectation) -> check::Outcome {
+    let mut s = s.clone();
+    s.expect = vec![e];
+    let trace = common::run(&s, s.seed);
+    check::evaluate(&s, &trace).remove(0)
+}
+
+fn no_write_lost(table: &str) -> Expectation {
+    Expectation::NoWriteLost {
+        table: table.into(),
+    }
+}
+
+#[test]
+fn the_dual_write_loses_the_event_the_crash_interrupts() {
+    let s = lesson("04-");
+    let o = outcome(&s, no_write_lost("orders-dual"));
+    assert!(!o.passed, "{}", o.why);
+    assert!(o.why.contains("orders-dual/1002"), "{}", o.why);
+}
+
+#[test]
+fn turning_the_outbox_off_loses_the_event_too() {
+    let mut s = lesson("04-");
+    assert!(outcome(&s, no_write_lost("orders-outbox")).passed);
+    for n in &mut s.nodes {
+        if let NodeKind::Service(svc) = &mut n.kind
+            && svc.table == "orders-outbox"
+        {
+            svc.write = WriteMode::DualWrite;
+        }
+    }
+    // As a dual writer it must reach the broker itself.
+    s.links.push(settle::scenario::Link {
+        from: "orders-b".into(),
+        to: "bus".into(),
+        latency: settle::scenario::Latency::Fixed(Dur::ms(4)),
+        loss: Default::default(),
+        duplicate: Default::default(),
+    });
+    let o = outcome(&s, no_write_lost("orders-outbox"));
+    assert!(
+        !o.passed,
+        "without the outbox the crash should lose order 1002: {}",
+        o.why
+    );
+}
+
+#[test]
+fn a_crashed_relay_resumes_from_its_saved_offset() {
+    let mut s = lesson("04-");
+    s.faults.push(Fault::Crash {
+        at: Dur::ms(920),
+        node: "relay".into(),
+    });
+    s.faults.push(Fault::Restart {
+        at: Dur::ms(1_500),
+        node: "relay".into(),
+    });
+    assert!(outcome(&s, no_write_lost("orders-outbox")).passed);
+    let trace = common::run(&s, s.seed);
+    assert!(
+        trace.totals.dropped > 0,
+        "the crash dropped nothing: the test tests nothing"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Whatever crashes the relay, the broker or the outbox service go
+    /// through (each restarted), the outbox side loses no write.
+    #[test]
+    fn the_outbox_never_loses_a_write(
+        crashes in prop::collection::vec((0usize..3, 0u64..2_000, 5u64..500), 0..5),
+        seed in any::<u64>(),
+    ) {
+        let mut s = lesson("04-");
+        s.faults.retain(|f| !matches!(f, Fault::Crash { node, .. } | Fault::Restart { node, .. } if node == "orders-a"));
+        s.until = Dur::secs(6);
+        for (who, start, len) in crashes {
+            let node = ["relay", "bus", "orders-b"][who].to_string();
+            s.faults.push(Fault::Crash { at: Dur::ms(start), node: node.clone() });
+            s.faults.push(Fault::Restart { at: Dur::ms(start + len), node });
+        }
+        s.expect = vec![no_write_lost("orders-outbox")];
+        let trace = common::run(&s, seed);
+        let o = check::evaluate(&s, &trace).remove(0);
+        prop_assert!(o.passed, "{} (faults {:?})", o.why, s.faults);
+    }
+}
