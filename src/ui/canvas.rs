@@ -18,7 +18,7 @@ use super::theme;
 use crate::scenario::{Micros, NodeKind, Scenario};
 use crate::sim::model::body_label;
 use crate::sim::model::{Key, Version};
-use crate::trace::FaultEvent;
+use crate::trace::query::FaultState;
 
 /// A node's size in canvas units.
 pub const NODE: Vec2 = vec2(176.0, 58.0);
@@ -186,29 +186,13 @@ fn faults_at<'a>(view: &View<'a>) -> Faults<'a> {
     };
     let Some(p) = view.player else { return f };
     let t = p.trace();
-    let now = p.now();
-    for rec in t.faults.iter().filter(|r| r.at <= now) {
-        let id = |n: u16| t.node_id(n);
-        match &rec.fault {
-            FaultEvent::Cut { from, to, one_way } => {
-                f.cut.insert((id(*from), id(*to)));
-                if !one_way {
-                    f.cut.insert((id(*to), id(*from)));
-                }
-            }
-            FaultEvent::Heal { from, to } => {
-                f.cut.remove(&(id(*from), id(*to)));
-                f.cut.remove(&(id(*to), id(*from)));
-            }
-            FaultEvent::HealAll => f.cut.clear(),
-            FaultEvent::Crash(n) => {
-                f.down.insert(id(*n));
-            }
-            FaultEvent::Restart(n) => {
-                f.down.remove(&id(*n));
-            }
-        }
-    }
+    let state = FaultState::at(t, p.now());
+    f.cut = state
+        .cut
+        .iter()
+        .map(|&(a, b)| (t.node_id(a), t.node_id(b)))
+        .collect();
+    f.down = state.down.iter().map(|&n| t.node_id(n)).collect();
     f
 }
 

@@ -12,7 +12,8 @@ use crate::scenario::{
     Delivery, Dur, Latency, NodeKind, Op, Prob, PublishTo, Scenario, ValueSpec, WriteMode,
 };
 use crate::sim::model::body_label;
-use crate::trace::{Fate, FaultEvent};
+use crate::trace::Fate;
+use crate::trace::query::FaultState;
 
 /// The request form's fields, kept while the user types.
 #[derive(Default)]
@@ -115,19 +116,25 @@ fn message(ui: &mut egui::Ui, view: &View, m: u32) {
     ui.label(format!("now: {fate}"));
 }
 
+/// The fault state at the moment shown, if the scenario runs.
+fn faults(view: &View) -> Option<FaultState> {
+    view.player.map(|p| FaultState::at(p.trace(), p.now()))
+}
+
+/// Trace node index of a scenario node id (they share order).
+fn index_of(view: &View, id: &str) -> Option<u16> {
+    view.scenario
+        .nodes
+        .iter()
+        .position(|n| n.id == id)
+        .map(|i| i as u16)
+}
+
 fn down_at(view: &View, id: &str) -> bool {
-    let Some(p) = view.player else { return false };
-    let t = p.trace();
-    let now = p.now();
-    let mut down = false;
-    for f in t.faults.iter().filter(|f| f.at <= now) {
-        match f.fault {
-            FaultEvent::Crash(n) if t.node_id(n) == id => down = true,
-            FaultEvent::Restart(n) if t.node_id(n) == id => down = false,
-            _ => {}
-        }
-    }
-    down
+    let (Some(f), Some(n)) = (faults(view), index_of(view, id)) else {
+        return false;
+    };
+    f.down.contains(&n)
 }
 
 fn node(
@@ -673,24 +680,10 @@ fn link_ui(
         });
     ui.add_space(6.0);
     ui.label(RichText::new("Act now").strong());
-    let cut = view.player.is_some_and(|p| {
-        let t = p.trace();
-        let now = p.now();
-        let mut cut = false;
-        for f in t.faults.iter().filter(|f| f.at <= now) {
-            let pair = |a: u16, b: u16| {
-                let (a, b) = (t.node_id(a), t.node_id(b));
-                (a == l.from && b == l.to) || (a == l.to && b == l.from)
-            };
-            match f.fault {
-                FaultEvent::Cut { from, to, .. } if pair(from, to) => cut = true,
-                FaultEvent::Heal { from, to } if pair(from, to) => cut = false,
-                FaultEvent::HealAll => cut = false,
-                _ => {}
-            }
-        }
-        cut
-    });
+    let cut = match (faults(view), index_of(view, &l.from), index_of(view, &l.to)) {
+        (Some(f), Some(a), Some(b)) => f.cut_between(a, b),
+        _ => false,
+    };
     let (a, b) = (l.from.clone(), l.to.clone());
     ui.horizontal_wrapped(|ui| {
         if cut {
