@@ -16,7 +16,7 @@ use super::log::{self, LogState};
 use super::player::Player;
 use super::presets::{self, PRESETS};
 use super::sequence::{self, SequenceState};
-use super::{help, narration, plots, replicas, timeline, welcome};
+use super::{checks, help, narration, plots, replicas, timeline, welcome};
 use crate::scenario::{self, Dur, Fault, Scenario, Work};
 
 /// Preferences and the last drawing, kept between runs.
@@ -102,6 +102,7 @@ pub struct SettleApp {
     bottom: BottomTab,
     seed_text: String,
     lesson: narration::LessonState,
+    checks: checks::ChecksState,
 }
 
 impl SettleApp {
@@ -144,6 +145,7 @@ impl SettleApp {
             bottom: BottomTab::Sequence,
             seed_text: String::new(),
             lesson: narration::LessonState::default(),
+            checks: checks::ChecksState::default(),
         };
         app.sync_seed_text();
         app
@@ -330,6 +332,11 @@ impl SettleApp {
                             )
                             .default_open(true)
                             .show(ui, |ui| replicas::ui(ui, &view, cmds));
+                            egui::CollapsingHeader::new(egui::RichText::new("Checks").heading())
+                                .default_open(true)
+                                .show(ui, |ui| {
+                                    checks::ui(ui, &view, self.doc.revision, &mut self.checks)
+                                });
                             egui::CollapsingHeader::new(egui::RichText::new("Plots").heading())
                                 .default_open(true)
                                 .show(ui, |ui| plots::ui(ui, &view));

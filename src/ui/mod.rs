@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bench;
 mod canvas;
+mod checks;
 pub mod command;
 pub mod document;
 pub mod edit;
