@@ -58,6 +58,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
                 calls: Vec::new(),
                 call_timeout: Dur::ms(500),
                 write: Default::default(),
+                reads: Vec::new(),
             }),
         },
         Node {

@@ -105,6 +105,11 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
         Expectation::Dropped { at_least } => {
             at_least_check("message(s) dropped", t.dropped, *at_least)
         }
+        Expectation::ForeignReads { at_least } => at_least_check(
+            "read(s) straight from another service's table",
+            t.foreign_reads,
+            *at_least,
+        ),
         Expectation::NoEventLost { topic } => no_event_lost(s, trace, topic),
         Expectation::NoWriteLost { table } => no_write_lost(trace, table),
         Expectation::AllAnswered { client } => {

@@ -106,3 +106,32 @@ proptest! {
         prop_assert!(o.passed, "{} (faults {:?})", o.why, s.faults);
     }
 }
+
+#[test]
+fn a_service_reading_anothers_table_is_flagged_and_only_then() {
+    let s = lesson("01-");
+    assert_eq!(
+        settle::scenario::shared_databases(&s),
+        vec![(
+            "orders-db".to_string(),
+            vec!["orders".to_string(), "reporting".to_string()]
+        )]
+    );
+    assert!(outcome(&s, Expectation::ForeignReads { at_least: 1 }).passed);
+    let mut own_data_only = s.clone();
+    for n in &mut own_data_only.nodes {
+        if let NodeKind::Service(svc) = &mut n.kind {
+            svc.reads.clear();
+        }
+    }
+    let o = outcome(&own_data_only, Expectation::ForeignReads { at_least: 1 });
+    assert!(!o.passed, "{}", o.why);
+}
+
+#[test]
+fn the_shared_database_takes_both_services_down() {
+    let s = lesson("01-");
+    let trace = common::run(&s, s.seed);
+    // The analyst's report during the crash and the web shop's order read both go unanswered.
+    assert_eq!(trace.totals.gave_up, 2);
+}

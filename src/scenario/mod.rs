@@ -136,6 +136,11 @@ pub struct ServiceSpec {
     /// How a committed write becomes an event.
     #[serde(default, skip_serializing_if = "WriteMode::is_dual")]
     pub write: WriteMode,
+    /// Tables of other services this one queries straight from a database
+    /// it shares with them: the shared-database anti-pattern, allowed so
+    /// that a lesson can show what it costs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<String>,
 }
 
 /// How a service turns a committed write into a published event.
@@ -433,6 +438,8 @@ pub enum Expectation {
     /// Every version committed to the table's owner reached every copy
     /// as an event: no write was lost on the way.
     NoWriteLost { table: String },
+    /// At least this many reads went straight to another service's table.
+    ForeignReads { at_least: u32 },
     /// Every request the client sent was answered.
     AllAnswered { client: String },
     /// Some answer the client received contains this text.
@@ -443,4 +450,23 @@ pub enum Expectation {
 /// sentence; files get [`from_str`]'s located errors instead.
 pub fn problem(s: &Scenario) -> Option<String> {
     validate::validate(s).into_iter().next().map(|p| p.message)
+}
+
+/// Databases used by more than one service, with those services: the
+/// shared-database anti-pattern, flagged live in the editor.
+pub fn shared_databases(s: &Scenario) -> Vec<(String, Vec<String>)> {
+    let mut users: std::collections::BTreeMap<&str, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for n in &s.nodes {
+        if let NodeKind::Service(svc) = &n.kind
+            && let Some(db) = &svc.database
+        {
+            users.entry(db.as_str()).or_default().push(n.id.clone());
+        }
+    }
+    users
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(db, v)| (db.to_string(), v))
+        .collect()
 }

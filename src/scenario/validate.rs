@@ -247,6 +247,14 @@ impl<'a> Checker<'a> {
                     {
                         self.need_link(Where::text("nodes", i, &p.broker), &n.id, &p.broker);
                     }
+                    for table in &svc.reads {
+                        let owner = self.s.nodes.iter().find(|m| matches!(&m.kind, NodeKind::Service(o) if &o.table == table && m.id != n.id));
+                        match owner.map(|m| (m, &m.kind)) {
+                            Some((_, NodeKind::Service(o))) if o.database.is_some() && o.database == svc.database => {}
+                            Some((m, _)) => self.fail(Where::text("nodes", i, table), format!("\"{}\" keeps \"{table}\" in another database; a service can only read a table straight from a database it shares", m.id)),
+                            None => self.fail(Where::text("nodes", i, table), format!("no other service owns a table \"{table}\"")),
+                        }
+                    }
                     for callee in &svc.calls {
                         if self.expect_kind(
                             Where::text("nodes", i, callee),
@@ -550,7 +558,8 @@ impl<'a> Checker<'a> {
                         matches!(k, NodeKind::Client(_))
                     });
                 }
-                Expectation::StaleReads { .. }
+                Expectation::ForeignReads { .. }
+                | Expectation::StaleReads { .. }
                 | Expectation::DuplicatesIgnored { .. }
                 | Expectation::Dropped { .. } => {}
             }

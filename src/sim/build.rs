@@ -136,6 +136,7 @@ impl Engine {
                     });
                     Behaviour::Service(Service::new(ServiceWiring {
                         outbox: svc.write == WriteMode::Outbox,
+                        reads: svc.reads.iter().map(|t| trace.names.intern(t)).collect(),
                         publish_retry,
                         table: trace.names.intern(&svc.table),
                         database: svc.database.as_deref().map(find).transpose()?,
@@ -205,6 +206,19 @@ impl Engine {
             .map(|i| owners.values().any(|&o| o as usize == i))
             .collect();
         engine.owners = owners;
+        engine.table_service = s
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| match &n.kind {
+                NodeKind::Service(svc) => engine
+                    .trace
+                    .names
+                    .find(&svc.table)
+                    .map(|t| (t, i as NodeIdx)),
+                _ => None,
+            })
+            .collect();
 
         for (item, w) in s.workload.iter().enumerate() {
             let (start, every, count, random_keys, op) = match w {

@@ -141,6 +141,8 @@ pub struct Engine {
     pub(crate) watches: Vec<(u32, Watch)>,
     /// Table name to the node holding the authoritative copy.
     pub(crate) owners: BTreeMap<Sym, NodeIdx>,
+    /// Table name to the service that owns it.
+    pub(crate) table_service: BTreeMap<Sym, NodeIdx>,
     /// Whether node `i` holds the authoritative copy of some table.
     pub(crate) owns: Vec<bool>,
     /// The owner's current version of each key, to spot stale answers.
@@ -175,6 +177,7 @@ impl Engine {
             watches: Vec::new(),
             owners: BTreeMap::new(),
             owns: Vec::new(),
+            table_service: BTreeMap::new(),
             latest: BTreeMap::new(),
             out: Vec::new(),
             steps_taken: 0,
@@ -465,6 +468,16 @@ impl Engine {
         {
             flags |= message_flags::STALE;
             self.trace.totals.stale_reads += 1;
+        }
+        // Data ownership: a service reading a table another service owns.
+        if let Some(Body::DbRead { key, .. }) = self.trace.bodies.get(body as usize)
+            && self
+                .table_service
+                .get(&key.table)
+                .is_some_and(|&owner| owner != from)
+        {
+            flags |= message_flags::FOREIGN;
+            self.trace.totals.foreign_reads += 1;
         }
         if flags & message_flags::REDELIVERY != 0 {
             self.trace.totals.redeliveries += 1;

@@ -93,6 +93,8 @@ pub mod message_flags {
     pub const STALE: u8 = 2;
     /// A broker's resend of an unacknowledged delivery.
     pub const REDELIVERY: u8 = 4;
+    /// A service reading another service's table from a shared database.
+    pub const FOREIGN: u8 = 8;
 }
 
 /// One thing the engine did. Eight bytes.
@@ -195,6 +197,8 @@ pub struct Totals {
     pub older_ignored: u64,
     pub redeliveries: u64,
     pub stale_reads: u64,
+    /// Reads a service sent straight to another service's table.
+    pub foreign_reads: u64,
     pub changes: u64,
     pub requests: u64,
     pub answers: u64,

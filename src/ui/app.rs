@@ -307,6 +307,15 @@ impl SettleApp {
                 &mut self.open_path,
             );
             banner(ui, self.problem.as_deref(), &mut self.notice);
+            for (db, users) in scenario::shared_databases(&self.doc.scenario) {
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(super::theme::FAULT, "⚠ Shared database:");
+                    ui.label(format!(
+                        "{db} is used by {}. Each service should own its data: sharing a database couples their schemas, and none of them can be changed, deployed or scaled on its own.",
+                        users.join(" and ")
+                    ));
+                });
+            }
         });
         egui::Panel::bottom("timeline").show(ui, |ui| {
             timeline::ui(ui, &view, &mut self.seed_text, cmds);

@@ -462,6 +462,8 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
     let focus: BTreeSet<&str> = current_focus(view);
     let behind = behind_replicas(view);
     let detailed = st.zoom >= 0.35;
+    let shared_dbs = crate::scenario::shared_databases(s);
+    let shared: BTreeSet<&str> = shared_dbs.iter().map(|(db, _)| db.as_str()).collect();
     for n in &s.nodes {
         let r = node_rect(n);
         if !r.expand(12.0).intersects(rect) {
@@ -560,6 +562,15 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
                 sub,
                 FontId::proportional(size * 0.75),
                 visuals.weak_text_color(),
+            );
+        }
+        if shared.contains(n.id.as_str()) && detailed {
+            painter.text(
+                r.right_bottom() + vec2(-8.0, -4.0) * st.zoom,
+                Align2::RIGHT_BOTTOM,
+                "SHARED!",
+                FontId::proportional(size * 0.7),
+                theme::FAULT,
             );
         }
         if down {

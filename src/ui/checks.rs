@@ -47,7 +47,9 @@ pub fn ui(ui: &mut egui::Ui, view: &View, revision: u64, st: &mut ChecksState) {
         fmt_time(recorded)
     ));
     for (e, o) in s.expect.iter().zip(&st.outcomes) {
-        let waiting = moment(e).is_some_and(|m| recorded < m);
+        // Until the run ends, an unmet expectation may still be met.
+        let waiting =
+            moment(e).is_some_and(|m| recorded < m) || (!o.passed && recorded < p.until());
         let (mark, color) = if waiting {
             ("…", theme::NARRATION)
         } else if o.passed {
@@ -59,7 +61,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, revision: u64, st: &mut ChecksState) {
             ui.colored_label(color, RichText::new(mark).strong());
             let r = ui.label(&o.what);
             if waiting {
-                r.on_hover_text("Its moment has not been reached yet");
+                r.on_hover_text(format!("Not yet: {}", o.why));
             } else {
                 r.on_hover_text(&o.why);
             }

@@ -69,6 +69,7 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
             calls: Vec::new(),
             call_timeout: Dur::ms(500),
             write: Default::default(),
+            reads: Vec::new(),
         }),
     };
     s.nodes.push(Node {

@@ -11,6 +11,10 @@ pub struct Preset {
 /// Every preset, in teaching order.
 pub const PRESETS: &[Preset] = &[
     Preset {
+        file: "01-data-ownership.ron",
+        text: include_str!("../../scenarios/01-data-ownership.ron"),
+    },
+    Preset {
         file: "02-api-composition.ron",
         text: include_str!("../../scenarios/02-api-composition.ron"),
     },
@@ -25,7 +29,7 @@ pub const PRESETS: &[Preset] = &[
 ];
 
 /// The preset a new user starts with.
-pub const DEFAULT: usize = 1;
+pub const DEFAULT: usize = 2;
 
 impl Preset {
     pub fn load(&self) -> Result<Scenario, ScenarioError> {

@@ -270,11 +270,16 @@ pub fn ui(ui: &mut egui::Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec
             if msg.flags & message_flags::STALE != 0 {
                 text.push_str(" (stale)");
             }
+            if msg.flags & message_flags::FOREIGN != 0 {
+                text.push_str(" ⚠ not its table");
+            }
             if text.chars().count() > 44 {
                 text = text.chars().take(43).collect::<String>() + "…";
             }
             let mid = a + (full - a) * 0.5;
-            let c = if msg.flags & message_flags::STALE != 0 {
+            let c = if msg.flags & message_flags::FOREIGN != 0 {
+                theme::FAULT
+            } else if msg.flags & message_flags::STALE != 0 {
                 theme::STALE
             } else {
                 visuals.text_color()

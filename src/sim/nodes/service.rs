@@ -27,6 +27,8 @@ pub struct ServiceWiring {
     /// Write mode outbox: the event commits as an outbox row with the
     /// record, and a CDC connector publishes it; the service never does.
     pub outbox: bool,
+    /// Other services' tables read straight from the shared database.
+    pub reads: Vec<Sym>,
 }
 
 #[derive(Clone, Debug)]
@@ -39,6 +41,8 @@ enum Pending {
         id: Sym,
         own: Option<Record>,
         parts: Vec<(NodeIdx, Sym, Option<Answer>)>,
+        /// Rows of other services' tables, read from the shared database.
+        foreign: Vec<(Sym, Option<Record>)>,
     },
 }
 
@@ -117,8 +121,13 @@ impl Service {
                 }
             }
             Body::DbResult { req, record } => {
-                if let Some(Pending::Read { own, .. }) = self.pending.get_mut(&req) {
-                    *own = Some(record);
+                if let Some(Pending::Read { own, foreign, .. }) = self.pending.get_mut(&req) {
+                    if record.key.table == self.w.table {
+                        *own = Some(record);
+                    } else if let Some(slot) = foreign.iter_mut().find(|f| f.0 == record.key.table)
+                    {
+                        slot.1 = Some(record);
+                    }
                 }
                 self.maybe_answer(cx, req, false);
             }
@@ -242,7 +251,17 @@ impl Service {
         let own = self.local.as_ref().map(|s| s.read(key));
         if let (None, Some(db)) = (own, self.w.database) {
             cx.send(db, Body::DbRead { req, key });
+            for &table in &self.w.reads {
+                cx.send(
+                    db,
+                    Body::DbRead {
+                        req,
+                        key: Key { table, id },
+                    },
+                );
+            }
         }
+        let foreign = self.w.reads.iter().map(|&t| (t, None)).collect();
         let parts = self
             .w
             .calls
@@ -269,6 +288,7 @@ impl Service {
                 id,
                 own,
                 parts,
+                foreign,
             },
         );
         self.maybe_answer(cx, req, false);
@@ -276,10 +296,18 @@ impl Service {
 
     /// Answers a read once every part is in, or on timeout with what is in.
     fn maybe_answer(&mut self, cx: &mut Cx, req: u32, timed_out: bool) {
-        let Some(Pending::Read { own, parts, .. }) = self.pending.get(&req) else {
+        let Some(Pending::Read {
+            own,
+            parts,
+            foreign,
+            ..
+        }) = self.pending.get(&req)
+        else {
             return;
         };
-        let complete = own.is_some() && parts.iter().all(|p| p.2.is_some());
+        let complete = own.is_some()
+            && parts.iter().all(|p| p.2.is_some())
+            && foreign.iter().all(|f| f.1.is_some());
         if !complete && !timed_out {
             return;
         }
@@ -288,6 +316,7 @@ impl Service {
             id,
             own,
             parts,
+            foreign,
         }) = self.pending.remove(&req)
         else {
             return;
@@ -300,7 +329,7 @@ impl Service {
             value: Value::Absent,
             version: crate::sim::model::Version::NONE,
         });
-        let answer = if parts.is_empty() {
+        let answer = if parts.is_empty() && foreign.is_empty() {
             Answer::Read {
                 key: own.key,
                 value: own.value,
@@ -308,7 +337,7 @@ impl Service {
                 partial: !complete,
             }
         } else {
-            let text = compose(cx, &own, &parts);
+            let text = compose(cx, &own, &parts, &foreign);
             let value = Value::Text(cx.names.intern(&text));
             Answer::Read {
                 key: own.key,
@@ -328,7 +357,12 @@ impl Service {
 }
 
 /// The merged answer of a composed read, as one line of text.
-fn compose(cx: &mut Cx, own: &Record, parts: &[(NodeIdx, Sym, Option<Answer>)]) -> String {
+fn compose(
+    cx: &mut Cx,
+    own: &Record,
+    parts: &[(NodeIdx, Sym, Option<Answer>)],
+    foreign: &[(Sym, Option<Record>)],
+) -> String {
     let names = &*cx.names;
     let mut text = format!(
         "{}: {}",
@@ -349,6 +383,13 @@ fn compose(cx: &mut Cx, own: &Record, parts: &[(NodeIdx, Sym, Option<Answer>)]) 
             Some(_) => text.push_str(&format!("{callee}: no data")),
             None => text.push_str(&format!("{callee}: no answer (timed out)")),
         }
+    }
+    for (table, row) in foreign {
+        let value = row.map_or("no answer".to_string(), |r| value_text(names, r.value));
+        text.push_str(&format!(
+            " | {} (read from its owner's table): {value}",
+            names.get(*table)
+        ));
     }
     text
 }
