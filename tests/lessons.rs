@@ -135,3 +135,42 @@ fn the_shared_database_takes_both_services_down() {
     // The analyst's report during the crash and the web shop's order read both go unanswered.
     assert_eq!(trace.totals.gave_up, 2);
 }
+
+#[test]
+fn the_gateways_timeout_is_what_turns_a_dead_service_into_a_partial_answer() {
+    let s = lesson("02-");
+    assert!(
+        outcome(
+            &s,
+            Expectation::AllAnswered {
+                client: "web".into()
+            }
+        )
+        .passed
+    );
+    let mut patient = s.clone();
+    for n in &mut patient.nodes {
+        if let NodeKind::Composer(c) = &mut n.kind {
+            c.call_timeout = Dur::secs(10);
+        }
+    }
+    let o = outcome(
+        &patient,
+        Expectation::AllAnswered {
+            client: "web".into(),
+        },
+    );
+    assert!(
+        !o.passed,
+        "without a timeout the page should wait in vain while shipping is down: {}",
+        o.why
+    );
+    let partial = outcome(
+        &patient,
+        Expectation::AnswerContains {
+            client: "web".into(),
+            text: "(partial)".into(),
+        },
+    );
+    assert!(!partial.passed, "{}", partial.why);
+}

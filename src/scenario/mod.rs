@@ -83,6 +83,7 @@ pub enum NodeKind {
     Broker(BrokerSpec),
     Replica(ReplicaSpec),
     Cdc(CdcSpec),
+    Composer(ComposerSpec),
 }
 
 impl NodeKind {
@@ -95,6 +96,7 @@ impl NodeKind {
             NodeKind::Broker(_) => "broker",
             NodeKind::Replica(_) => "replica",
             NodeKind::Cdc(_) => "cdc",
+            NodeKind::Composer(_) => "composer",
         }
     }
 }
@@ -159,6 +161,17 @@ impl WriteMode {
     pub fn is_dual(&self) -> bool {
         *self == WriteMode::DualWrite
     }
+}
+
+/// An API composer (gateway): answers a query by asking several services
+/// in parallel and merging their answers; owns no data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComposerSpec {
+    pub calls: Vec<String>,
+    /// How long to wait for each service before answering without it.
+    #[serde(default = "default_call_timeout")]
+    pub call_timeout: Dur,
 }
 
 /// A change-data-capture connector: tails a database's change log from a

@@ -292,6 +292,24 @@ impl<'a> Checker<'a> {
                         );
                     }
                 }
+                NodeKind::Composer(c) => {
+                    if c.calls.is_empty() {
+                        self.fail(
+                            Where::field("nodes", i, "calls"),
+                            "a composer needs at least one service to ask".into(),
+                        );
+                    }
+                    for callee in &c.calls {
+                        if self.expect_kind(
+                            Where::text("nodes", i, callee),
+                            callee,
+                            "service",
+                            |k| matches!(k, NodeKind::Service(_)),
+                        ) {
+                            self.need_link(Where::text("nodes", i, callee), &n.id, callee);
+                        }
+                    }
+                }
                 NodeKind::Cdc(c) => {
                     if self.expect_kind(
                         Where::text("nodes", i, &c.database),
@@ -384,9 +402,14 @@ impl<'a> Checker<'a> {
             };
             match fk {
                 NodeKind::Client(_) => {
-                    let serves = matches!(tk, NodeKind::Service(_)) || (matches!(tk, NodeKind::Replica(_)) && matches!(op, Op::Read { .. }));
+                    let serves = matches!(tk, NodeKind::Service(_))
+                        || (matches!(tk, NodeKind::Replica(_) | NodeKind::Composer(_)) && matches!(op, Op::Read { .. }));
                     if !serves {
-                        let why = if matches!(tk, NodeKind::Replica(_)) { "a replica only answers reads" } else { "clients send requests to services and replicas" };
+                        let why = match tk {
+                            NodeKind::Replica(_) => "a replica only answers reads",
+                            NodeKind::Composer(_) => "a composer only answers reads",
+                            _ => "clients send requests to services, replicas and composers",
+                        };
                         self.fail(Where::field("workload", i, "to"), format!("\"{to}\" is a {}: {why}", tk.word()));
                     } else {
                         self.need_link(Where::field("workload", i, "to"), from, to);

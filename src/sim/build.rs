@@ -9,8 +9,11 @@ use rand::rngs::ChaCha8Rng;
 use super::engine::{Engine, Gen, LinkRt, NodeRt, Watch};
 use super::model::{NodeIdx, Value};
 use super::nodes::cdc::CdcWiring;
+use super::nodes::composer::ComposerWiring;
 use super::nodes::service::ServiceWiring;
-use super::nodes::{Behaviour, Broker, Cdc, Client, Database, Replica, Service, Subscription};
+use super::nodes::{
+    Behaviour, Broker, Cdc, Client, Composer, Database, Replica, Service, Subscription,
+};
 use crate::scenario::{
     BrokerSpec, Delivery, Fault, NodeKind, Op, Scenario, Trigger, ValueSpec, Work, WriteMode,
 };
@@ -152,6 +155,18 @@ impl Engine {
                         Delivery::AtMostOnce => None,
                     };
                     Behaviour::Broker(Broker::new(subs.remove(&me).unwrap_or_default(), timeout))
+                }
+                NodeKind::Composer(c) => {
+                    let calls = c
+                        .calls
+                        .iter()
+                        .map(|callee| Ok((find(callee)?, trace.names.intern(callee))))
+                        .collect::<Result<Vec<_>, BuildError>>()?;
+                    Behaviour::Composer(Composer::new(ComposerWiring {
+                        calls,
+                        call_timeout: c.call_timeout.0,
+                        name: trace.names.intern(&n.id),
+                    }))
                 }
                 NodeKind::Cdc(c) => {
                     let broker = find(&c.broker)?;

@@ -2,8 +2,8 @@
 //! Plain functions on the document, so they are easy to test and undo.
 
 use crate::scenario::{
-    BrokerSpec, CdcSpec, ClientSpec, DatabaseSpec, Dur, Link, Node, NodeKind, PublishTo,
-    ReplicaSpec, Scenario, ServiceSpec,
+    BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, Dur, Link, Node, NodeKind,
+    PublishTo, ReplicaSpec, Scenario, ServiceSpec,
 };
 
 /// The node kinds the palette offers, with a line on each.
@@ -19,6 +19,10 @@ pub const PALETTE: &[(&str, &str)] = &[
     (
         "cdc",
         "Tails a database's change log; publishes outbox rows",
+    ),
+    (
+        "composer",
+        "A gateway: asks several services at once, merges",
     ),
 ];
 
@@ -48,6 +52,10 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
         }),
         "database" => NodeKind::Database(DatabaseSpec {}),
         "broker" => NodeKind::Broker(BrokerSpec::default()),
+        "composer" => NodeKind::Composer(ComposerSpec {
+            calls: Vec::new(),
+            call_timeout: Dur::ms(200),
+        }),
         "cdc" => NodeKind::Cdc(CdcSpec {
             database: first(|k| matches!(k, NodeKind::Database(_))).unwrap_or_default(),
             broker: first(|k| matches!(k, NodeKind::Broker(_))).unwrap_or_default(),
@@ -163,6 +171,9 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
             }
             (NodeKind::Service(svc), "service") if x == a && !svc.calls.iter().any(|c| c == y) => {
                 svc.calls.push(y.to_string())
+            }
+            (NodeKind::Composer(c), "service") if !c.calls.iter().any(|k| k == y) => {
+                c.calls.push(y.to_string())
             }
             (NodeKind::Cdc(c), "database") => c.database = y.to_string(),
             (NodeKind::Cdc(c), "broker") => c.broker = y.to_string(),

@@ -11,6 +11,7 @@ pub struct Icons {
     broker: TextureHandle,
     replica: TextureHandle,
     cdc: TextureHandle,
+    composer: TextureHandle,
     pub app: TextureHandle,
 }
 
@@ -60,6 +61,11 @@ impl Icons {
                 "icon-cdc",
                 include_bytes!("../../assets/icons/cdc.png"),
             ),
+            composer: load(
+                ctx,
+                "icon-composer",
+                include_bytes!("../../assets/icons/composer.png"),
+            ),
             app: load(
                 ctx,
                 "icon-app",
@@ -76,6 +82,7 @@ impl Icons {
             "broker" => &self.broker,
             "replica" => &self.replica,
             "cdc" => &self.cdc,
+            "composer" => &self.composer,
             _ => &self.service,
         }
     }

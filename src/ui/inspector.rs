@@ -405,6 +405,17 @@ fn node(
                 }
                 ui.end_row();
             }
+            NodeKind::Composer(c) => {
+                ui.label("Asks in parallel");
+                ui.label(c.calls.join(", "));
+                ui.end_row();
+                ui.label("Waits at most");
+                let (r, d) = ms(ui, c.call_timeout);
+                let mut k = c.clone();
+                k.call_timeout = d;
+                gesture(&r, cmds, set_kind(id.clone(), NodeKind::Composer(k)));
+                ui.end_row();
+            }
             NodeKind::Cdc(c) => {
                 ui.label("Reads the log of");
                 ui.label(&c.database);
@@ -519,8 +530,10 @@ fn fire(
         .nodes
         .iter()
         .filter(|m| {
-            matches!(m.kind, NodeKind::Service(_) | NodeKind::Replica(_))
-                && super::edit::linked(s, &id, &m.id)
+            matches!(
+                m.kind,
+                NodeKind::Service(_) | NodeKind::Replica(_) | NodeKind::Composer(_)
+            ) && super::edit::linked(s, &id, &m.id)
         })
         .map(|m| m.id.clone())
         .collect();

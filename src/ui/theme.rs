@@ -13,6 +13,7 @@ pub fn kind_color(kind: &str) -> Color32 {
         "broker" => Color32::from_rgb(0x9b, 0x5d, 0xe5),
         "replica" => Color32::from_rgb(0xe9, 0xa8, 0x20),
         "cdc" => Color32::from_rgb(0xd9, 0x5d, 0x9b),
+        "composer" => Color32::from_rgb(0x3d, 0xa5, 0xd9),
         _ => Color32::GRAY,
     }
 }

@@ -7,6 +7,7 @@
 mod broker;
 pub(crate) mod cdc;
 mod client;
+pub(crate) mod composer;
 mod database;
 mod replica;
 mod retry;
@@ -16,6 +17,7 @@ mod store;
 pub use broker::{Broker, Subscription};
 pub use cdc::Cdc;
 pub use client::Client;
+pub use composer::Composer;
 pub use database::{Database, LogRow};
 pub use replica::{DedupWindow, Replica};
 pub use service::Service;
@@ -101,6 +103,7 @@ pub enum Behaviour {
     Broker(Broker),
     Replica(Replica),
     Cdc(Cdc),
+    Composer(Composer),
 }
 
 impl Behaviour {
@@ -112,6 +115,7 @@ impl Behaviour {
             Behaviour::Broker(b) => b.on_message(cx, m),
             Behaviour::Replica(b) => b.on_message(cx, m),
             Behaviour::Cdc(b) => b.on_message(cx, m),
+            Behaviour::Composer(b) => b.on_message(cx, m),
         }
     }
 
@@ -129,6 +133,7 @@ impl Behaviour {
             Behaviour::Service(b) => b.on_timer(cx, tag),
             Behaviour::Broker(b) => b.on_timer(cx),
             Behaviour::Cdc(b) => b.on_timer(cx, tag),
+            Behaviour::Composer(b) => b.on_timer(cx, tag),
             Behaviour::Database(_) | Behaviour::Replica(_) => {}
         }
     }
@@ -141,7 +146,8 @@ impl Behaviour {
             Behaviour::Database(_)
             | Behaviour::Broker(_)
             | Behaviour::Replica(_)
-            | Behaviour::Cdc(_) => {}
+            | Behaviour::Cdc(_)
+            | Behaviour::Composer(_) => {}
         }
     }
 
@@ -151,6 +157,7 @@ impl Behaviour {
             Behaviour::Client(b) => b.on_crash(),
             Behaviour::Service(b) => b.on_crash(),
             Behaviour::Cdc(b) => b.on_crash(),
+            Behaviour::Composer(b) => b.on_crash(),
             Behaviour::Database(_) | Behaviour::Broker(_) | Behaviour::Replica(_) => {}
         }
     }
@@ -170,7 +177,10 @@ impl Behaviour {
             Behaviour::Service(s) => s.local_store(),
             Behaviour::Database(d) => Some(&d.store),
             Behaviour::Replica(r) => Some(&r.store),
-            Behaviour::Client(_) | Behaviour::Broker(_) | Behaviour::Cdc(_) => None,
+            Behaviour::Client(_)
+            | Behaviour::Broker(_)
+            | Behaviour::Cdc(_)
+            | Behaviour::Composer(_) => None,
         }
     }
 }
