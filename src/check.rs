@@ -112,6 +112,7 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
         ),
         Expectation::NoEventLost { topic } => no_event_lost(s, trace, topic),
         Expectation::NoWriteLost { table } => no_write_lost(trace, table),
+        Expectation::VisibleWithin { table, within } => visible_within(trace, table, within.0),
         Expectation::AllAnswered { client } => {
             let what = format!("every request from {client} is answered");
             let Some(c) = node(trace, client) else {
@@ -334,4 +335,76 @@ fn no_write_lost(trace: &Trace, table: &str) -> Outcome {
             format!("{n} delivery(ies) missing: {}", lost.join("; ")),
         )
     }
+}
+
+/// How long each write to `table` took to show on each copy: for every
+/// version committed at the owner and every copy, the time from the commit
+/// to the copy first holding that version or a newer one. `None` where a
+/// copy never caught up with a version.
+pub fn visibility_lags(trace: &Trace, table: &str) -> Vec<(NodeIdx, Option<u64>)> {
+    let Some(sym) = trace.names.find(table) else {
+        return Vec::new();
+    };
+    let Some(info) = trace.tables.iter().find(|t| t.name == sym) else {
+        return Vec::new();
+    };
+    // Per (node, key): the versions it held, with when, in order.
+    let mut held: BTreeMap<
+        (NodeIdx, crate::sim::model::Key),
+        Vec<(crate::sim::model::Version, u64)>,
+    > = BTreeMap::new();
+    for c in trace.changes.iter() {
+        let node = trace.change_node(c);
+        if node != info.owner && !info.replicas.contains(&node) {
+            continue;
+        }
+        if let Some(r) = trace.change_record(c).filter(|r| r.key.table == sym) {
+            held.entry((node, r.key))
+                .or_default()
+                .push((r.version, trace.step_time(c.step as usize)));
+        }
+    }
+    let mut out = Vec::new();
+    for ((node, key), versions) in &held {
+        if *node != info.owner {
+            continue;
+        }
+        for &(version, committed) in versions {
+            for &r in &info.replicas {
+                let seen = held
+                    .get(&(r, *key))
+                    .and_then(|copy| copy.iter().find(|(v, _)| *v >= version))
+                    .map(|&(_, at)| at.saturating_sub(committed));
+                out.push((r, seen));
+            }
+        }
+    }
+    out
+}
+
+fn visible_within(trace: &Trace, table: &str, within: u64) -> Outcome {
+    let what = format!(
+        "every write to {table} shows on every copy within {}",
+        crate::scenario::Dur(within)
+    );
+    let lags = visibility_lags(trace, table);
+    if lags.is_empty() {
+        return verdict(what, false, format!("no write to {table} reached a copy"));
+    }
+    let never = lags.iter().filter(|(_, l)| l.is_none()).count();
+    let worst = lags.iter().filter_map(|(_, l)| *l).max().unwrap_or(0);
+    let seen: Vec<u64> = lags.iter().filter_map(|(_, l)| *l).collect();
+    let mean = seen.iter().sum::<u64>() / (seen.len().max(1) as u64);
+    let why = format!(
+        "{} write(s) × copies: mean lag {}, worst {}{}",
+        lags.len(),
+        crate::scenario::fmt_ms(mean),
+        crate::scenario::fmt_ms(worst),
+        if never > 0 {
+            format!(", {never} never shown")
+        } else {
+            String::new()
+        }
+    );
+    verdict(what, never == 0 && worst <= within, why)
 }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::check;
-use crate::scenario::{self, Scenario, fmt_time, parse_dur};
+use crate::scenario::{self, Scenario, fmt_ms, fmt_time, parse_dur};
 use crate::sim::{Engine, RunEnd};
 use crate::trace::{StepKind, Trace, export};
 
@@ -335,6 +335,19 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
         let differ = index.divergent_keys(trace, table.name, upto).len();
         let total = index.id_count(table.name);
         let copies = table.replicas.len() + 1;
+        let lags: Vec<u64> = check::visibility_lags(trace, name)
+            .into_iter()
+            .filter_map(|(_, l)| l)
+            .collect();
+        if let (Some(min), Some(max)) = (lags.iter().min(), lags.iter().max()) {
+            let mean = lags.iter().sum::<u64>() / lags.len() as u64;
+            out.push_str(&format!(
+                "  Writes to {name} took {} to {} (mean {}) to show on its copies.\n",
+                fmt_ms(*min),
+                fmt_ms(*max),
+                fmt_ms(mean)
+            ));
+        }
         if differ == 0 {
             out.push_str(&format!(
                 "  At the end, all {copies} copies of {name} agree on all {total} records.\n"

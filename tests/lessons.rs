@@ -174,3 +174,39 @@ fn the_gateways_timeout_is_what_turns_a_dead_service_into_a_partial_answer() {
     );
     assert!(!partial.passed, "{}", partial.why);
 }
+
+#[test]
+fn the_read_model_lags_the_write_model_by_its_link() {
+    let s = lesson("05-");
+    assert!(
+        outcome(
+            &s,
+            Expectation::VisibleWithin {
+                table: "orders".into(),
+                within: Dur::ms(200)
+            }
+        )
+        .passed
+    );
+    // The projection's link takes at least 40 ms: nothing can show sooner.
+    let o = outcome(
+        &s,
+        Expectation::VisibleWithin {
+            table: "orders".into(),
+            within: Dur::ms(30),
+        },
+    );
+    assert!(!o.passed, "{}", o.why);
+    // Reading the write model instead of the read model is never stale.
+    let mut from_writer = s.clone();
+    for w in &mut from_writer.workload {
+        if let settle::scenario::Work::Request { to, .. } = w {
+            if to == "order-view" {
+                *to = "orders".into();
+            }
+        }
+    }
+    from_writer.narration.clear();
+    let o = outcome(&from_writer, Expectation::StaleReads { at_least: 1 });
+    assert!(!o.passed, "{}", o.why);
+}

@@ -8,7 +8,7 @@ pub mod time;
 mod validate;
 
 pub use load::{Bounds, ScenarioError, from_str, load_file, to_ron};
-pub use time::{Dur, Micros, Prob, fmt_time, parse_dur};
+pub use time::{Dur, Micros, Prob, fmt_ms, fmt_time, parse_dur};
 
 use serde::{Deserialize, Serialize};
 
@@ -451,6 +451,9 @@ pub enum Expectation {
     /// Every version committed to the table's owner reached every copy
     /// as an event: no write was lost on the way.
     NoWriteLost { table: String },
+    /// Every write committed to the table's owner shows on every copy
+    /// within this long (a newer version arriving first counts).
+    VisibleWithin { table: String, within: Dur },
     /// At least this many reads went straight to another service's table.
     ForeignReads { at_least: u32 },
     /// Every request the client sent was answered.

@@ -113,6 +113,11 @@ fn trim_float(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// Formats a span for people in milliseconds: `48.7 ms`.
+pub fn fmt_ms(us: Micros) -> String {
+    format!("{:.1} ms", us as f64 / 1e3)
+}
+
 /// Formats a virtual instant for people: `1.250s`, `15ms`, `0.000s`.
 pub fn fmt_time(t: Micros) -> String {
     format!("{:.3}s", t as f64 / 1e6)

@@ -550,7 +550,7 @@ impl<'a> Checker<'a> {
             .collect();
         for (i, e) in s.expect.iter().enumerate() {
             match e {
-                Expectation::NoWriteLost { table } => {
+                Expectation::NoWriteLost { table } | Expectation::VisibleWithin { table, .. } => {
                     if !tables.contains(table.as_str()) {
                         self.fail(
                             Where::text("expect", i, table),

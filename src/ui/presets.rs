@@ -26,6 +26,10 @@ pub const PRESETS: &[Preset] = &[
         file: "04-outbox-and-cdc.ron",
         text: include_str!("../../scenarios/04-outbox-and-cdc.ron"),
     },
+    Preset {
+        file: "05-cqrs.ron",
+        text: include_str!("../../scenarios/05-cqrs.ron"),
+    },
 ];
 
 /// The preset a new user starts with.
