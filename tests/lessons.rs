@@ -200,10 +200,10 @@ fn the_read_model_lags_the_write_model_by_its_link() {
     // Reading the write model instead of the read model is never stale.
     let mut from_writer = s.clone();
     for w in &mut from_writer.workload {
-        if let settle::scenario::Work::Request { to, .. } = w {
-            if to == "order-view" {
-                *to = "orders".into();
-            }
+        if let settle::scenario::Work::Request { to, .. } = w
+            && to == "order-view"
+        {
+            *to = "orders".into();
         }
     }
     from_writer.narration.clear();
