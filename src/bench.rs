@@ -59,6 +59,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
                 call_timeout: Dur::ms(500),
                 write: Default::default(),
                 reads: Vec::new(),
+                rejects: Vec::new(),
             }),
         },
         Node {

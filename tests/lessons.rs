@@ -210,3 +210,52 @@ fn the_read_model_lags_the_write_model_by_its_link() {
     let o = outcome(&from_writer, Expectation::StaleReads { at_least: 1 });
     assert!(!o.passed, "{}", o.why);
 }
+
+fn sagas_settled() -> Expectation {
+    Expectation::SagasSettled {
+        completed_at_least: 0,
+        compensated_at_least: 0,
+    }
+}
+
+#[test]
+fn a_saga_without_real_compensations_is_caught_half_done() {
+    let s = lesson("07-");
+    assert!(outcome(&s, sagas_settled()).passed);
+    let mut no_undo = s.clone();
+    for n in &mut no_undo.nodes {
+        if let NodeKind::Orchestrator(o) = &mut n.kind {
+            for st in &mut o.steps {
+                st.compensation = st.action.clone();
+            }
+        }
+    }
+    let o = outcome(&no_undo, sagas_settled());
+    assert!(!o.passed, "{}", o.why);
+    assert!(o.why.contains("still holds"), "{}", o.why);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Whatever services or the orchestrator itself crash (and restart),
+    /// every saga ends completed or with every finished step compensated.
+    #[test]
+    fn a_saga_completes_or_is_compensated(
+        crashes in prop::collection::vec((0usize..5, 0u64..2_500, 5u64..800), 0..5),
+        seed in any::<u64>(),
+    ) {
+        let mut s = lesson("07-");
+        s.faults.clear();
+        s.until = Dur::secs(12);
+        for (who, start, len) in crashes {
+            let node = ["checkout", "orders", "inventory", "payments", "shipping"][who].to_string();
+            s.faults.push(Fault::Crash { at: Dur::ms(start), node: node.clone() });
+            s.faults.push(Fault::Restart { at: Dur::ms(start + len), node });
+        }
+        s.expect = vec![sagas_settled()];
+        let trace = common::run(&s, seed);
+        let o = check::evaluate(&s, &trace).remove(0);
+        prop_assert!(o.passed, "{} (faults {:?})", o.why, s.faults);
+    }
+}

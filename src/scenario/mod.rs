@@ -84,6 +84,7 @@ pub enum NodeKind {
     Replica(ReplicaSpec),
     Cdc(CdcSpec),
     Composer(ComposerSpec),
+    Orchestrator(OrchestratorSpec),
 }
 
 impl NodeKind {
@@ -97,6 +98,7 @@ impl NodeKind {
             NodeKind::Replica(_) => "replica",
             NodeKind::Cdc(_) => "cdc",
             NodeKind::Composer(_) => "composer",
+            NodeKind::Orchestrator(_) => "orchestrator",
         }
     }
 }
@@ -143,6 +145,30 @@ pub struct ServiceSpec {
     /// that a lesson can show what it costs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reads: Vec<String>,
+    /// Record ids whose writes this service refuses: a business rule
+    /// saying no (a declined card, an empty shelf).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejects: Vec<String>,
+}
+
+/// A saga orchestrator: runs a business action as steps across services;
+/// when a step fails, runs the compensations of the steps done, in reverse.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrchestratorSpec {
+    pub steps: Vec<SagaStep>,
+    /// How long to wait for a step's answer before treating it as failed.
+    #[serde(default = "default_call_timeout")]
+    pub step_timeout: Dur,
+}
+
+/// One step of a saga: what to write at a service, and what undoes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SagaStep {
+    pub service: String,
+    pub action: String,
+    pub compensation: String,
 }
 
 /// How a service turns a committed write into a published event.
@@ -454,6 +480,12 @@ pub enum Expectation {
     /// Every write committed to the table's owner shows on every copy
     /// within this long (a newer version arriving first counts).
     VisibleWithin { table: String, within: Dur },
+    /// Every saga either completed every step, or left every step it did
+    /// compensated; and at least so many of each happened.
+    SagasSettled {
+        completed_at_least: u32,
+        compensated_at_least: u32,
+    },
     /// At least this many reads went straight to another service's table.
     ForeignReads { at_least: u32 },
     /// Every request the client sent was answered.

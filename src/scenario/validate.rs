@@ -292,6 +292,38 @@ impl<'a> Checker<'a> {
                         );
                     }
                 }
+                NodeKind::Orchestrator(o) => {
+                    if o.steps.is_empty() || o.steps.len() > 20 {
+                        self.fail(
+                            Where::field("nodes", i, "steps"),
+                            "a saga needs 1 to 20 steps".into(),
+                        );
+                    }
+                    for st in &o.steps {
+                        if self.expect_kind(
+                            Where::text("nodes", i, &st.service),
+                            &st.service,
+                            "service",
+                            |k| matches!(k, NodeKind::Service(_)),
+                        ) {
+                            self.need_link(
+                                Where::text("nodes", i, &st.service),
+                                &n.id,
+                                &st.service,
+                            );
+                        }
+                        self.text_ok(
+                            Where::text("nodes", i, &st.service),
+                            "step's action",
+                            &st.action,
+                        );
+                        self.text_ok(
+                            Where::text("nodes", i, &st.service),
+                            "step's compensation",
+                            &st.compensation,
+                        );
+                    }
+                }
                 NodeKind::Composer(c) => {
                     if c.calls.is_empty() {
                         self.fail(
@@ -403,11 +435,13 @@ impl<'a> Checker<'a> {
             match fk {
                 NodeKind::Client(_) => {
                     let serves = matches!(tk, NodeKind::Service(_))
-                        || (matches!(tk, NodeKind::Replica(_) | NodeKind::Composer(_)) && matches!(op, Op::Read { .. }));
+                        || (matches!(tk, NodeKind::Replica(_) | NodeKind::Composer(_)) && matches!(op, Op::Read { .. }))
+                        || (matches!(tk, NodeKind::Orchestrator(_)) && matches!(op, Op::Write { .. }));
                     if !serves {
                         let why = match tk {
                             NodeKind::Replica(_) => "a replica only answers reads",
                             NodeKind::Composer(_) => "a composer only answers reads",
+                            NodeKind::Orchestrator(_) => "an orchestrator starts a saga on a write",
                             _ => "clients send requests to services, replicas and composers",
                         };
                         self.fail(Where::field("workload", i, "to"), format!("\"{to}\" is a {}: {why}", tk.word()));
@@ -581,7 +615,8 @@ impl<'a> Checker<'a> {
                         matches!(k, NodeKind::Client(_))
                     });
                 }
-                Expectation::ForeignReads { .. }
+                Expectation::SagasSettled { .. }
+                | Expectation::ForeignReads { .. }
                 | Expectation::StaleReads { .. }
                 | Expectation::DuplicatesIgnored { .. }
                 | Expectation::Dropped { .. } => {}

@@ -10,9 +10,11 @@ use super::engine::{Engine, Gen, LinkRt, NodeRt, Watch};
 use super::model::{NodeIdx, Value};
 use super::nodes::cdc::CdcWiring;
 use super::nodes::composer::ComposerWiring;
+use super::nodes::saga::{OrchestratorWiring, Step as SagaStepRt};
 use super::nodes::service::ServiceWiring;
 use super::nodes::{
-    Behaviour, Broker, Cdc, Client, Composer, Database, Replica, Service, Subscription,
+    Behaviour, Broker, Cdc, Client, Composer, Database, Orchestrator, Replica, Service,
+    Subscription,
 };
 use crate::scenario::{
     BrokerSpec, Delivery, Fault, NodeKind, Op, Scenario, Trigger, ValueSpec, Work, WriteMode,
@@ -93,6 +95,18 @@ impl Engine {
             }
         }
         for (i, n) in s.nodes.iter().enumerate() {
+            if let NodeKind::Orchestrator(_) = &n.kind {
+                // Its saga log shows as a table named after it.
+                let table = trace.names.intern(&n.id);
+                owners.insert(table, i as NodeIdx);
+                trace.tables.push(TableInfo {
+                    name: table,
+                    owner: i as NodeIdx,
+                    replicas: Vec::new(),
+                });
+            }
+        }
+        for (i, n) in s.nodes.iter().enumerate() {
             if let NodeKind::Replica(r) = &n.kind {
                 let broker = find(&r.broker)?;
                 let topic = trace.names.intern(&r.topic);
@@ -140,6 +154,7 @@ impl Engine {
                     Behaviour::Service(Service::new(ServiceWiring {
                         outbox: svc.write == WriteMode::Outbox,
                         reads: svc.reads.iter().map(|t| trace.names.intern(t)).collect(),
+                        rejects: svc.rejects.iter().map(|t| trace.names.intern(t)).collect(),
                         publish_retry,
                         table: trace.names.intern(&svc.table),
                         database: svc.database.as_deref().map(find).transpose()?,
@@ -155,6 +170,22 @@ impl Engine {
                         Delivery::AtMostOnce => None,
                     };
                     Behaviour::Broker(Broker::new(subs.remove(&me).unwrap_or_default(), timeout))
+                }
+                NodeKind::Orchestrator(o) => {
+                    let mut steps = Vec::with_capacity(o.steps.len());
+                    for st in &o.steps {
+                        steps.push(SagaStepRt {
+                            service: find(&st.service)?,
+                            name: trace.names.intern(&st.service),
+                            action: Value::Text(trace.names.intern(&st.action)),
+                            compensation: Value::Text(trace.names.intern(&st.compensation)),
+                        });
+                    }
+                    Behaviour::Orchestrator(Orchestrator::new(OrchestratorWiring {
+                        steps,
+                        timeout: o.step_timeout.0.max(1),
+                        table: trace.names.intern(&n.id),
+                    }))
                 }
                 NodeKind::Composer(c) => {
                     let calls = c

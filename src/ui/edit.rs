@@ -3,7 +3,7 @@
 
 use crate::scenario::{
     BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, Dur, Link, Node, NodeKind,
-    PublishTo, ReplicaSpec, Scenario, ServiceSpec,
+    OrchestratorSpec, PublishTo, ReplicaSpec, SagaStep, Scenario, ServiceSpec,
 };
 
 /// The node kinds the palette offers, with a line on each.
@@ -23,6 +23,10 @@ pub const PALETTE: &[(&str, &str)] = &[
     (
         "composer",
         "A gateway: asks several services at once, merges",
+    ),
+    (
+        "orchestrator",
+        "Runs a saga: steps across services, undone on failure",
     ),
 ];
 
@@ -52,6 +56,10 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
         }),
         "database" => NodeKind::Database(DatabaseSpec {}),
         "broker" => NodeKind::Broker(BrokerSpec::default()),
+        "orchestrator" => NodeKind::Orchestrator(OrchestratorSpec {
+            steps: Vec::new(),
+            step_timeout: Dur::ms(300),
+        }),
         "composer" => NodeKind::Composer(ComposerSpec {
             calls: Vec::new(),
             call_timeout: Dur::ms(200),
@@ -78,6 +86,7 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
             call_timeout: Dur::ms(500),
             write: Default::default(),
             reads: Vec::new(),
+            rejects: Vec::new(),
         }),
     };
     s.nodes.push(Node {
@@ -172,6 +181,11 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
             (NodeKind::Service(svc), "service") if x == a && !svc.calls.iter().any(|c| c == y) => {
                 svc.calls.push(y.to_string())
             }
+            (NodeKind::Orchestrator(o), "service") if x == a => o.steps.push(SagaStep {
+                service: y.to_string(),
+                action: "done".into(),
+                compensation: "undone".into(),
+            }),
             (NodeKind::Composer(c), "service") if !c.calls.iter().any(|k| k == y) => {
                 c.calls.push(y.to_string())
             }

@@ -12,6 +12,8 @@ pub struct Icons {
     replica: TextureHandle,
     cdc: TextureHandle,
     composer: TextureHandle,
+    orchestrator: TextureHandle,
+
     pub app: TextureHandle,
 }
 
@@ -66,6 +68,11 @@ impl Icons {
                 "icon-composer",
                 include_bytes!("../../assets/icons/composer.png"),
             ),
+            orchestrator: load(
+                ctx,
+                "icon-orchestrator",
+                include_bytes!("../../assets/icons/orchestrator.png"),
+            ),
             app: load(
                 ctx,
                 "icon-app",
@@ -83,6 +90,7 @@ impl Icons {
             "replica" => &self.replica,
             "cdc" => &self.cdc,
             "composer" => &self.composer,
+            "orchestrator" => &self.orchestrator,
             _ => &self.service,
         }
     }

@@ -405,6 +405,27 @@ fn node(
                 }
                 ui.end_row();
             }
+            NodeKind::Orchestrator(o) => {
+                ui.label("Steps");
+                ui.vertical(|ui| {
+                    for (k, st) in o.steps.iter().enumerate() {
+                        ui.label(format!(
+                            "{}. {}: {} (undo: {})",
+                            k + 1,
+                            st.service,
+                            st.action,
+                            st.compensation
+                        ));
+                    }
+                });
+                ui.end_row();
+                ui.label("Gives a step");
+                let (r, d) = ms(ui, o.step_timeout);
+                let mut k = o.clone();
+                k.step_timeout = d;
+                gesture(&r, cmds, set_kind(id.clone(), NodeKind::Orchestrator(k)));
+                ui.end_row();
+            }
             NodeKind::Composer(c) => {
                 ui.label("Asks in parallel");
                 ui.label(c.calls.join(", "));

@@ -30,6 +30,10 @@ pub const PRESETS: &[Preset] = &[
         file: "05-cqrs.ron",
         text: include_str!("../../scenarios/05-cqrs.ron"),
     },
+    Preset {
+        file: "07-saga-compensation.ron",
+        text: include_str!("../../scenarios/07-saga-compensation.ron"),
+    },
 ];
 
 /// The preset a new user starts with.

@@ -14,6 +14,7 @@ pub fn kind_color(kind: &str) -> Color32 {
         "replica" => Color32::from_rgb(0xe9, 0xa8, 0x20),
         "cdc" => Color32::from_rgb(0xd9, 0x5d, 0x9b),
         "composer" => Color32::from_rgb(0x3d, 0xa5, 0xd9),
+        "orchestrator" => Color32::from_rgb(0x8a, 0xb8, 0x3e),
         _ => Color32::GRAY,
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod composer;
 mod database;
 mod replica;
 mod retry;
+pub(crate) mod saga;
 pub(crate) mod service;
 mod store;
 
@@ -20,6 +21,7 @@ pub use client::Client;
 pub use composer::Composer;
 pub use database::{Database, LogRow};
 pub use replica::{DedupWindow, Replica};
+pub use saga::Orchestrator;
 pub use service::Service;
 pub use store::Store;
 
@@ -104,6 +106,7 @@ pub enum Behaviour {
     Replica(Replica),
     Cdc(Cdc),
     Composer(Composer),
+    Orchestrator(Orchestrator),
 }
 
 impl Behaviour {
@@ -116,6 +119,7 @@ impl Behaviour {
             Behaviour::Replica(b) => b.on_message(cx, m),
             Behaviour::Cdc(b) => b.on_message(cx, m),
             Behaviour::Composer(b) => b.on_message(cx, m),
+            Behaviour::Orchestrator(b) => b.on_message(cx, m),
         }
     }
 
@@ -134,6 +138,7 @@ impl Behaviour {
             Behaviour::Broker(b) => b.on_timer(cx),
             Behaviour::Cdc(b) => b.on_timer(cx, tag),
             Behaviour::Composer(b) => b.on_timer(cx, tag),
+            Behaviour::Orchestrator(b) => b.on_timer(cx, tag),
             Behaviour::Database(_) | Behaviour::Replica(_) => {}
         }
     }
@@ -147,7 +152,8 @@ impl Behaviour {
             | Behaviour::Broker(_)
             | Behaviour::Replica(_)
             | Behaviour::Cdc(_)
-            | Behaviour::Composer(_) => {}
+            | Behaviour::Composer(_)
+            | Behaviour::Orchestrator(_) => {}
         }
     }
 
@@ -158,6 +164,7 @@ impl Behaviour {
             Behaviour::Service(b) => b.on_crash(),
             Behaviour::Cdc(b) => b.on_crash(),
             Behaviour::Composer(b) => b.on_crash(),
+            Behaviour::Orchestrator(b) => b.on_crash(),
             Behaviour::Database(_) | Behaviour::Broker(_) | Behaviour::Replica(_) => {}
         }
     }
@@ -167,6 +174,7 @@ impl Behaviour {
         match self {
             Behaviour::Broker(b) => b.on_restart(cx),
             Behaviour::Cdc(b) => b.on_restart(cx),
+            Behaviour::Orchestrator(b) => b.on_restart(cx),
             _ => {}
         }
     }
@@ -177,6 +185,7 @@ impl Behaviour {
             Behaviour::Service(s) => s.local_store(),
             Behaviour::Database(d) => Some(&d.store),
             Behaviour::Replica(r) => Some(&r.store),
+            Behaviour::Orchestrator(o) => Some(&o.store),
             Behaviour::Client(_)
             | Behaviour::Broker(_)
             | Behaviour::Cdc(_)

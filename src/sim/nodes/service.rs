@@ -29,6 +29,8 @@ pub struct ServiceWiring {
     pub outbox: bool,
     /// Other services' tables read straight from the shared database.
     pub reads: Vec<Sym>,
+    /// Record ids whose writes this service refuses.
+    pub rejects: Vec<Sym>,
 }
 
 #[derive(Clone, Debug)]
@@ -160,6 +162,19 @@ impl Service {
     }
 
     fn write(&mut self, cx: &mut Cx, asker: Option<(NodeIdx, u32)>, id: Sym, value: Value) {
+        if self.w.rejects.contains(&id) {
+            if let Some((to, req)) = asker {
+                let reason = cx.names.intern("rejected by the service's rules");
+                cx.send(
+                    to,
+                    Body::Answer {
+                        req,
+                        answer: Answer::Refused { reason },
+                    },
+                );
+            }
+            return;
+        }
         let key = Key {
             table: self.w.table,
             id,

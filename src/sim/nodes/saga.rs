@@ -1,0 +1,263 @@
+//! A saga orchestrator. It runs a business action as a sequence of steps,
+//! each a write at one service. When a step is refused (or its answer does
+//! not come in time, so its outcome is unknown) it runs the compensations
+//! of the steps done, newest first, retrying each until it is
+//! acknowledged. Its saga log is durable: after a crash it resumes every
+//! unfinished saga where it stood.
+
+use std::collections::BTreeMap;
+
+use super::{Cx, Incoming, Store};
+use crate::scenario::Micros;
+use crate::sim::model::{Answer, Body, Key, NodeIdx, ReqOp, Sym, Value};
+
+/// One step, resolved: the service, the value that does it, the value
+/// that undoes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Step {
+    pub service: NodeIdx,
+    pub name: Sym,
+    pub action: Value,
+    pub compensation: Value,
+}
+
+#[derive(Clone, Debug)]
+pub struct OrchestratorWiring {
+    pub steps: Vec<Step>,
+    pub timeout: Micros,
+    /// The table its saga log is shown as.
+    pub table: Sym,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// Doing step i.
+    Forward(usize),
+    /// Undoing step i (counting down to 0).
+    Compensating(usize),
+    Completed,
+    Compensated,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Saga {
+    asker: Option<(NodeIdx, u32)>,
+    phase: Phase,
+}
+
+#[derive(Clone, Debug)]
+pub struct Orchestrator {
+    w: OrchestratorWiring,
+    /// The saga log as records, one per saga (durable).
+    pub store: Store,
+    /// Every saga's phase (durable, written with the log).
+    sagas: BTreeMap<Sym, Saga>,
+    /// Requests waiting for an answer: request number to saga (memory only).
+    pending: BTreeMap<u32, Sym>,
+    last_req: u32,
+}
+
+impl Orchestrator {
+    pub fn new(w: OrchestratorWiring) -> Self {
+        Orchestrator {
+            w,
+            store: Store::default(),
+            sagas: BTreeMap::new(),
+            pending: BTreeMap::new(),
+            last_req: 0,
+        }
+    }
+
+    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        match m.body {
+            Body::Request {
+                req,
+                op: ReqOp::Write { id, .. },
+            } => {
+                if self.sagas.contains_key(&id) {
+                    let reason = cx.names.intern("this saga has already started");
+                    cx.send(
+                        m.from,
+                        Body::Answer {
+                            req,
+                            answer: Answer::Refused { reason },
+                        },
+                    );
+                    return;
+                }
+                self.sagas.insert(
+                    id,
+                    Saga {
+                        asker: Some((m.from, req)),
+                        phase: Phase::Forward(0),
+                    },
+                );
+                self.advance(cx, id, None);
+            }
+            Body::Answer { req, answer } => {
+                let Some(id) = self.pending.remove(&req) else {
+                    return;
+                };
+                let ok = matches!(answer, Answer::Written { .. });
+                self.answered(cx, id, ok, m.from);
+            }
+            _ => {}
+        }
+    }
+
+    /// A step's answer: move the saga on.
+    fn answered(&mut self, cx: &mut Cx, id: Sym, ok: bool, from: NodeIdx) {
+        let Some(saga) = self.sagas.get(&id).copied() else {
+            return;
+        };
+        let next = match (saga.phase, ok) {
+            (Phase::Forward(i), true) if i + 1 < self.w.steps.len() => Phase::Forward(i + 1),
+            (Phase::Forward(_), true) => Phase::Completed,
+            (Phase::Forward(0), false) => Phase::Compensated,
+            (Phase::Forward(i), false) => Phase::Compensating(i - 1),
+            (Phase::Compensating(0), true) => Phase::Compensated,
+            (Phase::Compensating(j), true) => Phase::Compensating(j - 1),
+            // A compensation must succeed: try it again.
+            (Phase::Compensating(j), false) => Phase::Compensating(j),
+            (done, _) => done,
+        };
+        let why = (!ok && matches!(saga.phase, Phase::Forward(_)))
+            .then(|| format!("{} said no", cx.names.get(self.name_of(from))));
+        self.set(cx, id, next);
+        self.advance(cx, id, why);
+    }
+
+    fn name_of(&self, node: NodeIdx) -> Sym {
+        self.w
+            .steps
+            .iter()
+            .find(|s| s.service == node)
+            .map_or(0, |s| s.name)
+    }
+
+    fn set(&mut self, _cx: &mut Cx, id: Sym, phase: Phase) {
+        if let Some(s) = self.sagas.get_mut(&id) {
+            s.phase = phase;
+        }
+    }
+
+    /// Records the saga's phase in the log and sends what it needs next.
+    fn advance(&mut self, cx: &mut Cx, id: Sym, reason: Option<String>) {
+        let Some(saga) = self.sagas.get(&id).copied() else {
+            return;
+        };
+        let n = self.w.steps.len();
+        let text = match saga.phase {
+            Phase::Forward(i) => format!("step {} of {n}", i + 1),
+            Phase::Compensating(j) => match &reason {
+                Some(why) => format!("{why}: undoing step {}", j + 1),
+                None => format!("undoing step {}", j + 1),
+            },
+            Phase::Completed => "completed".to_string(),
+            Phase::Compensated => match &reason {
+                Some(why) => format!("compensated ({why})"),
+                None => "compensated".to_string(),
+            },
+        };
+        self.log(cx, id, &text);
+        match saga.phase {
+            Phase::Forward(i) => self.send(cx, id, i, false),
+            Phase::Compensating(j) => self.send(cx, id, j, true),
+            Phase::Completed | Phase::Compensated => {
+                if let Some((to, req)) = saga.asker {
+                    let answer = if saga.phase == Phase::Completed {
+                        let r = self.store.read(Key {
+                            table: self.w.table,
+                            id,
+                        });
+                        Answer::Written {
+                            key: r.key,
+                            version: r.version,
+                        }
+                    } else {
+                        Answer::Refused {
+                            reason: cx.names.intern(&text),
+                        }
+                    };
+                    cx.send(to, Body::Answer { req, answer });
+                }
+            }
+        }
+    }
+
+    fn log(&mut self, cx: &mut Cx, id: Sym, text: &str) {
+        let value = Value::Text(cx.names.intern(text));
+        let record = self.store.commit(
+            Key {
+                table: self.w.table,
+                id,
+            },
+            value,
+            cx.now,
+            cx.me,
+        );
+        let body = cx.keep(Body::Stored { record });
+        cx.changed(body);
+    }
+
+    fn send(&mut self, cx: &mut Cx, id: Sym, step: usize, undo: bool) {
+        let Some(s) = self.w.steps.get(step).copied() else {
+            return;
+        };
+        self.last_req += 1;
+        let req = self.last_req;
+        let value = if undo { s.compensation } else { s.action };
+        cx.send(
+            s.service,
+            Body::Request {
+                req,
+                op: ReqOp::Write { id, value },
+            },
+        );
+        self.pending.insert(req, id);
+        cx.timer(self.w.timeout, u64::from(req));
+    }
+
+    /// No answer in time: a step's outcome is unknown, so it is undone
+    /// too; a compensation is simply tried again.
+    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        let req = u32::try_from(tag).unwrap_or(u32::MAX);
+        let Some(id) = self.pending.remove(&req) else {
+            return;
+        };
+        let Some(saga) = self.sagas.get(&id).copied() else {
+            return;
+        };
+        let next = match saga.phase {
+            Phase::Forward(i) => Phase::Compensating(i),
+            other => other,
+        };
+        self.set(cx, id, next);
+        let who = match saga.phase {
+            Phase::Forward(i) => self
+                .w
+                .steps
+                .get(i)
+                .map(|s| format!("{} did not answer", cx.names.get(s.name))),
+            _ => None,
+        };
+        self.advance(cx, id, who);
+    }
+
+    pub fn on_crash(&mut self) {
+        self.pending.clear();
+    }
+
+    /// Resumes every unfinished saga from its logged phase.
+    pub fn on_restart(&mut self, cx: &mut Cx) {
+        let open: Vec<Sym> = self
+            .sagas
+            .iter()
+            .filter(|(_, s)| matches!(s.phase, Phase::Forward(_) | Phase::Compensating(_)))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in open {
+            self.advance(cx, id, None);
+        }
+    }
+}
