@@ -115,10 +115,11 @@ impl Orchestrator {
             (Phase::Forward(_), true) => Phase::Completed,
             (Phase::Forward(0), false) => Phase::Compensated,
             (Phase::Forward(i), false) => Phase::Compensating(i - 1),
-            (Phase::Compensating(0), true) => Phase::Compensated,
-            (Phase::Compensating(j), true) => Phase::Compensating(j - 1),
-            // A compensation must succeed: try it again.
-            (Phase::Compensating(j), false) => Phase::Compensating(j),
+            // A refused compensation is a definite answer: the service holds
+            // nothing of that step to undo (it refused the step too). Only
+            // a missing answer makes the saga try again (see on_timer).
+            (Phase::Compensating(0), _) => Phase::Compensated,
+            (Phase::Compensating(j), _) => Phase::Compensating(j - 1),
             (done, _) => done,
         };
         let why = (!ok && matches!(saga.phase, Phase::Forward(_)))
