@@ -60,6 +60,8 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
                 write: Default::default(),
                 reads: Vec::new(),
                 rejects: Vec::new(),
+                ledger: None,
+                unit_of_work: true,
             }),
         },
         Node {

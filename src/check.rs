@@ -112,6 +112,7 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
         ),
         Expectation::NoEventLost { topic } => no_event_lost(s, trace, topic),
         Expectation::NoWriteLost { table } => no_write_lost(trace, table),
+        Expectation::NoHalfWrite { table, ledger } => no_half_write(trace, table, ledger),
         Expectation::SagasSettled {
             completed_at_least,
             compensated_at_least,
@@ -502,4 +503,57 @@ fn sagas_settled(
         half.is_empty() && completed >= completed_at_least && compensated >= compensated_at_least,
         why,
     )
+}
+
+/// Every record of `table` has a matching entry in `ledger` and the other
+/// way round, at the owner, at the end of the run.
+fn no_half_write(trace: &Trace, table: &str, ledger: &str) -> Outcome {
+    let what = format!("every change to {table} has its {ledger} entry, and the other way round");
+    let (Some(t), Some(l)) = (trace.names.find(table), trace.names.find(ledger)) else {
+        return verdict(
+            what,
+            false,
+            format!("{table} or {ledger} was never written"),
+        );
+    };
+    let owner = |name| {
+        trace
+            .tables
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.owner)
+    };
+    let mut last: BTreeMap<crate::sim::model::Key, crate::sim::model::Value> = BTreeMap::new();
+    for c in trace.changes.iter() {
+        if let Some(r) = trace.change_record(c)
+            && ((r.key.table == t && owner(t) == Some(trace.change_node(c)))
+                || (r.key.table == l && owner(l) == Some(trace.change_node(c))))
+        {
+            last.insert(r.key, r.value);
+        }
+    }
+    let mut half = Vec::new();
+    let mut pairs = 0;
+    for (key, value) in &last {
+        let other = if key.table == t { l } else { t };
+        let twin = last.get(&crate::sim::model::Key {
+            table: other,
+            id: key.id,
+        });
+        if twin != Some(value) {
+            let v = crate::sim::model::value_text(&trace.names, *value);
+            half.push(format!(
+                "{}={v} has no matching {}",
+                trace.key_text(*key),
+                trace.names.get(other)
+            ));
+        } else if key.table == t {
+            pairs += 1;
+        }
+    }
+    if half.is_empty() {
+        verdict(what, true, format!("all {pairs} change(s) are whole"))
+    } else {
+        verdict(what, false, half.join("; "))
+    }
 }

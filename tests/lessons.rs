@@ -259,3 +259,22 @@ proptest! {
         prop_assert!(o.passed, "{} (faults {:?})", o.why, s.faults);
     }
 }
+
+#[test]
+fn without_a_unit_of_work_the_crash_leaves_half_a_change() {
+    let s = lesson("08-");
+    let whole = |table: &str, ledger: &str| Expectation::NoHalfWrite {
+        table: table.into(),
+        ledger: ledger.into(),
+    };
+    assert!(outcome(&s, whole("balances-b", "journal-b")).passed);
+    let o = outcome(&s, whole("balances-a", "journal-a"));
+    assert!(!o.passed && o.why.contains("balances-a/bob"), "{}", o.why);
+    let mut one_by_one = s.clone();
+    for n in &mut one_by_one.nodes {
+        if let NodeKind::Service(svc) = &mut n.kind {
+            svc.unit_of_work = false;
+        }
+    }
+    assert!(!outcome(&one_by_one, whole("balances-b", "journal-b")).passed);
+}

@@ -149,6 +149,23 @@ pub struct ServiceSpec {
     /// saying no (a declined card, an empty shelf).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejects: Vec<String>,
+    /// A second table, in the same database, where each write also
+    /// records an entry (a journal of changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<String>,
+    /// Commit the record and its ledger entry in one transaction (a unit
+    /// of work). Without it they are written one after the other, and a
+    /// crash in between leaves one without the other.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub unit_of_work: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// A saga orchestrator: runs a business action as steps across services;
@@ -486,6 +503,9 @@ pub enum Expectation {
         completed_at_least: u32,
         compensated_at_least: u32,
     },
+    /// Every record of `table` has its entry in `ledger`, and no entry is
+    /// without its record: nothing was half written.
+    NoHalfWrite { table: String, ledger: String },
     /// At least this many reads went straight to another service's table.
     ForeignReads { at_least: u32 },
     /// Every request the client sent was answered.

@@ -247,6 +247,15 @@ impl<'a> Checker<'a> {
                     {
                         self.need_link(Where::text("nodes", i, &p.broker), &n.id, &p.broker);
                     }
+                    if let Some(ledger) = &svc.ledger {
+                        let clash = ledger == &svc.table
+                            || self.s.nodes.iter().any(
+                                |m| matches!(&m.kind, NodeKind::Service(o) if &o.table == ledger),
+                            );
+                        if svc.database.is_none() || clash {
+                            self.fail(Where::text("nodes", i, ledger), "a ledger needs the service's database and a table name no service owns".into());
+                        }
+                    }
                     for table in &svc.reads {
                         let owner = self.s.nodes.iter().find(|m| matches!(&m.kind, NodeKind::Service(o) if &o.table == table && m.id != n.id));
                         match owner.map(|m| (m, &m.kind)) {
@@ -614,6 +623,17 @@ impl<'a> Checker<'a> {
                     self.expect_kind(Where::text("expect", i, client), client, "client", |k| {
                         matches!(k, NodeKind::Client(_))
                     });
+                }
+                Expectation::NoHalfWrite { table, ledger } => {
+                    let declared = s.nodes.iter().any(|n| {
+                        matches!(&n.kind, NodeKind::Service(svc) if &svc.table == table && svc.ledger.as_deref() == Some(ledger.as_str()))
+                    });
+                    if !declared {
+                        self.fail(
+                            Where::text("expect", i, ledger),
+                            format!("no service owns \"{table}\" with the ledger \"{ledger}\""),
+                        );
+                    }
                 }
                 Expectation::SagasSettled { .. }
                 | Expectation::ForeignReads { .. }

@@ -92,6 +92,15 @@ impl Engine {
                     owner,
                     replicas: Vec::new(),
                 });
+                if let Some(ledger) = &svc.ledger {
+                    let ledger = trace.names.intern(ledger);
+                    owners.insert(ledger, owner);
+                    trace.tables.push(TableInfo {
+                        name: ledger,
+                        owner,
+                        replicas: Vec::new(),
+                    });
+                }
             }
         }
         for (i, n) in s.nodes.iter().enumerate() {
@@ -155,6 +164,8 @@ impl Engine {
                         outbox: svc.write == WriteMode::Outbox,
                         reads: svc.reads.iter().map(|t| trace.names.intern(t)).collect(),
                         rejects: svc.rejects.iter().map(|t| trace.names.intern(t)).collect(),
+                        ledger: svc.ledger.as_deref().map(|t| trace.names.intern(t)),
+                        unit_of_work: svc.unit_of_work,
                         publish_retry,
                         table: trace.names.intern(&svc.table),
                         database: svc.database.as_deref().map(find).transpose()?,

@@ -168,6 +168,8 @@ pub enum Body {
         key: Key,
         value: Value,
         outbox: Option<Sym>,
+        /// A second change committed in the same transaction (a unit of work).
+        also: Option<(Key, Value)>,
     },
     DbRead {
         req: u32,

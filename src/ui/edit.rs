@@ -87,6 +87,8 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
             write: Default::default(),
             reads: Vec::new(),
             rejects: Vec::new(),
+            ledger: None,
+            unit_of_work: true,
         }),
     };
     s.nodes.push(Node {

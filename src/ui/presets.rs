@@ -34,6 +34,10 @@ pub const PRESETS: &[Preset] = &[
         file: "07-saga-compensation.ron",
         text: include_str!("../../scenarios/07-saga-compensation.ron"),
     },
+    Preset {
+        file: "08-unit-of-work.ron",
+        text: include_str!("../../scenarios/08-unit-of-work.ron"),
+    },
 ];
 
 /// The preset a new user starts with.

@@ -32,10 +32,21 @@ impl Database {
                 key,
                 value,
                 outbox,
+                also,
             } => {
-                // One transaction: the record and its outbox row, or neither.
+                // One transaction: the record, its outbox row and any other
+                // staged change, or none of them.
                 let record = self.store.commit(key, value, cx.now, cx.me);
                 self.log.push(LogRow { record, outbox });
+                if let Some((k, v)) = also {
+                    let second = self.store.commit(k, v, cx.now, cx.me);
+                    self.log.push(LogRow {
+                        record: second,
+                        outbox: None,
+                    });
+                    let image = cx.keep(Body::Stored { record: second });
+                    cx.changed(image);
+                }
                 let reply = cx.send(m.from, Body::DbWritten { req, record });
                 cx.changed(reply);
             }

@@ -31,12 +31,21 @@ pub struct ServiceWiring {
     pub reads: Vec<Sym>,
     /// Record ids whose writes this service refuses.
     pub rejects: Vec<Sym>,
+    /// A second table each write also records an entry in (a journal).
+    pub ledger: Option<Sym>,
+    /// Commit the record and its journal entry together (a unit of work),
+    /// or one after the other.
+    pub unit_of_work: bool,
 }
 
 #[derive(Clone, Debug)]
 enum Pending {
     Write {
         asker: Option<(NodeIdx, u32)>,
+        /// A change still to write after this one (no unit of work).
+        then: Option<(Key, Value)>,
+        /// The main record, once written, while the second change is.
+        first: Option<Record>,
     },
     Read {
         asker: (NodeIdx, u32),
@@ -112,11 +121,45 @@ impl Service {
                 req,
                 op: ReqOp::Read { id },
             } => self.read(cx, (m.from, req), id),
-            Body::DbWritten { req, record } => {
-                if let Some(Pending::Write { asker }) = self.pending.remove(&req) {
-                    self.committed(cx, asker, record, None);
+            Body::DbWritten { req, record } => match self.pending.remove(&req) {
+                // Written one change at a time: now the next. A crash here
+                // leaves the first change without the second.
+                Some(Pending::Write {
+                    asker,
+                    then: Some((key, value)),
+                    ..
+                }) => {
+                    if let Some(db) = self.w.database {
+                        let next = self.next_req();
+                        self.pending.insert(
+                            next,
+                            Pending::Write {
+                                asker,
+                                then: None,
+                                first: Some(record),
+                            },
+                        );
+                        cx.send(
+                            db,
+                            Body::DbWrite {
+                                req: next,
+                                key,
+                                value,
+                                outbox: None,
+                                also: None,
+                            },
+                        );
+                    }
                 }
-            }
+                Some(Pending::Write {
+                    asker,
+                    then: None,
+                    first,
+                }) => {
+                    self.committed(cx, asker, first.unwrap_or(record), None);
+                }
+                _ => {}
+            },
             Body::Ack { event } => {
                 if let Some(r) = &mut self.unpublished {
                     r.ack(&event.seq);
@@ -181,7 +224,20 @@ impl Service {
         };
         if let Some(db) = self.w.database {
             let req = self.next_req();
-            self.pending.insert(req, Pending::Write { asker });
+            let entry = self.w.ledger.map(|t| (Key { table: t, id }, value));
+            let (also, then) = if self.w.unit_of_work {
+                (entry, None)
+            } else {
+                (None, entry)
+            };
+            self.pending.insert(
+                req,
+                Pending::Write {
+                    asker,
+                    then,
+                    first: None,
+                },
+            );
             let outbox = if self.w.outbox {
                 self.w.publish.map(|(_, topic)| topic)
             } else {
@@ -194,6 +250,7 @@ impl Service {
                     key,
                     value,
                     outbox,
+                    also,
                 },
             );
         } else if let Some(store) = self.local.as_mut() {
