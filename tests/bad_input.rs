@@ -191,3 +191,47 @@ fn a_saved_scenario_reads_back_the_same() {
         assert_eq!(back, s, "{}", path.display());
     }
 }
+
+mod mutated {
+    use proptest::prelude::*;
+    use settle::scenario::{Dur, from_str};
+    use settle::sim::Engine;
+
+    const PRESET: &str = include_str!("../scenarios/04-outbox-and-cdc.ron");
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        /// Any corruption of a real scenario either loads (and then runs
+        /// without panicking) or gives a located error; never a panic.
+        #[test]
+        fn corrupted_scenarios_never_panic(
+            edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 1..6),
+        ) {
+            let mut text: Vec<char> = PRESET.chars().collect();
+            for (at, how, c) in edits {
+                if text.is_empty() {
+                    break;
+                }
+                let i = at.index(text.len());
+                match how {
+                    0 => text[i] = c,
+                    1 => { text.remove(i); }
+                    2 => text.insert(i, c),
+                    _ => text.truncate(i),
+                }
+            }
+            let text: String = text.into_iter().collect();
+            match from_str(&text, "mutated.ron") {
+                Ok(mut s) => {
+                    s.until = s.until.min(Dur::secs(3));
+                    if let Ok(mut engine) = Engine::new(&s, 1) {
+                        engine.run();
+                        let _ = settle::check::evaluate(&s, engine.trace());
+                    }
+                }
+                Err(e) => prop_assert!(e.line >= 1 && e.col >= 1 && !e.message.is_empty()),
+            }
+        }
+    }
+}
