@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::scenario::{Expectation, NodeKind, Scenario, fmt_time};
+use crate::scenario::{Expectation, Micros, NodeKind, Scenario, fmt_time};
 use crate::sim::model::{Body, EventId, NodeIdx};
 use crate::trace::query::Index;
 use crate::trace::{StepKind, Trace, deliver_flags, message_flags};
@@ -17,6 +17,34 @@ pub struct Outcome {
     pub passed: bool,
     /// Why it passed or failed, with the numbers.
     pub why: String,
+    /// The moment that shows it best (the first lost write, the first stale
+    /// read...): the app's Checks panel jumps there on a click.
+    pub at: Option<Micros>,
+}
+
+impl Outcome {
+    fn at(mut self, t: Option<Micros>) -> Self {
+        self.at = t;
+        self
+    }
+}
+
+/// When the first step matching `pred` happened.
+fn first_step(trace: &Trace, pred: impl Fn(&crate::trace::Step) -> bool) -> Option<Micros> {
+    trace
+        .steps
+        .iter()
+        .position(pred)
+        .map(|i| trace.step_time(i))
+}
+
+/// When the first message with any of `flags` was sent.
+fn first_flagged(trace: &Trace, flags: u8) -> Option<Micros> {
+    trace
+        .messages
+        .iter()
+        .find(|m| m.flags & flags != 0)
+        .map(|m| trace.sent_at(m))
 }
 
 /// Evaluates every expectation of `s` on `trace`.
@@ -37,10 +65,36 @@ fn node(trace: &Trace, id: &str) -> Option<NodeIdx> {
 }
 
 fn verdict(what: String, passed: bool, why: String) -> Outcome {
-    Outcome { what, passed, why }
+    Outcome {
+        what,
+        passed,
+        why,
+        at: None,
+    }
 }
 
 fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> Outcome {
+    let outcome = evaluate_inner(s, e, trace, index);
+    if outcome.at.is_some() {
+        return outcome;
+    }
+    let at = match e {
+        Expectation::Converged { by: at, .. } | Expectation::Diverged { at, .. } => Some(at.0),
+        Expectation::StaleReads { .. } => first_flagged(trace, message_flags::STALE),
+        Expectation::ForeignReads { .. } => first_flagged(trace, message_flags::FOREIGN),
+        Expectation::Dropped { .. } => first_step(trace, |s| s.kind == StepKind::Drop),
+        Expectation::DuplicatesIgnored { .. } => first_step(trace, |s| {
+            s.kind == StepKind::Deliver && s.flags & deliver_flags::DUPLICATE_IGNORED != 0
+        }),
+        Expectation::AllAnswered { .. } => first_step(trace, |s| {
+            s.kind == StepKind::Timer && s.flags & deliver_flags::GAVE_UP != 0
+        }),
+        _ => None,
+    };
+    outcome.at(at)
+}
+
+fn evaluate_inner(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> Outcome {
     let t = &trace.totals;
     match e {
         Expectation::Converged { table, by } => {
@@ -310,9 +364,11 @@ fn no_write_lost(trace: &Trace, table: &str) -> Outcome {
         }
     }
     let mut lost = Vec::new();
+    let mut first_lost: Option<Micros> = None;
     for &(key, version) in &committed {
         for &r in &info.replicas {
             if !delivered.contains(&(r, key, version)) {
+                first_lost = Some(first_lost.map_or(version.time, |t| t.min(version.time)));
                 lost.push(format!(
                     "{} {version} never reached {}",
                     trace.key_text(key),
@@ -321,7 +377,7 @@ fn no_write_lost(trace: &Trace, table: &str) -> Outcome {
             }
         }
     }
-    if lost.is_empty() {
+    let outcome = if lost.is_empty() {
         verdict(
             what,
             true,
@@ -339,7 +395,8 @@ fn no_write_lost(trace: &Trace, table: &str) -> Outcome {
             false,
             format!("{n} delivery(ies) missing: {}", lost.join("; ")),
         )
-    }
+    };
+    outcome.at(first_lost)
 }
 
 /// How long each write to `table` took to show on each copy: for every

@@ -240,7 +240,11 @@ pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
     println!("\nChecks:");
     for o in &outcomes {
         let mark = if o.passed { "PASS" } else { "FAIL" };
-        println!("  {mark}  {} — {}", o.what, o.why);
+        let at = match (o.passed, o.at) {
+            (false, Some(t)) => format!(" (see {})", fmt_time(t)),
+            _ => String::new(),
+        };
+        println!("  {mark}  {} — {}{at}", o.what, o.why);
     }
     let passed = outcomes.iter().filter(|o| o.passed).count();
     println!("{passed} passed, {} failed", outcomes.len() - passed);

@@ -34,6 +34,8 @@ fn the_dual_write_loses_the_event_the_crash_interrupts() {
     let o = outcome(&s, no_write_lost("orders-dual"));
     assert!(!o.passed, "{}", o.why);
     assert!(o.why.contains("orders-dual/1002"), "{}", o.why);
+    // The check points at the commit whose event was lost.
+    assert_eq!(o.at, Some(908_000));
 }
 
 #[test]

@@ -344,7 +344,7 @@ impl SettleApp {
                             egui::CollapsingHeader::new(egui::RichText::new("Checks").heading())
                                 .default_open(true)
                                 .show(ui, |ui| {
-                                    checks::ui(ui, &view, self.doc.revision, &mut self.checks)
+                                    checks::ui(ui, &view, self.doc.revision, &mut self.checks, cmds)
                                 });
                             egui::CollapsingHeader::new(egui::RichText::new("Plots").heading())
                                 .default_open(true)

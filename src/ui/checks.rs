@@ -5,6 +5,7 @@
 use egui::RichText;
 
 use super::app::View;
+use super::command::Cmd;
 use super::theme;
 use crate::check::{self, Outcome};
 use crate::scenario::{Expectation, fmt_time};
@@ -25,7 +26,13 @@ fn moment(e: &Expectation) -> Option<u64> {
     }
 }
 
-pub fn ui(ui: &mut egui::Ui, view: &View, revision: u64, st: &mut ChecksState) {
+pub fn ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    revision: u64,
+    st: &mut ChecksState,
+    cmds: &mut Vec<Cmd>,
+) {
     let Some(p) = view.player else {
         ui.weak("Checks run once the scenario can run.");
         return;
@@ -59,11 +66,25 @@ pub fn ui(ui: &mut egui::Ui, view: &View, revision: u64, st: &mut ChecksState) {
         };
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(color, RichText::new(mark).strong());
-            let r = ui.label(&o.what);
-            if waiting {
-                r.on_hover_text(format!("Not yet: {}", o.why));
+            let tip = if waiting {
+                format!("Not yet: {}", o.why)
             } else {
-                r.on_hover_text(&o.why);
+                o.why.clone()
+            };
+            match o.at {
+                // A check that points at a moment is a link to it.
+                Some(at) => {
+                    let r = ui
+                        .link(&o.what)
+                        .on_hover_text(format!("{tip}\nClick to go to {}", fmt_time(at)));
+                    if r.clicked() {
+                        cmds.push(Cmd::Pause);
+                        cmds.push(Cmd::Seek(at as f64));
+                    }
+                }
+                None => {
+                    ui.label(&o.what).on_hover_text(tip);
+                }
             }
         });
         if !waiting && !o.passed {
