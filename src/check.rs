@@ -166,6 +166,24 @@ fn evaluate_inner(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -
         ),
         Expectation::NoEventLost { topic } => no_event_lost(s, trace, topic),
         Expectation::NoWriteLost { table } => no_write_lost(trace, table),
+        Expectation::WritesLost { table, at_least } => {
+            let n = writes_lost(trace, table);
+            at_least_check(
+                &format!("concurrent write(s) to {table} silently lost"),
+                n.0,
+                *at_least,
+            )
+            .at(n.1)
+        }
+        Expectation::WritesLostAtMost { table, at_most } => {
+            let n = writes_lost(trace, table);
+            verdict(
+                format!("at most {at_most} concurrent write(s) to {table} lost"),
+                n.0 <= u64::from(*at_most),
+                format!("{} lost", n.0),
+            )
+            .at(n.1)
+        }
         Expectation::NoHalfWrite { table, ledger } => no_half_write(trace, table, ledger),
         Expectation::SagasSettled {
             completed_at_least,
@@ -410,6 +428,14 @@ pub fn visibility_lags(trace: &Trace, table: &str) -> Vec<(NodeIdx, Option<u64>)
     let Some(info) = trace.tables.iter().find(|t| t.name == sym) else {
         return Vec::new();
     };
+    // Peers' versions are digests of merged states, not commit times.
+    if trace
+        .nodes
+        .get(info.owner as usize)
+        .is_some_and(|n| n.kind == "peer")
+    {
+        return Vec::new();
+    }
     // Per (node, key): the versions it held, with when, in order.
     let mut held: BTreeMap<
         (NodeIdx, crate::sim::model::Key),
@@ -613,4 +639,28 @@ fn no_half_write(trace: &Trace, table: &str, ledger: &str) -> Outcome {
     } else {
         verdict(what, false, half.join("; "))
     }
+}
+
+/// Concurrent writes to a peer table that last-writer-wins discarded, and
+/// when the first was.
+fn writes_lost(trace: &Trace, table: &str) -> (u64, Option<Micros>) {
+    let Some(sym) = trace.names.find(table) else {
+        return (0, None);
+    };
+    let Some(info) = trace.tables.iter().find(|t| t.name == sym) else {
+        return (0, None);
+    };
+    let at_peer = |n: NodeIdx| n == info.owner || info.replicas.contains(&n);
+    let mut first = None;
+    let mut count = 0;
+    for (i, s) in trace.steps.iter().enumerate() {
+        if s.kind == StepKind::Deliver
+            && s.flags & deliver_flags::WRITE_LOST != 0
+            && at_peer(s.node)
+        {
+            count += 1;
+            first = first.or(Some(trace.step_time(i)));
+        }
+    }
+    (count, first)
 }

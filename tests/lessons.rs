@@ -280,3 +280,158 @@ fn without_a_unit_of_work_the_crash_leaves_half_a_change() {
     }
     assert!(!outcome(&one_by_one, whole("balances-b", "journal-b")).passed);
 }
+
+mod conflicts {
+    use super::*;
+    use settle::scenario::Strategy as Resolve;
+    use settle::sim::nodes::peer::{State, VersionVector};
+
+    #[test]
+    fn last_writer_wins_loses_a_write_that_version_vectors_keep() {
+        let s = lesson("06-");
+        let lost = |s: &Scenario, table: &str| {
+            outcome(
+                s,
+                Expectation::WritesLost {
+                    table: table.into(),
+                    at_least: 1,
+                },
+            )
+        };
+        assert!(lost(&s, "cart-lww").passed);
+        assert!(!lost(&s, "cart-vv").passed);
+        // The skewed clock decides the winner: without it, Alice's later milk wins.
+        let mut fair = s.clone();
+        for n in &mut fair.nodes {
+            if let NodeKind::Peer(p) = &mut n.kind {
+                p.clock_skew = Dur(0);
+            }
+        }
+        let o = outcome(
+            &fair,
+            Expectation::AnswerContains {
+                client: "alice".into(),
+                text: "milk".into(),
+            },
+        );
+        assert!(o.passed, "{}", o.why);
+        // Resolved by version vectors instead, the cart keeps both writes.
+        let mut kept = s.clone();
+        for n in &mut kept.nodes {
+            if let NodeKind::Peer(p) = &mut n.kind
+                && p.strategy == Resolve::LastWriterWins
+            {
+                p.strategy = Resolve::VersionVectors;
+            }
+        }
+        assert!(!lost(&kept, "cart-lww").passed);
+    }
+
+    fn vv(pairs: &[(u16, u32)]) -> VersionVector {
+        pairs.iter().copied().collect()
+    }
+
+    fn state() -> impl Strategy<Value = State> {
+        prop_oneof![
+            prop::collection::btree_map(0u16..4, 0i64..50, 0..4).prop_map(State::Counter),
+            prop::collection::btree_set("[a-d]", 0..4).prop_map(State::Set),
+        ]
+    }
+
+    fn siblings() -> impl Strategy<Value = State> {
+        prop::collection::vec(
+            ("[a-d]", prop::collection::btree_map(0u16..3, 0u32..4, 0..3)),
+            1..4,
+        )
+        .prop_map(|list| State::Siblings(vec![]).merge(&State::Siblings(list)).0)
+    }
+
+    fn same_kind(a: &State, b: &State) -> bool {
+        std::mem::discriminant(a) == std::mem::discriminant(b)
+    }
+
+    proptest! {
+        #[test]
+        fn crdt_merges_are_commutative_associative_idempotent(a in state(), b in state(), c in state()) {
+            prop_assume!(same_kind(&a, &b) && same_kind(&b, &c));
+            let m = |x: &State, y: &State| x.merge(y).0;
+            prop_assert_eq!(m(&a, &b), m(&b, &a));
+            prop_assert_eq!(m(&m(&a, &b), &c), m(&a, &m(&b, &c)));
+            prop_assert_eq!(m(&a, &a), a);
+        }
+
+        #[test]
+        fn sibling_merges_are_commutative_associative_idempotent(a in siblings(), b in siblings(), c in siblings()) {
+            let m = |x: &State, y: &State| x.merge(y).0;
+            prop_assert_eq!(m(&a, &b), m(&b, &a));
+            prop_assert_eq!(m(&m(&a, &b), &c), m(&a, &m(&b, &c)));
+            prop_assert_eq!(m(&a, &a), a);
+        }
+    }
+
+    #[test]
+    fn concurrent_versions_are_both_kept_and_a_later_one_replaces_both() {
+        let a = State::Siblings(vec![("milk".into(), vv(&[(0, 2)]))]);
+        let b = State::Siblings(vec![("eggs".into(), vv(&[(0, 1), (1, 1)]))]);
+        let both = a.merge(&b).0;
+        assert_eq!(both.display(), "eggs ‖ milk");
+        let later = State::write(
+            Some(&both),
+            settle::sim::nodes::peer::Strategy::VersionVectors,
+            "cheese",
+            1,
+            0,
+        );
+        assert_eq!(later.merge(&both).0.display(), "cheese");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// Whatever partitions come and heal, and whenever the writes
+        /// happen, version vectors lose no write and every table converges;
+        /// the counter ends at the sum of everything added.
+        #[test]
+        fn healing_partitions_leave_peers_converged_without_loss(
+            cuts in prop::collection::vec((0u64..1_500, 10u64..800), 0..4),
+            times in prop::collection::vec(0u64..2_000, 8),
+            seed in any::<u64>(),
+        ) {
+            let mut s = lesson("06-");
+            s.until = Dur::secs(8);
+            s.faults.clear();
+            let pairs = vec![("lww-eu".to_string(), "lww-us".to_string()), ("vv-eu".into(), "vv-us".into()), ("ctr-eu".into(), "ctr-us".into()), ("set-eu".into(), "set-us".into())];
+            for (start, len) in cuts {
+                s.faults.push(Fault::Partition { at: Dur::ms(start), links: pairs.clone(), one_way: false });
+                s.faults.push(Fault::Heal { at: Dur::ms(start + len), links: vec![] });
+            }
+            let mut k = 0;
+            for w in &mut s.workload {
+                if let settle::scenario::Work::Request { at, op: settle::scenario::Op::Write { .. }, .. } = w {
+                    *at = Dur::ms(times[k % times.len()]);
+                    k += 1;
+                }
+            }
+            s.workload.retain(|w| !matches!(w, settle::scenario::Work::Request { op: settle::scenario::Op::Read { .. }, .. }));
+            s.expect = vec![
+                Expectation::WritesLostAtMost { table: "cart-vv".into(), at_most: 0 },
+                Expectation::Converged { table: "cart-lww".into(), by: Dur::secs(7) },
+                Expectation::Converged { table: "cart-vv".into(), by: Dur::secs(7) },
+                Expectation::Converged { table: "likes".into(), by: Dur::secs(7) },
+                Expectation::Converged { table: "tags".into(), by: Dur::secs(7) },
+            ];
+            let trace = common::run(&s, seed);
+            for o in check::evaluate(&s, &trace) {
+                prop_assert!(o.passed, "{} — {} ({:?})", o.what, o.why, s.faults);
+            }
+            let index = settle::trace::query::Index::new(&trace);
+            let likes = trace.names.find("likes").expect("likes");
+            let p1 = trace.names.find("p1").expect("p1");
+            for node in ["ctr-eu", "ctr-us"] {
+                let n = trace.nodes.iter().position(|x| x.id == node).expect("node") as u16;
+                let (r, _) = index.record_at(&trace, n, settle::sim::model::Key { table: likes, id: p1 }, trace.steps.len()).expect("a count");
+                prop_assert_eq!(settle::sim::model::value_text(&trace.names, r.value), "6");
+            }
+        }
+    }
+}

@@ -85,6 +85,7 @@ pub enum NodeKind {
     Cdc(CdcSpec),
     Composer(ComposerSpec),
     Orchestrator(OrchestratorSpec),
+    Peer(PeerSpec),
 }
 
 impl NodeKind {
@@ -99,6 +100,7 @@ impl NodeKind {
             NodeKind::Cdc(_) => "cdc",
             NodeKind::Composer(_) => "composer",
             NodeKind::Orchestrator(_) => "orchestrator",
+            NodeKind::Peer(_) => "peer",
         }
     }
 }
@@ -166,6 +168,43 @@ fn yes() -> bool {
 
 fn is_true(b: &bool) -> bool {
     *b
+}
+
+/// One of several copies of a table that all accept writes; linked peers
+/// of the same table replicate to each other, resolving concurrent writes
+/// by the table's strategy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerSpec {
+    pub table: String,
+    pub strategy: Strategy,
+    /// How far this peer's clock runs ahead (last-writer-wins stamps).
+    #[serde(default, skip_serializing_if = "is_zero_dur")]
+    pub clock_skew: Dur,
+    /// Resend an unacknowledged update after this long.
+    #[serde(default = "default_resend")]
+    pub resend: Dur,
+}
+
+fn is_zero_dur(d: &Dur) -> bool {
+    d.0 == 0
+}
+
+fn default_resend() -> Dur {
+    Dur::ms(200)
+}
+
+/// How concurrent writes to a multi-leader table are resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Strategy {
+    /// The later timestamp wins; the other write is silently lost.
+    LastWriterWins,
+    /// Concurrent writes are kept side by side as siblings.
+    VersionVectors,
+    /// A counter CRDT: writes add their number; merges lose nothing.
+    Counter,
+    /// A set CRDT: writes add their value; merges lose nothing.
+    Set,
 }
 
 /// A saga orchestrator: runs a business action as steps across services;
@@ -506,6 +545,11 @@ pub enum Expectation {
     /// Every record of `table` has its entry in `ledger`, and no entry is
     /// without its record: nothing was half written.
     NoHalfWrite { table: String, ledger: String },
+    /// At least this many concurrent writes to the table were silently
+    /// discarded by last-writer-wins...
+    WritesLost { table: String, at_least: u32 },
+    /// ...or at most this many.
+    WritesLostAtMost { table: String, at_most: u32 },
     /// At least this many reads went straight to another service's table.
     ForeignReads { at_least: u32 },
     /// Every request the client sent was answered.

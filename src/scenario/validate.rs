@@ -301,6 +301,23 @@ impl<'a> Checker<'a> {
                         );
                     }
                 }
+                NodeKind::Peer(p) => {
+                    if p.table.is_empty() || owners.contains_key(p.table.as_str()) {
+                        self.fail(
+                            Where::text("nodes", i, &p.table),
+                            "a peer's table needs a name no service owns".into(),
+                        );
+                    }
+                    let other = self.s.nodes.iter().find_map(|m| match &m.kind {
+                        NodeKind::Peer(q) if q.table == p.table && q.strategy != p.strategy => {
+                            Some(m.id.as_str())
+                        }
+                        _ => None,
+                    });
+                    if let Some(other) = other {
+                        self.fail(Where::field("nodes", i, "strategy"), format!("\"{other}\" resolves \"{}\" another way; all peers of a table share one strategy", p.table));
+                    }
+                }
                 NodeKind::Orchestrator(o) => {
                     if o.steps.is_empty() || o.steps.len() > 20 {
                         self.fail(
@@ -443,7 +460,7 @@ impl<'a> Checker<'a> {
             };
             match fk {
                 NodeKind::Client(_) => {
-                    let serves = matches!(tk, NodeKind::Service(_))
+                    let serves = matches!(tk, NodeKind::Service(_) | NodeKind::Peer(_))
                         || (matches!(tk, NodeKind::Replica(_) | NodeKind::Composer(_)) && matches!(op, Op::Read { .. }))
                         || (matches!(tk, NodeKind::Orchestrator(_)) && matches!(op, Op::Write { .. }));
                     if !serves {
@@ -579,6 +596,7 @@ impl<'a> Checker<'a> {
             .iter()
             .filter_map(|n| match &n.kind {
                 NodeKind::Service(svc) => Some(svc.table.as_str()),
+                NodeKind::Peer(p) => Some(p.table.as_str()),
                 _ => None,
             })
             .collect();
@@ -632,6 +650,19 @@ impl<'a> Checker<'a> {
                         self.fail(
                             Where::text("expect", i, ledger),
                             format!("no service owns \"{table}\" with the ledger \"{ledger}\""),
+                        );
+                    }
+                }
+                Expectation::WritesLost { table, .. }
+                | Expectation::WritesLostAtMost { table, .. } => {
+                    let peers = s
+                        .nodes
+                        .iter()
+                        .any(|n| matches!(&n.kind, NodeKind::Peer(p) if &p.table == table));
+                    if !peers {
+                        self.fail(
+                            Where::text("expect", i, table),
+                            format!("no peers share a table \"{table}\""),
                         );
                     }
                 }

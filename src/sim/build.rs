@@ -10,6 +10,7 @@ use super::engine::{Engine, Gen, LinkRt, NodeRt, Watch};
 use super::model::{NodeIdx, Value};
 use super::nodes::cdc::CdcWiring;
 use super::nodes::composer::ComposerWiring;
+use super::nodes::peer::{Peer, PeerWiring, Strategy as PeerStrategy};
 use super::nodes::saga::{OrchestratorWiring, Step as SagaStepRt};
 use super::nodes::service::ServiceWiring;
 use super::nodes::{
@@ -104,6 +105,18 @@ impl Engine {
             }
         }
         for (i, n) in s.nodes.iter().enumerate() {
+            // Peers of one table: the first is shown as its reference copy.
+            if let NodeKind::Peer(p) = &n.kind {
+                let table = trace.names.intern(&p.table);
+                match trace.tables.iter_mut().find(|t| t.name == table) {
+                    Some(t) => t.replicas.push(i as NodeIdx),
+                    None => trace.tables.push(TableInfo {
+                        name: table,
+                        owner: i as NodeIdx,
+                        replicas: Vec::new(),
+                    }),
+                }
+            }
             if let NodeKind::Orchestrator(_) = &n.kind {
                 // Its saga log shows as a table named after it.
                 let table = trace.names.intern(&n.id);
@@ -181,6 +194,35 @@ impl Engine {
                         Delivery::AtMostOnce => None,
                     };
                     Behaviour::Broker(Broker::new(subs.remove(&me).unwrap_or_default(), timeout))
+                }
+                NodeKind::Peer(p) => {
+                    let peers = s
+                        .nodes
+                        .iter()
+                        .filter(|m| {
+                            m.id != n.id
+                                && matches!(&m.kind, NodeKind::Peer(q) if q.table == p.table)
+                        })
+                        .filter(|m| {
+                            s.links.iter().any(|l| {
+                                (l.from == n.id && l.to == m.id) || (l.to == n.id && l.from == m.id)
+                            })
+                        })
+                        .map(|m| find(&m.id))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let strategy = match p.strategy {
+                        crate::scenario::Strategy::LastWriterWins => PeerStrategy::LastWriterWins,
+                        crate::scenario::Strategy::VersionVectors => PeerStrategy::VersionVectors,
+                        crate::scenario::Strategy::Counter => PeerStrategy::Counter,
+                        crate::scenario::Strategy::Set => PeerStrategy::Set,
+                    };
+                    Behaviour::Peer(Peer::new(PeerWiring {
+                        table: trace.names.intern(&p.table),
+                        strategy,
+                        peers,
+                        skew: p.clock_skew.0,
+                        resend: p.resend.0.max(1),
+                    }))
                 }
                 NodeKind::Orchestrator(o) => {
                     let mut steps = Vec::with_capacity(o.steps.len());

@@ -430,6 +430,9 @@ impl Engine {
             if flags & deliver_flags::GAVE_UP != 0 {
                 self.trace.totals.gave_up += 1;
             }
+            if flags & deliver_flags::WRITE_LOST != 0 {
+                self.trace.totals.writes_lost += 1;
+            }
         }
         let mut out = std::mem::take(&mut self.out);
         for o in out.drain(..) {

@@ -203,6 +203,19 @@ pub enum Body {
     LogPoll {
         from: u32,
     },
+    /// Peer to peer: the whole state of one record, encoded as text.
+    Gossip {
+        table: Sym,
+        id: Sym,
+        state: Sym,
+        seq: u32,
+    },
+    /// A peer's record image for a state change, with the strategy's
+    /// metadata (stamp, version vectors, CRDT state) as text.
+    PeerState {
+        record: Record,
+        meta: Sym,
+    },
     /// Database to CDC connector: one change-log row, with its outbox
     /// topic when the row is an outbox entry.
     LogEntry {
@@ -220,7 +233,8 @@ impl Body {
             | Body::DbResult { record, .. }
             | Body::Event { record, .. }
             | Body::Stored { record }
-            | Body::LogEntry { record, .. } => Some(record),
+            | Body::LogEntry { record, .. }
+            | Body::PeerState { record, .. } => Some(record),
             _ => None,
         }
     }
@@ -257,6 +271,8 @@ impl Body {
             Body::Stored { .. } => "stored",
             Body::LogPoll { .. } => "log poll",
             Body::LogEntry { .. } => "log row",
+            Body::Gossip { .. } => "sync",
+            Body::PeerState { .. } => "state",
         }
     }
 }
@@ -318,6 +334,13 @@ pub fn body_label(names: &Names, b: &Body) -> String {
         Body::Ack { event } => format!("ack #{}", event.seq),
         Body::Stored { record } => format!("stored {}", key(&record.key)),
         Body::LogPoll { from } => format!("read log from #{from}"),
+        Body::Gossip { id, state, .. } => {
+            let shown = crate::sim::nodes::peer::decode(names.get(*state))
+                .map(|s| s.display())
+                .unwrap_or_default();
+            format!("sync {}={shown}", names.get(*id))
+        }
+        Body::PeerState { record, .. } => format!("state {}", value_text(names, record.value)),
         Body::LogEntry {
             offset,
             record,

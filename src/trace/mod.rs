@@ -83,6 +83,8 @@ pub mod deliver_flags {
     pub const OLDER_IGNORED: u8 = 2;
     /// A client's request timed out (on a timer step).
     pub const GAVE_UP: u8 = 4;
+    /// A peer discarded a concurrent write (last-writer-wins).
+    pub const WRITE_LOST: u8 = 8;
 }
 
 /// Flags of a message.
@@ -199,6 +201,8 @@ pub struct Totals {
     pub stale_reads: u64,
     /// Reads a service sent straight to another service's table.
     pub foreign_reads: u64,
+    /// Concurrent writes discarded by last-writer-wins.
+    pub writes_lost: u64,
     pub changes: u64,
     pub requests: u64,
     pub answers: u64,

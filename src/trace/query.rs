@@ -333,9 +333,17 @@ impl Series {
         p.dt = (trace.until / SAMPLES).max(1);
         for t in &trace.tables {
             p.owner_of.insert(t.owner, t.name);
+            // Peers all accept writes: "behind the owner" means nothing
+            // there, so they get no staleness line (divergence still counts).
+            let peers = trace
+                .nodes
+                .get(t.owner as usize)
+                .is_some_and(|n| n.kind == "peer");
             for &r in &t.replicas {
                 p.replica_of.insert(r, t.name);
-                self.staleness.push((r, Vec::new()));
+                if !peers {
+                    self.staleness.push((r, Vec::new()));
+                }
             }
             p.replicas.insert(t.name, t.replicas.clone());
         }

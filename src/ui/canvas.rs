@@ -944,7 +944,11 @@ fn behind_replicas<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
     // Trace node indices are scenario node indices.
     let id_of = |n: u16| view.scenario.nodes.get(n as usize).map(|n| n.id.as_str());
     if lookups <= 20_000 {
-        for tb in &t.tables {
+        for tb in t.tables.iter().filter(|tb| {
+            t.nodes
+                .get(tb.owner as usize)
+                .is_none_or(|n| n.kind != "peer")
+        }) {
             for &r in &tb.replicas {
                 let mut oldest: Option<Micros> = None;
                 for id in p.index.ids(tb.name) {

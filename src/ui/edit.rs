@@ -3,7 +3,7 @@
 
 use crate::scenario::{
     BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, Dur, Link, Node, NodeKind,
-    OrchestratorSpec, PublishTo, ReplicaSpec, SagaStep, Scenario, ServiceSpec,
+    OrchestratorSpec, PeerSpec, PublishTo, ReplicaSpec, SagaStep, Scenario, ServiceSpec, Strategy,
 };
 
 /// The node kinds the palette offers, with a line on each.
@@ -27,6 +27,10 @@ pub const PALETTE: &[(&str, &str)] = &[
     (
         "orchestrator",
         "Runs a saga: steps across services, undone on failure",
+    ),
+    (
+        "peer",
+        "A copy that accepts writes; resolves conflicts its way",
     ),
 ];
 
@@ -56,6 +60,12 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
         }),
         "database" => NodeKind::Database(DatabaseSpec {}),
         "broker" => NodeKind::Broker(BrokerSpec::default()),
+        "peer" => NodeKind::Peer(PeerSpec {
+            table: "shared".into(),
+            strategy: Strategy::LastWriterWins,
+            clock_skew: Dur(0),
+            resend: Dur::ms(200),
+        }),
         "orchestrator" => NodeKind::Orchestrator(OrchestratorSpec {
             steps: Vec::new(),
             step_timeout: Dur::ms(300),

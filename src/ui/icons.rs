@@ -13,6 +13,7 @@ pub struct Icons {
     cdc: TextureHandle,
     composer: TextureHandle,
     orchestrator: TextureHandle,
+    peer: TextureHandle,
 
     pub app: TextureHandle,
 }
@@ -73,6 +74,11 @@ impl Icons {
                 "icon-orchestrator",
                 include_bytes!("../../assets/icons/orchestrator.png"),
             ),
+            peer: load(
+                ctx,
+                "icon-peer",
+                include_bytes!("../../assets/icons/peer.png"),
+            ),
             app: load(
                 ctx,
                 "icon-app",
@@ -91,6 +97,7 @@ impl Icons {
             "cdc" => &self.cdc,
             "composer" => &self.composer,
             "orchestrator" => &self.orchestrator,
+            "peer" => &self.peer,
             _ => &self.service,
         }
     }

@@ -405,6 +405,25 @@ fn node(
                 }
                 ui.end_row();
             }
+            NodeKind::Peer(p) => {
+                ui.label("Copy of");
+                ui.label(&p.table);
+                ui.end_row();
+                ui.label("On conflict");
+                ui.label(match p.strategy {
+                    crate::scenario::Strategy::LastWriterWins => "last writer wins (by timestamp)",
+                    crate::scenario::Strategy::VersionVectors => "keep both (version vectors)",
+                    crate::scenario::Strategy::Counter => "add up (counter CRDT)",
+                    crate::scenario::Strategy::Set => "union (set CRDT)",
+                });
+                ui.end_row();
+                ui.label("Clock ahead by");
+                let (r, d) = ms(ui, p.clock_skew);
+                let mut k = p.clone();
+                k.clock_skew = d;
+                gesture(&r, cmds, set_kind(id.clone(), NodeKind::Peer(k)));
+                ui.end_row();
+            }
             NodeKind::Orchestrator(o) => {
                 ui.label("Steps");
                 ui.vertical(|ui| {

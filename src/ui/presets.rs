@@ -31,6 +31,10 @@ pub const PRESETS: &[Preset] = &[
         text: include_str!("../../scenarios/05-cqrs.ron"),
     },
     Preset {
+        file: "06-conflict-resolution.ron",
+        text: include_str!("../../scenarios/06-conflict-resolution.ron"),
+    },
+    Preset {
         file: "07-saga-compensation.ron",
         text: include_str!("../../scenarios/07-saga-compensation.ron"),
     },

@@ -69,6 +69,12 @@ pub fn ui(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
     let upto = p.upto();
     for (ti, table) in t.tables.iter().enumerate() {
         let name = t.names.get(table.name);
+        // Peer tables accept writes everywhere; the first peer is only the
+        // reference column.
+        let multi_leader = t
+            .nodes
+            .get(table.owner as usize)
+            .is_some_and(|n| n.kind == "peer");
         let columns: Vec<u16> = std::iter::once(table.owner)
             .chain(table.replicas.iter().copied())
             .collect();
@@ -174,17 +180,31 @@ pub fn ui(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
                             vec2(COL, ROW),
                         )
                         .shrink(2.0);
-                        let copy = if c == 0 {
-                            owner
-                        } else {
-                            p.index.record_at(t, node, key, upto).map(|(r, _)| r)
-                        };
+                        let found = p.index.record_at(t, node, key, upto);
+                        let copy = if c == 0 { owner } else { found.map(|(r, _)| r) };
+                        // A peer's change carries its strategy's metadata.
+                        let meta = found
+                            .and_then(|(_, ch)| t.changes.get(ch as usize))
+                            .and_then(|ch| t.body(ch.body))
+                            .and_then(|b| match b {
+                                crate::sim::model::Body::PeerState { meta, .. } => {
+                                    Some(t.names.get(*meta).to_string())
+                                }
+                                _ => None,
+                            });
                         let a = if c == 0 {
                             if owner.is_some() {
                                 Agreement::Agrees
                             } else {
                                 Agreement::Empty
                             }
+                        } else if multi_leader
+                            && owner.map(|o| (o.value, o.version))
+                                != copy.map(|c| (c.value, c.version))
+                        {
+                            // Peers have no owner: any difference is a conflict
+                            // still to be merged.
+                            Agreement::Conflict
                         } else {
                             agreement(owner.as_ref(), copy.as_ref())
                         };
@@ -192,7 +212,10 @@ pub fn ui(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
                         painter.rect_filled(r, 3.0, col.gamma_multiply(0.22));
                         painter.rect_stroke(r, 3.0, Stroke::new(1.0, col), StrokeKind::Inside);
                         let (value, version) = match copy {
-                            Some(rec) => (value_text(&t.names, rec.value), rec.version.to_string()),
+                            Some(rec) => (
+                                value_text(&t.names, rec.value),
+                                meta.unwrap_or_else(|| rec.version.to_string()),
+                            ),
                             None => ("—".to_string(), String::new()),
                         };
                         painter.text(

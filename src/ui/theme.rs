@@ -15,6 +15,7 @@ pub fn kind_color(kind: &str) -> Color32 {
         "cdc" => Color32::from_rgb(0xd9, 0x5d, 0x9b),
         "composer" => Color32::from_rgb(0x3d, 0xa5, 0xd9),
         "orchestrator" => Color32::from_rgb(0x8a, 0xb8, 0x3e),
+        "peer" => Color32::from_rgb(0xf4, 0x8c, 0x36),
         _ => Color32::GRAY,
     }
 }

@@ -9,6 +9,7 @@ pub(crate) mod cdc;
 mod client;
 pub(crate) mod composer;
 mod database;
+pub mod peer;
 mod replica;
 mod retry;
 pub(crate) mod saga;
@@ -107,6 +108,7 @@ pub enum Behaviour {
     Cdc(Cdc),
     Composer(Composer),
     Orchestrator(Orchestrator),
+    Peer(peer::Peer),
 }
 
 impl Behaviour {
@@ -120,6 +122,7 @@ impl Behaviour {
             Behaviour::Cdc(b) => b.on_message(cx, m),
             Behaviour::Composer(b) => b.on_message(cx, m),
             Behaviour::Orchestrator(b) => b.on_message(cx, m),
+            Behaviour::Peer(b) => b.on_message(cx, m),
         }
     }
 
@@ -139,6 +142,7 @@ impl Behaviour {
             Behaviour::Cdc(b) => b.on_timer(cx, tag),
             Behaviour::Composer(b) => b.on_timer(cx, tag),
             Behaviour::Orchestrator(b) => b.on_timer(cx, tag),
+            Behaviour::Peer(b) => b.on_timer(cx),
             Behaviour::Database(_) | Behaviour::Replica(_) => {}
         }
     }
@@ -153,7 +157,8 @@ impl Behaviour {
             | Behaviour::Replica(_)
             | Behaviour::Cdc(_)
             | Behaviour::Composer(_)
-            | Behaviour::Orchestrator(_) => {}
+            | Behaviour::Orchestrator(_)
+            | Behaviour::Peer(_) => {}
         }
     }
 
@@ -165,7 +170,10 @@ impl Behaviour {
             Behaviour::Cdc(b) => b.on_crash(),
             Behaviour::Composer(b) => b.on_crash(),
             Behaviour::Orchestrator(b) => b.on_crash(),
-            Behaviour::Database(_) | Behaviour::Broker(_) | Behaviour::Replica(_) => {}
+            Behaviour::Database(_)
+            | Behaviour::Broker(_)
+            | Behaviour::Replica(_)
+            | Behaviour::Peer(_) => {}
         }
     }
 
@@ -175,6 +183,7 @@ impl Behaviour {
             Behaviour::Broker(b) => b.on_restart(cx),
             Behaviour::Cdc(b) => b.on_restart(cx),
             Behaviour::Orchestrator(b) => b.on_restart(cx),
+            Behaviour::Peer(b) => b.on_restart(cx),
             _ => {}
         }
     }
@@ -189,7 +198,8 @@ impl Behaviour {
             Behaviour::Client(_)
             | Behaviour::Broker(_)
             | Behaviour::Cdc(_)
-            | Behaviour::Composer(_) => None,
+            | Behaviour::Composer(_)
+            | Behaviour::Peer(_) => None,
         }
     }
 }
