@@ -664,3 +664,133 @@ fn writes_lost(trace: &Trace, table: &str) -> (u64, Option<Micros>) {
     }
     (count, first)
 }
+
+/// A monitor: a named hazard Settle watches for in every run, whatever the
+/// scenario expects, evaluated on the steps up to a moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Monitor {
+    pub what: &'static str,
+    /// How many times it happened so far.
+    pub count: u64,
+    /// When it first happened.
+    pub first: Option<Micros>,
+}
+
+/// How long an outbox row may wait for its relay before it counts as stuck.
+pub const OUTBOX_BOUND: Micros = 1_000_000;
+
+/// Every monitor, over the first `upto` steps.
+pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<Monitor> {
+    let now = upto.checked_sub(1).map_or(0, |i| trace.step_time(i));
+    let mut stale = (0, None);
+    let mut foreign = (0, None);
+    let mut lost = (0, None);
+    let mut committed_outbox: BTreeMap<
+        (crate::sim::model::Key, crate::sim::model::Version),
+        Micros,
+    > = BTreeMap::new();
+    let mut published: BTreeSet<(crate::sim::model::Key, crate::sim::model::Version)> =
+        BTreeSet::new();
+    let bump = |c: &mut (u64, Option<Micros>), t: Micros| {
+        c.0 += 1;
+        c.1 = c.1.or(Some(t));
+    };
+    for (i, s) in trace.steps.iter().enumerate().take(upto) {
+        let t = trace.step_time(i);
+        if s.kind == StepKind::Deliver && s.flags & deliver_flags::WRITE_LOST != 0 {
+            bump(&mut lost, t);
+        }
+        let Some(m) = (s.kind == StepKind::Deliver)
+            .then(|| trace.message(s.id))
+            .flatten()
+        else {
+            continue;
+        };
+        match trace.body(m.body) {
+            // An outbox row commits where its write is delivered.
+            Some(Body::DbWrite {
+                key,
+                outbox: Some(_),
+                ..
+            }) => {
+                let first = trace.first_change_of(i as u32);
+                if let Some(r) = trace
+                    .changes
+                    .get(first)
+                    .filter(|c| c.step as usize == i)
+                    .and_then(|c| trace.change_record(c))
+                {
+                    committed_outbox.insert((*key, r.version), t);
+                }
+            }
+            Some(Body::Event { record, .. })
+                if trace
+                    .nodes
+                    .get(s.node as usize)
+                    .is_some_and(|n| n.kind == "broker") =>
+            {
+                published.insert((record.key, record.version));
+            }
+            _ => {}
+        }
+        // Sends made by this step.
+        let from = trace.first_message_of(i as u32);
+        for msg in trace
+            .messages
+            .iter_from(from)
+            .take_while(|msg| msg.cause as usize == i)
+        {
+            if msg.flags & message_flags::STALE != 0 {
+                bump(&mut stale, t);
+            }
+            if msg.flags & message_flags::FOREIGN != 0 {
+                bump(&mut foreign, t);
+            }
+        }
+    }
+    let mut stuck = (0, None);
+    for (row, committed) in &committed_outbox {
+        if !published.contains(row) && now.saturating_sub(*committed) > OUTBOX_BOUND {
+            bump(&mut stuck, committed + OUTBOX_BOUND);
+        }
+    }
+    // Copies that still differ although nothing is on the wire any more.
+    let quiet = index.in_flight_at(trace, now).is_empty();
+    let diverged: u64 = if quiet && upto > 0 {
+        trace
+            .tables
+            .iter()
+            .filter(|t| !t.replicas.is_empty())
+            .map(|t| index.divergent_keys(trace, t.name, upto).len() as u64)
+            .sum()
+    } else {
+        0
+    };
+    vec![
+        Monitor {
+            what: "writes silently lost by last-writer-wins",
+            count: lost.0,
+            first: lost.1,
+        },
+        Monitor {
+            what: "records still diverged with nothing in flight",
+            count: diverged,
+            first: (diverged > 0).then_some(now),
+        },
+        Monitor {
+            what: "stale reads served",
+            count: stale.0,
+            first: stale.1,
+        },
+        Monitor {
+            what: "outbox rows unpublished after 1 s",
+            count: stuck.0,
+            first: stuck.1,
+        },
+        Monitor {
+            what: "reads of another service's table",
+            count: foreign.0,
+            first: foreign.1,
+        },
+    ]
+}

@@ -246,6 +246,21 @@ pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
         };
         println!("  {mark}  {} — {}{at}", o.what, o.why);
     }
+    let index = crate::trace::query::Index::new(trace);
+    let watched: Vec<_> = check::monitors(trace, &index, trace.steps.len())
+        .into_iter()
+        .filter(|m| m.count > 0)
+        .collect();
+    if !watched.is_empty() {
+        println!("\nMonitors:");
+        for m in &watched {
+            let first = m
+                .first
+                .map(|t| format!(", first at {}", fmt_time(t)))
+                .unwrap_or_default();
+            println!("  {}: {}{first}", m.what, m.count);
+        }
+    }
     let passed = outcomes.iter().filter(|o| o.passed).count();
     println!("{passed} passed, {} failed", outcomes.len() - passed);
     if passed == outcomes.len() {

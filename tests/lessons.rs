@@ -435,3 +435,29 @@ mod conflicts {
         }
     }
 }
+
+#[test]
+fn monitors_watch_every_run() {
+    let count = |s: &Scenario, what: &str| {
+        let trace = common::run(s, s.seed);
+        let index = settle::trace::query::Index::new(&trace);
+        check::monitors(&trace, &index, trace.steps.len())
+            .into_iter()
+            .find(|m| m.what.contains(what))
+            .map_or(0, |m| m.count)
+    };
+    assert!(count(&lesson("06-"), "last-writer-wins") > 0);
+    assert_eq!(count(&lesson("03-"), "nothing in flight"), 0);
+    let s = lesson("04-");
+    assert_eq!(count(&s, "outbox"), 0);
+    let mut stalled = s.clone();
+    stalled.faults.push(Fault::Crash {
+        at: Dur::ms(500),
+        node: "relay".into(),
+    });
+    assert!(
+        count(&stalled, "outbox") > 0,
+        "a dead relay leaves outbox rows unpublished"
+    );
+    assert!(count(&lesson("01-"), "another service's table") > 0);
+}

@@ -7,7 +7,7 @@ use egui::RichText;
 use super::app::View;
 use super::command::Cmd;
 use super::theme;
-use crate::check::{self, Outcome};
+use crate::check::{self, Monitor, Outcome};
 use crate::scenario::{Expectation, fmt_time};
 
 /// The last evaluation, and the trace length it was made for.
@@ -15,6 +15,7 @@ use crate::scenario::{Expectation, fmt_time};
 pub struct ChecksState {
     made_for: Option<(u64, u64, usize)>,
     outcomes: Vec<Outcome>,
+    monitors: Vec<Monitor>,
 }
 
 /// The moment an expectation is about, if it names one.
@@ -38,14 +39,15 @@ pub fn ui(
         return;
     };
     let s = view.scenario;
-    if s.expect.is_empty() {
-        ui.weak("This scenario states no expectations.");
-        return;
-    }
     let t = p.trace();
     let key = (revision, p.seed, t.steps.len());
-    if st.made_for != Some(key) {
+    // Long runs grow every frame: re-evaluate them only as they grow by 5%.
+    let grown = st.made_for.is_none_or(|(r, seed, len)| {
+        r != revision || seed != p.seed || t.steps.len() < 100_000 || t.steps.len() * 20 > len * 21
+    });
+    if st.made_for != Some(key) && grown {
         st.outcomes = check::evaluate(s, t);
+        st.monitors = check::monitors(t, &p.index, t.steps.len());
         st.made_for = Some(key);
     }
     let recorded = t.end_time();
@@ -90,5 +92,37 @@ pub fn ui(
         if !waiting && !o.passed {
             ui.label(RichText::new(&o.why).small().color(theme::FAULT));
         }
+    }
+    if s.expect.is_empty() {
+        ui.weak("This scenario states no expectations.");
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("Monitors").strong())
+        .on_hover_text("Hazards watched in every run");
+    for m in &st.monitors {
+        ui.horizontal_wrapped(|ui| {
+            let (mark, color) = if m.count == 0 {
+                ("✔", theme::AGREES)
+            } else {
+                ("⚠", theme::STALE)
+            };
+            ui.colored_label(color, mark);
+            let text = format!("{}: {}", m.what, m.count);
+            match m.first {
+                Some(at) => {
+                    if ui
+                        .link(text)
+                        .on_hover_text(format!("Click to go to the first, at {}", fmt_time(at)))
+                        .clicked()
+                    {
+                        cmds.push(Cmd::Pause);
+                        cmds.push(Cmd::Seek(at as f64));
+                    }
+                }
+                None => {
+                    ui.label(text);
+                }
+            }
+        });
     }
 }
