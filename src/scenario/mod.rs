@@ -455,6 +455,9 @@ pub enum Fault {
     Crash { at: Dur, node: String },
     /// Start a crashed node again.
     Restart { at: Dur, node: String },
+    /// From now on the node's clock runs this far ahead of true time: its
+    /// last-writer-wins stamps claim writes happened later than they did.
+    ClockSkew { at: Dur, node: String, ahead: Dur },
 }
 
 impl Fault {
@@ -464,7 +467,8 @@ impl Fault {
             Fault::Partition { at, .. }
             | Fault::Heal { at, .. }
             | Fault::Crash { at, .. }
-            | Fault::Restart { at, .. } => *at,
+            | Fault::Restart { at, .. }
+            | Fault::ClockSkew { at, .. } => *at,
         }
     }
 }

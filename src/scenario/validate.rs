@@ -539,6 +539,12 @@ impl<'a> Checker<'a> {
                         }
                     }
                 }
+                Fault::ClockSkew { node, .. } => {
+                    let kind = self.node_ref(Where::field("faults", i, "node"), node);
+                    if kind.is_some_and(|k| !matches!(k, NodeKind::Peer(_))) {
+                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" stamps no writes: clock skew matters only to last-writer-wins peers"));
+                    }
+                }
                 Fault::Crash { node, .. } | Fault::Restart { node, .. } => {
                     self.node_ref(Where::field("faults", i, "node"), node);
                 }

@@ -378,6 +378,9 @@ impl Engine {
                     .collect::<Result<_, _>>()?,
                 Fault::Crash { node, .. } => vec![FaultEvent::Crash(find(node)?)],
                 Fault::Restart { node, .. } => vec![FaultEvent::Restart(find(node)?)],
+                Fault::ClockSkew { node, ahead, .. } => {
+                    vec![FaultEvent::Skew(find(node)?, ahead.0)]
+                }
             };
             for fault in events {
                 engine.fault_plan.push(FaultRec {

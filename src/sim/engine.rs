@@ -628,7 +628,7 @@ impl Engine {
         let id = self.trace.faults.len() as u32;
         self.trace.faults.push(rec.clone());
         let node = match rec.fault {
-            FaultEvent::Crash(n) | FaultEvent::Restart(n) => n,
+            FaultEvent::Crash(n) | FaultEvent::Restart(n) | FaultEvent::Skew(n, _) => n,
             FaultEvent::Cut { from, .. } | FaultEvent::Heal { from, .. } => from,
             FaultEvent::HealAll => 0,
         };
@@ -652,6 +652,11 @@ impl Engine {
                     rt.up = false;
                     rt.epoch += 1;
                     rt.beh.on_crash();
+                }
+            }
+            FaultEvent::Skew(n, by) => {
+                if let Some(rt) = self.nodes.get_mut(n as usize) {
+                    rt.beh.set_clock_skew(by);
                 }
             }
             FaultEvent::Restart(n) => {

@@ -31,6 +31,11 @@ pub fn fault_text(trace: &Trace, f: &FaultEvent) -> String {
         FaultEvent::HealAll => "heal every link".to_string(),
         FaultEvent::Crash(n) => format!("crash {}", id(*n)),
         FaultEvent::Restart(n) => format!("restart {}", id(*n)),
+        FaultEvent::Skew(n, by) => format!(
+            "{}'s clock runs {} ahead",
+            id(*n),
+            crate::scenario::Dur(*by)
+        ),
     }
 }
 

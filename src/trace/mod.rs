@@ -161,6 +161,8 @@ pub enum FaultEvent {
     HealAll,
     Crash(NodeIdx),
     Restart(NodeIdx),
+    /// The node's clock now runs this many microseconds ahead.
+    Skew(NodeIdx, Micros),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

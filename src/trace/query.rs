@@ -229,6 +229,7 @@ impl FaultState {
                 FaultEvent::Restart(n) => {
                     f.down.remove(&n);
                 }
+                FaultEvent::Skew(..) => {}
             }
         }
         f

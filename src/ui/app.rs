@@ -734,6 +734,7 @@ impl SettleApp {
                 links: vec![(a, b)],
             }),
             Action::Request { from, to, op } => s.workload.push(Work::Request { at, from, to, op }),
+            Action::Skew { node, ahead } => s.faults.push(Fault::ClockSkew { at, node, ahead }),
         });
     }
 

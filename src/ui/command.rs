@@ -33,9 +33,25 @@ impl Selection {
 pub enum Action {
     Crash(String),
     Restart(String),
-    Cut { a: String, b: String, one_way: bool },
-    Heal { a: String, b: String },
-    Request { from: String, to: String, op: Op },
+    Cut {
+        a: String,
+        b: String,
+        one_way: bool,
+    },
+    Heal {
+        a: String,
+        b: String,
+    },
+    Request {
+        from: String,
+        to: String,
+        op: Op,
+    },
+    /// The node's clock jumps ahead.
+    Skew {
+        node: String,
+        ahead: crate::scenario::Dur,
+    },
 }
 
 /// An edit to the scenario.

@@ -234,7 +234,8 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
     s.workload.retain(|w| !gone(w.from()) && !gone(w.to()));
     s.faults.retain(|f| match f {
         crate::scenario::Fault::Crash { node, .. }
-        | crate::scenario::Fault::Restart { node, .. } => !gone(node),
+        | crate::scenario::Fault::Restart { node, .. }
+        | crate::scenario::Fault::ClockSkew { node, .. } => !gone(node),
         crate::scenario::Fault::Partition { links, .. }
         | crate::scenario::Fault::Heal { links, .. } => {
             links.iter().all(|(a, b)| !gone(a) && !gone(b))

@@ -417,6 +417,17 @@ fn node(
                     crate::scenario::Strategy::Set => "union (set CRDT)",
                 });
                 ui.end_row();
+                if ui
+                    .button("Clock +500 ms now")
+                    .on_hover_text("A clock-skew fault at the current moment")
+                    .clicked()
+                {
+                    cmds.push(Cmd::Act(Action::Skew {
+                        node: id.clone(),
+                        ahead: Dur(p.clock_skew.0 + 500_000),
+                    }));
+                }
+                ui.end_row();
                 ui.label("Clock ahead by");
                 let (r, d) = ms(ui, p.clock_skew);
                 let mut k = p.clone();

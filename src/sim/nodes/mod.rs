@@ -188,6 +188,13 @@ impl Behaviour {
         }
     }
 
+    /// A clock-skew fault: the node's clock now runs `ahead` fast.
+    pub fn set_clock_skew(&mut self, ahead: Micros) {
+        if let Behaviour::Peer(p) = self {
+            p.set_clock_skew(ahead);
+        }
+    }
+
     /// The store this node keeps, if any.
     pub fn store(&self) -> Option<&Store> {
         match self {

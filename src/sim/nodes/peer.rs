@@ -267,6 +267,10 @@ impl Peer {
         }
     }
 
+    pub fn set_clock_skew(&mut self, ahead: Micros) {
+        self.w.skew = ahead;
+    }
+
     /// Concurrent writes this peer discarded (last-writer-wins only).
     pub fn lost_writes(&self) -> u64 {
         self.lost_writes
