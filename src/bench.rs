@@ -62,6 +62,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
                 rejects: Vec::new(),
                 ledger: None,
                 unit_of_work: true,
+                on: Vec::new(),
             }),
         },
         Node {

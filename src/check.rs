@@ -166,6 +166,31 @@ fn evaluate_inner(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -
         ),
         Expectation::NoEventLost { topic } => no_event_lost(s, trace, topic),
         Expectation::NoWriteLost { table } => no_write_lost(trace, table),
+        Expectation::FinalValue { table, id, value } => {
+            let what = format!("{table}/{id} ends as \"{value}\"");
+            let held = trace
+                .tables
+                .iter()
+                .find(|t| Some(t.name) == trace.names.find(table))
+                .and_then(|info| {
+                    let key = crate::sim::model::Key {
+                        table: info.name,
+                        id: trace.names.find(id)?,
+                    };
+                    index.record_at(trace, info.owner, key, trace.steps.len())
+                });
+            let (shown, at) = match held {
+                Some((r, change)) => (
+                    crate::sim::model::value_text(&trace.names, r.value),
+                    trace
+                        .changes
+                        .get(change as usize)
+                        .map(|c| trace.step_time(c.step as usize)),
+                ),
+                None => ("—".to_string(), None),
+            };
+            verdict(what, &shown == value, format!("it ends as \"{shown}\"")).at(at)
+        }
         Expectation::WritesLost { table, at_least } => {
             let n = writes_lost(trace, table);
             at_least_check(

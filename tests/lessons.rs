@@ -465,3 +465,30 @@ fn monitors_watch_every_run() {
     );
     assert!(count(&lesson("01-"), "another service's table") > 0);
 }
+
+#[test]
+fn in_a_choreography_the_compensation_is_a_reaction_to_the_refusal() {
+    let s = lesson("07b-");
+    let ends = |s: &Scenario, table: &str, id: &str, value: &str| {
+        outcome(
+            s,
+            Expectation::FinalValue {
+                table: table.into(),
+                id: id.into(),
+                value: value.into(),
+            },
+        )
+        .passed
+    };
+    assert!(ends(&s, "orders", "13", "cancelled"));
+    assert!(ends(&s, "shipments", "12", "scheduled"));
+    // Without the reaction to refusals nobody cancels order 13.
+    let mut deaf = s.clone();
+    for n in &mut deaf.nodes {
+        if let NodeKind::Service(svc) = &mut n.kind {
+            svc.on.retain(|r| r.when.as_deref() != Some("rejected"));
+        }
+    }
+    assert!(ends(&deaf, "orders", "13", "placed"));
+    assert!(!ends(&deaf, "orders", "13", "cancelled"));
+}

@@ -160,6 +160,23 @@ pub struct ServiceSpec {
     /// crash in between leaves one without the other.
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub unit_of_work: bool,
+    /// Choreography: events this service reacts to by writing its own
+    /// table. With `publish` set, a write it rejects is announced there as
+    /// the value "rejected", so others can react to that too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on: Vec<Reaction>,
+}
+
+/// When an event arrives on `topic` (with value `when`, if given), write
+/// `write` to this service's table under the event's record id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reaction {
+    pub broker: String,
+    pub topic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    pub write: String,
 }
 
 fn yes() -> bool {
@@ -554,6 +571,13 @@ pub enum Expectation {
     WritesLost { table: String, at_least: u32 },
     /// ...or at most this many.
     WritesLostAtMost { table: String, at_most: u32 },
+    /// At the end, the owner of `table` holds `value` for `id` ("—" for
+    /// no record).
+    FinalValue {
+        table: String,
+        id: String,
+        value: String,
+    },
     /// At least this many reads went straight to another service's table.
     ForeignReads { at_least: u32 },
     /// Every request the client sent was answered.

@@ -256,6 +256,22 @@ impl<'a> Checker<'a> {
                             self.fail(Where::text("nodes", i, ledger), "a ledger needs the service's database and a table name no service owns".into());
                         }
                     }
+                    for r in &svc.on {
+                        if self.expect_kind(
+                            Where::text("nodes", i, &r.broker),
+                            &r.broker,
+                            "broker",
+                            |k| matches!(k, NodeKind::Broker(_)),
+                        ) {
+                            self.need_link(Where::text("nodes", i, &r.broker), &n.id, &r.broker);
+                        }
+                        if r.topic.is_empty() || r.write.is_empty() {
+                            self.fail(
+                                Where::text("nodes", i, &r.broker),
+                                "a reaction needs a topic and a value to write".into(),
+                            );
+                        }
+                    }
                     for table in &svc.reads {
                         let owner = self.s.nodes.iter().find(|m| matches!(&m.kind, NodeKind::Service(o) if &o.table == table && m.id != n.id));
                         match owner.map(|m| (m, &m.kind)) {
@@ -669,6 +685,14 @@ impl<'a> Checker<'a> {
                         self.fail(
                             Where::text("expect", i, table),
                             format!("no peers share a table \"{table}\""),
+                        );
+                    }
+                }
+                Expectation::FinalValue { table, .. } => {
+                    if !tables.contains(table.as_str()) {
+                        self.fail(
+                            Where::text("expect", i, table),
+                            format!("no service owns a table \"{table}\""),
                         );
                     }
                 }

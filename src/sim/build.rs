@@ -128,6 +128,26 @@ impl Engine {
                 });
             }
         }
+        // Services that react to events subscribe like replicas do.
+        for (i, n) in s.nodes.iter().enumerate() {
+            if let NodeKind::Service(svc) = &n.kind {
+                for r in &svc.on {
+                    let broker = find(&r.broker)?;
+                    let topic = trace.names.intern(&r.topic);
+                    let list = subs.entry(broker).or_default();
+                    match list.iter_mut().find(|x| x.topic == topic) {
+                        Some(sub) if !sub.subscribers.contains(&(i as NodeIdx)) => {
+                            sub.subscribers.push(i as NodeIdx)
+                        }
+                        Some(_) => {}
+                        None => list.push(Subscription {
+                            topic,
+                            subscribers: vec![i as NodeIdx],
+                        }),
+                    }
+                }
+            }
+        }
         for (i, n) in s.nodes.iter().enumerate() {
             if let NodeKind::Replica(r) = &n.kind {
                 let broker = find(&r.broker)?;
@@ -179,6 +199,32 @@ impl Engine {
                         rejects: svc.rejects.iter().map(|t| trace.names.intern(t)).collect(),
                         ledger: svc.ledger.as_deref().map(|t| trace.names.intern(t)),
                         unit_of_work: svc.unit_of_work,
+                        reactions: svc
+                            .on
+                            .iter()
+                            .map(|r| {
+                                let when = r.when.as_deref().map(|w| trace.names.intern(w));
+                                (
+                                    trace.names.intern(&r.topic),
+                                    when,
+                                    Value::Text(trace.names.intern(&r.write)),
+                                )
+                            })
+                            .collect(),
+                        acks_to: svc
+                            .on
+                            .iter()
+                            .filter_map(|r| {
+                                let b = idx.get(r.broker.as_str()).copied()?;
+                                matches!(
+                                    &s.nodes.get(b as usize)?.kind,
+                                    NodeKind::Broker(BrokerSpec {
+                                        delivery: Delivery::AtLeastOnce { .. }
+                                    })
+                                )
+                                .then_some(b)
+                            })
+                            .collect(),
                         publish_retry,
                         table: trace.names.intern(&svc.table),
                         database: svc.database.as_deref().map(find).transpose()?,

@@ -99,6 +99,7 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
             rejects: Vec::new(),
             ledger: None,
             unit_of_work: true,
+            on: Vec::new(),
         }),
     };
     s.nodes.push(Node {

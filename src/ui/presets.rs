@@ -39,6 +39,10 @@ pub const PRESETS: &[Preset] = &[
         text: include_str!("../../scenarios/07-saga-compensation.ron"),
     },
     Preset {
+        file: "07b-saga-choreography.ron",
+        text: include_str!("../../scenarios/07b-saga-choreography.ron"),
+    },
+    Preset {
         file: "08-unit-of-work.ron",
         text: include_str!("../../scenarios/08-unit-of-work.ron"),
     },

@@ -36,6 +36,10 @@ pub struct ServiceWiring {
     /// Commit the record and its journal entry together (a unit of work),
     /// or one after the other.
     pub unit_of_work: bool,
+    /// Events it reacts to (choreography): topic, value to match, value to write.
+    pub reactions: Vec<(Sym, Option<Sym>, Value)>,
+    /// Brokers that expect an acknowledgement for each delivery.
+    pub acks_to: Vec<NodeIdx>,
 }
 
 #[derive(Clone, Debug)]
@@ -68,11 +72,16 @@ pub struct Service {
     last_req: u32,
     /// Work waiting for a database or a called service (memory only).
     pending: BTreeMap<u32, Pending>,
+    /// Event ids already reacted to, per publisher (durable).
+    seen: BTreeMap<NodeIdx, super::DedupWindow>,
     /// Events published and not yet acknowledged by the broker. Memory
     /// only: a crash between commit and publish loses the event, which is
     /// exactly the dual-write problem the outbox exists to solve.
     unpublished: Option<Retries<u32>>,
 }
+
+/// The value of the event a service publishes when it refuses a write.
+pub const REJECTED: &str = "rejected";
 
 /// Timer tag of the publish resend check; read timeouts use request numbers.
 const PUBLISH_TAG: u64 = 1 << 40;
@@ -87,6 +96,7 @@ impl Service {
             last_event: 0,
             last_req: 0,
             pending: BTreeMap::new(),
+            seen: BTreeMap::new(),
             unpublished,
         }
     }
@@ -160,6 +170,32 @@ impl Service {
                 }
                 _ => {}
             },
+            Body::Event {
+                event,
+                topic,
+                record,
+            } => {
+                if self.w.acks_to.contains(&m.from) {
+                    cx.send(m.from, Body::Ack { event });
+                }
+                // Reactions run once per event, however often it arrives.
+                if !self.seen.entry(event.origin).or_default().insert(event.seq) {
+                    cx.flags |= crate::trace::deliver_flags::DUPLICATE_IGNORED;
+                    return;
+                }
+                let matching: Vec<Value> = self
+                    .w
+                    .reactions
+                    .iter()
+                    .filter(|(t, when, _)| {
+                        *t == topic && when.is_none_or(|w| record.value == Value::Text(w))
+                    })
+                    .map(|r| r.2)
+                    .collect();
+                for value in matching {
+                    self.write(cx, None, record.key.id, value);
+                }
+            }
             Body::Ack { event } => {
                 if let Some(r) = &mut self.unpublished {
                     r.ack(&event.seq);
@@ -206,6 +242,18 @@ impl Service {
 
     fn write(&mut self, cx: &mut Cx, asker: Option<(NodeIdx, u32)>, id: Sym, value: Value) {
         if self.w.rejects.contains(&id) {
+            // In a choreography the others learn of the refusal by event.
+            let refusal = Record {
+                key: Key {
+                    table: self.w.table,
+                    id,
+                },
+                value: Value::Text(cx.names.intern(REJECTED)),
+                version: crate::sim::model::Version::NONE,
+            };
+            if let Some(event) = self.event(cx, refusal) {
+                self.send_event(cx, event);
+            }
             if let Some((to, req)) = asker {
                 let reason = cx.names.intern("rejected by the service's rules");
                 cx.send(
@@ -262,6 +310,34 @@ impl Service {
     /// A write is durable: publish its event, then tell whoever asked.
     /// `local` is set when the change happened in this node's own store
     /// (then this node records the change; otherwise the database did).
+    /// The event announcing `record`, if this service publishes: (broker,
+    /// event number, body). With an outbox the event is already committed
+    /// as a row, and the relay sends it instead.
+    fn event(&mut self, cx: &mut Cx, record: Record) -> Option<(NodeIdx, u32, u32)> {
+        let (broker, topic) = if self.w.outbox { None } else { self.w.publish }?;
+        self.last_event += 1;
+        let event = EventId {
+            origin: cx.me,
+            seq: self.last_event,
+        };
+        Some((
+            broker,
+            event.seq,
+            cx.keep(Body::Event {
+                event,
+                topic,
+                record,
+            }),
+        ))
+    }
+
+    fn send_event(&mut self, cx: &mut Cx, (broker, seq, body): (NodeIdx, u32, u32)) {
+        match &mut self.unpublished {
+            Some(r) => r.send(cx, seq, broker, body),
+            None => cx.forward(broker, body),
+        }
+    }
+
     fn committed(
         &mut self,
         cx: &mut Cx,
@@ -269,24 +345,7 @@ impl Service {
         record: Record,
         local: Option<()>,
     ) {
-        // With an outbox the event is already committed; the relay sends it.
-        let publish = if self.w.outbox { None } else { self.w.publish };
-        let event_body = publish.map(|(broker, topic)| {
-            self.last_event += 1;
-            let event = EventId {
-                origin: cx.me,
-                seq: self.last_event,
-            };
-            (
-                broker,
-                event.seq,
-                cx.keep(Body::Event {
-                    event,
-                    topic,
-                    record,
-                }),
-            )
-        });
+        let event_body = self.event(cx, record);
         if local.is_some() {
             let image = match event_body {
                 Some((_, _, body)) => body,
@@ -294,11 +353,8 @@ impl Service {
             };
             cx.changed(image);
         }
-        if let Some((broker, seq, body)) = event_body {
-            match &mut self.unpublished {
-                Some(r) => r.send(cx, seq, broker, body),
-                None => cx.forward(broker, body),
-            }
+        if let Some(event) = event_body {
+            self.send_event(cx, event);
         }
         if let Some((to, req)) = asker {
             cx.send(
