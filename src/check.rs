@@ -791,7 +791,45 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<Monitor> {
     } else {
         0
     };
+    // Sagas begun more than two seconds ago that are neither completed
+    // nor compensated: left half-done (perhaps retrying in vain).
+    let mut saga_state: BTreeMap<(NodeIdx, crate::sim::model::Key), (String, Micros)> =
+        BTreeMap::new();
+    for c in trace
+        .changes
+        .iter()
+        .take_while(|c| (c.step as usize) < upto)
+    {
+        let node = trace.change_node(c);
+        if trace
+            .nodes
+            .get(node as usize)
+            .is_none_or(|n| n.kind != "orchestrator")
+        {
+            continue;
+        }
+        if let Some(r) = trace.change_record(c) {
+            let text = crate::sim::model::value_text(&trace.names, r.value);
+            let t = trace.step_time(c.step as usize);
+            let entry = saga_state
+                .entry((node, r.key))
+                .or_insert((String::new(), t));
+            entry.0 = text;
+        }
+    }
+    let mut stalled = (0, None);
+    for (text, since) in saga_state.values() {
+        let settled = text.starts_with("completed") || text.starts_with("compensated");
+        if !settled && now.saturating_sub(*since) > 2_000_000 {
+            bump(&mut stalled, *since);
+        }
+    }
     vec![
+        Monitor {
+            what: "sagas left half-done",
+            count: stalled.0,
+            first: stalled.1,
+        },
         Monitor {
             what: "writes silently lost by last-writer-wins",
             count: lost.0,

@@ -492,3 +492,27 @@ fn in_a_choreography_the_compensation_is_a_reaction_to_the_refusal() {
     assert!(ends(&deaf, "orders", "13", "placed"));
     assert!(!ends(&deaf, "orders", "13", "cancelled"));
 }
+
+#[test]
+fn a_saga_stuck_on_a_dead_service_is_flagged_half_done() {
+    let mut s = lesson("07-");
+    s.until = Dur::secs(8);
+    // Shipping dies for good during order 14: its cancellation is never
+    // acknowledged, so that saga can neither finish nor be undone.
+    s.faults.retain(|f| !matches!(f, Fault::Restart { .. }));
+    let trace = common::run(&s, s.seed);
+    let index = settle::trace::query::Index::new(&trace);
+    let stuck = check::monitors(&trace, &index, trace.steps.len())
+        .into_iter()
+        .find(|m| m.what.contains("half-done"))
+        .map_or(0, |m| m.count);
+    assert_eq!(stuck, 1);
+    let healthy = lesson("07-");
+    let trace = common::run(&healthy, healthy.seed);
+    let index = settle::trace::query::Index::new(&trace);
+    let stuck = check::monitors(&trace, &index, trace.steps.len())
+        .into_iter()
+        .find(|m| m.what.contains("half-done"))
+        .map_or(0, |m| m.count);
+    assert_eq!(stuck, 0);
+}
