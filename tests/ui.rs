@@ -243,3 +243,28 @@ fn help_overlay_opens_on_question_mark() {
     assert!(h.state().help);
     h.get_by_label("Play / pause");
 }
+
+#[test]
+fn the_last_drawing_comes_back_after_a_restart() {
+    let mut h = harness();
+    open_lesson(&mut h);
+    h.get_by_label("Add service").click();
+    h.run_steps(2);
+    let nodes = h.state().doc.scenario.nodes.len();
+    // What eframe would store on exit, given to a fresh app.
+    let prefs = h.state().persisted();
+    let mut again = Harness::builder()
+        .with_size(vec2(1600.0, 1000.0))
+        .with_max_steps(50)
+        .build_ui_state(
+            |ui, app: &mut SettleApp| app.show(ui),
+            SettleApp::new(prefs),
+        );
+    again.run_steps(2);
+    again.get_by_label_contains("Continue").click();
+    again.run_steps(3);
+    let app = again.state();
+    assert!(!app.welcome);
+    assert_eq!(app.doc.scenario.nodes.len(), nodes);
+    assert!(app.doc.dirty, "the restored drawing is still unsaved");
+}

@@ -589,6 +589,7 @@ impl SettleApp {
                 }
             }
             Cmd::Welcome => self.welcome = true,
+            Cmd::Resume => self.resume(),
             Cmd::Edit(f) => self.doc.edit(f),
             Cmd::Checkpoint => self.doc.checkpoint(),
             Cmd::Gesture(f) => self.doc.edit_in_gesture(f),

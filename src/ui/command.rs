@@ -65,6 +65,8 @@ pub enum Cmd {
     Save,
     SaveAs,
     Welcome,
+    /// Reopen the drawing that was open when the app last closed.
+    Resume,
     /// An undoable edit.
     Edit(EditFn),
     /// Start of a gesture: the state to return to on undo.

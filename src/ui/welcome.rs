@@ -52,7 +52,7 @@ pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec
                             .on_hover_text("Reopen what was open when Settle last closed")
                             .clicked()
                     {
-                        cmds.push(Cmd::Welcome);
+                        cmds.push(Cmd::Resume);
                     }
                 });
                 ui.add_space(22.0);
@@ -60,7 +60,8 @@ pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec
                 ui.add_space(8.0);
             });
             let card = vec2(340.0, 120.0);
-            let per_row = ((ui.available_width() / (card.x + 16.0)).floor() as usize).max(1);
+            // Each card also takes the item spacing and a gap.
+            let per_row = ((ui.available_width() / (card.x + 40.0)).floor() as usize).max(1);
             for row in PRESETS.chunks(per_row) {
                 ui.horizontal(|ui| {
                     let used = row.len() as f32 * (card.x + 16.0);
