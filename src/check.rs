@@ -225,7 +225,18 @@ fn evaluate_inner(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -
                 .iter()
                 .filter(|s| s.kind == StepKind::Work && s.node == c)
                 .count();
-            let answered = answers_to(trace, c).len();
+            // Distinct requests answered: a duplicated answer counts once.
+            let answered = trace
+                .steps
+                .iter()
+                .filter(|s| s.kind == StepKind::Deliver && s.node == c)
+                .filter_map(|s| trace.message(s.id))
+                .filter_map(|m| match trace.body(m.body) {
+                    Some(Body::Answer { req, .. }) => Some(*req),
+                    _ => None,
+                })
+                .collect::<BTreeSet<u32>>()
+                .len();
             let gave_up = trace
                 .steps
                 .iter()
@@ -306,7 +317,12 @@ fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome {
     let subscribers: BTreeSet<NodeIdx> = s
         .nodes
         .iter()
-        .filter(|n| matches!(&n.kind, NodeKind::Replica(r) if r.topic == topic))
+        .filter(|n| match &n.kind {
+            NodeKind::Replica(r) => r.topic == topic,
+            // Services reacting to the topic subscribe to it too.
+            NodeKind::Service(svc) => svc.on.iter().any(|r| r.topic == topic),
+            _ => false,
+        })
         .filter_map(|n| node(trace, &n.id))
         .collect();
     for s in trace.steps.iter().filter(|s| s.kind == StepKind::Deliver) {

@@ -324,6 +324,16 @@ impl<'a> Checker<'a> {
                             "a peer's table needs a name no service owns".into(),
                         );
                     }
+                    // Peers send their writes straight to each other: every
+                    // pair must be linked, or some writes never arrive.
+                    for m in &self.s.nodes {
+                        if m.id != n.id
+                            && matches!(&m.kind, NodeKind::Peer(q) if q.table == p.table)
+                            && !self.is_linked(&n.id, &m.id)
+                        {
+                            self.fail(Where::text("nodes", i, &p.table), format!("peers of \"{}\" must all be linked to each other; link \"{}\" and \"{}\"", p.table, n.id, m.id));
+                        }
+                    }
                     let other = self.s.nodes.iter().find_map(|m| match &m.kind {
                         NodeKind::Peer(q) if q.table == p.table && q.strategy != p.strategy => {
                             Some(m.id.as_str())

@@ -267,7 +267,9 @@ struct Pass {
     steps: usize,
     messages: usize,
     in_flight: i64,
-    owner_of: BTreeMap<NodeIdx, Sym>,
+    /// Tables each node holds the authoritative copy of (a database may
+    /// hold several).
+    owner_of: BTreeMap<NodeIdx, BTreeSet<Sym>>,
     replica_of: BTreeMap<NodeIdx, Sym>,
     replicas: BTreeMap<Sym, Vec<NodeIdx>>,
     owner_history: BTreeMap<Key, Vec<Version>>,
@@ -333,7 +335,7 @@ impl Series {
         p.started = true;
         p.dt = (trace.until / SAMPLES).max(1);
         for t in &trace.tables {
-            p.owner_of.insert(t.owner, t.name);
+            p.owner_of.entry(t.owner).or_default().insert(t.name);
             // Peers all accept writes: "behind the owner" means nothing
             // there, so they get no staleness line (divergence still counts).
             let peers = trace
@@ -374,7 +376,12 @@ impl Series {
 
     fn apply(&mut self, node: NodeIdx, r: Record) {
         let key = r.key;
-        if self.pass.owner_of.get(&node) == Some(&key.table) {
+        if self
+            .pass
+            .owner_of
+            .get(&node)
+            .is_some_and(|tables| tables.contains(&key.table))
+        {
             self.pass
                 .owner_history
                 .entry(key)

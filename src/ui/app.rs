@@ -110,7 +110,10 @@ impl SettleApp {
     pub fn new(prefs: Prefs) -> Self {
         let (doc, player) = match PRESETS.get(presets::DEFAULT).map(presets::Preset::load) {
             Some(Ok(s)) => {
-                let player = Player::new(&s, s.seed).ok();
+                let player = Player::new(&s, s.seed).ok().map(|mut p| {
+                    p.speed = prefs.speed;
+                    p
+                });
                 (
                     Document::new(s, None, PRESETS[presets::DEFAULT].file.to_string()),
                     player,
@@ -212,6 +215,8 @@ impl SettleApp {
         self.canvas.request_fit();
         self.log = LogState::default();
         self.lesson = narration::LessonState::default();
+        self.inspector = InspectorState::default();
+        self.checks = checks::ChecksState::default();
         self.seq.follow = true;
         self.sync_seed_text();
     }
@@ -456,10 +461,13 @@ impl SettleApp {
         let cmd_shift = |k| KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, k);
         let mut out = Vec::new();
         ctx.input_mut(|i| {
-            if i.consume_shortcut(&cmd_shift(Key::Z)) || i.consume_shortcut(&cmd(Key::Y)) {
+            // Undo in a text field belongs to the field.
+            if !typing
+                && (i.consume_shortcut(&cmd_shift(Key::Z)) || i.consume_shortcut(&cmd(Key::Y)))
+            {
                 out.push(Cmd::Redo);
             }
-            if i.consume_shortcut(&cmd(Key::Z)) {
+            if !typing && i.consume_shortcut(&cmd(Key::Z)) {
                 out.push(Cmd::Undo);
             }
             if i.consume_shortcut(&cmd_shift(Key::S)) {
@@ -529,7 +537,10 @@ impl SettleApp {
 
     /// Applies one command.
     pub fn apply(&mut self, c: Cmd) {
-        let replaces = matches!(c, Cmd::New | Cmd::OpenPreset(_) | Cmd::Open(_));
+        let replaces = matches!(
+            c,
+            Cmd::New | Cmd::OpenPreset(_) | Cmd::Open(_) | Cmd::Resume
+        );
         if replaces && self.doc.dirty {
             self.confirm = Some(c);
             return;
@@ -593,11 +604,14 @@ impl SettleApp {
             Cmd::Edit(f) => self.doc.edit(f),
             Cmd::Checkpoint => self.doc.checkpoint(),
             Cmd::Gesture(f) => self.doc.edit_in_gesture(f),
+            // Link indices may name other links after an undo or redo.
             Cmd::Undo => {
                 self.doc.undo();
+                self.selection.link = None;
             }
             Cmd::Redo => {
                 self.doc.redo();
+                self.selection.link = None;
             }
             Cmd::DeleteSelection => {
                 let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
@@ -640,6 +654,7 @@ impl SettleApp {
                 p.speed = v.clamp(super::player::MIN_SPEED, super::player::MAX_SPEED)
             }),
             Cmd::SetSeed(seed) => {
+                self.selection.message = None;
                 if let Some(p) = &self.player
                     && let Ok(new) = p.rebuilt(&self.doc.scenario, seed)
                 {
@@ -667,8 +682,12 @@ impl SettleApp {
             Cmd::Fit => self.canvas.request_fit(),
             Cmd::NarrationBack => self.with_player(|p| {
                 let now = p.now();
-                let earlier: Vec<u64> =
-                    p.marks().iter().map(|m| m.0).filter(|&t| t < now).collect();
+                let earlier: Vec<u64> = p
+                    .marks()
+                    .iter()
+                    .map(|m| m.0)
+                    .filter(|&t| t <= now)
+                    .collect();
                 let target = earlier.iter().rev().nth(1).copied().unwrap_or(0);
                 p.playing = false;
                 p.seek(target as f64);
@@ -752,7 +771,10 @@ impl SettleApp {
             self.selection.link = None;
         }
         self.problem = scenario::problem(s);
+        // A run of the old drawing would be drawn onto the new one's nodes.
+        self.selection.message = None;
         if self.problem.is_some() {
+            self.player = None;
             return;
         }
         let seed = self.player.as_ref().map_or(s.seed, |p| p.seed);

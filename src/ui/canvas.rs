@@ -71,6 +71,7 @@ pub struct CanvasState {
     fitted_for: Option<Vec2>,
     drag: Drag,
     renaming: Option<(String, String)>,
+    rename_focus: bool,
     menu: Hit,
 }
 
@@ -84,6 +85,7 @@ impl Default for CanvasState {
             fitted_for: None,
             drag: Drag::None,
             renaming: None,
+            rename_focus: false,
             menu: Hit::Empty,
         }
     }
@@ -749,6 +751,7 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
             .map(|n| n.label().to_string())
             .unwrap_or_default();
         st.renaming = Some((id, label));
+        st.rename_focus = true;
     }
     if bg.secondary_clicked() {
         st.menu = bg.interact_pointer_pos().map(hit).unwrap_or(Hit::Empty);
@@ -814,7 +817,11 @@ pub fn ui(ui: &mut egui::Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<C
             edit_rect,
             egui::TextEdit::singleline(text).desired_width(edit_rect.width()),
         );
-        resp.request_focus();
+        // Focus once, when renaming starts; after that leaving the field
+        // (a click elsewhere, Enter, Escape) ends it.
+        if std::mem::take(&mut st.rename_focus) {
+            resp.request_focus();
+        }
         let done = resp.lost_focus() || ui.input(|i| i.key_pressed(egui::Key::Enter));
         if done {
             let (id, name) = (id.clone(), text.trim().to_string());

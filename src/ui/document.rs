@@ -18,6 +18,8 @@ pub struct Document {
     pub dirty: bool,
     undo: Vec<Scenario>,
     redo: Vec<Scenario>,
+    /// The state a gesture in progress started from.
+    gesture_start: Option<Scenario>,
     /// Bumped on every change, so views know when to refresh.
     pub revision: u64,
 }
@@ -31,12 +33,14 @@ impl Document {
             dirty: false,
             undo: Vec::new(),
             redo: Vec::new(),
+            gesture_start: None,
             revision: 0,
         }
     }
 
     /// Applies an edit that can be undone.
     pub fn edit(&mut self, f: impl FnOnce(&mut Scenario)) {
+        self.gesture_start = None;
         let before = self.scenario.clone();
         f(&mut self.scenario);
         if self.scenario != before {
@@ -52,20 +56,30 @@ impl Document {
     /// Remembers the current state as one undo step, for a gesture (a drag)
     /// whose many small changes should undo together.
     pub fn checkpoint(&mut self) {
-        self.undo.push(self.scenario.clone());
-        if self.undo.len() > UNDO_LIMIT {
-            self.undo.remove(0);
-        }
-        self.redo.clear();
+        // Kept aside until the gesture really changes something, so a
+        // click that changes nothing costs no undo step and keeps Redo.
+        self.gesture_start = Some(self.scenario.clone());
     }
 
     /// Applies part of a gesture begun with [`Document::checkpoint`].
     pub fn edit_in_gesture(&mut self, f: impl FnOnce(&mut Scenario)) {
+        let before = self.scenario.clone();
         f(&mut self.scenario);
+        if self.scenario == before {
+            return;
+        }
+        if let Some(start) = self.gesture_start.take() {
+            self.undo.push(start);
+            if self.undo.len() > UNDO_LIMIT {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+        }
         self.changed();
     }
 
     pub fn undo(&mut self) -> bool {
+        self.gesture_start = None;
         let Some(prev) = self.undo.pop() else {
             return false;
         };
@@ -75,6 +89,7 @@ impl Document {
     }
 
     pub fn redo(&mut self) -> bool {
+        self.gesture_start = None;
         let Some(next) = self.redo.pop() else {
             return false;
         };
@@ -106,5 +121,36 @@ impl Document {
             .unwrap_or_else(|| self.name.clone());
         let mark = if self.dirty { " •" } else { "" };
         format!("{name}{mark} — Settle")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Document {
+        Document::new(crate::ui::app::empty_scenario(), None, "t".into())
+    }
+
+    #[test]
+    fn a_gesture_is_one_undo_step_and_an_idle_one_costs_none() {
+        let mut d = doc();
+        d.edit(|s| s.title = "a".into());
+        d.undo();
+        assert!(d.can_redo());
+        // Focusing a field without changing anything keeps Redo.
+        d.checkpoint();
+        d.edit_in_gesture(|_| {});
+        assert!(d.can_redo(), "an idle gesture cleared redo");
+        // A drag of many small moves undoes in one step.
+        d.checkpoint();
+        for i in 0..5 {
+            d.edit_in_gesture(|s| s.seed = i + 10);
+        }
+        assert_eq!(d.scenario.seed, 14);
+        assert!(!d.can_redo());
+        d.undo();
+        assert_eq!(d.scenario.seed, 1);
+        assert!(d.dirty);
     }
 }

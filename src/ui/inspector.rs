@@ -22,7 +22,34 @@ pub struct InspectorState {
     write: bool,
     id: String,
     value: String,
-    name_edit: Option<(String, String)>,
+    /// Text being typed into settings fields, by field.
+    texts: std::collections::BTreeMap<String, String>,
+}
+
+/// A text field for a setting: shows the current value while idle, and
+/// returns the typed value (trimmed) when the user leaves the field having
+/// changed it.
+fn text_setting(
+    ui: &mut egui::Ui,
+    st: &mut InspectorState,
+    key: &str,
+    current: &str,
+) -> Option<String> {
+    let buf = st
+        .texts
+        .entry(key.to_string())
+        .or_insert_with(|| current.to_string());
+    let r = ui.add(egui::TextEdit::singleline(buf).id_salt(key));
+    let typed = buf.trim().to_string();
+    if r.lost_focus() {
+        *buf = current.to_string();
+        return (typed != current).then_some(typed);
+    }
+    if !r.has_focus() {
+        // Not being typed into: follow the document (undo, canvas rename).
+        *buf = current.to_string();
+    }
+    None
 }
 
 /// Pushes `set` as part of one undoable gesture: a checkpoint when the
@@ -156,25 +183,17 @@ fn node(
         ui.weak(format!("{} · id {}", n.kind.word(), n.id));
     });
     // Name: edited as text, applied when the field is left.
-    let editing = st.name_edit.as_ref().is_some_and(|(eid, _)| eid == &id);
-    if !editing {
-        st.name_edit = Some((id.clone(), n.name.clone()));
-    }
-    if let Some((_, text)) = &mut st.name_edit {
-        ui.horizontal(|ui| {
-            ui.label("Name");
-            let r = ui.text_edit_singleline(text);
-            if r.lost_focus() && text != &n.name {
-                let name = text.trim().to_string();
-                let id = id.clone();
-                cmds.push(Cmd::Edit(Box::new(move |s| {
-                    if let Some(n) = s.nodes.iter_mut().find(|n| n.id == id) {
-                        n.name = name;
-                    }
-                })));
-            }
-        });
-    }
+    ui.horizontal(|ui| {
+        ui.label("Name");
+        if let Some(name) = text_setting(ui, st, &format!("{id}/name"), &n.name) {
+            let id = id.clone();
+            cmds.push(Cmd::Edit(Box::new(move |s| {
+                if let Some(n) = s.nodes.iter_mut().find(|n| n.id == id) {
+                    n.name = name;
+                }
+            })));
+        }
+    });
     let names_of = |want: fn(&NodeKind) -> bool| -> Vec<String> {
         s.nodes
             .iter()
@@ -201,11 +220,10 @@ fn node(
             }
             NodeKind::Service(svc) => {
                 ui.label("Owns table");
-                let mut table = svc.table.clone();
-                let r = ui.text_edit_singleline(&mut table);
-                if r.lost_focus() && table != svc.table && !table.trim().is_empty() {
+                let edited = text_setting(ui, st, &format!("{id}/table"), &svc.table);
+                if let Some(table) = edited.filter(|t| !t.is_empty()) {
                     let mut k = svc.clone();
-                    k.table = table.trim().to_string();
+                    k.table = table;
                     cmds.push(Cmd::Edit(Box::new(set_kind(
                         id.clone(),
                         NodeKind::Service(k),
@@ -393,11 +411,9 @@ fn node(
                 ui.label(&r.broker);
                 ui.end_row();
                 ui.label("Topic");
-                let mut topic = r.topic.clone();
-                let resp = ui.text_edit_singleline(&mut topic);
-                if resp.lost_focus() && topic != r.topic {
+                if let Some(topic) = text_setting(ui, st, &format!("{id}/topic"), &r.topic) {
                     let mut k = r.clone();
-                    k.topic = topic.trim().to_string();
+                    k.topic = topic;
                     cmds.push(Cmd::Edit(Box::new(set_kind(
                         id.clone(),
                         NodeKind::Replica(k),
@@ -687,59 +703,59 @@ fn link_ui(
                 Latency::Fixed(d) => {
                     ui.label("Takes");
                     let (r, d) = ms(ui, d);
-                    if r.changed() {
-                        cmds.push(Cmd::Edit(set(Box::new(move |k| {
-                            k.latency = Latency::Fixed(d)
-                        }))));
-                    }
+                    gesture(
+                        &r,
+                        cmds,
+                        set(Box::new(move |k| k.latency = Latency::Fixed(d))),
+                    );
                     ui.end_row();
                 }
                 Latency::Uniform { min, max } => {
                     ui.label("From");
                     let (r, dmin) = ms(ui, min);
-                    if r.changed() {
-                        cmds.push(Cmd::Edit(set(Box::new(move |k| {
+                    gesture(
+                        &r,
+                        cmds,
+                        set(Box::new(move |k| {
                             k.latency = Latency::Uniform {
                                 min: dmin,
                                 max: max.max(dmin),
                             }
-                        }))));
-                    }
+                        })),
+                    );
                     ui.end_row();
                     ui.label("To");
                     let (r, dmax) = ms(ui, max);
-                    if r.changed() {
-                        cmds.push(Cmd::Edit(set(Box::new(move |k| {
+                    gesture(
+                        &r,
+                        cmds,
+                        set(Box::new(move |k| {
                             k.latency = Latency::Uniform {
                                 min: min.min(dmax),
                                 max: dmax,
                             }
-                        }))));
-                    }
+                        })),
+                    );
                     ui.end_row();
                 }
             }
             ui.label("Loss");
             let mut loss = l.loss.0 * 100.0;
-            if ui
-                .add(egui::Slider::new(&mut loss, 0.0..=100.0).suffix(" %"))
-                .changed()
-            {
-                cmds.push(Cmd::Edit(set(Box::new(move |k| {
-                    k.loss = Prob(loss / 100.0)
-                }))));
-            }
+            let r = ui.add(egui::Slider::new(&mut loss, 0.0..=100.0).suffix(" %"));
+            gesture(
+                &r,
+                cmds,
+                set(Box::new(move |k| k.loss = Prob(loss / 100.0))),
+            );
             ui.end_row();
             ui.label("Duplicates");
             let mut dup = l.duplicate.0 * 100.0;
-            if ui
-                .add(egui::Slider::new(&mut dup, 0.0..=100.0).suffix(" %"))
-                .changed()
-            {
-                cmds.push(Cmd::Edit(set(Box::new(move |k| {
-                    k.duplicate = Prob(dup / 100.0)
-                }))));
-            }
+            let r = ui.add(egui::Slider::new(&mut dup, 0.0..=100.0).suffix(" %"));
+            gesture(
+                &r,
+                cmds,
+                set(Box::new(move |k| k.duplicate = Prob(dup / 100.0))),
+            );
             ui.end_row();
         });
     ui.add_space(6.0);

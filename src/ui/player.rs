@@ -160,7 +160,8 @@ impl Player {
             if self.engine.end().is_some() || self.engine.now() >= self.engine.until() {
                 return false;
             }
-            let ahead = (self.engine.now() + self.engine.until() / 20).min(self.engine.until());
+            let ahead =
+                (self.engine.now() + (self.engine.until() / 20).max(1)).min(self.engine.until());
             self.engine.run_until(ahead);
             self.refresh();
         }

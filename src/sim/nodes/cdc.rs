@@ -109,10 +109,11 @@ impl Cdc {
             self.finished(offset);
             return;
         };
-        // The event's id is the row's place in the log, so a row published
-        // again after a restart carries the same id and is recognised.
+        // The event's id is this connector and the row's place in the log,
+        // so a row published again after a restart carries the same id and
+        // is recognised, and two connectors on one log never clash.
         let event = EventId {
-            origin: self.w.database,
+            origin: cx.me,
             seq: offset + 1,
         };
         let body = cx.keep(Body::Event {

@@ -87,7 +87,11 @@ impl State {
                     Some(State::Counter(c)) => c.clone(),
                     _ => BTreeMap::new(),
                 };
-                *counts.entry(me).or_insert(0) += value.trim().parse::<i64>().unwrap_or(1);
+                // A grow-only counter: negative amounts add nothing (a
+                // merge by maximum could not undo them everywhere).
+                let add = value.trim().parse::<i64>().unwrap_or(1).max(0);
+                let total = counts.entry(me).or_insert(0);
+                *total = total.saturating_add(add);
                 State::Counter(counts)
             }
             (Strategy::Set, p) => {
@@ -127,7 +131,10 @@ impl State {
                 },
             ) => {
                 let concurrent = !dominates(va, vb) && !dominates(vb, va);
-                let (win, lose) = if b > a { (other, self) } else { (self, other) };
+                // Stamps are (time, writer), so equal stamps are one writer's
+                // writes in one microsecond; the first applied stays.
+                let b_wins = b > a;
+                let (win, lose) = if b_wins { (other, self) } else { (self, other) };
                 let lost = concurrent && win.display() != lose.display();
                 let State::Lww { value, stamp, .. } = win else {
                     return (win.clone(), false);
@@ -178,7 +185,10 @@ impl State {
                 .map(|(v, _)| v.as_str())
                 .collect::<Vec<_>>()
                 .join(" ‖ "),
-            State::Counter(c) => c.values().sum::<i64>().to_string(),
+            State::Counter(c) => c
+                .values()
+                .fold(0i64, |a, b| a.saturating_add(*b))
+                .to_string(),
             State::Set(s) => format!("{{{}}}", s.iter().cloned().collect::<Vec<_>>().join(", ")),
         }
     }

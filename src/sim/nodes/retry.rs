@@ -61,6 +61,11 @@ impl<K: Ord + Copy> Retries<K> {
 
     /// Resends what is overdue. Call from the node's timer with `self.tag`.
     pub fn on_timer(&mut self, cx: &mut Cx) {
+        // An earlier check superseded by a nearer one: let only the one
+        // now armed run, so chains of checks never pile up.
+        if self.armed.is_some_and(|a| a > cx.now) {
+            return;
+        }
         self.armed = None;
         let mut next: Option<Micros> = None;
         for e in self.waiting.values_mut() {
