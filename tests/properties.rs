@@ -198,3 +198,31 @@ fn the_base_system_really_sees_duplicates_and_faults() {
         "{t:?}"
     );
 }
+
+#[test]
+fn a_duplicated_database_write_commits_once() {
+    let mut s = base(0.0);
+    for l in &mut s.links {
+        if l.to == "db" {
+            l.duplicate = settle::scenario::Prob(0.9);
+        }
+    }
+    s.expect = vec![
+        Expectation::NoWriteLost {
+            table: "items".into(),
+        },
+        Expectation::Converged {
+            table: "items".into(),
+            by: s.until,
+        },
+    ];
+    let mut engine = Engine::new(&s, 3).expect("builds");
+    engine.run();
+    assert!(
+        engine.trace().totals.duplicated > 10,
+        "the link duplicated nothing"
+    );
+    for o in check::evaluate(&s, engine.trace()) {
+        assert!(o.passed, "{} — {}", o.what, o.why);
+    }
+}

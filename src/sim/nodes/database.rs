@@ -22,11 +22,21 @@ pub struct Database {
     pub store: Store,
     /// Every committed write, in commit order (durable).
     pub log: Vec<LogRow>,
+    /// Write requests already committed, per sender (durable), so a write
+    /// the network duplicated commits once.
+    applied: std::collections::BTreeMap<crate::sim::model::NodeIdx, super::DedupWindow>,
 }
 
 impl Database {
     pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
+            Body::DbWrite { req, key, .. }
+                if !self.applied.entry(m.from).or_default().insert(req) =>
+            {
+                // Already committed: answer again, change nothing.
+                let record = self.store.read(key);
+                cx.send(m.from, Body::DbWritten { req, record });
+            }
             Body::DbWrite {
                 req,
                 key,
