@@ -203,6 +203,23 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Node `me` (item `i`) names `other`, which must be of the kind `want`
+    /// and linked to it. Returns whether it is of that kind.
+    fn must_reach(
+        &mut self,
+        i: usize,
+        me: &str,
+        other: &str,
+        want: &str,
+        pred: fn(&NodeKind) -> bool,
+    ) -> bool {
+        let ok = self.expect_kind(Where::text("nodes", i, other), other, want, pred);
+        if ok {
+            self.need_link(Where::text("nodes", i, other), me, other);
+        }
+        ok
+    }
+
     fn need_link(&mut self, place: Where, a: &str, b: &str) {
         if !self.is_linked(a, b) {
             self.fail(place, format!("\"{a}\" and \"{b}\" must be linked for their messages to travel; add a link between them"));
@@ -223,12 +240,10 @@ impl<'a> Checker<'a> {
                     if let Some(prev) = owners.insert(svc.table.as_str(), n.id.as_str()) {
                         self.fail(Where::field("nodes", i, "table"), format!("the table \"{}\" is already owned by \"{prev}\"; each table has one owning service", svc.table));
                     }
-                    if let Some(db) = &svc.database
-                        && self.expect_kind(Where::text("nodes", i, db), db, "database", |k| {
+                    if let Some(db) = &svc.database {
+                        self.must_reach(i, &n.id, db, "database", |k| {
                             matches!(k, NodeKind::Database(_))
-                        })
-                    {
-                        self.need_link(Where::text("nodes", i, db), &n.id, db);
+                        });
                     }
                     if svc.write == super::WriteMode::Outbox
                         && (svc.database.is_none() || svc.publish.is_none())
@@ -257,14 +272,9 @@ impl<'a> Checker<'a> {
                         }
                     }
                     for r in &svc.on {
-                        if self.expect_kind(
-                            Where::text("nodes", i, &r.broker),
-                            &r.broker,
-                            "broker",
-                            |k| matches!(k, NodeKind::Broker(_)),
-                        ) {
-                            self.need_link(Where::text("nodes", i, &r.broker), &n.id, &r.broker);
-                        }
+                        self.must_reach(i, &n.id, &r.broker, "broker", |k| {
+                            matches!(k, NodeKind::Broker(_))
+                        });
                         if r.topic.is_empty() || r.write.is_empty() {
                             self.fail(
                                 Where::text("nodes", i, &r.broker),
@@ -298,14 +308,9 @@ impl<'a> Checker<'a> {
                     }
                 }
                 NodeKind::Replica(r) => {
-                    if self.expect_kind(
-                        Where::text("nodes", i, &r.broker),
-                        &r.broker,
-                        "broker",
-                        |k| matches!(k, NodeKind::Broker(_)),
-                    ) {
-                        self.need_link(Where::text("nodes", i, &r.broker), &n.id, &r.broker);
-                    }
+                    self.must_reach(i, &n.id, &r.broker, "broker", |k| {
+                        matches!(k, NodeKind::Broker(_))
+                    });
                 }
                 NodeKind::Broker(b) => {
                     if let super::Delivery::AtLeastOnce { ack_timeout } = b.delivery
@@ -352,18 +357,9 @@ impl<'a> Checker<'a> {
                         );
                     }
                     for st in &o.steps {
-                        if self.expect_kind(
-                            Where::text("nodes", i, &st.service),
-                            &st.service,
-                            "service",
-                            |k| matches!(k, NodeKind::Service(_)),
-                        ) {
-                            self.need_link(
-                                Where::text("nodes", i, &st.service),
-                                &n.id,
-                                &st.service,
-                            );
-                        }
+                        self.must_reach(i, &n.id, &st.service, "service", |k| {
+                            matches!(k, NodeKind::Service(_))
+                        });
                         self.text_ok(
                             Where::text("nodes", i, &st.service),
                             "step's action",
@@ -384,33 +380,18 @@ impl<'a> Checker<'a> {
                         );
                     }
                     for callee in &c.calls {
-                        if self.expect_kind(
-                            Where::text("nodes", i, callee),
-                            callee,
-                            "service",
-                            |k| matches!(k, NodeKind::Service(_)),
-                        ) {
-                            self.need_link(Where::text("nodes", i, callee), &n.id, callee);
-                        }
+                        self.must_reach(i, &n.id, callee, "service", |k| {
+                            matches!(k, NodeKind::Service(_))
+                        });
                     }
                 }
                 NodeKind::Cdc(c) => {
-                    if self.expect_kind(
-                        Where::text("nodes", i, &c.database),
-                        &c.database,
-                        "database",
-                        |k| matches!(k, NodeKind::Database(_)),
-                    ) {
-                        self.need_link(Where::text("nodes", i, &c.database), &n.id, &c.database);
-                    }
-                    if self.expect_kind(
-                        Where::text("nodes", i, &c.broker),
-                        &c.broker,
-                        "broker",
-                        |k| matches!(k, NodeKind::Broker(_)),
-                    ) {
-                        self.need_link(Where::text("nodes", i, &c.broker), &n.id, &c.broker);
-                    }
+                    self.must_reach(i, &n.id, &c.database, "database", |k| {
+                        matches!(k, NodeKind::Database(_))
+                    });
+                    self.must_reach(i, &n.id, &c.broker, "broker", |k| {
+                        matches!(k, NodeKind::Broker(_))
+                    });
                     if c.poll.0 == 0 {
                         self.fail(
                             Where::field("nodes", i, "poll"),

@@ -13,6 +13,7 @@ use egui::{
 use super::app::View;
 use super::command::{Action, Cmd, Selection};
 use super::edit;
+use super::geometry::distance_to_segment;
 use super::icons::Icons;
 use super::theme;
 use crate::scenario::{Micros, NodeKind, Scenario};
@@ -216,12 +217,6 @@ fn border_point(r: Rect, to: Pos2) -> Pos2 {
         f32::INFINITY
     };
     c + d * sx.min(sy).min(1.0)
-}
-
-fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
-    let ab = b - a;
-    let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
-    (a + ab * t).distance(p)
 }
 
 /// Draws the canvas and handles its gestures.

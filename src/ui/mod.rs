@@ -10,6 +10,7 @@ pub mod command;
 pub mod document;
 pub mod edit;
 mod fonts;
+mod geometry;
 mod help;
 mod icons;
 mod inspector;

@@ -5,10 +5,11 @@
 //! at most [`MAX_ARROWS`] of them are drawn, so a million-message run draws
 //! as fast as a small one.
 
-use egui::{Align2, FontId, Pos2, Rect, Sense, Shape, Stroke, pos2, vec2};
+use egui::{Align2, FontId, Rect, Sense, Shape, Stroke, pos2, vec2};
 
 use super::app::View;
 use super::command::Cmd;
+use super::geometry::distance_to_segment;
 use super::theme;
 use crate::scenario::fmt_time;
 use crate::sim::model::body_label;
@@ -40,12 +41,6 @@ impl SequenceState {
             lane_offset: 0.0,
         }
     }
-}
-
-fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
-    let ab = b - a;
-    let t = ((p - a).dot(ab) / ab.length_sq().max(1e-6)).clamp(0.0, 1.0);
-    (a + ab * t).distance(p)
 }
 
 pub fn ui(ui: &mut egui::Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>) {
