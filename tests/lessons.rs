@@ -516,3 +516,65 @@ fn a_saga_stuck_on_a_dead_service_is_flagged_half_done() {
         .map_or(0, |m| m.count);
     assert_eq!(stuck, 0);
 }
+
+#[test]
+fn a_reaction_survives_a_cut_to_its_database() {
+    let mut s = lesson("07b-");
+    for n in &mut s.nodes {
+        if let NodeKind::Service(svc) = &mut n.kind {
+            if svc.table == "payments" {
+                svc.database = Some("pay-db".into());
+            }
+        }
+    }
+    s.nodes.push(settle::scenario::Node {
+        id: "pay-db".into(),
+        name: String::new(),
+        pos: (1000.0, 100.0),
+        kind: NodeKind::Database(settle::scenario::DatabaseSpec {}),
+    });
+    s.links.push(settle::scenario::Link {
+        from: "payments".into(),
+        to: "pay-db".into(),
+        latency: settle::scenario::Latency::Fixed(Dur::ms(2)),
+        loss: Default::default(),
+        duplicate: Default::default(),
+    });
+    // Order 12's charge reaches the database while the link is cut.
+    s.faults.push(Fault::Partition {
+        at: Dur::ms(205),
+        links: vec![("payments".into(), "pay-db".into())],
+        one_way: false,
+    });
+    s.faults.push(Fault::Heal {
+        at: Dur::ms(600),
+        links: vec![],
+    });
+    let trace = common::run(&s, s.seed);
+    assert!(
+        trace.totals.dropped > 0,
+        "the cut dropped nothing: the test tests nothing"
+    );
+    let o = outcome(
+        &s,
+        Expectation::FinalValue {
+            table: "payments".into(),
+            id: "12".into(),
+            value: "charged".into(),
+        },
+    );
+    assert!(
+        o.passed,
+        "the reaction was lost with its database write: {}",
+        o.why
+    );
+    let o = outcome(
+        &s,
+        Expectation::FinalValue {
+            table: "shipments".into(),
+            id: "12".into(),
+            value: "scheduled".into(),
+        },
+    );
+    assert!(o.passed, "{}", o.why);
+}

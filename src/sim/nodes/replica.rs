@@ -41,6 +41,19 @@ impl DedupWindow {
         true
     }
 
+    /// Whether `seq` has been seen, without marking it.
+    pub fn contains(&self, seq: u32) -> bool {
+        if seq <= self.floor {
+            return true;
+        }
+        let offset = seq - self.floor - 1;
+        if offset < 64 {
+            self.near & (1u64 << offset) != 0
+        } else {
+            self.far.contains(&seq)
+        }
+    }
+
     /// Moves the floor past every number now seen contiguously.
     fn advance(&mut self) {
         loop {

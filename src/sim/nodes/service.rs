@@ -50,6 +50,8 @@ enum Pending {
         then: Option<(Key, Value)>,
         /// The main record, once written, while the second change is.
         first: Option<Record>,
+        /// The event this write reacts to, acknowledged once it is durable.
+        event: Option<(NodeIdx, EventId)>,
     },
     Read {
         asker: (NodeIdx, u32),
@@ -115,7 +117,7 @@ impl Service {
     /// Work the workload asks of this service itself.
     pub fn on_local(&mut self, cx: &mut Cx, op: ReqOp) {
         if let ReqOp::Write { id, value } = op {
-            self.write(cx, None, id, value);
+            self.write(cx, None, id, value, None);
         }
     }
 
@@ -125,7 +127,7 @@ impl Service {
                 req,
                 op: ReqOp::Write { id, value },
             } => {
-                self.write(cx, Some((m.from, req)), id, value);
+                self.write(cx, Some((m.from, req)), id, value, None);
             }
             Body::Request {
                 req,
@@ -137,6 +139,7 @@ impl Service {
                 Some(Pending::Write {
                     asker,
                     then: Some((key, value)),
+                    event,
                     ..
                 }) => {
                     if let Some(db) = self.w.database {
@@ -147,6 +150,7 @@ impl Service {
                                 asker,
                                 then: None,
                                 first: Some(record),
+                                event,
                             },
                         );
                         cx.send(
@@ -165,8 +169,10 @@ impl Service {
                     asker,
                     then: None,
                     first,
+                    event,
                 }) => {
                     self.committed(cx, asker, first.unwrap_or(record), None);
+                    self.reacted(cx, event);
                 }
                 _ => {}
             },
@@ -175,12 +181,16 @@ impl Service {
                 topic,
                 record,
             } => {
-                if self.w.acks_to.contains(&m.from) {
-                    cx.send(m.from, Body::Ack { event });
-                }
                 // Reactions run once per event, however often it arrives.
-                if !self.seen.entry(event.origin).or_default().insert(event.seq) {
+                if self
+                    .seen
+                    .get(&event.origin)
+                    .is_some_and(|w| w.contains(event.seq))
+                {
                     cx.flags |= crate::trace::deliver_flags::DUPLICATE_IGNORED;
+                    if self.w.acks_to.contains(&m.from) {
+                        cx.send(m.from, Body::Ack { event });
+                    }
                     return;
                 }
                 let matching: Vec<Value> = self
@@ -192,8 +202,21 @@ impl Service {
                     })
                     .map(|r| r.2)
                     .collect();
-                for value in matching {
-                    self.write(cx, None, record.key.id, value);
+                // The event counts as handled (and is acknowledged) only
+                // once the last write it causes is durable.
+                let done = Some((m.from, event));
+                if matching.is_empty() {
+                    self.reacted(cx, done);
+                }
+                let last = matching.len().saturating_sub(1);
+                for (k, value) in matching.into_iter().enumerate() {
+                    self.write(
+                        cx,
+                        None,
+                        record.key.id,
+                        value,
+                        if k == last { done } else { None },
+                    );
                 }
             }
             Body::Ack { event } => {
@@ -240,7 +263,23 @@ impl Service {
         self.last_req
     }
 
-    fn write(&mut self, cx: &mut Cx, asker: Option<(NodeIdx, u32)>, id: Sym, value: Value) {
+    /// Marks an event handled and acknowledges it to its broker.
+    fn reacted(&mut self, cx: &mut Cx, event: Option<(NodeIdx, EventId)>) {
+        let Some((broker, event)) = event else { return };
+        self.seen.entry(event.origin).or_default().insert(event.seq);
+        if self.w.acks_to.contains(&broker) {
+            cx.send(broker, Body::Ack { event });
+        }
+    }
+
+    fn write(
+        &mut self,
+        cx: &mut Cx,
+        asker: Option<(NodeIdx, u32)>,
+        id: Sym,
+        value: Value,
+        event: Option<(NodeIdx, EventId)>,
+    ) {
         if self.w.rejects.contains(&id) {
             // In a choreography the others learn of the refusal by event.
             let refusal = Record {
@@ -254,6 +293,7 @@ impl Service {
             if let Some(event) = self.event(cx, refusal) {
                 self.send_event(cx, event);
             }
+            self.reacted(cx, event);
             if let Some((to, req)) = asker {
                 let reason = cx.names.intern("rejected by the service's rules");
                 cx.send(
@@ -284,6 +324,7 @@ impl Service {
                     asker,
                     then,
                     first: None,
+                    event,
                 },
             );
             let outbox = if self.w.outbox {
@@ -304,6 +345,7 @@ impl Service {
         } else if let Some(store) = self.local.as_mut() {
             let record = store.commit(key, value, cx.now, cx.me);
             self.committed(cx, asker, record, Some(()));
+            self.reacted(cx, event);
         }
     }
 
