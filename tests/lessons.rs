@@ -521,10 +521,10 @@ fn a_saga_stuck_on_a_dead_service_is_flagged_half_done() {
 fn a_reaction_survives_a_cut_to_its_database() {
     let mut s = lesson("07b-");
     for n in &mut s.nodes {
-        if let NodeKind::Service(svc) = &mut n.kind {
-            if svc.table == "payments" {
-                svc.database = Some("pay-db".into());
-            }
+        if let NodeKind::Service(svc) = &mut n.kind
+            && svc.table == "payments"
+        {
+            svc.database = Some("pay-db".into());
         }
     }
     s.nodes.push(settle::scenario::Node {
