@@ -49,20 +49,11 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
             name: String::new(),
             pos: (0.0, 0.0),
             kind: NodeKind::Service(ServiceSpec {
-                table: "items".into(),
-                database: None,
                 publish: Some(PublishTo {
                     broker: "broker".into(),
                     topic: "items".into(),
                 }),
-                calls: Vec::new(),
-                call_timeout: Dur::ms(500),
-                write: Default::default(),
-                reads: Vec::new(),
-                rejects: Vec::new(),
-                ledger: None,
-                unit_of_work: true,
-                on: Vec::new(),
+                ..ServiceSpec::owning("items")
             }),
         },
         Node {

@@ -244,6 +244,26 @@ pub struct SagaStep {
     pub compensation: String,
 }
 
+impl ServiceSpec {
+    /// A service owning `table` in a store of its own, every other setting
+    /// at its default: what the palette adds and the benchmark builds on.
+    pub fn owning(table: impl Into<String>) -> Self {
+        ServiceSpec {
+            table: table.into(),
+            database: None,
+            publish: None,
+            calls: Vec::new(),
+            call_timeout: default_call_timeout(),
+            write: WriteMode::default(),
+            reads: Vec::new(),
+            rejects: Vec::new(),
+            ledger: None,
+            unit_of_work: true,
+            on: Vec::new(),
+        }
+    }
+}
+
 /// How a service turns a committed write into a published event.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WriteMode {

@@ -88,19 +88,7 @@ pub fn add_node(s: &mut Scenario, kind: &str, pos: (f32, f32)) -> String {
                 table,
             })
         }
-        _ => NodeKind::Service(ServiceSpec {
-            table: format!("{id}-data"),
-            database: None,
-            publish: None,
-            calls: Vec::new(),
-            call_timeout: Dur::ms(500),
-            write: Default::default(),
-            reads: Vec::new(),
-            rejects: Vec::new(),
-            ledger: None,
-            unit_of_work: true,
-            on: Vec::new(),
-        }),
+        _ => NodeKind::Service(ServiceSpec::owning(format!("{id}-data"))),
     };
     s.nodes.push(Node {
         id: id.clone(),
