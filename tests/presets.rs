@@ -66,3 +66,19 @@ fn adding_a_node_leaves_other_nodes_draws_alone() {
     let arrivals = |t: &settle::trace::Trace| t.messages.iter().map(|m| m.at).collect::<Vec<_>>();
     assert_eq!(arrivals(&a), arrivals(&b));
 }
+
+#[test]
+fn every_scenario_file_is_a_lesson_in_the_app() {
+    let files: Vec<String> = common::presets()
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .collect();
+    let embedded: Vec<String> = settle::ui::presets::PRESETS
+        .iter()
+        .map(|p| p.file.to_string())
+        .collect();
+    assert_eq!(
+        files, embedded,
+        "scenarios/ and the app's lesson list differ"
+    );
+}

@@ -8,44 +8,27 @@ pub struct Preset {
     pub text: &'static str,
 }
 
+/// A preset from `scenarios/`, its file named once.
+macro_rules! preset {
+    ($file:literal) => {
+        Preset {
+            file: $file,
+            text: include_str!(concat!("../../scenarios/", $file)),
+        }
+    };
+}
+
 /// Every preset, in teaching order.
 pub const PRESETS: &[Preset] = &[
-    Preset {
-        file: "01-data-ownership.ron",
-        text: include_str!("../../scenarios/01-data-ownership.ron"),
-    },
-    Preset {
-        file: "02-api-composition.ron",
-        text: include_str!("../../scenarios/02-api-composition.ron"),
-    },
-    Preset {
-        file: "03-event-driven-replication.ron",
-        text: include_str!("../../scenarios/03-event-driven-replication.ron"),
-    },
-    Preset {
-        file: "04-outbox-and-cdc.ron",
-        text: include_str!("../../scenarios/04-outbox-and-cdc.ron"),
-    },
-    Preset {
-        file: "05-cqrs.ron",
-        text: include_str!("../../scenarios/05-cqrs.ron"),
-    },
-    Preset {
-        file: "06-conflict-resolution.ron",
-        text: include_str!("../../scenarios/06-conflict-resolution.ron"),
-    },
-    Preset {
-        file: "07-saga-compensation.ron",
-        text: include_str!("../../scenarios/07-saga-compensation.ron"),
-    },
-    Preset {
-        file: "07b-saga-choreography.ron",
-        text: include_str!("../../scenarios/07b-saga-choreography.ron"),
-    },
-    Preset {
-        file: "08-unit-of-work.ron",
-        text: include_str!("../../scenarios/08-unit-of-work.ron"),
-    },
+    preset!("01-data-ownership.ron"),
+    preset!("02-api-composition.ron"),
+    preset!("03-event-driven-replication.ron"),
+    preset!("04-outbox-and-cdc.ron"),
+    preset!("05-cqrs.ron"),
+    preset!("06-conflict-resolution.ron"),
+    preset!("07-saga-compensation.ron"),
+    preset!("07b-saga-choreography.ron"),
+    preset!("08-unit-of-work.ron"),
 ];
 
 /// The preset a new user starts with.
