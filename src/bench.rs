@@ -6,11 +6,11 @@ use std::fmt;
 use std::time::Instant;
 
 use crate::cli::FanoutArgs;
+use crate::model::NodeIdx;
 use crate::scenario::{
     BrokerSpec, Delivery, Dur, Latency, Link, Node, NodeKind, Op, PublishTo, ReplicaSpec, Scenario,
     ServiceSpec, ValueSpec, Work,
 };
-use crate::sim::model::NodeIdx;
 use crate::sim::{Engine, RunEnd};
 use crate::trace::StepKind;
 

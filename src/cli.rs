@@ -258,7 +258,7 @@ pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
                 .first
                 .map(|t| format!(", first at {}", fmt_time(t)))
                 .unwrap_or_default();
-            println!("  {}: {}{first}", m.what, m.count);
+            println!("  {}: {}{first}", m.what(), m.count);
         }
     }
     let passed = outcomes.iter().filter(|o| o.passed).count();
@@ -354,7 +354,7 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
         let differ = index.divergent_keys(trace, table.name, upto).len();
         let total = index.id_count(table.name);
         let copies = table.replicas.len() + 1;
-        let lags: Vec<u64> = check::visibility_lags(trace, name)
+        let lags: Vec<u64> = crate::trace::query::visibility_lags(trace, name)
             .into_iter()
             .filter_map(|(_, l)| l)
             .collect();

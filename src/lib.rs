@@ -1,14 +1,19 @@
 //! Settle: a visual simulator for teaching how data lives and settles
 //! across microservices.
 //!
-//! Read top-down: [`scenario`] is what the user drew, [`sim`] is what
-//! happens when it runs, [`trace`] is the recorded history every view and
-//! check is drawn from, [`check`] evaluates a scenario's expectations.
+//! Read bottom-up, each layer using only those below it: [`model`] is the
+//! shared vocabulary (time, names, records, message bodies); [`scenario`]
+//! is what the user drew; [`trace`] is the recorded history every view and
+//! check is drawn from; [`sim`] is what happens when it runs; [`check`]
+//! judges a run; [`session`] is the application without a window; [`ui`]
+//! and [`cli`] are the two front ends.
 
 pub mod bench;
 pub mod check;
 pub mod cli;
+pub mod model;
 pub mod scenario;
+pub mod session;
 pub mod sim;
 pub mod trace;
 pub mod ui;

@@ -4,7 +4,7 @@
 mod common;
 
 use proptest::prelude::*;
-use settle::check;
+use settle::check::{self, Monitor};
 use settle::scenario::{Dur, Expectation, Fault, NodeKind, Scenario, WriteMode};
 
 fn lesson(name: &str) -> Scenario {
@@ -283,8 +283,8 @@ fn without_a_unit_of_work_the_crash_leaves_half_a_change() {
 
 mod conflicts {
     use super::*;
+    use settle::model::peer_state::{State, VersionVector};
     use settle::scenario::Strategy as Resolve;
-    use settle::sim::nodes::peer::{State, VersionVector};
 
     #[test]
     fn last_writer_wins_loses_a_write_that_version_vectors_keep() {
@@ -305,14 +305,14 @@ mod conflicts {
         let cart = |s: &Scenario| {
             let trace = common::run(s, s.seed);
             let index = settle::trace::query::Index::new(&trace);
-            let key = settle::sim::model::Key {
+            let key = settle::model::Key {
                 table: trace.names.find("cart-lww").expect("table"),
                 id: trace.names.find("c1").expect("id"),
             };
             let (r, _) = index
                 .record_at(&trace, 1, key, trace.steps.len())
                 .expect("lww-eu holds c1");
-            settle::sim::model::value_text(&trace.names, r.value)
+            settle::model::value_text(&trace.names, r.value)
         };
         assert_eq!(cart(&s), "eggs");
         let mut fair = s.clone();
@@ -381,7 +381,7 @@ mod conflicts {
         assert_eq!(both.display(), "eggs ‖ milk");
         let later = State::write(
             Some(&both),
-            settle::sim::nodes::peer::Strategy::VersionVectors,
+            settle::model::peer_state::Strategy::VersionVectors,
             "cheese",
             1,
             0,
@@ -433,37 +433,48 @@ mod conflicts {
             let p1 = trace.names.find("p1").expect("p1");
             for node in ["ctr-eu", "ctr-us"] {
                 let n = trace.nodes.iter().position(|x| x.id == node).expect("node") as u16;
-                let (r, _) = index.record_at(&trace, n, settle::sim::model::Key { table: likes, id: p1 }, trace.steps.len()).expect("a count");
-                prop_assert_eq!(settle::sim::model::value_text(&trace.names, r.value), "6");
+                let (r, _) = index.record_at(&trace, n, settle::model::Key { table: likes, id: p1 }, trace.steps.len()).expect("a count");
+                prop_assert_eq!(settle::model::value_text(&trace.names, r.value), "6");
             }
         }
     }
 }
 
+/// A monitor's count at the end of a run; a monitor that does not exist
+/// fails the test instead of reading as zero.
+fn monitor_count(
+    trace: &settle::trace::Trace,
+    index: &settle::trace::query::Index,
+    which: Monitor,
+) -> u64 {
+    check::monitors(trace, index, trace.steps.len())
+        .into_iter()
+        .find(|m| m.monitor == which)
+        .unwrap_or_else(|| panic!("no monitor {which:?}"))
+        .count
+}
+
 #[test]
 fn monitors_watch_every_run() {
-    let count = |s: &Scenario, what: &str| {
+    let count = |s: &Scenario, which: Monitor| {
         let trace = common::run(s, s.seed);
         let index = settle::trace::query::Index::new(&trace);
-        check::monitors(&trace, &index, trace.steps.len())
-            .into_iter()
-            .find(|m| m.what.contains(what))
-            .map_or(0, |m| m.count)
+        monitor_count(&trace, &index, which)
     };
-    assert!(count(&lesson("06-"), "last-writer-wins") > 0);
-    assert_eq!(count(&lesson("03-"), "nothing in flight"), 0);
+    assert!(count(&lesson("06-"), Monitor::WritesLost) > 0);
+    assert_eq!(count(&lesson("03-"), Monitor::DivergedAtRest), 0);
     let s = lesson("04-");
-    assert_eq!(count(&s, "outbox"), 0);
+    assert_eq!(count(&s, Monitor::OutboxStuck), 0);
     let mut stalled = s.clone();
     stalled.faults.push(Fault::Crash {
         at: Dur::ms(500),
         node: "relay".into(),
     });
     assert!(
-        count(&stalled, "outbox") > 0,
+        count(&stalled, Monitor::OutboxStuck) > 0,
         "a dead relay leaves outbox rows unpublished"
     );
-    assert!(count(&lesson("01-"), "another service's table") > 0);
+    assert!(count(&lesson("01-"), Monitor::ForeignReads) > 0);
 }
 
 #[test]
@@ -502,18 +513,12 @@ fn a_saga_stuck_on_a_dead_service_is_flagged_half_done() {
     s.faults.retain(|f| !matches!(f, Fault::Restart { .. }));
     let trace = common::run(&s, s.seed);
     let index = settle::trace::query::Index::new(&trace);
-    let stuck = check::monitors(&trace, &index, trace.steps.len())
-        .into_iter()
-        .find(|m| m.what.contains("half-done"))
-        .map_or(0, |m| m.count);
+    let stuck = monitor_count(&trace, &index, Monitor::SagasHalfDone);
     assert_eq!(stuck, 1);
     let healthy = lesson("07-");
     let trace = common::run(&healthy, healthy.seed);
     let index = settle::trace::query::Index::new(&trace);
-    let stuck = check::monitors(&trace, &index, trace.steps.len())
-        .into_iter()
-        .find(|m| m.what.contains("half-done"))
-        .map_or(0, |m| m.count);
+    let stuck = monitor_count(&trace, &index, Monitor::SagasHalfDone);
     assert_eq!(stuck, 0);
 }
 

@@ -73,7 +73,7 @@ fn every_scenario_file_is_a_lesson_in_the_app() {
         .iter()
         .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
         .collect();
-    let embedded: Vec<String> = settle::ui::presets::PRESETS
+    let embedded: Vec<String> = settle::session::presets::PRESETS
         .iter()
         .map(|p| p.file.to_string())
         .collect();

@@ -3,9 +3,9 @@
 
 use proptest::prelude::*;
 use settle::check;
+use settle::model::{Key, Record, Value, Version};
 use settle::scenario::{Dur, Expectation, Fault, Scenario, from_str};
 use settle::sim::Engine;
-use settle::sim::model::{Key, Record, Value, Version};
 use settle::sim::nodes::{DedupWindow, Store};
 
 const REPLICAS: usize = 3;

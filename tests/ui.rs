@@ -23,11 +23,11 @@ fn open_lesson(h: &mut Harness<'static, SettleApp>) {
     h.run_steps(2);
     h.get_by_label_contains("Event-driven replication").click();
     h.run_steps(3);
-    assert!(!h.state().welcome, "the lesson did not open");
+    assert!(!h.state().session.welcome, "the lesson did not open");
     assert!(
-        h.state().player.is_some(),
+        h.state().session.player.is_some(),
         "the lesson cannot run: {:?}",
-        h.state().problem
+        h.state().session.problem
     );
 }
 
@@ -62,7 +62,10 @@ fn welcome_lists_the_lessons_and_opens_one() {
     h.get_by_label_contains("API composition");
     h.get_by_label("New drawing");
     open_lesson(&mut h);
-    assert_eq!(h.state().doc.scenario.title, "Event-driven replication");
+    assert_eq!(
+        h.state().session.doc.scenario.title,
+        "Event-driven replication"
+    );
 }
 
 #[test]
@@ -71,67 +74,83 @@ fn play_pause_step_and_step_back() {
     open_lesson(&mut h);
     h.get_by_label("Play").click();
     h.run_steps(20);
-    let p = h.state().player.as_ref().expect("player");
+    let p = h.state().session.player.as_ref().expect("player");
     assert!(p.playing && p.time() > 0.0, "Play did not start the run");
     h.get_by_label("Pause").click();
     h.run_steps(2);
-    let p = h.state().player.as_ref().expect("player");
+    let p = h.state().session.player.as_ref().expect("player");
     assert!(!p.playing);
     let (time, upto) = (p.time(), p.upto());
     h.run_steps(5);
     assert_eq!(
-        h.state().player.as_ref().expect("player").time(),
+        h.state().session.player.as_ref().expect("player").time(),
         time,
         "time moved while paused"
     );
 
     h.get_by_label("Step").click();
     h.run_steps(2);
-    assert_eq!(h.state().player.as_ref().expect("player").upto(), upto + 1);
+    assert_eq!(
+        h.state().session.player.as_ref().expect("player").upto(),
+        upto + 1
+    );
     h.get_by_label("Step").click();
     h.run_steps(2);
     h.get_by_label("Step back").click();
     h.run_steps(2);
-    assert_eq!(h.state().player.as_ref().expect("player").upto(), upto + 1);
+    assert_eq!(
+        h.state().session.player.as_ref().expect("player").upto(),
+        upto + 1
+    );
 }
 
 #[test]
 fn keyboard_drives_playback() {
     let mut h = harness();
     open_lesson(&mut h);
-    let start = h.state().player.as_ref().expect("player").upto();
+    let start = h.state().session.player.as_ref().expect("player").upto();
     h.key_press(egui::Key::Period);
     h.run_steps(2);
     h.key_press(egui::Key::Period);
     h.run_steps(2);
-    assert_eq!(h.state().player.as_ref().expect("player").upto(), start + 2);
+    assert_eq!(
+        h.state().session.player.as_ref().expect("player").upto(),
+        start + 2
+    );
     h.key_press(egui::Key::Comma);
     h.run_steps(2);
-    assert_eq!(h.state().player.as_ref().expect("player").upto(), start + 1);
+    assert_eq!(
+        h.state().session.player.as_ref().expect("player").upto(),
+        start + 1
+    );
     h.key_press(egui::Key::End);
     h.run_steps(2);
-    assert!(h.state().player.as_ref().expect("player").at_end());
+    assert!(h.state().session.player.as_ref().expect("player").at_end());
 }
 
 #[test]
 fn palette_adds_a_node_and_undo_redo_restore_it() {
     let mut h = harness();
     open_lesson(&mut h);
-    let before = h.state().doc.scenario.nodes.len();
+    let before = h.state().session.doc.scenario.nodes.len();
     h.get_by_label("Add service").click();
     h.run_steps(2);
-    assert_eq!(h.state().doc.scenario.nodes.len(), before + 1);
-    assert!(h.state().doc.dirty);
+    assert_eq!(h.state().session.doc.scenario.nodes.len(), before + 1);
+    assert!(h.state().session.doc.dirty);
     assert!(
-        h.state().doc.title().contains('•'),
+        h.state().session.doc.title().contains('•'),
         "the title shows no unsaved mark"
     );
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().doc.scenario.nodes.len(), before, "undo");
+    assert_eq!(h.state().session.doc.scenario.nodes.len(), before, "undo");
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, egui::Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().doc.scenario.nodes.len(), before + 1, "redo");
+    assert_eq!(
+        h.state().session.doc.scenario.nodes.len(),
+        before + 1,
+        "redo"
+    );
 }
 
 #[test]
@@ -145,13 +164,16 @@ fn dragging_from_a_port_links_two_nodes() {
     h.get_by_label("Add service").click();
     h.run_steps(3);
     let app = h.state();
-    assert_eq!(app.doc.scenario.nodes.len(), 2);
-    assert!(app.doc.scenario.links.is_empty());
-    let (a, b) = (app.doc.scenario.nodes[0].pos, app.doc.scenario.nodes[1].pos);
+    assert_eq!(app.session.doc.scenario.nodes.len(), 2);
+    assert!(app.session.doc.scenario.links.is_empty());
+    let (a, b) = (
+        app.session.doc.scenario.nodes[0].pos,
+        app.session.doc.scenario.nodes[1].pos,
+    );
     let from = app.canvas.port_screen_pos(a);
     let to = app.canvas.node_screen_rect(b).center();
     drag(&mut h, from, to);
-    let s = &h.state().doc.scenario;
+    let s = &h.state().session.doc.scenario;
     assert_eq!(s.links.len(), 1, "no link was made");
     assert_eq!(
         (s.links[0].from.as_str(), s.links[0].to.as_str()),
@@ -160,7 +182,7 @@ fn dragging_from_a_port_links_two_nodes() {
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(2);
     assert!(
-        h.state().doc.scenario.links.is_empty(),
+        h.state().session.doc.scenario.links.is_empty(),
         "undo removes the link"
     );
 }
@@ -170,36 +192,35 @@ fn dragging_a_node_moves_it_and_one_undo_puts_it_back() {
     let mut h = harness();
     open_lesson(&mut h);
     let app = h.state();
-    let start = app.doc.scenario.nodes[0].pos;
+    let start = app.session.doc.scenario.nodes[0].pos;
     let center = app.canvas.node_screen_rect(start).center();
     drag(&mut h, center, center + vec2(0.0, 120.0));
-    let moved = h.state().doc.scenario.nodes[0].pos;
+    let moved = h.state().session.doc.scenario.nodes[0].pos;
     assert!(moved.1 > start.1 + 40.0, "{start:?} -> {moved:?}");
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().doc.scenario.nodes[0].pos, start);
+    assert_eq!(h.state().session.doc.scenario.nodes[0].pos, start);
 }
 
 #[test]
 fn crashing_a_node_forks_the_run_at_the_moment_shown() {
     let mut h = harness();
     open_lesson(&mut h);
-    h.state_mut()
-        .push(settle::ui::command::Cmd::Seek(1_000_000.0));
+    h.state_mut().push(settle::session::Cmd::Seek(1_000_000.0));
     h.run_steps(2);
-    h.state_mut().push(settle::ui::command::Cmd::Select(
-        settle::ui::command::Selection::node("pricing"),
+    h.state_mut().push(settle::session::Cmd::Select(
+        settle::session::Selection::node("pricing"),
     ));
     h.run_steps(2);
     h.get_by_label("Crash").click();
     h.run_steps(3);
     let app = h.state();
-    let faults = &app.doc.scenario.faults;
+    let faults = &app.session.doc.scenario.faults;
     assert!(
         faults.iter().any(|f| matches!(f, settle::scenario::Fault::Crash { node, at } if node == "pricing" && at.0 == 1_000_000)),
         "{faults:?}"
     );
-    let p = app.player.as_ref().expect("player");
+    let p = app.session.player.as_ref().expect("player");
     assert_eq!(
         p.now(),
         1_000_000,
@@ -214,7 +235,7 @@ fn a_broken_file_shows_its_error_and_keeps_the_drawing() {
     open_lesson(&mut h);
     h.get_by_label("Add service").click();
     h.run_steps(2);
-    let nodes = h.state().doc.scenario.nodes.len();
+    let nodes = h.state().session.doc.scenario.nodes.len();
     let path = std::env::temp_dir().join(format!("settle-ui-broken-{}.ron", std::process::id()));
     std::fs::write(
         &path,
@@ -224,12 +245,16 @@ fn a_broken_file_shows_its_error_and_keeps_the_drawing() {
     h.state_mut().open(&path);
     h.run_steps(2);
     let app = h.state();
-    let notice = app.notice.as_ref().expect("an error is shown");
+    let notice = app.session.notice.as_ref().expect("an error is shown");
     assert!(
         notice.error && notice.text.contains(":1:") && notice.text.contains("Cache"),
         "{notice:?}"
     );
-    assert_eq!(app.doc.scenario.nodes.len(), nodes, "the drawing was lost");
+    assert_eq!(
+        app.session.doc.scenario.nodes.len(),
+        nodes,
+        "the drawing was lost"
+    );
     h.get_by_label_contains("is not a node kind");
     std::fs::remove_file(&path).ok();
 }
@@ -250,7 +275,7 @@ fn the_last_drawing_comes_back_after_a_restart() {
     open_lesson(&mut h);
     h.get_by_label("Add service").click();
     h.run_steps(2);
-    let nodes = h.state().doc.scenario.nodes.len();
+    let nodes = h.state().session.doc.scenario.nodes.len();
     // What eframe would store on exit, given to a fresh app.
     let prefs = h.state().persisted();
     let mut again = Harness::builder()
@@ -264,7 +289,10 @@ fn the_last_drawing_comes_back_after_a_restart() {
     again.get_by_label_contains("Continue").click();
     again.run_steps(3);
     let app = again.state();
-    assert!(!app.welcome);
-    assert_eq!(app.doc.scenario.nodes.len(), nodes);
-    assert!(app.doc.dirty, "the restored drawing is still unsaved");
+    assert!(!app.session.welcome);
+    assert_eq!(app.session.doc.scenario.nodes.len(), nodes);
+    assert!(
+        app.session.doc.dirty,
+        "the restored drawing is still unsaved"
+    );
 }

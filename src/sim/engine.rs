@@ -14,12 +14,13 @@ use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 
-use super::model::{Answer, Body, Key, NodeIdx, ReqOp, Sym, Value, Version};
-use super::nodes::{Behaviour, Cx, Incoming, Out};
-use crate::scenario::{Latency, Micros};
+use super::nodes::{Actor, Cx, Incoming, Out};
+use crate::model::{
+    Answer, Body, Key, Micros, NodeIdx, ReqOp, Sym, Value, Version, deliver_flags, message_flags,
+};
+use crate::scenario::Latency;
 use crate::trace::{
     Change, DropReason, Fate, FaultEvent, FaultRec, Message, Step, StepKind, Timed, Trace,
-    deliver_flags, message_flags,
 };
 
 /// The most steps one run may take. A file cannot ask for more work than
@@ -29,7 +30,7 @@ pub const MAX_STEPS: u64 = 50_000_000;
 /// A node while the run is going.
 #[derive(Debug)]
 pub(crate) struct NodeRt {
-    pub beh: Behaviour,
+    pub beh: Box<dyn Actor>,
     pub rng: ChaCha8Rng,
     pub up: bool,
     /// Bumped on every crash; timers set before it are void.
@@ -277,8 +278,8 @@ impl Engine {
     }
 
     /// The behaviour of node `n`, for tests and inspectors.
-    pub fn behaviour(&self, n: NodeIdx) -> Option<&Behaviour> {
-        self.nodes.get(n as usize).map(|rt| &rt.beh)
+    pub fn behaviour(&self, n: NodeIdx) -> Option<&dyn Actor> {
+        self.nodes.get(n as usize).map(|rt| rt.beh.as_ref())
     }
 
     /// Runs everything up to the scenario's end.
@@ -398,7 +399,7 @@ impl Engine {
 
     /// Runs `f` on node `n`'s behaviour with a fresh context and returns
     /// the step flags it set; outputs are left in `self.out`.
-    fn with_node(&mut self, n: NodeIdx, f: impl FnOnce(&mut Behaviour, &mut Cx)) -> u8 {
+    fn with_node(&mut self, n: NodeIdx, f: impl FnOnce(&mut dyn Actor, &mut Cx)) -> u8 {
         let Some(rt) = self.nodes.get_mut(n as usize) else {
             return 0;
         };
@@ -411,7 +412,7 @@ impl Engine {
             out: &mut self.out,
             flags: 0,
         };
-        f(&mut rt.beh, &mut cx);
+        f(rt.beh.as_mut(), &mut cx);
         cx.flags
     }
 

@@ -4,8 +4,9 @@
 
 mod build;
 mod engine;
-pub mod model;
 pub mod nodes;
+mod wiring;
 
 pub use build::{BuildError, node_seed};
 pub use engine::{Engine, MAX_STEPS, RunEnd};
+pub use wiring::Wiring;

@@ -5,9 +5,10 @@ use std::io::{self, Write};
 
 use serde_json::{Value as Json, json};
 
-use super::{DropReason, FaultEvent, StepKind, Trace, deliver_flags, message_flags};
+use super::{DropReason, FaultEvent, StepKind, Trace};
+use crate::model::{Key, NodeIdx, Record, body_label, value_text};
+use crate::model::{deliver_flags, message_flags};
 use crate::scenario::{Scenario, fmt_time};
-use crate::sim::model::{Key, NodeIdx, Record, body_label, value_text};
 
 /// Most arrows a Mermaid export draws; past that a note says how many were
 /// left out (a diagram of thousands of arrows helps nobody).

@@ -12,16 +12,13 @@
 //!   holds the new record (the old one is the previous change of that key);
 //! - `timed`: the time and arguments of steps that are not deliveries.
 
-mod chunked;
 pub mod export;
 pub mod query;
 
-pub use chunked::Chunked;
-
 use serde::Serialize;
 
-use crate::scenario::Micros;
-use crate::sim::model::{Body, Key, Names, NodeIdx, Record, Sym};
+use crate::model::{Body, Chunked, Key, Micros, Names, NodeIdx, Record, Sym};
+use crate::scenario::Kind;
 
 /// What kind of thing a step is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -73,30 +70,6 @@ impl DropReason {
             DropReason::NoRoute => "no link",
         }
     }
-}
-
-/// Flags of a delivery step: what the receiver made of it.
-pub mod deliver_flags {
-    /// The event id had been applied already: a duplicate, ignored.
-    pub const DUPLICATE_IGNORED: u8 = 1;
-    /// The event carried an older version than the copy had: ignored.
-    pub const OLDER_IGNORED: u8 = 2;
-    /// A client's request timed out (on a timer step).
-    pub const GAVE_UP: u8 = 4;
-    /// A peer discarded a concurrent write (last-writer-wins).
-    pub const WRITE_LOST: u8 = 8;
-}
-
-/// Flags of a message.
-pub mod message_flags {
-    /// A second copy made by the link's duplication.
-    pub const DUPLICATE: u8 = 1;
-    /// An answer that carried an older version than the owner held.
-    pub const STALE: u8 = 2;
-    /// A broker's resend of an unacknowledged delivery.
-    pub const REDELIVERY: u8 = 4;
-    /// A service reading another service's table from a shared database.
-    pub const FOREIGN: u8 = 8;
 }
 
 /// One thing the engine did. Eight bytes.
@@ -176,7 +149,7 @@ pub struct FaultRec {
 pub struct NodeInfo {
     pub id: String,
     pub label: String,
-    pub kind: &'static str,
+    pub kind: Kind,
     pub pos: (f32, f32),
 }
 
@@ -283,6 +256,14 @@ impl Trace {
     /// A node's id, or `?` for an index the run never had.
     pub fn node_id(&self, n: NodeIdx) -> &str {
         self.nodes.get(n as usize).map_or("?", |i| i.id.as_str())
+    }
+
+    /// Whether a table is multi-leader (peers all accept writes), so that
+    /// "behind the owner" means nothing for it.
+    pub fn multi_leader(&self, table: &TableInfo) -> bool {
+        self.nodes
+            .get(table.owner as usize)
+            .is_some_and(|n| n.kind == Kind::Peer)
     }
 
     /// `table/id` for people.

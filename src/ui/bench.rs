@@ -5,11 +5,11 @@
 use std::time::Instant;
 
 use super::app::{Prefs, SettleApp};
-use super::command::Cmd;
-use super::document::Document;
 use crate::bench::fanout_scenario;
 use crate::cli::FanoutArgs;
 use crate::scenario::Scenario;
+use crate::session::Cmd;
+use crate::session::Document;
 
 /// Frames measured per case, after warm-up.
 const FRAMES: usize = 120;
@@ -55,7 +55,7 @@ fn measure(s: Scenario, at: f64, run_to_end: bool) -> FrameStats {
     let mut times: Vec<f64> = (0..n).map(|i| frame(10 + i)).collect();
     times.sort_by(f64::total_cmp);
     let p95 = times[((times.len() as f64 * 0.95).ceil() as usize).min(times.len()) - 1];
-    let (events, in_flight) = app.player.as_ref().map_or((0, 0), |p| {
+    let (events, in_flight) = app.session.player.as_ref().map_or((0, 0), |p| {
         (
             p.trace().steps.len(),
             p.index.in_flight_at(p.trace(), p.now()).len(),
@@ -70,8 +70,8 @@ fn measure(s: Scenario, at: f64, run_to_end: bool) -> FrameStats {
 
 /// Runs both cases; the last line is the one the issue asks for.
 pub fn run() -> Result<String, String> {
-    let small_text = super::presets::PRESETS
-        .get(super::presets::DEFAULT)
+    let small_text = crate::session::presets::PRESETS
+        .get(crate::session::presets::DEFAULT)
         .ok_or("no preset")?;
     let small = small_text.load().map_err(|e| e.to_string())?;
     let large = fanout_scenario(FanoutArgs {

@@ -4,18 +4,18 @@
 
 use egui::RichText;
 
-use super::app::View;
-use super::command::Cmd;
 use super::theme;
-use crate::check::{self, Monitor, Outcome};
+use super::view::View;
+use crate::check::{self, MonitorReading, Outcome};
 use crate::scenario::{Expectation, fmt_time};
+use crate::session::Cmd;
 
 /// The last evaluation, and the trace length it was made for.
 #[derive(Default)]
 pub struct ChecksState {
     made_for: Option<(u64, u64, usize)>,
     outcomes: Vec<Outcome>,
-    monitors: Vec<Monitor>,
+    monitors: Vec<MonitorReading>,
 }
 
 /// The moment an expectation is about, if it names one.
@@ -107,7 +107,7 @@ pub fn ui(
                 ("⚠", theme::STALE)
             };
             ui.colored_label(color, mark);
-            let text = format!("{}: {}", m.what, m.count);
+            let text = format!("{}: {}", m.what(), m.count);
             match m.first {
                 Some(at) => {
                     if ui

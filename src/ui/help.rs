@@ -1,27 +1,18 @@
-//! The keyboard help overlay, opened with `?`.
+//! The keyboard help overlay, opened with `?`: every binding of the keymap
+//! as this platform writes it, then what the mouse does.
 
 use egui::RichText;
 
-/// Every shortcut, as the help overlay lists it.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("Space", "Play / pause"),
-    (".", "Step one event forward"),
-    (",", "Step one event back"),
-    ("[  ]", "Slower / faster"),
-    ("Home / End", "Jump to the start / the end"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo"),
-    ("Ctrl+S / Ctrl+O", "Save / open"),
-    ("Delete", "Remove the selection"),
-    ("F", "Fit the drawing to the view"),
+use super::keymap;
+
+/// What the pointer does, for the overlay's second half.
+const GESTURES: &[(&str, &str)] = &[
     ("Scroll", "Zoom the canvas at the cursor"),
     ("Drag empty space", "Pan the canvas"),
     ("Shift+drag", "Select with a box"),
     ("Drag a node's port", "Link it to another node"),
     ("Double-click a node", "Rename it"),
     ("Right-click", "Crash, restart, cut, heal, delete"),
-    ("F11", "Presentation mode"),
-    ("?", "This help"),
-    ("Esc", "Close help, leave presentation, clear selection"),
 ];
 
 pub fn ui(ctx: &egui::Context, open: &mut bool) {
@@ -29,6 +20,7 @@ pub fn ui(ctx: &egui::Context, open: &mut bool) {
         .open(open)
         .collapsible(false)
         .resizable(false)
+        .order(egui::Order::Foreground)
         .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
         .show(ctx, |ui| {
             egui::Grid::new("shortcuts")
@@ -36,8 +28,19 @@ pub fn ui(ctx: &egui::Context, open: &mut bool) {
                 .spacing([24.0, 6.0])
                 .striped(true)
                 .show(ui, |ui| {
-                    for (keys, what) in SHORTCUTS {
-                        ui.label(RichText::new(*keys).monospace().strong());
+                    for b in keymap::bindings() {
+                        let Some(what) = b.help else { continue };
+                        let keys = if b.keys.logical_key == egui::Key::Slash {
+                            "?".to_string()
+                        } else {
+                            ctx.format_shortcut(&b.keys)
+                        };
+                        ui.label(RichText::new(keys).monospace().strong());
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                    for (gesture, what) in GESTURES {
+                        ui.label(RichText::new(*gesture).monospace().strong());
                         ui.label(*what);
                         ui.end_row();
                     }

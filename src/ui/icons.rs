@@ -3,19 +3,27 @@
 
 use egui::{ColorImage, Context, TextureHandle, TextureOptions};
 
-/// One texture per node kind.
-pub struct Icons {
-    client: TextureHandle,
-    service: TextureHandle,
-    database: TextureHandle,
-    broker: TextureHandle,
-    replica: TextureHandle,
-    cdc: TextureHandle,
-    composer: TextureHandle,
-    orchestrator: TextureHandle,
-    peer: TextureHandle,
+use crate::scenario::Kind;
 
+/// One texture per node kind, in [`Kind::ALL`] order, and the app's own.
+pub struct Icons {
+    kinds: Vec<TextureHandle>,
     pub app: TextureHandle,
+}
+
+/// The PNG of a kind's icon. A new kind needs its picture here.
+fn png(kind: Kind) -> &'static [u8] {
+    match kind {
+        Kind::Client => include_bytes!("../../assets/icons/client.png"),
+        Kind::Service => include_bytes!("../../assets/icons/service.png"),
+        Kind::Database => include_bytes!("../../assets/icons/database.png"),
+        Kind::Broker => include_bytes!("../../assets/icons/broker.png"),
+        Kind::Replica => include_bytes!("../../assets/icons/replica.png"),
+        Kind::Cdc => include_bytes!("../../assets/icons/cdc.png"),
+        Kind::Composer => include_bytes!("../../assets/icons/composer.png"),
+        Kind::Orchestrator => include_bytes!("../../assets/icons/orchestrator.png"),
+        Kind::Peer => include_bytes!("../../assets/icons/peer.png"),
+    }
 }
 
 fn load(ctx: &Context, name: &str, png: &[u8]) -> TextureHandle {
@@ -34,51 +42,10 @@ fn load(ctx: &Context, name: &str, png: &[u8]) -> TextureHandle {
 impl Icons {
     pub fn new(ctx: &Context) -> Self {
         Icons {
-            client: load(
-                ctx,
-                "icon-client",
-                include_bytes!("../../assets/icons/client.png"),
-            ),
-            service: load(
-                ctx,
-                "icon-service",
-                include_bytes!("../../assets/icons/service.png"),
-            ),
-            database: load(
-                ctx,
-                "icon-database",
-                include_bytes!("../../assets/icons/database.png"),
-            ),
-            broker: load(
-                ctx,
-                "icon-broker",
-                include_bytes!("../../assets/icons/broker.png"),
-            ),
-            replica: load(
-                ctx,
-                "icon-replica",
-                include_bytes!("../../assets/icons/replica.png"),
-            ),
-            cdc: load(
-                ctx,
-                "icon-cdc",
-                include_bytes!("../../assets/icons/cdc.png"),
-            ),
-            composer: load(
-                ctx,
-                "icon-composer",
-                include_bytes!("../../assets/icons/composer.png"),
-            ),
-            orchestrator: load(
-                ctx,
-                "icon-orchestrator",
-                include_bytes!("../../assets/icons/orchestrator.png"),
-            ),
-            peer: load(
-                ctx,
-                "icon-peer",
-                include_bytes!("../../assets/icons/peer.png"),
-            ),
+            kinds: Kind::ALL
+                .iter()
+                .map(|&k| load(ctx, &format!("icon-{}", k.word()), png(k)))
+                .collect(),
             app: load(
                 ctx,
                 "icon-app",
@@ -87,18 +54,9 @@ impl Icons {
         }
     }
 
-    /// The icon of a node kind word.
-    pub fn for_kind(&self, kind: &str) -> &TextureHandle {
-        match kind {
-            "client" => &self.client,
-            "database" => &self.database,
-            "broker" => &self.broker,
-            "replica" => &self.replica,
-            "cdc" => &self.cdc,
-            "composer" => &self.composer,
-            "orchestrator" => &self.orchestrator,
-            "peer" => &self.peer,
-            _ => &self.service,
-        }
+    /// The icon of a node kind.
+    pub fn for_kind(&self, kind: Kind) -> &TextureHandle {
+        let i = Kind::ALL.iter().position(|&k| k == kind).unwrap_or(0);
+        &self.kinds[i.min(self.kinds.len() - 1)]
     }
 }

@@ -4,12 +4,13 @@
 
 use egui::RichText;
 
-use super::app::View;
-use super::command::{Cmd, Selection};
 use super::theme;
+use super::view::View;
+use crate::model::body_label;
+use crate::model::deliver_flags;
 use crate::scenario::fmt_time;
-use crate::sim::model::body_label;
-use crate::trace::{DropReason, StepKind, Trace, deliver_flags};
+use crate::session::{Cmd, Selection};
+use crate::trace::{DropReason, StepKind, Trace};
 
 const KINDS: [(StepKind, &str); 6] = [
     (StepKind::Deliver, "deliveries"),

@@ -1,29 +1,31 @@
-//! The desktop app (eframe/egui). Every view is a function of the trace,
-//! the moment shown and the selection; views push [`command::Cmd`]s and
-//! the app applies them at the end of the frame.
+//! The desktop app (eframe/egui): one module per view, each a function of
+//! the session's state (the drawing, the run, its moment, the selection)
+//! that pushes [`crate::session::Cmd`]s; [`app`] applies them once the
+//! frame is drawn. Nothing here runs the simulation or edits the drawing
+//! itself: that is the session's.
 
 pub mod app;
 pub mod bench;
 mod canvas;
 mod checks;
-pub mod command;
-pub mod document;
-pub mod edit;
+mod dialogs;
 mod fonts;
 mod geometry;
 mod help;
 mod icons;
 mod inspector;
+mod keymap;
+mod layout;
 mod log;
+mod menus;
 mod narration;
-pub mod player;
 mod plots;
-pub mod presets;
-pub mod replicas;
+mod replicas;
 pub mod screenshot;
 mod sequence;
 mod theme;
 mod timeline;
+mod view;
 mod welcome;
 
 pub use app::SettleApp;

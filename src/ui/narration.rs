@@ -4,21 +4,16 @@
 //! step's moment; Next runs on to the next one; the answer to a prediction
 //! is revealed once the learner has run past it.
 
-use std::collections::BTreeMap;
-
 use egui::{Align2, Frame, Rect, RichText, vec2};
 
-use super::app::View;
-use super::command::Cmd;
 use super::theme;
+use super::view::View;
 use crate::scenario::{Trigger, fmt_time};
+use crate::session::Cmd;
 
-/// What the learner has done with the lesson: guesses and whether the step
-/// list is open. Reset when another scenario opens.
+/// Whether the step list is open. Reset when another scenario opens.
 #[derive(Default)]
 pub struct LessonState {
-    /// Narration index to the choice the learner picked.
-    pub guesses: BTreeMap<usize, usize>,
     pub show_steps: bool,
 }
 
@@ -105,13 +100,13 @@ pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, st: &mut LessonState, cm
                         }));
                         if let Some(ask) = &step.ask {
                             ui.add_space(4.0);
-                            match st.guesses.get(&n).copied() {
+                            match view.guesses.get(&n).copied() {
                                 None => {
                                     ui.horizontal_wrapped(|ui| {
                                         ui.label(RichText::new("Your guess:").strong());
                                         for (i, c) in ask.choices.iter().enumerate() {
                                             if ui.button(c).clicked() {
-                                                st.guesses.insert(n, i);
+                                                cmds.push(Cmd::Guess { step: n, choice: i });
                                             }
                                         }
                                     });
@@ -142,7 +137,7 @@ pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, st: &mut LessonState, cm
                         continue;
                     }
                     let right = ask.choices.get(ask.answer).map_or("", String::as_str);
-                    let verdict = match st.guesses.get(&n) {
+                    let verdict = match view.guesses.get(&n) {
                         Some(&g) if g == ask.answer => ("✔ You predicted it:", theme::AGREES),
                         Some(_) => ("✖ Not quite — it was:", theme::STALE),
                         None => ("The answer:", theme::NARRATION),

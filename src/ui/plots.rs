@@ -4,8 +4,8 @@
 
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
 
-use super::app::View;
 use super::theme;
+use super::view::View;
 
 /// With more replicas than this, staleness is drawn as max and mean.
 const MAX_LINES: usize = 8;

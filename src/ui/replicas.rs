@@ -6,10 +6,11 @@
 
 use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, StrokeKind, pos2, vec2};
 
-use super::app::View;
-use super::command::{Cmd, Selection};
 use super::theme;
-use crate::sim::model::{Key, Record, Version, value_text};
+use super::view::View;
+use crate::model::{Key, Record, Version, value_text};
+use crate::scenario::Kind;
+use crate::session::{Cmd, Selection};
 
 const ROW: f32 = 34.0;
 const COL: f32 = 100.0;
@@ -74,7 +75,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
         let multi_leader = t
             .nodes
             .get(table.owner as usize)
-            .is_some_and(|n| n.kind == "peer");
+            .is_some_and(|n| n.kind == Kind::Peer);
         let columns: Vec<u16> = std::iter::once(table.owner)
             .chain(table.replicas.iter().copied())
             .collect();
@@ -112,7 +113,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
                         vec2(COL, ROW),
                     );
                     let info = t.nodes.get(node as usize);
-                    let kind = info.map_or("", |i| i.kind);
+                    let kind = info.map_or(Kind::Service, |i| i.kind);
                     painter.rect_filled(
                         r.shrink(1.0),
                         3.0,
@@ -187,7 +188,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
                             .and_then(|(_, ch)| t.changes.get(ch as usize))
                             .and_then(|ch| t.body(ch.body))
                             .and_then(|b| match b {
-                                crate::sim::model::Body::PeerState { meta, .. } => {
+                                crate::model::Body::PeerState { meta, .. } => {
                                     Some(t.names.get(*meta).to_string())
                                 }
                                 _ => None,

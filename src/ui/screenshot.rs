@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::app::{Prefs, SettleApp};
-use super::command::Cmd;
 use crate::scenario::Micros;
+use crate::session::Cmd;
 
 /// What the screenshot callback reports back to the app.
 type Outcome = Arc<Mutex<Option<Result<(), String>>>>;

@@ -7,13 +7,14 @@
 
 use egui::{Align2, FontId, Rect, Sense, Shape, Stroke, pos2, vec2};
 
-use super::app::View;
-use super::command::Cmd;
 use super::geometry::distance_to_segment;
 use super::theme;
+use super::view::View;
+use crate::model::body_label;
+use crate::model::{deliver_flags, message_flags};
 use crate::scenario::fmt_time;
-use crate::sim::model::body_label;
-use crate::trace::{DropReason, Fate, StepKind, deliver_flags, message_flags, partition_point};
+use crate::session::Cmd;
+use crate::trace::{DropReason, Fate, StepKind, partition_point};
 
 /// Most arrows drawn in one frame; past that, every k-th is drawn.
 pub const MAX_ARROWS: usize = 500;

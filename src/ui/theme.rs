@@ -4,20 +4,12 @@
 
 use egui::Color32;
 
+use crate::scenario::Kind;
+
 /// The accent colour of a node kind.
-pub fn kind_color(kind: &str) -> Color32 {
-    match kind {
-        "client" => Color32::from_rgb(0x45, 0x7b, 0x9d),
-        "service" => Color32::from_rgb(0x2a, 0x9d, 0x8f),
-        "database" => Color32::from_rgb(0xe7, 0x6f, 0x51),
-        "broker" => Color32::from_rgb(0x9b, 0x5d, 0xe5),
-        "replica" => Color32::from_rgb(0xe9, 0xa8, 0x20),
-        "cdc" => Color32::from_rgb(0xd9, 0x5d, 0x9b),
-        "composer" => Color32::from_rgb(0x3d, 0xa5, 0xd9),
-        "orchestrator" => Color32::from_rgb(0x8a, 0xb8, 0x3e),
-        "peer" => Color32::from_rgb(0xf4, 0x8c, 0x36),
-        _ => Color32::GRAY,
-    }
+pub fn kind_color(kind: Kind) -> Color32 {
+    let [r, g, b] = kind.rgb();
+    Color32::from_rgb(r, g, b)
 }
 
 /// A copy that matches its owner.

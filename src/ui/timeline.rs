@@ -4,11 +4,11 @@
 
 use egui::{Align2, FontId, Sense, Stroke, pos2, vec2};
 
-use super::app::View;
-use super::command::Cmd;
-use super::player::{MAX_SPEED, MIN_SPEED};
 use super::theme;
+use super::view::View;
 use crate::scenario::fmt_time;
+use crate::session::Cmd;
+use crate::session::player::{MAX_SPEED, MIN_SPEED};
 
 pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec<Cmd>) {
     let Some(p) = view.player else {

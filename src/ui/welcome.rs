@@ -2,9 +2,9 @@
 
 use egui::{Align2, FontId, RichText, Sense, Stroke, StrokeKind, vec2};
 
-use super::command::Cmd;
 use super::icons::Icons;
-use super::presets::PRESETS;
+use crate::session::Cmd;
+use crate::session::presets::PRESETS;
 
 pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec<Cmd>) {
     egui::CentralPanel::default().show(ui, |ui| {
@@ -39,7 +39,7 @@ pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec
                         .on_hover_text("Or drop a .ron file on the window")
                         .clicked()
                     {
-                        cmds.push(Cmd::OpenDialog);
+                        cmds.push(Cmd::View(crate::session::ViewCmd::OpenDialog));
                     }
                     if let Some(name) = resume
                         && ui

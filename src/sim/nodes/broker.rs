@@ -7,9 +7,10 @@
 use std::collections::BTreeMap;
 
 use super::retry::Retries;
-use super::{Cx, DedupWindow, Incoming};
-use crate::scenario::Micros;
-use crate::sim::model::{Body, EventId, NodeIdx, Sym};
+use super::{Actor, Cx, DedupWindow, Incoming};
+use crate::model::{Body, EventId, Micros, NodeIdx, Sym};
+use crate::scenario::{BrokerSpec, Delivery};
+use crate::sim::wiring::Wiring;
 
 /// Subscribers of one topic.
 #[derive(Clone, Debug)]
@@ -32,6 +33,16 @@ pub struct Broker {
 }
 
 impl Broker {
+    /// A broker serving the subscriptions the wiring collected for it.
+    pub fn build(spec: &BrokerSpec, w: &mut Wiring) -> Self {
+        let timeout = match spec.delivery {
+            Delivery::AtLeastOnce { ack_timeout } => Some(ack_timeout.0.max(1)),
+            Delivery::AtMostOnce => None,
+        };
+        let subscriptions = w.subscriptions.remove(&w.me).unwrap_or_default();
+        Broker::new(subscriptions, timeout)
+    }
+
     pub fn new(subscriptions: Vec<Subscription>, ack_timeout: Option<Micros>) -> Self {
         Broker {
             subscriptions,
@@ -41,7 +52,14 @@ impl Broker {
         }
     }
 
-    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+    /// Deliveries still waiting for an acknowledgement.
+    pub fn unacked(&self) -> usize {
+        self.unacked.as_ref().map_or(0, Retries::len)
+    }
+}
+
+impl Actor for Broker {
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
             Body::Event { event, topic, .. } => {
                 if self.unacked.is_some() {
@@ -75,20 +93,15 @@ impl Broker {
         }
     }
 
-    pub fn on_timer(&mut self, cx: &mut Cx) {
+    fn on_timer(&mut self, cx: &mut Cx, _tag: u64) {
         if let Some(r) = &mut self.unacked {
             r.on_timer(cx);
         }
     }
 
-    pub fn on_restart(&mut self, cx: &mut Cx) {
+    fn on_restart(&mut self, cx: &mut Cx) {
         if let Some(r) = &mut self.unacked {
             r.rearm(cx);
         }
-    }
-
-    /// Deliveries still waiting for an acknowledgement.
-    pub fn unacked(&self) -> usize {
-        self.unacked.as_ref().map_or(0, Retries::len)
     }
 }

@@ -9,9 +9,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::retry::Retries;
-use super::{Cx, Incoming};
-use crate::scenario::Micros;
-use crate::sim::model::{Body, EventId, NodeIdx, Record, Sym};
+use super::{Actor, Cx, Incoming};
+use crate::scenario::CdcSpec;
+use crate::sim::build::BuildError;
+use crate::sim::wiring::Wiring;
+
+use crate::model::{Body, EventId, Micros, NodeIdx, Record, Sym};
 
 /// Timer tag of the poll; resend checks use tag 1.
 const POLL_TAG: u64 = 0;
@@ -45,6 +48,18 @@ pub struct Cdc {
 }
 
 impl Cdc {
+    pub fn build(spec: &CdcSpec, w: &mut Wiring) -> Result<Self, BuildError> {
+        let broker = w.find(&spec.broker)?;
+        let publish_retry = w.ack_timeout(&spec.broker);
+        Ok(Cdc::new(CdcWiring {
+            database: w.find(&spec.database)?,
+            broker,
+            topic: spec.topic.as_deref().map(|t| w.intern(t)),
+            poll: spec.poll.0.max(1),
+            publish_retry,
+        }))
+    }
+
     pub fn new(w: CdcWiring) -> Self {
         let unacked = w.publish_retry.map(|t| Retries::new(t, RESEND_TAG));
         Cdc {
@@ -60,47 +75,6 @@ impl Cdc {
     /// The offset it would resume from.
     pub fn saved_offset(&self) -> u32 {
         self.saved
-    }
-
-    pub fn on_start(&mut self, cx: &mut Cx) {
-        cx.timer(self.w.poll, POLL_TAG);
-    }
-
-    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
-        if tag == RESEND_TAG {
-            if let Some(r) = &mut self.unacked {
-                r.on_timer(cx);
-            }
-            return;
-        }
-        cx.send(self.w.database, Body::LogPoll { from: self.next });
-        cx.timer(self.w.poll, POLL_TAG);
-    }
-
-    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
-        match m.body {
-            Body::LogEntry {
-                offset,
-                record,
-                outbox,
-            } if m.from == self.w.database => {
-                if offset >= self.next {
-                    self.early.insert(offset, (record, outbox));
-                }
-                while let Some((record, outbox)) = self.early.remove(&self.next) {
-                    let offset = self.next;
-                    self.next += 1;
-                    self.publish(cx, offset, record, outbox);
-                }
-            }
-            Body::Ack { event } if m.from == self.w.broker => {
-                if let Some(r) = &mut self.unacked {
-                    r.ack(&event.seq);
-                }
-                self.finished(event.seq.saturating_sub(1));
-            }
-            _ => {}
-        }
     }
 
     fn publish(&mut self, cx: &mut Cx, offset: u32, record: Record, outbox: Option<Sym>) {
@@ -140,8 +114,51 @@ impl Cdc {
             self.saved += 1;
         }
     }
+}
 
-    pub fn on_crash(&mut self) {
+impl Actor for Cdc {
+    fn on_start(&mut self, cx: &mut Cx) {
+        cx.timer(self.w.poll, POLL_TAG);
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        if tag == RESEND_TAG {
+            if let Some(r) = &mut self.unacked {
+                r.on_timer(cx);
+            }
+            return;
+        }
+        cx.send(self.w.database, Body::LogPoll { from: self.next });
+        cx.timer(self.w.poll, POLL_TAG);
+    }
+
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        match m.body {
+            Body::LogEntry {
+                offset,
+                record,
+                outbox,
+            } if m.from == self.w.database => {
+                if offset >= self.next {
+                    self.early.insert(offset, (record, outbox));
+                }
+                while let Some((record, outbox)) = self.early.remove(&self.next) {
+                    let offset = self.next;
+                    self.next += 1;
+                    self.publish(cx, offset, record, outbox);
+                }
+            }
+            Body::Ack { event } if m.from == self.w.broker => {
+                if let Some(r) = &mut self.unacked {
+                    r.ack(&event.seq);
+                }
+                self.finished(event.seq.saturating_sub(1));
+            }
+            _ => {}
+        }
+    }
+
+    fn on_crash(&mut self) {
         self.next = self.saved;
         self.early.clear();
         if let Some(r) = &mut self.unacked {
@@ -149,7 +166,7 @@ impl Cdc {
         }
     }
 
-    pub fn on_restart(&mut self, cx: &mut Cx) {
+    fn on_restart(&mut self, cx: &mut Cx) {
         cx.timer(self.w.poll, POLL_TAG);
     }
 }

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{Cx, Incoming};
-use crate::scenario::Micros;
-use crate::sim::model::{Body, NodeIdx, ReqOp};
-use crate::trace::deliver_flags::GAVE_UP;
+use super::{Actor, Cx, Incoming};
+use crate::model::deliver_flags::GAVE_UP;
+use crate::model::{Body, Micros, NodeIdx, ReqOp};
+use crate::scenario::ClientSpec;
 
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -24,7 +24,18 @@ impl Client {
         }
     }
 
-    pub fn on_work(&mut self, cx: &mut Cx, to: NodeIdx, op: ReqOp) {
+    pub fn build(spec: &ClientSpec) -> Self {
+        Client::new(spec.timeout.0)
+    }
+
+    /// Requests still waiting for an answer.
+    pub fn waiting(&self) -> usize {
+        self.waiting.len()
+    }
+}
+
+impl Actor for Client {
+    fn on_work(&mut self, cx: &mut Cx, to: NodeIdx, op: ReqOp) {
         let req = self.next_req;
         self.next_req += 1;
         cx.send(to, Body::Request { req, op });
@@ -32,25 +43,20 @@ impl Client {
         cx.timer(self.timeout, u64::from(req));
     }
 
-    pub fn on_message(&mut self, _cx: &mut Cx, m: &Incoming) {
+    fn on_message(&mut self, _cx: &mut Cx, m: &Incoming) {
         if let Body::Answer { req, .. } = m.body {
             self.waiting.remove(&req);
         }
     }
 
-    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+    fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
         let req = u32::try_from(tag).unwrap_or(u32::MAX);
         if self.waiting.remove(&req).is_some() {
             cx.flags |= GAVE_UP;
         }
     }
 
-    pub fn on_crash(&mut self) {
+    fn on_crash(&mut self) {
         self.waiting.clear();
-    }
-
-    /// Requests still waiting for an answer.
-    pub fn waiting(&self) -> usize {
-        self.waiting.len()
     }
 }

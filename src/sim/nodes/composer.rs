@@ -5,9 +5,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Cx, Incoming};
-use crate::scenario::Micros;
-use crate::sim::model::{Answer, Body, Key, NodeIdx, ReqOp, Sym, Value, Version, value_text};
+use super::{Actor, Cx, Incoming};
+use crate::scenario::ComposerSpec;
+use crate::sim::build::BuildError;
+use crate::sim::wiring::Wiring;
+
+use crate::model::{Answer, Body, Key, Micros, NodeIdx, ReqOp, Sym, Value, Version, value_text};
 
 /// How a composer is wired, resolved to node indices.
 #[derive(Clone, Debug)]
@@ -35,6 +38,20 @@ pub struct Composer {
 }
 
 impl Composer {
+    pub fn build(spec: &ComposerSpec, w: &mut Wiring) -> Result<Self, BuildError> {
+        let calls = spec
+            .calls
+            .iter()
+            .map(|callee| Ok((w.find(callee)?, w.intern(callee))))
+            .collect::<Result<Vec<_>, BuildError>>()?;
+        let name = w.intern(w.my_id);
+        Ok(Composer::new(ComposerWiring {
+            calls,
+            call_timeout: spec.call_timeout.0,
+            name,
+        }))
+    }
+
     pub fn new(w: ComposerWiring) -> Self {
         Composer {
             w,
@@ -43,11 +60,56 @@ impl Composer {
         }
     }
 
-    pub fn on_crash(&mut self) {
+    fn maybe_answer(&mut self, cx: &mut Cx, req: u32, timed_out: bool) {
+        let Some(q) = self.pending.get(&req) else {
+            return;
+        };
+        let complete = q.parts.iter().all(|p| p.2.is_some());
+        if !complete && !timed_out {
+            return;
+        }
+        let Some(q) = self.pending.remove(&req) else {
+            return;
+        };
+        let names = &*cx.names;
+        let pieces: Vec<String> = q
+            .parts
+            .iter()
+            .map(|(_, callee, part)| match part {
+                Some(Answer::Read { key, value, .. }) => {
+                    format!("{}: {}", names.get(key.table), value_text(names, *value))
+                }
+                Some(_) => format!("{}: no data", names.get(*callee)),
+                None => format!("{}: no answer (timed out)", names.get(*callee)),
+            })
+            .collect();
+        let value = Value::Text(cx.names.intern(&pieces.join(" | ")));
+        let key = Key {
+            table: self.w.name,
+            id: q.id,
+        };
+        let answer = Answer::Read {
+            key,
+            value,
+            version: Version::NONE,
+            partial: !complete,
+        };
+        cx.send(
+            q.asker.0,
+            Body::Answer {
+                req: q.asker.1,
+                answer,
+            },
+        );
+    }
+}
+
+impl Actor for Composer {
+    fn on_crash(&mut self) {
         self.pending.clear();
     }
 
-    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
             Body::Request {
                 req,
@@ -107,51 +169,8 @@ impl Composer {
         }
     }
 
-    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+    fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
         let req = u32::try_from(tag).unwrap_or(u32::MAX);
         self.maybe_answer(cx, req, true);
-    }
-
-    fn maybe_answer(&mut self, cx: &mut Cx, req: u32, timed_out: bool) {
-        let Some(q) = self.pending.get(&req) else {
-            return;
-        };
-        let complete = q.parts.iter().all(|p| p.2.is_some());
-        if !complete && !timed_out {
-            return;
-        }
-        let Some(q) = self.pending.remove(&req) else {
-            return;
-        };
-        let names = &*cx.names;
-        let pieces: Vec<String> = q
-            .parts
-            .iter()
-            .map(|(_, callee, part)| match part {
-                Some(Answer::Read { key, value, .. }) => {
-                    format!("{}: {}", names.get(key.table), value_text(names, *value))
-                }
-                Some(_) => format!("{}: no data", names.get(*callee)),
-                None => format!("{}: no answer (timed out)", names.get(*callee)),
-            })
-            .collect();
-        let value = Value::Text(cx.names.intern(&pieces.join(" | ")));
-        let key = Key {
-            table: self.w.name,
-            id: q.id,
-        };
-        let answer = Answer::Read {
-            key,
-            value,
-            version: Version::NONE,
-            partial: !complete,
-        };
-        cx.send(
-            q.asker.0,
-            Body::Answer {
-                req: q.asker.1,
-                answer,
-            },
-        );
     }
 }

@@ -1,8 +1,8 @@
 //! A database node: versioned tables and an ordered change log, which a
 //! change-data-capture connector reads from an offset.
 
-use super::{Cx, Incoming, Store};
-use crate::sim::model::{Body, Record, Sym};
+use super::{Actor, Cx, Incoming, Store};
+use crate::model::{Body, Record, Sym};
 
 /// Most log rows sent in answer to one poll.
 const LOG_BATCH: u32 = 16;
@@ -24,11 +24,11 @@ pub struct Database {
     pub log: Vec<LogRow>,
     /// Write requests already committed, per sender (durable), so a write
     /// the network duplicated commits once.
-    applied: std::collections::BTreeMap<crate::sim::model::NodeIdx, super::DedupWindow>,
+    applied: std::collections::BTreeMap<crate::model::NodeIdx, super::DedupWindow>,
 }
 
-impl Database {
-    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+impl Actor for Database {
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
             Body::DbWrite { req, key, .. }
                 if !self.applied.entry(m.from).or_default().insert(req) =>
@@ -79,5 +79,9 @@ impl Database {
             }
             _ => {}
         }
+    }
+
+    fn store(&self) -> Option<&Store> {
+        Some(&self.store)
     }
 }

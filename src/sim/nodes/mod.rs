@@ -28,9 +28,10 @@ pub use store::Store;
 
 use rand::rngs::ChaCha8Rng;
 
-use super::model::{Body, Names, NodeIdx, ReqOp};
-use crate::scenario::Micros;
-use crate::trace::Chunked;
+use super::build::BuildError;
+use super::wiring::Wiring;
+use crate::model::{Body, Chunked, Micros, Names, NodeIdx, ReqOp};
+use crate::scenario::NodeKind;
 
 /// What a behaviour asks the engine to do on its behalf.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,116 +98,52 @@ pub struct Incoming {
     pub body: Body,
 }
 
-/// Every node kind the engine runs.
-#[derive(Clone, Debug)]
-pub enum Behaviour {
-    Client(Client),
-    Service(Service),
-    Database(Database),
-    Broker(Broker),
-    Replica(Replica),
-    Cdc(Cdc),
-    Composer(Composer),
-    Orchestrator(Orchestrator),
-    Peer(peer::Peer),
-}
-
-impl Behaviour {
-    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
-        match self {
-            Behaviour::Client(b) => b.on_message(cx, m),
-            Behaviour::Service(b) => b.on_message(cx, m),
-            Behaviour::Database(b) => b.on_message(cx, m),
-            Behaviour::Broker(b) => b.on_message(cx, m),
-            Behaviour::Replica(b) => b.on_message(cx, m),
-            Behaviour::Cdc(b) => b.on_message(cx, m),
-            Behaviour::Composer(b) => b.on_message(cx, m),
-            Behaviour::Orchestrator(b) => b.on_message(cx, m),
-            Behaviour::Peer(b) => b.on_message(cx, m),
-        }
-    }
-
+/// A node's behaviour: a state machine reacting to what the engine hands
+/// it. Every hook but `on_message` has a default that does nothing, so a
+/// kind implements only what it reacts to. A behaviour changes only its own
+/// state and acts on the world only through its [`Cx`].
+pub trait Actor: std::fmt::Debug {
     /// The run begins: arm what runs on its own (a connector's polling).
     /// Only timers may be set here; nothing is sent before time starts.
-    pub fn on_start(&mut self, cx: &mut Cx) {
-        if let Behaviour::Cdc(b) = self {
-            b.on_start(cx);
-        }
-    }
+    fn on_start(&mut self, _cx: &mut Cx) {}
 
-    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
-        match self {
-            Behaviour::Client(b) => b.on_timer(cx, tag),
-            Behaviour::Service(b) => b.on_timer(cx, tag),
-            Behaviour::Broker(b) => b.on_timer(cx),
-            Behaviour::Cdc(b) => b.on_timer(cx, tag),
-            Behaviour::Composer(b) => b.on_timer(cx, tag),
-            Behaviour::Orchestrator(b) => b.on_timer(cx, tag),
-            Behaviour::Peer(b) => b.on_timer(cx),
-            Behaviour::Database(_) | Behaviour::Replica(_) => {}
-        }
-    }
+    /// A message arrived.
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming);
+
+    /// A timer this node set has fired (unless it crashed since).
+    fn on_timer(&mut self, _cx: &mut Cx, _tag: u64) {}
 
     /// The workload asks this node to do `op` (towards `to`).
-    pub fn on_work(&mut self, cx: &mut Cx, to: NodeIdx, op: ReqOp) {
-        match self {
-            Behaviour::Client(b) => b.on_work(cx, to, op),
-            Behaviour::Service(b) => b.on_local(cx, op),
-            Behaviour::Database(_)
-            | Behaviour::Broker(_)
-            | Behaviour::Replica(_)
-            | Behaviour::Cdc(_)
-            | Behaviour::Composer(_)
-            | Behaviour::Orchestrator(_)
-            | Behaviour::Peer(_) => {}
-        }
-    }
+    fn on_work(&mut self, _cx: &mut Cx, _to: NodeIdx, _op: ReqOp) {}
 
     /// The node crashed: forget what lives only in memory.
-    pub fn on_crash(&mut self) {
-        match self {
-            Behaviour::Client(b) => b.on_crash(),
-            Behaviour::Service(b) => b.on_crash(),
-            Behaviour::Cdc(b) => b.on_crash(),
-            Behaviour::Composer(b) => b.on_crash(),
-            Behaviour::Orchestrator(b) => b.on_crash(),
-            Behaviour::Database(_)
-            | Behaviour::Broker(_)
-            | Behaviour::Replica(_)
-            | Behaviour::Peer(_) => {}
-        }
-    }
+    fn on_crash(&mut self) {}
 
     /// The node came back: re-arm what its durable state still needs.
-    pub fn on_restart(&mut self, cx: &mut Cx) {
-        match self {
-            Behaviour::Broker(b) => b.on_restart(cx),
-            Behaviour::Cdc(b) => b.on_restart(cx),
-            Behaviour::Orchestrator(b) => b.on_restart(cx),
-            Behaviour::Peer(b) => b.on_restart(cx),
-            _ => {}
-        }
-    }
+    fn on_restart(&mut self, _cx: &mut Cx) {}
 
     /// A clock-skew fault: the node's clock now runs `ahead` fast.
-    pub fn set_clock_skew(&mut self, ahead: Micros) {
-        if let Behaviour::Peer(p) = self {
-            p.set_clock_skew(ahead);
-        }
-    }
+    fn set_clock_skew(&mut self, _ahead: Micros) {}
 
-    /// The store this node keeps, if any.
-    pub fn store(&self) -> Option<&Store> {
-        match self {
-            Behaviour::Service(s) => s.local_store(),
-            Behaviour::Database(d) => Some(&d.store),
-            Behaviour::Replica(r) => Some(&r.store),
-            Behaviour::Orchestrator(o) => Some(&o.store),
-            Behaviour::Client(_)
-            | Behaviour::Broker(_)
-            | Behaviour::Cdc(_)
-            | Behaviour::Composer(_)
-            | Behaviour::Peer(_) => None,
-        }
+    /// The store this node keeps, if any: what tests and the benchmark may
+    /// read of its state (views read the trace instead).
+    fn store(&self) -> Option<&Store> {
+        None
     }
+}
+
+/// Builds the behaviour of one node from its settings. Each kind builds
+/// itself; this only picks the kind.
+pub fn build(kind: &NodeKind, w: &mut Wiring) -> Result<Box<dyn Actor>, BuildError> {
+    Ok(match kind {
+        NodeKind::Client(spec) => Box::new(Client::build(spec)),
+        NodeKind::Service(spec) => Box::new(Service::build(spec, w)?),
+        NodeKind::Database(_) => Box::new(Database::default()),
+        NodeKind::Broker(spec) => Box::new(Broker::build(spec, w)),
+        NodeKind::Replica(spec) => Box::new(Replica::build(spec, w)?),
+        NodeKind::Cdc(spec) => Box::new(Cdc::build(spec, w)?),
+        NodeKind::Composer(spec) => Box::new(Composer::build(spec, w)?),
+        NodeKind::Orchestrator(spec) => Box::new(Orchestrator::build(spec, w)?),
+        NodeKind::Peer(spec) => Box::new(peer::Peer::build(spec, w)?),
+    })
 }

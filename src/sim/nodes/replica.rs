@@ -5,9 +5,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Cx, Incoming, Store};
-use crate::sim::model::{Answer, Body, EventId, Key, NodeIdx, ReqOp, Sym};
-use crate::trace::deliver_flags::{DUPLICATE_IGNORED, OLDER_IGNORED};
+use super::{Actor, Cx, Incoming, Store};
+use crate::scenario::ReplicaSpec;
+use crate::sim::build::BuildError;
+use crate::sim::wiring::Wiring;
+
+use crate::model::deliver_flags::{DUPLICATE_IGNORED, OLDER_IGNORED};
+use crate::model::{Answer, Body, EventId, Key, NodeIdx, ReqOp, Sym};
 
 /// Which event numbers of one publisher have been applied: everything up to
 /// `floor`, plus those seen above it (events arrive out of order). The 64
@@ -88,6 +92,12 @@ pub struct Replica {
 }
 
 impl Replica {
+    pub fn build(spec: &ReplicaSpec, w: &mut Wiring) -> Result<Self, BuildError> {
+        let broker = w.find(&spec.broker)?;
+        let acks = w.ack_timeout(&spec.broker).is_some();
+        Ok(Replica::new(w.intern(&spec.table), broker, acks))
+    }
+
     pub fn new(table: Sym, broker: NodeIdx, acks: bool) -> Self {
         Replica {
             table,
@@ -98,7 +108,19 @@ impl Replica {
         }
     }
 
-    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+    fn apply(&mut self, cx: &mut Cx, event: EventId, body: u32, record: &crate::model::Record) {
+        if !self.seen.entry(event.origin).or_default().insert(event.seq) {
+            cx.flags |= DUPLICATE_IGNORED;
+        } else if self.store.apply_if_newer(record) {
+            cx.changed(body);
+        } else {
+            cx.flags |= OLDER_IGNORED;
+        }
+    }
+}
+
+impl Actor for Replica {
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
             Body::Event { event, record, .. } => {
                 self.apply(cx, event, m.body_id, &record);
@@ -139,20 +161,8 @@ impl Replica {
         }
     }
 
-    fn apply(
-        &mut self,
-        cx: &mut Cx,
-        event: EventId,
-        body: u32,
-        record: &crate::sim::model::Record,
-    ) {
-        if !self.seen.entry(event.origin).or_default().insert(event.seq) {
-            cx.flags |= DUPLICATE_IGNORED;
-        } else if self.store.apply_if_newer(record) {
-            cx.changed(body);
-        } else {
-            cx.flags |= OLDER_IGNORED;
-        }
+    fn store(&self) -> Option<&Store> {
+        Some(&self.store)
     }
 }
 

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use super::Cx;
+use crate::model::NodeIdx;
+use crate::model::message_flags::REDELIVERY;
 use crate::scenario::Micros;
-use crate::sim::model::NodeIdx;
-use crate::trace::message_flags::REDELIVERY;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {

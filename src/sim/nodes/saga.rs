@@ -7,9 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{Cx, Incoming, Store};
-use crate::scenario::Micros;
-use crate::sim::model::{Answer, Body, Key, NodeIdx, ReqOp, Sym, Value};
+use super::{Actor, Cx, Incoming, Store};
+use crate::scenario::OrchestratorSpec;
+use crate::sim::build::BuildError;
+use crate::sim::wiring::Wiring;
+
+use crate::model::{Answer, Body, Key, Micros, NodeIdx, ReqOp, Sym, Value};
 
 /// One step, resolved: the service, the value that does it, the value
 /// that undoes it.
@@ -58,6 +61,24 @@ pub struct Orchestrator {
 }
 
 impl Orchestrator {
+    pub fn build(spec: &OrchestratorSpec, w: &mut Wiring) -> Result<Self, BuildError> {
+        let mut steps = Vec::with_capacity(spec.steps.len());
+        for st in &spec.steps {
+            steps.push(Step {
+                service: w.find(&st.service)?,
+                name: w.intern(&st.service),
+                action: Value::Text(w.intern(&st.action)),
+                compensation: Value::Text(w.intern(&st.compensation)),
+            });
+        }
+        let table = w.intern(w.my_id);
+        Ok(Orchestrator::new(OrchestratorWiring {
+            steps,
+            timeout: spec.step_timeout.0.max(1),
+            table,
+        }))
+    }
+
     pub fn new(w: OrchestratorWiring) -> Self {
         Orchestrator {
             w,
@@ -65,43 +86,6 @@ impl Orchestrator {
             sagas: BTreeMap::new(),
             pending: BTreeMap::new(),
             last_req: 0,
-        }
-    }
-
-    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
-        match m.body {
-            Body::Request {
-                req,
-                op: ReqOp::Write { id, .. },
-            } => {
-                if self.sagas.contains_key(&id) {
-                    let reason = cx.names.intern("this saga has already started");
-                    cx.send(
-                        m.from,
-                        Body::Answer {
-                            req,
-                            answer: Answer::Refused { reason },
-                        },
-                    );
-                    return;
-                }
-                self.sagas.insert(
-                    id,
-                    Saga {
-                        asker: Some((m.from, req)),
-                        phase: Phase::Forward(0),
-                    },
-                );
-                self.advance(cx, id, None);
-            }
-            Body::Answer { req, answer } => {
-                let Some(id) = self.pending.remove(&req) else {
-                    return;
-                };
-                let ok = matches!(answer, Answer::Written { .. });
-                self.answered(cx, id, ok, m.from);
-            }
-            _ => {}
         }
     }
 
@@ -218,10 +202,49 @@ impl Orchestrator {
         self.pending.insert(req, id);
         cx.timer(self.w.timeout, u64::from(req));
     }
+}
+
+impl Actor for Orchestrator {
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        match m.body {
+            Body::Request {
+                req,
+                op: ReqOp::Write { id, .. },
+            } => {
+                if self.sagas.contains_key(&id) {
+                    let reason = cx.names.intern("this saga has already started");
+                    cx.send(
+                        m.from,
+                        Body::Answer {
+                            req,
+                            answer: Answer::Refused { reason },
+                        },
+                    );
+                    return;
+                }
+                self.sagas.insert(
+                    id,
+                    Saga {
+                        asker: Some((m.from, req)),
+                        phase: Phase::Forward(0),
+                    },
+                );
+                self.advance(cx, id, None);
+            }
+            Body::Answer { req, answer } => {
+                let Some(id) = self.pending.remove(&req) else {
+                    return;
+                };
+                let ok = matches!(answer, Answer::Written { .. });
+                self.answered(cx, id, ok, m.from);
+            }
+            _ => {}
+        }
+    }
 
     /// No answer in time: a step's outcome is unknown, so it is undone
     /// too; a compensation is simply tried again.
-    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+    fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
         let req = u32::try_from(tag).unwrap_or(u32::MAX);
         let Some(id) = self.pending.remove(&req) else {
             return;
@@ -245,12 +268,12 @@ impl Orchestrator {
         self.advance(cx, id, who);
     }
 
-    pub fn on_crash(&mut self) {
+    fn on_crash(&mut self) {
         self.pending.clear();
     }
 
     /// Resumes every unfinished saga from its logged phase.
-    pub fn on_restart(&mut self, cx: &mut Cx) {
+    fn on_restart(&mut self, cx: &mut Cx) {
         let open: Vec<Sym> = self
             .sagas
             .iter()
@@ -260,5 +283,9 @@ impl Orchestrator {
         for id in open {
             self.advance(cx, id, None);
         }
+    }
+
+    fn store(&self) -> Option<&Store> {
+        Some(&self.store)
     }
 }

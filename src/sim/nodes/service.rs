@@ -6,11 +6,13 @@
 use std::collections::BTreeMap;
 
 use super::retry::Retries;
-use super::{Cx, Incoming, Store};
-use crate::scenario::Micros;
-use crate::sim::model::{
-    Answer, Body, EventId, Key, NodeIdx, Record, ReqOp, Sym, Value, value_text,
+use super::{Actor, Cx, Incoming, Store};
+use crate::model::{
+    Answer, Body, EventId, Key, Micros, NodeIdx, Record, ReqOp, Sym, Value, value_text,
 };
+use crate::scenario::{ServiceSpec, WriteMode};
+use crate::sim::build::BuildError;
+use crate::sim::wiring::Wiring;
 
 /// How a service is wired, resolved to node indices.
 #[derive(Clone, Debug)]
@@ -89,6 +91,54 @@ pub const REJECTED: &str = "rejected";
 const PUBLISH_TAG: u64 = 1 << 40;
 
 impl Service {
+    /// A service as its settings describe it. Names are interned in a
+    /// fixed order, so a scenario always gives the same symbols.
+    pub fn build(spec: &ServiceSpec, w: &mut Wiring) -> Result<Self, BuildError> {
+        let publish = match &spec.publish {
+            Some(p) => Some((w.find(&p.broker)?, w.intern(&p.topic))),
+            None => None,
+        };
+        let calls = spec
+            .calls
+            .iter()
+            .map(|c| Ok((w.find(c)?, w.intern(c))))
+            .collect::<Result<Vec<_>, BuildError>>()?;
+        let publish_retry = spec.publish.as_ref().and_then(|p| w.ack_timeout(&p.broker));
+        let reads = spec.reads.iter().map(|t| w.intern(t)).collect();
+        let rejects = spec.rejects.iter().map(|t| w.intern(t)).collect();
+        let ledger = spec.ledger.as_deref().map(|t| w.intern(t));
+        let reactions = spec
+            .on
+            .iter()
+            .map(|r| {
+                let when = r.when.as_deref().map(|v| w.intern(v));
+                let topic = w.intern(&r.topic);
+                (topic, when, Value::Text(w.intern(&r.write)))
+            })
+            .collect();
+        let acks_to = spec
+            .on
+            .iter()
+            .filter(|r| w.ack_timeout(&r.broker).is_some())
+            .filter_map(|r| w.find(&r.broker).ok())
+            .collect();
+        Ok(Service::new(ServiceWiring {
+            outbox: spec.write == WriteMode::Outbox,
+            reads,
+            rejects,
+            ledger,
+            unit_of_work: spec.unit_of_work,
+            reactions,
+            acks_to,
+            publish_retry,
+            table: w.intern(&spec.table),
+            database: spec.database.as_deref().map(|d| w.find(d)).transpose()?,
+            publish,
+            calls,
+            call_timeout: spec.call_timeout.0,
+        }))
+    }
+
     pub fn new(w: ServiceWiring) -> Self {
         let local = w.database.is_none().then(Store::default);
         let unpublished = w.publish_retry.map(|t| Retries::new(t, PUBLISH_TAG));
@@ -101,161 +151,6 @@ impl Service {
             seen: BTreeMap::new(),
             unpublished,
         }
-    }
-
-    pub fn local_store(&self) -> Option<&Store> {
-        self.local.as_ref()
-    }
-
-    pub fn on_crash(&mut self) {
-        self.pending.clear();
-        if let Some(r) = &mut self.unpublished {
-            r.clear();
-        }
-    }
-
-    /// Work the workload asks of this service itself.
-    pub fn on_local(&mut self, cx: &mut Cx, op: ReqOp) {
-        if let ReqOp::Write { id, value } = op {
-            self.write(cx, None, id, value, None);
-        }
-    }
-
-    pub fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
-        match m.body {
-            Body::Request {
-                req,
-                op: ReqOp::Write { id, value },
-            } => {
-                self.write(cx, Some((m.from, req)), id, value, None);
-            }
-            Body::Request {
-                req,
-                op: ReqOp::Read { id },
-            } => self.read(cx, (m.from, req), id),
-            Body::DbWritten { req, record } => match self.pending.remove(&req) {
-                // Written one change at a time: now the next. A crash here
-                // leaves the first change without the second.
-                Some(Pending::Write {
-                    asker,
-                    then: Some((key, value)),
-                    event,
-                    ..
-                }) => {
-                    if let Some(db) = self.w.database {
-                        let next = self.next_req();
-                        self.pending.insert(
-                            next,
-                            Pending::Write {
-                                asker,
-                                then: None,
-                                first: Some(record),
-                                event,
-                            },
-                        );
-                        cx.send(
-                            db,
-                            Body::DbWrite {
-                                req: next,
-                                key,
-                                value,
-                                outbox: None,
-                                also: None,
-                            },
-                        );
-                    }
-                }
-                Some(Pending::Write {
-                    asker,
-                    then: None,
-                    first,
-                    event,
-                }) => {
-                    self.committed(cx, asker, first.unwrap_or(record), None);
-                    self.reacted(cx, event);
-                }
-                _ => {}
-            },
-            Body::Event {
-                event,
-                topic,
-                record,
-            } => {
-                // Reactions run once per event, however often it arrives.
-                if self
-                    .seen
-                    .get(&event.origin)
-                    .is_some_and(|w| w.contains(event.seq))
-                {
-                    cx.flags |= crate::trace::deliver_flags::DUPLICATE_IGNORED;
-                    if self.w.acks_to.contains(&m.from) {
-                        cx.send(m.from, Body::Ack { event });
-                    }
-                    return;
-                }
-                let matching: Vec<Value> = self
-                    .w
-                    .reactions
-                    .iter()
-                    .filter(|(t, when, _)| {
-                        *t == topic && when.is_none_or(|w| record.value == Value::Text(w))
-                    })
-                    .map(|r| r.2)
-                    .collect();
-                // The event counts as handled (and is acknowledged) only
-                // once the last write it causes is durable.
-                let done = Some((m.from, event));
-                if matching.is_empty() {
-                    self.reacted(cx, done);
-                }
-                let last = matching.len().saturating_sub(1);
-                for (k, value) in matching.into_iter().enumerate() {
-                    self.write(
-                        cx,
-                        None,
-                        record.key.id,
-                        value,
-                        if k == last { done } else { None },
-                    );
-                }
-            }
-            Body::Ack { event } => {
-                if let Some(r) = &mut self.unpublished {
-                    r.ack(&event.seq);
-                }
-            }
-            Body::DbResult { req, record } => {
-                if let Some(Pending::Read { own, foreign, .. }) = self.pending.get_mut(&req) {
-                    if record.key.table == self.w.table {
-                        *own = Some(record);
-                    } else if let Some(slot) = foreign.iter_mut().find(|f| f.0 == record.key.table)
-                    {
-                        slot.1 = Some(record);
-                    }
-                }
-                self.maybe_answer(cx, req, false);
-            }
-            Body::Answer { req, answer } => {
-                if let Some(Pending::Read { parts, .. }) = self.pending.get_mut(&req)
-                    && let Some(part) = parts.iter_mut().find(|p| p.0 == m.from)
-                {
-                    part.2 = Some(answer);
-                }
-                self.maybe_answer(cx, req, false);
-            }
-            _ => {}
-        }
-    }
-
-    pub fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
-        if tag == PUBLISH_TAG {
-            if let Some(r) = &mut self.unpublished {
-                r.on_timer(cx);
-            }
-            return;
-        }
-        let req = u32::try_from(tag).unwrap_or(u32::MAX);
-        self.maybe_answer(cx, req, true);
     }
 
     fn next_req(&mut self) -> u32 {
@@ -288,7 +183,7 @@ impl Service {
                     id,
                 },
                 value: Value::Text(cx.names.intern(REJECTED)),
-                version: crate::sim::model::Version::NONE,
+                version: crate::model::Version::NONE,
             };
             if let Some(event) = self.event(cx, refusal) {
                 self.send_event(cx, event);
@@ -497,7 +392,7 @@ impl Service {
                 id,
             },
             value: Value::Absent,
-            version: crate::sim::model::Version::NONE,
+            version: crate::model::Version::NONE,
         });
         let answer = if parts.is_empty() && foreign.is_empty() {
             Answer::Read {
@@ -523,6 +418,163 @@ impl Service {
                 answer,
             },
         );
+    }
+}
+
+impl Actor for Service {
+    /// Work the workload asks of this service itself.
+    fn on_work(&mut self, cx: &mut Cx, _to: NodeIdx, op: ReqOp) {
+        if let ReqOp::Write { id, value } = op {
+            self.write(cx, None, id, value, None);
+        }
+    }
+
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        match m.body {
+            Body::Request {
+                req,
+                op: ReqOp::Write { id, value },
+            } => {
+                self.write(cx, Some((m.from, req)), id, value, None);
+            }
+            Body::Request {
+                req,
+                op: ReqOp::Read { id },
+            } => self.read(cx, (m.from, req), id),
+            Body::DbWritten { req, record } => match self.pending.remove(&req) {
+                // Written one change at a time: now the next. A crash here
+                // leaves the first change without the second.
+                Some(Pending::Write {
+                    asker,
+                    then: Some((key, value)),
+                    event,
+                    ..
+                }) => {
+                    if let Some(db) = self.w.database {
+                        let next = self.next_req();
+                        self.pending.insert(
+                            next,
+                            Pending::Write {
+                                asker,
+                                then: None,
+                                first: Some(record),
+                                event,
+                            },
+                        );
+                        cx.send(
+                            db,
+                            Body::DbWrite {
+                                req: next,
+                                key,
+                                value,
+                                outbox: None,
+                                also: None,
+                            },
+                        );
+                    }
+                }
+                Some(Pending::Write {
+                    asker,
+                    then: None,
+                    first,
+                    event,
+                }) => {
+                    self.committed(cx, asker, first.unwrap_or(record), None);
+                    self.reacted(cx, event);
+                }
+                _ => {}
+            },
+            Body::Event {
+                event,
+                topic,
+                record,
+            } => {
+                // Reactions run once per event, however often it arrives.
+                if self
+                    .seen
+                    .get(&event.origin)
+                    .is_some_and(|w| w.contains(event.seq))
+                {
+                    cx.flags |= crate::model::deliver_flags::DUPLICATE_IGNORED;
+                    if self.w.acks_to.contains(&m.from) {
+                        cx.send(m.from, Body::Ack { event });
+                    }
+                    return;
+                }
+                let matching: Vec<Value> = self
+                    .w
+                    .reactions
+                    .iter()
+                    .filter(|(t, when, _)| {
+                        *t == topic && when.is_none_or(|w| record.value == Value::Text(w))
+                    })
+                    .map(|r| r.2)
+                    .collect();
+                // The event counts as handled (and is acknowledged) only
+                // once the last write it causes is durable.
+                let done = Some((m.from, event));
+                if matching.is_empty() {
+                    self.reacted(cx, done);
+                }
+                let last = matching.len().saturating_sub(1);
+                for (k, value) in matching.into_iter().enumerate() {
+                    self.write(
+                        cx,
+                        None,
+                        record.key.id,
+                        value,
+                        if k == last { done } else { None },
+                    );
+                }
+            }
+            Body::Ack { event } => {
+                if let Some(r) = &mut self.unpublished {
+                    r.ack(&event.seq);
+                }
+            }
+            Body::DbResult { req, record } => {
+                if let Some(Pending::Read { own, foreign, .. }) = self.pending.get_mut(&req) {
+                    if record.key.table == self.w.table {
+                        *own = Some(record);
+                    } else if let Some(slot) = foreign.iter_mut().find(|f| f.0 == record.key.table)
+                    {
+                        slot.1 = Some(record);
+                    }
+                }
+                self.maybe_answer(cx, req, false);
+            }
+            Body::Answer { req, answer } => {
+                if let Some(Pending::Read { parts, .. }) = self.pending.get_mut(&req)
+                    && let Some(part) = parts.iter_mut().find(|p| p.0 == m.from)
+                {
+                    part.2 = Some(answer);
+                }
+                self.maybe_answer(cx, req, false);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        if tag == PUBLISH_TAG {
+            if let Some(r) = &mut self.unpublished {
+                r.on_timer(cx);
+            }
+            return;
+        }
+        let req = u32::try_from(tag).unwrap_or(u32::MAX);
+        self.maybe_answer(cx, req, true);
+    }
+
+    fn on_crash(&mut self) {
+        self.pending.clear();
+        if let Some(r) = &mut self.unpublished {
+            r.clear();
+        }
+    }
+
+    fn store(&self) -> Option<&Store> {
+        self.local.as_ref()
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::sim::model::{Key, Record, Value, Version};
+use crate::model::{Key, Record, Value, Version};
 
 /// Records by key, each with its version. Durable: survives a crash.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

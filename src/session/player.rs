@@ -3,7 +3,9 @@
 //! only as far as the cursor has been; scrubbing back reads the recorded
 //! trace, so it is exact and costs no re-run.
 
-use crate::scenario::{Micros, Scenario};
+use super::command::Cmd;
+use crate::model::Micros;
+use crate::scenario::Scenario;
 use crate::sim::Engine;
 use crate::trace::query::{Index, Series};
 use crate::trace::{StepKind, Trace};
@@ -164,6 +166,56 @@ impl Player {
                 (self.engine.now() + (self.engine.until() / 20).max(1)).min(self.engine.until());
             self.engine.run_until(ahead);
             self.refresh();
+        }
+    }
+
+    /// Carries out a playback command; others are ignored.
+    pub fn control(&mut self, c: &Cmd) {
+        match *c {
+            Cmd::Play => {
+                if self.at_end() {
+                    self.seek(0.0);
+                }
+                self.playing = true;
+            }
+            Cmd::Pause => self.playing = false,
+            Cmd::TogglePlay => {
+                if self.at_end() && !self.playing {
+                    self.seek(0.0);
+                }
+                self.playing = !self.playing;
+            }
+            Cmd::Step => self.step_forward(),
+            Cmd::StepBack => self.step_back(),
+            Cmd::Seek(t) => self.seek(t),
+            Cmd::Home => {
+                self.playing = false;
+                self.seek(0.0);
+            }
+            Cmd::End => {
+                self.playing = false;
+                self.seek(self.until() as f64);
+            }
+            Cmd::Faster => self.scale_speed(2.0),
+            Cmd::Slower => self.scale_speed(0.5),
+            Cmd::SetSpeed(v) => self.speed = v.clamp(MIN_SPEED, MAX_SPEED),
+            Cmd::NarrationBack => {
+                let now = self.now();
+                let earlier: Vec<Micros> = self
+                    .marks
+                    .iter()
+                    .map(|m| m.0)
+                    .filter(|&t| t <= now)
+                    .collect();
+                let target = earlier.iter().rev().nth(1).copied().unwrap_or(0);
+                self.playing = false;
+                self.seek(target as f64);
+            }
+            Cmd::NarrationNext => {
+                self.playing = false;
+                self.next_mark();
+            }
+            _ => {}
         }
     }
 

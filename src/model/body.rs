@@ -1,123 +1,10 @@
-//! The vocabulary of the simulation: names, values, versions, records and
-//! the bodies of messages. Everything here is small and `Copy`, so that a
-//! million-event trace stays compact and cheap to scan.
+//! The bodies of messages, and the record images kept for state changes.
+//! Everything here is small and `Copy`: a body is stored once in the trace
+//! and shared by every message that carries it.
 
-use std::collections::BTreeMap;
-use std::fmt;
-
-use serde::Serialize;
-
-use crate::scenario::Micros;
-
-/// Index of a node in the run, in scenario order.
-pub type NodeIdx = u16;
-
-/// An interned string: table names, record ids, topics, text values.
-pub type Sym = u32;
-
-/// Interns strings so records and messages carry four-byte names.
-#[derive(Clone, Debug, Default)]
-pub struct Names {
-    list: Vec<String>,
-    index: BTreeMap<String, Sym>,
-}
-
-impl Names {
-    /// The symbol for `s`, adding it if new.
-    pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&sym) = self.index.get(s) {
-            return sym;
-        }
-        let sym = Sym::try_from(self.list.len()).unwrap_or(Sym::MAX);
-        self.list.push(s.to_string());
-        self.index.insert(s.to_string(), sym);
-        sym
-    }
-
-    /// The symbol for `s` if it was ever interned.
-    pub fn find(&self, s: &str) -> Option<Sym> {
-        self.index.get(s).copied()
-    }
-
-    /// The text of a symbol; empty for one this table never made.
-    pub fn get(&self, sym: Sym) -> &str {
-        self.list.get(sym as usize).map_or("", String::as_str)
-    }
-
-    /// Bytes held, for the trace's memory figure.
-    pub fn bytes(&self) -> usize {
-        self.list.iter().map(|s| 2 * (s.capacity() + 24) + 16).sum()
-    }
-}
-
-/// A record's version. Ordered by commit time, then the writer's counter,
-/// then the writer's node, so last-writer-wins has a total order and two
-/// different writes never tie.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct Version {
-    pub time: Micros,
-    pub counter: u32,
-    pub origin: NodeIdx,
-}
-
-impl Version {
-    /// The version of a record that was never written.
-    pub const NONE: Version = Version {
-        time: 0,
-        counter: 0,
-        origin: 0,
-    };
-
-    pub fn is_none(&self) -> bool {
-        *self == Version::NONE
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_none() {
-            f.write_str("v0")
-        } else {
-            write!(
-                f,
-                "v{}@{}",
-                self.counter,
-                crate::scenario::fmt_time(self.time)
-            )
-        }
-    }
-}
-
-/// A record's value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Value {
-    Absent,
-    Int(i64),
-    Text(Sym),
-}
-
-/// A record's address: which table, which id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key {
-    pub table: Sym,
-    pub id: Sym,
-}
-
-/// One version of one record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Record {
-    pub key: Key,
-    pub value: Value,
-    pub version: Version,
-}
-
-/// Identifies an event across redeliveries: who published it and its
-/// number in that publisher's sequence.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EventId {
-    pub origin: NodeIdx,
-    pub seq: u32,
-}
+use super::names::{Names, Sym};
+use super::peer_state;
+use super::record::{EventId, Key, Record, Value, Version, value_text};
 
 /// What a request asks for. Clients name only the record id; the service
 /// that receives it knows which table it owns.
@@ -277,15 +164,6 @@ impl Body {
     }
 }
 
-/// Text for people: `paid`, `42`, `—`.
-pub fn value_text(names: &Names, v: Value) -> String {
-    match v {
-        Value::Absent => "—".to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Text(s) => names.get(s).to_string(),
-    }
-}
-
 /// A one-line label for a message body, as drawn on an arrow.
 pub fn body_label(names: &Names, b: &Body) -> String {
     let key = |k: &Key| format!("{}/{}", names.get(k.table), names.get(k.id));
@@ -335,7 +213,7 @@ pub fn body_label(names: &Names, b: &Body) -> String {
         Body::Stored { record } => format!("stored {}", key(&record.key)),
         Body::LogPoll { from } => format!("read log from #{from}"),
         Body::Gossip { id, state, .. } => {
-            let shown = crate::sim::nodes::peer::decode(names.get(*state))
+            let shown = peer_state::decode(names.get(*state))
                 .map(|s| s.display())
                 .unwrap_or_default();
             format!("sync {}={shown}", names.get(*id))

@@ -3,11 +3,13 @@
 
 use std::path::PathBuf;
 
+use super::edit::Edit;
 use crate::scenario::Scenario;
 
 /// Most undo steps kept; older ones are forgotten.
 const UNDO_LIMIT: usize = 200;
 
+#[derive(Clone, Debug)]
 pub struct Document {
     pub scenario: Scenario,
     /// Where it was opened from or saved to; `None` for a preset or a new one.
@@ -39,7 +41,16 @@ impl Document {
     }
 
     /// Applies an edit that can be undone.
-    pub fn edit(&mut self, f: impl FnOnce(&mut Scenario)) {
+    pub fn apply(&mut self, e: &Edit) {
+        self.edit(|s| e.apply(s));
+    }
+
+    /// Applies part of a gesture begun with [`Document::checkpoint`].
+    pub fn apply_in_gesture(&mut self, e: &Edit) {
+        self.edit_in_gesture(|s| e.apply(s));
+    }
+
+    fn edit(&mut self, f: impl FnOnce(&mut Scenario)) {
         self.gesture_start = None;
         let before = self.scenario.clone();
         f(&mut self.scenario);
@@ -61,8 +72,7 @@ impl Document {
         self.gesture_start = Some(self.scenario.clone());
     }
 
-    /// Applies part of a gesture begun with [`Document::checkpoint`].
-    pub fn edit_in_gesture(&mut self, f: impl FnOnce(&mut Scenario)) {
+    fn edit_in_gesture(&mut self, f: impl FnOnce(&mut Scenario)) {
         let before = self.scenario.clone();
         f(&mut self.scenario);
         if self.scenario == before {
@@ -129,7 +139,7 @@ mod tests {
     use super::*;
 
     fn doc() -> Document {
-        Document::new(crate::ui::app::empty_scenario(), None, "t".into())
+        Document::new(crate::session::empty_scenario(), None, "t".into())
     }
 
     #[test]

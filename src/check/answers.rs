@@ -1,0 +1,124 @@
+//! What clients got: every request answered, an answer containing a text,
+//! and the value a record ends with.
+
+use std::collections::BTreeSet;
+
+use super::{Outcome, node, verdict};
+use crate::model::{Body, Key, NodeIdx, deliver_flags, message_flags, value_text};
+use crate::trace::query::Index;
+use crate::trace::{StepKind, Trace};
+
+/// Every request `client` sent was answered.
+pub(super) fn all_answered(trace: &Trace, client: &str) -> Outcome {
+    let what = format!("every request from {client} is answered");
+    let Some(c) = node(trace, client) else {
+        return verdict(what, false, format!("no node {client}"));
+    };
+    let sent = trace
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Work && s.node == c)
+        .count();
+    // Distinct requests answered: a duplicated answer counts once.
+    let answered = trace
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Deliver && s.node == c)
+        .filter_map(|s| trace.message(s.id))
+        .filter_map(|m| match trace.body(m.body) {
+            Some(Body::Answer { req, .. }) => Some(*req),
+            _ => None,
+        })
+        .collect::<BTreeSet<u32>>()
+        .len();
+    let gave_up = trace
+        .steps
+        .iter()
+        .filter(|s| {
+            s.node == c && s.flags & deliver_flags::GAVE_UP != 0 && s.kind == StepKind::Timer
+        })
+        .count();
+    verdict(
+        what,
+        answered >= sent && gave_up == 0,
+        format!("{answered} answer(s) to {sent} request(s); gave up on {gave_up}"),
+    )
+}
+
+/// Some answer `client` received contains `text`.
+pub(super) fn answer_contains(trace: &Trace, client: &str, text: &str) -> Outcome {
+    let what = format!("{client} receives an answer containing \"{text}\"");
+    let Some(c) = node(trace, client) else {
+        return verdict(what, false, format!("no node {client}"));
+    };
+    let answers = answers_to(trace, c);
+    match answers.iter().find(|a| a.contains(text)) {
+        Some(a) => verdict(what, true, format!("it got \"{a}\"")),
+        None => verdict(
+            what,
+            false,
+            format!(
+                "its {} answer(s) were: {}",
+                answers.len(),
+                answers.join("; ")
+            ),
+        ),
+    }
+}
+
+/// At the end, the owner of `table` holds `value` for `id`.
+pub(super) fn final_value(
+    trace: &Trace,
+    index: &Index,
+    table: &str,
+    id: &str,
+    value: &str,
+) -> Outcome {
+    let what = format!("{table}/{id} ends as \"{value}\"");
+    let held = trace
+        .tables
+        .iter()
+        .find(|t| Some(t.name) == trace.names.find(table))
+        .and_then(|info| {
+            let key = Key {
+                table: info.name,
+                id: trace.names.find(id)?,
+            };
+            index.record_at(trace, info.owner, key, trace.steps.len())
+        });
+    let (shown, at) = match held {
+        Some((r, change)) => (
+            value_text(&trace.names, r.value),
+            trace
+                .changes
+                .get(change as usize)
+                .map(|c| trace.step_time(c.step as usize)),
+        ),
+        None => ("—".to_string(), None),
+    };
+    verdict(what, shown == value, format!("it ends as \"{shown}\"")).at(at)
+}
+
+/// Texts of the answers delivered to `client`.
+pub(super) fn answers_to(trace: &Trace, client: NodeIdx) -> Vec<String> {
+    trace
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Deliver && s.node == client)
+        .filter_map(|s| trace.message(s.id))
+        .filter_map(|m| match trace.body(m.body) {
+            Some(b @ Body::Answer { .. }) => {
+                let stale = if m.flags & message_flags::STALE != 0 {
+                    " [stale]"
+                } else {
+                    ""
+                };
+                Some(format!(
+                    "{}{stale}",
+                    crate::model::body_label(&trace.names, b)
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}

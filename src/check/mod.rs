@@ -1,0 +1,160 @@
+//! Evaluates a scenario's expectations against a trace: each one passes or
+//! fails with a sentence saying why, in words a teacher can read aloud.
+//! One file per pattern; [`monitors`] watches every run for hazards.
+
+mod answers;
+mod conflicts;
+mod copies;
+mod monitors;
+mod sagas;
+mod unit_of_work;
+
+pub use monitors::{Monitor, MonitorReading, OUTBOX_BOUND, monitors};
+
+use crate::model::{Micros, NodeIdx, deliver_flags, message_flags};
+use crate::scenario::{Expectation, Scenario};
+use crate::trace::query::Index;
+use crate::trace::{StepKind, Trace};
+
+/// The verdict on one expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// The expectation, in words.
+    pub what: String,
+    pub passed: bool,
+    /// Why it passed or failed, with the numbers.
+    pub why: String,
+    /// The moment that shows it best (the first lost write, the first stale
+    /// read...): the app's Checks panel jumps there on a click.
+    pub at: Option<Micros>,
+}
+
+impl Outcome {
+    fn at(mut self, t: Option<Micros>) -> Self {
+        self.at = t;
+        self
+    }
+}
+
+/// When the first step matching `pred` happened.
+fn first_step(trace: &Trace, pred: impl Fn(&crate::trace::Step) -> bool) -> Option<Micros> {
+    trace
+        .steps
+        .iter()
+        .position(pred)
+        .map(|i| trace.step_time(i))
+}
+
+/// When the first message with any of `flags` was sent.
+fn first_flagged(trace: &Trace, flags: u8) -> Option<Micros> {
+    trace
+        .messages
+        .iter()
+        .find(|m| m.flags & flags != 0)
+        .map(|m| trace.sent_at(m))
+}
+
+/// Evaluates every expectation of `s` on `trace`.
+pub fn evaluate(s: &Scenario, trace: &Trace) -> Vec<Outcome> {
+    let index = Index::new(trace);
+    s.expect
+        .iter()
+        .map(|e| evaluate_one(s, e, trace, &index))
+        .collect()
+}
+
+fn node(trace: &Trace, id: &str) -> Option<NodeIdx> {
+    trace
+        .nodes
+        .iter()
+        .position(|n| n.id == id)
+        .map(|i| i as NodeIdx)
+}
+
+fn verdict(what: String, passed: bool, why: String) -> Outcome {
+    Outcome {
+        what,
+        passed,
+        why,
+        at: None,
+    }
+}
+
+/// The one place each kind of expectation is judged.
+fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> Outcome {
+    let t = &trace.totals;
+    match e {
+        Expectation::Converged { table, by } => copies::converged(trace, index, table, by.0),
+        Expectation::Diverged { table, at } => copies::diverged(trace, index, table, at.0),
+        Expectation::VisibleWithin { table, within } => {
+            copies::visible_within(trace, table, within.0)
+        }
+        Expectation::NoEventLost { topic } => copies::no_event_lost(s, trace, topic),
+        Expectation::NoWriteLost { table } => copies::no_write_lost(trace, table),
+        Expectation::StaleReads { at_least } => {
+            at_least_check("stale read(s) served", t.stale_reads, *at_least)
+                .at(first_flagged(trace, message_flags::STALE))
+        }
+        Expectation::ForeignReads { at_least } => at_least_check(
+            "read(s) straight from another service's table",
+            t.foreign_reads,
+            *at_least,
+        )
+        .at(first_flagged(trace, message_flags::FOREIGN)),
+        Expectation::DuplicatesIgnored { at_least } => at_least_check(
+            "duplicate delivery(ies) recognised and ignored",
+            t.duplicates_ignored,
+            *at_least,
+        )
+        .at(first_step(trace, |s| {
+            s.kind == StepKind::Deliver && s.flags & deliver_flags::DUPLICATE_IGNORED != 0
+        })),
+        Expectation::Dropped { at_least } => {
+            at_least_check("message(s) dropped", t.dropped, *at_least)
+                .at(first_step(trace, |s| s.kind == StepKind::Drop))
+        }
+        Expectation::FinalValue { table, id, value } => {
+            answers::final_value(trace, index, table, id, value)
+        }
+        Expectation::AllAnswered { client } => answers::all_answered(trace, client)
+            .at(first_step(trace, |s| {
+                s.kind == StepKind::Timer && s.flags & deliver_flags::GAVE_UP != 0
+            })),
+        Expectation::AnswerContains { client, text } => {
+            answers::answer_contains(trace, client, text)
+        }
+        Expectation::WritesLost { table, at_least } => {
+            let (n, first) = conflicts::writes_lost(trace, table);
+            at_least_check(
+                &format!("concurrent write(s) to {table} silently lost"),
+                n,
+                *at_least,
+            )
+            .at(first)
+        }
+        Expectation::WritesLostAtMost { table, at_most } => {
+            let (n, first) = conflicts::writes_lost(trace, table);
+            verdict(
+                format!("at most {at_most} concurrent write(s) to {table} lost"),
+                n <= u64::from(*at_most),
+                format!("{n} lost"),
+            )
+            .at(first)
+        }
+        Expectation::NoHalfWrite { table, ledger } => {
+            unit_of_work::no_half_write(trace, table, ledger)
+        }
+        Expectation::SagasSettled {
+            completed_at_least,
+            compensated_at_least,
+        } => sagas::sagas_settled(s, trace, *completed_at_least, *compensated_at_least),
+    }
+}
+
+fn at_least_check(what: &str, count: u64, at_least: u32) -> Outcome {
+    verdict(
+        format!("at least {at_least} {what}"),
+        count >= u64::from(at_least),
+        format!("{count} {what}"),
+    )
+}

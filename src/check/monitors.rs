@@ -1,0 +1,209 @@
+//! Monitors: hazards Settle watches for in every run, whatever the
+//! scenario expects, evaluated on the steps up to a moment.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Body, Key, Micros, NodeIdx, Version, deliver_flags, message_flags, value_text};
+use crate::scenario::Kind;
+use crate::trace::query::Index;
+use crate::trace::{StepKind, Trace};
+
+/// A hazard Settle watches for in every run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Monitor {
+    /// Sagas begun more than two seconds ago, neither completed nor
+    /// compensated.
+    SagasHalfDone,
+    /// Concurrent writes discarded by last-writer-wins.
+    WritesLost,
+    /// Copies that still differ although nothing is on the wire.
+    DivergedAtRest,
+    /// Reads answered with an older version than the owner held.
+    StaleReads,
+    /// Outbox rows their relay has not published after [`OUTBOX_BOUND`].
+    OutboxStuck,
+    /// Reads of another service's table from a shared database.
+    ForeignReads,
+}
+
+impl Monitor {
+    /// What it counts, in words.
+    pub fn what(self) -> &'static str {
+        match self {
+            Monitor::SagasHalfDone => "sagas left half-done",
+            Monitor::WritesLost => "writes silently lost by last-writer-wins",
+            Monitor::DivergedAtRest => "records still diverged with nothing in flight",
+            Monitor::StaleReads => "stale reads served",
+            Monitor::OutboxStuck => "outbox rows unpublished after 1 s",
+            Monitor::ForeignReads => "reads of another service's table",
+        }
+    }
+}
+
+/// A monitor's reading over the steps up to a moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonitorReading {
+    pub monitor: Monitor,
+    /// How many times it happened so far.
+    pub count: u64,
+    /// When it first happened.
+    pub first: Option<Micros>,
+}
+
+impl MonitorReading {
+    pub fn what(&self) -> &'static str {
+        self.monitor.what()
+    }
+}
+
+/// How long an outbox row may wait for its relay before it counts as stuck.
+pub const OUTBOX_BOUND: Micros = 1_000_000;
+
+/// Every monitor, over the first `upto` steps.
+pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading> {
+    let now = upto.checked_sub(1).map_or(0, |i| trace.step_time(i));
+    let mut stale = (0, None);
+    let mut foreign = (0, None);
+    let mut lost = (0, None);
+    let mut committed_outbox: BTreeMap<(Key, Version), Micros> = BTreeMap::new();
+    let mut published: BTreeSet<(Key, Version)> = BTreeSet::new();
+    let bump = |c: &mut (u64, Option<Micros>), t: Micros| {
+        c.0 += 1;
+        c.1 = c.1.or(Some(t));
+    };
+    for (i, s) in trace.steps.iter().enumerate().take(upto) {
+        let t = trace.step_time(i);
+        if s.kind == StepKind::Deliver && s.flags & deliver_flags::WRITE_LOST != 0 {
+            bump(&mut lost, t);
+        }
+        let Some(m) = (s.kind == StepKind::Deliver)
+            .then(|| trace.message(s.id))
+            .flatten()
+        else {
+            continue;
+        };
+        match trace.body(m.body) {
+            // An outbox row commits where its write is delivered.
+            Some(Body::DbWrite {
+                key,
+                outbox: Some(_),
+                ..
+            }) => {
+                let first = trace.first_change_of(i as u32);
+                if let Some(r) = trace
+                    .changes
+                    .get(first)
+                    .filter(|c| c.step as usize == i)
+                    .and_then(|c| trace.change_record(c))
+                {
+                    committed_outbox.insert((*key, r.version), t);
+                }
+            }
+            Some(Body::Event { record, .. })
+                if trace
+                    .nodes
+                    .get(s.node as usize)
+                    .is_some_and(|n| n.kind == Kind::Broker) =>
+            {
+                published.insert((record.key, record.version));
+            }
+            _ => {}
+        }
+        // Sends made by this step.
+        let from = trace.first_message_of(i as u32);
+        for msg in trace
+            .messages
+            .iter_from(from)
+            .take_while(|msg| msg.cause as usize == i)
+        {
+            if msg.flags & message_flags::STALE != 0 {
+                bump(&mut stale, t);
+            }
+            if msg.flags & message_flags::FOREIGN != 0 {
+                bump(&mut foreign, t);
+            }
+        }
+    }
+    let mut stuck = (0, None);
+    for (row, committed) in &committed_outbox {
+        if !published.contains(row) && now.saturating_sub(*committed) > OUTBOX_BOUND {
+            bump(&mut stuck, committed + OUTBOX_BOUND);
+        }
+    }
+    // Copies that still differ although nothing is on the wire any more.
+    let quiet = index.in_flight_at(trace, now).is_empty();
+    let diverged: u64 = if quiet && upto > 0 {
+        trace
+            .tables
+            .iter()
+            .filter(|t| !t.replicas.is_empty())
+            .map(|t| index.divergent_keys(trace, t.name, upto).len() as u64)
+            .sum()
+    } else {
+        0
+    };
+    // Sagas begun more than two seconds ago that are neither completed
+    // nor compensated: left half-done (perhaps retrying in vain).
+    let mut saga_state: BTreeMap<(NodeIdx, Key), (String, Micros)> = BTreeMap::new();
+    for c in trace
+        .changes
+        .iter()
+        .take_while(|c| (c.step as usize) < upto)
+    {
+        let node = trace.change_node(c);
+        if trace
+            .nodes
+            .get(node as usize)
+            .is_none_or(|n| n.kind != Kind::Orchestrator)
+        {
+            continue;
+        }
+        if let Some(r) = trace.change_record(c) {
+            let text = value_text(&trace.names, r.value);
+            let t = trace.step_time(c.step as usize);
+            let entry = saga_state
+                .entry((node, r.key))
+                .or_insert((String::new(), t));
+            entry.0 = text;
+        }
+    }
+    let mut stalled = (0, None);
+    for (text, since) in saga_state.values() {
+        let settled = text.starts_with("completed") || text.starts_with("compensated");
+        if !settled && now.saturating_sub(*since) > 2_000_000 {
+            bump(&mut stalled, *since);
+        }
+    }
+    vec![
+        MonitorReading {
+            monitor: Monitor::SagasHalfDone,
+            count: stalled.0,
+            first: stalled.1,
+        },
+        MonitorReading {
+            monitor: Monitor::WritesLost,
+            count: lost.0,
+            first: lost.1,
+        },
+        MonitorReading {
+            monitor: Monitor::DivergedAtRest,
+            count: diverged,
+            first: (diverged > 0).then_some(now),
+        },
+        MonitorReading {
+            monitor: Monitor::StaleReads,
+            count: stale.0,
+            first: stale.1,
+        },
+        MonitorReading {
+            monitor: Monitor::OutboxStuck,
+            count: stuck.0,
+            first: stuck.1,
+        },
+        MonitorReading {
+            monitor: Monitor::ForeignReads,
+            count: foreign.0,
+            first: foreign.1,
+        },
+    ]
+}

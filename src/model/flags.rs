@@ -1,0 +1,27 @@
+//! Bit flags on recorded steps and messages: what a receiver made of a
+//! delivery, and what kind of send a message was. Nodes set them; the trace
+//! stores them; views and checks read them.
+
+/// Flags of a delivery step: what the receiver made of it.
+pub mod deliver_flags {
+    /// The event id had been applied already: a duplicate, ignored.
+    pub const DUPLICATE_IGNORED: u8 = 1;
+    /// The event carried an older version than the copy had: ignored.
+    pub const OLDER_IGNORED: u8 = 2;
+    /// A client's request timed out (on a timer step).
+    pub const GAVE_UP: u8 = 4;
+    /// A peer discarded a concurrent write (last-writer-wins).
+    pub const WRITE_LOST: u8 = 8;
+}
+
+/// Flags of a message.
+pub mod message_flags {
+    /// A second copy made by the link's duplication.
+    pub const DUPLICATE: u8 = 1;
+    /// An answer that carried an older version than the owner held.
+    pub const STALE: u8 = 2;
+    /// A broker's resend of an unacknowledged delivery.
+    pub const REDELIVERY: u8 = 4;
+    /// A service reading another service's table from a shared database.
+    pub const FOREIGN: u8 = 8;
+}

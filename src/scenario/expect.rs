@@ -1,0 +1,56 @@
+//! What a run must show: the expectations `settle run --check` and the
+//! Checks panel evaluate.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Dur;
+
+/// Something the run must show; `settle run --check` evaluates each.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Expectation {
+    /// Every copy of the table equals the owner's at time `by`.
+    Converged { table: String, by: Dur },
+    /// At time `at` some copy of the table differs from the owner's.
+    Diverged { table: String, at: Dur },
+    /// At least this many reads returned an older version than the owner had.
+    StaleReads { at_least: u32 },
+    /// At least this many deliveries were recognised as already applied.
+    DuplicatesIgnored { at_least: u32 },
+    /// At least this many messages were dropped (lost, cut off or crashed).
+    Dropped { at_least: u32 },
+    /// Every event published on the topic reached every subscriber.
+    NoEventLost { topic: String },
+    /// Every version committed to the table's owner reached every copy
+    /// as an event: no write was lost on the way.
+    NoWriteLost { table: String },
+    /// Every write committed to the table's owner shows on every copy
+    /// within this long (a newer version arriving first counts).
+    VisibleWithin { table: String, within: Dur },
+    /// Every saga either completed every step, or left every step it did
+    /// compensated; and at least so many of each happened.
+    SagasSettled {
+        completed_at_least: u32,
+        compensated_at_least: u32,
+    },
+    /// Every record of `table` has its entry in `ledger`, and no entry is
+    /// without its record: nothing was half written.
+    NoHalfWrite { table: String, ledger: String },
+    /// At least this many concurrent writes to the table were silently
+    /// discarded by last-writer-wins...
+    WritesLost { table: String, at_least: u32 },
+    /// ...or at most this many.
+    WritesLostAtMost { table: String, at_most: u32 },
+    /// At the end, the owner of `table` holds `value` for `id` ("—" for
+    /// no record).
+    FinalValue {
+        table: String,
+        id: String,
+        value: String,
+    },
+    /// At least this many reads went straight to another service's table.
+    ForeignReads { at_least: u32 },
+    /// Every request the client sent was answered.
+    AllAnswered { client: String },
+    /// Some answer the client received contains this text.
+    AnswerContains { client: String, text: String },
+}

@@ -1,0 +1,265 @@
+//! Each node kind's settings, as a file spells them. Every default lives
+//! here once, in the functions serde fills missing fields from; the
+//! palette's new nodes start from the same values ([`super::Kind::default_spec`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Dur;
+pub use crate::model::peer_state::Strategy;
+
+/// A user or front end that sends the workload's requests and remembers
+/// every answer it sees.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSpec {
+    /// How long the client waits before it records a request as unanswered.
+    #[serde(default = "default_client_timeout")]
+    pub timeout: Dur,
+}
+
+pub(super) fn default_client_timeout() -> Dur {
+    Dur::secs(2)
+}
+
+/// A service that owns one table in one database.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSpec {
+    /// The table this service owns.
+    pub table: String,
+    /// The database node holding the table. Without one the service keeps
+    /// the table in a store of its own (still durable across a crash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    /// After each committed write, publish an event here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish: Option<PublishTo>,
+    /// Services asked, in parallel, for the same id when this one answers a
+    /// read; their answers are merged into one (API composition).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<String>,
+    /// How long to wait for a called service before answering without it.
+    #[serde(default = "default_call_timeout")]
+    pub call_timeout: Dur,
+    /// How a committed write becomes an event.
+    #[serde(default, skip_serializing_if = "WriteMode::is_dual")]
+    pub write: WriteMode,
+    /// Tables of other services this one queries straight from a database
+    /// it shares with them: the shared-database anti-pattern, allowed so
+    /// that a lesson can show what it costs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<String>,
+    /// Record ids whose writes this service refuses: a business rule
+    /// saying no (a declined card, an empty shelf).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejects: Vec<String>,
+    /// A second table, in the same database, where each write also
+    /// records an entry (a journal of changes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<String>,
+    /// Commit the record and its ledger entry in one transaction (a unit
+    /// of work). Without it they are written one after the other, and a
+    /// crash in between leaves one without the other.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub unit_of_work: bool,
+    /// Choreography: events this service reacts to by writing its own
+    /// table. With `publish` set, a write it rejects is announced there as
+    /// the value "rejected", so others can react to that too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub on: Vec<Reaction>,
+}
+
+/// When an event arrives on `topic` (with value `when`, if given), write
+/// `write` to this service's table under the event's record id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reaction {
+    pub broker: String,
+    pub topic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    pub write: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// One of several copies of a table that all accept writes; linked peers
+/// of the same table replicate to each other, resolving concurrent writes
+/// by the table's strategy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerSpec {
+    pub table: String,
+    pub strategy: Strategy,
+    /// How far this peer's clock runs ahead (last-writer-wins stamps).
+    #[serde(default, skip_serializing_if = "is_zero_dur")]
+    pub clock_skew: Dur,
+    /// Resend an unacknowledged update after this long.
+    #[serde(default = "default_resend")]
+    pub resend: Dur,
+}
+
+fn is_zero_dur(d: &Dur) -> bool {
+    d.0 == 0
+}
+
+pub(super) fn default_resend() -> Dur {
+    Dur::ms(200)
+}
+
+/// A saga orchestrator: runs a business action as steps across services;
+/// when a step fails, runs the compensations of the steps done, in reverse.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrchestratorSpec {
+    pub steps: Vec<SagaStep>,
+    /// How long to wait for a step's answer before treating it as failed.
+    #[serde(default = "default_call_timeout")]
+    pub step_timeout: Dur,
+}
+
+/// One step of a saga: what to write at a service, and what undoes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SagaStep {
+    pub service: String,
+    pub action: String,
+    pub compensation: String,
+}
+
+impl ServiceSpec {
+    /// A service owning `table` in a store of its own, every other setting
+    /// at its default: what the palette adds and the benchmark builds on.
+    pub fn owning(table: impl Into<String>) -> Self {
+        ServiceSpec {
+            table: table.into(),
+            database: None,
+            publish: None,
+            calls: Vec::new(),
+            call_timeout: default_call_timeout(),
+            write: WriteMode::default(),
+            reads: Vec::new(),
+            rejects: Vec::new(),
+            ledger: None,
+            unit_of_work: true,
+            on: Vec::new(),
+        }
+    }
+}
+
+/// How a service turns a committed write into a published event.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WriteMode {
+    /// Commit to the database, then publish: a crash between the two loses
+    /// the event for good.
+    #[default]
+    DualWrite,
+    /// Commit the record and an outbox row in one transaction; a CDC
+    /// connector on the database publishes the row later, at least once.
+    Outbox,
+}
+
+impl WriteMode {
+    pub fn is_dual(&self) -> bool {
+        *self == WriteMode::DualWrite
+    }
+}
+
+/// An API composer (gateway): answers a query by asking several services
+/// in parallel and merging their answers; owns no data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComposerSpec {
+    pub calls: Vec<String>,
+    /// How long to wait for each service before answering without it.
+    #[serde(default = "default_call_timeout")]
+    pub call_timeout: Dur,
+}
+
+/// A change-data-capture connector: tails a database's change log from a
+/// saved offset and publishes to a broker. It publishes outbox rows on
+/// their own topic, and, with `topic` set, every other change too.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CdcSpec {
+    pub database: String,
+    pub broker: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
+    /// How often it reads the log: its lag.
+    #[serde(default = "default_poll")]
+    pub poll: Dur,
+}
+
+pub(super) fn default_poll() -> Dur {
+    Dur::ms(50)
+}
+
+pub(super) fn default_call_timeout() -> Dur {
+    Dur::ms(500)
+}
+
+/// Where a service publishes its change events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishTo {
+    pub broker: String,
+    pub topic: String,
+}
+
+/// A database: tables of keyed, versioned records and an ordered change log.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSpec {}
+
+/// A message broker holding topics; subscriptions come from the replicas
+/// that name it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerSpec {
+    #[serde(default)]
+    pub delivery: Delivery,
+}
+
+/// What a broker promises its subscribers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Delivery {
+    /// Each delivery waits for an acknowledgement and is sent again after
+    /// the timeout (doubling up to 8x), so subscribers see duplicates.
+    AtLeastOnce { ack_timeout: Dur },
+    /// Each event is sent once; a lost delivery stays lost.
+    AtMostOnce,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Delivery::AtLeastOnce {
+            ack_timeout: Dur::ms(300),
+        }
+    }
+}
+
+/// A service that keeps its own copy of another service's table, fed by
+/// events: it ignores event ids it has applied and older versions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplicaSpec {
+    pub broker: String,
+    pub topic: String,
+    /// The table this replica copies.
+    pub table: String,
+}
+
+impl Default for ClientSpec {
+    fn default() -> Self {
+        ClientSpec {
+            timeout: default_client_timeout(),
+        }
+    }
+}

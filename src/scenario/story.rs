@@ -1,0 +1,150 @@
+//! What happens to a system over a run, as a file spells it: the workload's
+//! requests, the faults an operator injects, and the narration that tells
+//! the story.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Dur;
+
+/// Something the workload does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Work {
+    /// One request at one moment. From a client it travels to `to`; from a
+    /// service it is performed by the service itself.
+    Request {
+        at: Dur,
+        from: String,
+        to: String,
+        op: Op,
+    },
+    /// `count` requests, one every `every`, starting at `start`.
+    Every {
+        start: Dur,
+        every: Dur,
+        count: u32,
+        from: String,
+        to: String,
+        op: Op,
+        /// When set, each request picks its id uniformly from this many keys:
+        /// the op's id followed by a number below it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        random_keys: Option<u32>,
+    },
+}
+
+impl Work {
+    /// The node that fires this work.
+    pub fn from(&self) -> &str {
+        match self {
+            Work::Request { from, .. } | Work::Every { from, .. } => from,
+        }
+    }
+
+    /// The node the work is aimed at.
+    pub fn to(&self) -> &str {
+        match self {
+            Work::Request { to, .. } | Work::Every { to, .. } => to,
+        }
+    }
+}
+
+/// A request as the client phrases it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Op {
+    Write { id: String, value: ValueSpec },
+    Read { id: String },
+}
+
+/// A value to write.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ValueSpec {
+    Text(String),
+    Int(i64),
+    /// The request's number within its generator (0, 1, 2, ...).
+    Seq,
+}
+
+/// A fault, named as an operator would say it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Fault {
+    /// Cut these links; with `one_way`, only from the first node to the second.
+    Partition {
+        at: Dur,
+        links: Vec<(String, String)>,
+        #[serde(default)]
+        one_way: bool,
+    },
+    /// Mend these links (both directions); an empty list mends every cut.
+    Heal {
+        at: Dur,
+        #[serde(default)]
+        links: Vec<(String, String)>,
+    },
+    /// Stop a node: messages to it are dropped, its memory is lost, its
+    /// stored data is kept.
+    Crash { at: Dur, node: String },
+    /// Start a crashed node again.
+    Restart { at: Dur, node: String },
+    /// From now on the node's clock runs this far ahead of true time: its
+    /// last-writer-wins stamps claim writes happened later than they did.
+    ClockSkew { at: Dur, node: String, ahead: Dur },
+}
+
+impl Fault {
+    /// When the fault happens.
+    pub fn at(&self) -> Dur {
+        match self {
+            Fault::Partition { at, .. }
+            | Fault::Heal { at, .. }
+            | Fault::Crash { at, .. }
+            | Fault::Restart { at, .. }
+            | Fault::ClockSkew { at, .. } => *at,
+        }
+    }
+}
+
+/// A caption shown at its moment during a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Narration {
+    /// Show at this time...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Dur>,
+    /// ...or when this first happens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Trigger>,
+    pub text: String,
+    /// Nodes the caption talks about; the app highlights them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub focus: Vec<String>,
+    /// A question for the learner to answer before running on; the text
+    /// is the question.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ask: Option<Ask>,
+}
+
+/// A multiple-choice prediction: the learner picks before the run shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ask {
+    pub choices: Vec<String>,
+    /// Index of the right choice, from 0.
+    pub answer: usize,
+    /// Shown once the learner has run past the question.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub explain: String,
+}
+
+/// A named thing that can start a narration step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Trigger {
+    Crash(String),
+    Restart(String),
+    Partition,
+    Heal,
+    FirstDrop,
+    FirstDuplicateIgnored,
+    FirstStaleRead,
+    /// The first answer a client receives.
+    FirstAnswer(String),
+}

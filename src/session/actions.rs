@@ -1,0 +1,190 @@
+//! Live actions: what an instructor does to a running system (crash or
+//! restart a node, cut or heal a link, fire a request, skew a clock). Each
+//! is recorded at the moment shown as part of the scenario, so the run
+//! forks from there and a saved drawing replays the class exactly. The
+//! canvas menu and the inspector both offer the lists made here.
+
+use super::edit::Edit;
+use crate::model::{Dur, Micros};
+use crate::scenario::{Fault, NodeKind, Op, Scenario, Work};
+use crate::trace::Trace;
+use crate::trace::query::FaultState;
+
+/// A live action, by the names of what it acts on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Crash(String),
+    Restart(String),
+    Cut {
+        a: String,
+        b: String,
+        one_way: bool,
+    },
+    Heal {
+        a: String,
+        b: String,
+    },
+    Request {
+        from: String,
+        to: String,
+        op: Op,
+    },
+    /// The node's clock jumps ahead.
+    Skew {
+        node: String,
+        ahead: Dur,
+    },
+}
+
+impl Action {
+    /// The edit that records this action at time `at`.
+    pub fn at(self, at: Micros) -> Edit {
+        let at = Dur(at);
+        match self {
+            Action::Crash(node) => Edit::AddFault(Fault::Crash { at, node }),
+            Action::Restart(node) => Edit::AddFault(Fault::Restart { at, node }),
+            Action::Cut { a, b, one_way } => Edit::AddFault(Fault::Partition {
+                at,
+                links: vec![(a, b)],
+                one_way,
+            }),
+            Action::Heal { a, b } => Edit::AddFault(Fault::Heal {
+                at,
+                links: vec![(a, b)],
+            }),
+            Action::Request { from, to, op } => Edit::AddWork(Work::Request { at, from, to, op }),
+            Action::Skew { node, ahead } => Edit::AddFault(Fault::ClockSkew { at, node, ahead }),
+        }
+    }
+}
+
+/// An action as a menu or a button offers it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offer {
+    pub label: String,
+    /// A sentence for the tooltip.
+    pub hint: &'static str,
+    pub action: Action,
+}
+
+/// The label people read for node `id`.
+fn label<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
+    s.nodes
+        .iter()
+        .find(|n| n.id == id)
+        .map_or(id, |n| n.label())
+}
+
+/// Index of a node in the run (scenario order).
+fn index(s: &Scenario, id: &str) -> Option<u16> {
+    s.nodes.iter().position(|n| n.id == id).map(|i| i as u16)
+}
+
+/// What can be done to node `id` at time `now` of `trace`.
+pub fn node_offers(s: &Scenario, trace: Option<&Trace>, id: &str, now: Micros) -> Vec<Offer> {
+    let down = match (trace, index(s, id)) {
+        (Some(t), Some(n)) => FaultState::at(t, now).down.contains(&n),
+        _ => false,
+    };
+    let mut out = vec![if down {
+        Offer {
+            label: "Restart".into(),
+            hint: "Bring the node back; its stored data survived",
+            action: Action::Restart(id.to_string()),
+        }
+    } else {
+        Offer {
+            label: "Crash".into(),
+            hint: "Stop the node: memory lost, stored data kept",
+            action: Action::Crash(id.to_string()),
+        }
+    }];
+    if let Some(NodeKind::Peer(p)) = s.nodes.iter().find(|n| n.id == id).map(|n| &n.kind) {
+        out.push(Offer {
+            label: "Clock +500 ms now".into(),
+            hint: "A clock-skew fault at the current moment",
+            action: Action::Skew {
+                node: id.to_string(),
+                ahead: Dur(p.clock_skew.0 + 500_000),
+            },
+        });
+    }
+    out
+}
+
+/// What can be done to link `index` at time `now` of `trace`.
+pub fn link_offers(s: &Scenario, trace: Option<&Trace>, link: usize, now: Micros) -> Vec<Offer> {
+    let Some(l) = s.links.get(link) else {
+        return Vec::new();
+    };
+    let (a, b) = (l.from.clone(), l.to.clone());
+    let cut = match (trace, index(s, &a), index(s, &b)) {
+        (Some(t), Some(x), Some(y)) => FaultState::at(t, now).cut_between(x, y),
+        _ => false,
+    };
+    if cut {
+        return vec![Offer {
+            label: "Heal".into(),
+            hint: "Mend the link: messages get through again",
+            action: Action::Heal { a, b },
+        }];
+    }
+    let (la, lb) = (label(s, &a).to_string(), label(s, &b).to_string());
+    vec![
+        Offer {
+            label: "Cut both ways".into(),
+            hint: "A network partition: nothing crosses this link",
+            action: Action::Cut {
+                a: a.clone(),
+                b: b.clone(),
+                one_way: false,
+            },
+        },
+        Offer {
+            label: format!("Cut {la} → {lb} only"),
+            hint: "Messages from the first to the second are lost; replies still come back",
+            action: Action::Cut {
+                a: a.clone(),
+                b: b.clone(),
+                one_way: true,
+            },
+        },
+        Offer {
+            label: format!("Cut {lb} → {la} only"),
+            hint: "Messages from the second to the first are lost",
+            action: Action::Cut {
+                a: b,
+                b: a,
+                one_way: true,
+            },
+        },
+    ]
+}
+
+/// The workload's requests from `id`, each once, to fire again now.
+pub fn repeat_offers(s: &Scenario, id: &str) -> Vec<Offer> {
+    let mut out: Vec<Offer> = Vec::new();
+    for w in s.workload.iter().filter(|w| w.from() == id) {
+        let op = match w {
+            Work::Request { op, .. } | Work::Every { op, .. } => op.clone(),
+        };
+        let to = label(s, w.to());
+        let label = match &op {
+            Op::Write { id: rid, .. } => format!("Fire write {rid} → {to}"),
+            Op::Read { id: rid } => format!("Fire read {rid} → {to}"),
+        };
+        if out.iter().any(|o| o.label == label) {
+            continue;
+        }
+        out.push(Offer {
+            label,
+            hint: "Send this request now",
+            action: Action::Request {
+                from: id.to_string(),
+                to: w.to().to_string(),
+                op,
+            },
+        });
+    }
+    out
+}

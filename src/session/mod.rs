@@ -1,0 +1,394 @@
+//! The application without a window: the drawing being edited and its
+//! undo history, the run being shown and its cursor, the selection, and the
+//! commands that change them. The desktop window, the tests and (later) the
+//! browser build all drive this one [`Session`]; nothing here knows egui.
+
+pub mod actions;
+pub mod command;
+pub mod document;
+pub mod edit;
+pub mod player;
+pub mod presets;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use actions::Action;
+pub use command::{Cmd, Selection, ViewCmd};
+pub use document::Document;
+pub use edit::Edit;
+pub use player::Player;
+
+use crate::model::Dur;
+use crate::scenario::{self, Scenario};
+use presets::PRESETS;
+
+/// A short message for the person at the window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+impl Notice {
+    pub fn info(text: impl Into<String>) -> Self {
+        Notice {
+            text: text.into(),
+            error: false,
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        Notice {
+            text: text.into(),
+            error: true,
+        }
+    }
+}
+
+/// The drawing as it was when the app last closed.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Autosave {
+    pub ron: String,
+    pub path: Option<PathBuf>,
+    pub name: String,
+    pub dirty: bool,
+}
+
+/// The whole application state that is not a view's own.
+pub struct Session {
+    pub doc: Document,
+    pub player: Option<Player>,
+    /// The document revision the run was built from.
+    built_revision: u64,
+    /// Why the drawing cannot run, when it cannot.
+    pub problem: Option<String>,
+    pub notice: Option<Notice>,
+    /// The welcome view is showing.
+    pub welcome: bool,
+    pub selection: Selection,
+    /// A replacement waiting for the user to confirm losing unsaved edits.
+    pub confirm: Option<Box<Cmd>>,
+    /// The learner's guesses, by narration step, for the open lesson.
+    pub guesses: std::collections::BTreeMap<usize, usize>,
+    /// Playback speed new runs start at.
+    pub speed: f64,
+    /// The drawing to offer on the welcome view, from the last session.
+    pub autosave: Option<Autosave>,
+    /// Bumped whenever another drawing replaces this one, so views know to
+    /// start afresh.
+    pub generation: u64,
+}
+
+/// A blank drawing for File ▸ New.
+pub fn empty_scenario() -> Scenario {
+    Scenario {
+        title: "Untitled".into(),
+        summary: String::new(),
+        seed: 1,
+        until: Dur::secs(5),
+        nodes: Vec::new(),
+        links: Vec::new(),
+        workload: Vec::new(),
+        faults: Vec::new(),
+        narration: Vec::new(),
+        expect: Vec::new(),
+    }
+}
+
+impl Session {
+    /// The app as a new user first sees it: the welcome view, with the
+    /// default lesson loaded behind it.
+    pub fn new(speed: f64, autosave: Option<Autosave>) -> Self {
+        let doc = match PRESETS.get(presets::DEFAULT).map(|p| (p.file, p.load())) {
+            Some((file, Ok(s))) => Document::new(s, None, file.to_string()),
+            _ => Document::new(empty_scenario(), None, "Untitled".into()),
+        };
+        let mut session = Session {
+            doc,
+            player: None,
+            built_revision: 0,
+            problem: None,
+            notice: None,
+            welcome: true,
+            selection: Selection::default(),
+            confirm: None,
+            guesses: Default::default(),
+            speed,
+            autosave,
+            generation: 0,
+        };
+        session.rebuild();
+        session
+    }
+
+    /// Opens a file, or shows why it cannot be opened and keeps the drawing.
+    pub fn open(&mut self, path: &Path) {
+        match scenario::load_file(path) {
+            Ok(s) => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                self.replace(Document::new(s, Some(path.to_path_buf()), name));
+            }
+            Err(e) => self.notice = Some(Notice::error(e.to_string())),
+        }
+    }
+
+    /// Shows a document built elsewhere (tests, benchmarks).
+    pub fn load(&mut self, doc: Document) {
+        self.replace(doc);
+    }
+
+    fn replace(&mut self, doc: Document) {
+        self.generation += 1;
+        self.doc = doc;
+        self.selection = Selection::default();
+        self.guesses.clear();
+        self.welcome = false;
+        self.player = None;
+        self.rebuild();
+    }
+
+    /// A fresh run of the document, at time zero, with its own seed.
+    fn rebuild(&mut self) {
+        self.built_revision = self.doc.revision;
+        self.player = None;
+        self.problem = scenario::problem(&self.doc.scenario);
+        if self.problem.is_none() {
+            match Player::new(&self.doc.scenario, self.doc.scenario.seed) {
+                Ok(mut p) => {
+                    p.speed = self.speed;
+                    self.player = Some(p);
+                }
+                Err(e) => self.problem = Some(e),
+            }
+        }
+    }
+
+    /// Applies one command. What only the window can do comes back.
+    pub fn apply(&mut self, c: Cmd) -> Option<ViewCmd> {
+        let replaces = matches!(
+            c,
+            Cmd::New | Cmd::OpenPreset(_) | Cmd::Open(_) | Cmd::Resume
+        );
+        let out = if replaces && self.doc.dirty {
+            self.confirm = Some(Box::new(c));
+            None
+        } else {
+            self.really_apply(c)
+        };
+        self.rebuild_if_edited();
+        if let Some(p) = &self.player {
+            self.speed = p.speed;
+        }
+        out
+    }
+
+    fn really_apply(&mut self, c: Cmd) -> Option<ViewCmd> {
+        match c {
+            Cmd::New => self.replace(Document::new(empty_scenario(), None, "Untitled".into())),
+            Cmd::OpenPreset(i) => match PRESETS.get(i).map(|p| (p.file, p.load())) {
+                Some((file, Ok(s))) => self.replace(Document::new(s, None, file.to_string())),
+                Some((_, Err(e))) => self.notice = Some(Notice::error(e.to_string())),
+                None => {}
+            },
+            Cmd::Open(path) => self.open(&path),
+            Cmd::Save => match self.doc.path.clone() {
+                Some(path) => self.save_to(&path),
+                None => return Some(ViewCmd::SaveAsDialog),
+            },
+            Cmd::SaveTo(path) => {
+                self.save_to(&path);
+                if !self.doc.dirty
+                    && let Some(c) = self.confirm.take()
+                {
+                    return self.really_apply(*c);
+                }
+            }
+            Cmd::Welcome => self.welcome = true,
+            Cmd::Resume => self.resume(),
+            Cmd::ConfirmSave => {
+                let Some(path) = self.doc.path.clone() else {
+                    // The prompt stays until the drawing has a place.
+                    return Some(ViewCmd::SaveAsDialog);
+                };
+                self.save_to(&path);
+                if !self.doc.dirty
+                    && let Some(c) = self.confirm.take()
+                {
+                    return self.really_apply(*c);
+                }
+            }
+            Cmd::ConfirmDiscard => {
+                if let Some(c) = self.confirm.take() {
+                    return self.really_apply(*c);
+                }
+            }
+            Cmd::ConfirmCancel => self.confirm = None,
+            Cmd::Edit(e) => self.doc.apply(&e),
+            Cmd::Checkpoint => self.doc.checkpoint(),
+            Cmd::Gesture(e) => self.doc.apply_in_gesture(&e),
+            // Link indices may name other links after an undo or redo.
+            Cmd::Undo => {
+                self.doc.undo();
+                self.selection.link = None;
+            }
+            Cmd::Redo => {
+                self.doc.redo();
+                self.selection.link = None;
+            }
+            Cmd::DeleteSelection => {
+                let nodes: Vec<String> = self.selection.nodes.iter().cloned().collect();
+                if !nodes.is_empty() {
+                    self.doc.apply(&Edit::DeleteNodes(nodes));
+                } else if let Some(l) = self.selection.link {
+                    self.doc.apply(&Edit::DeleteLink(l));
+                }
+                self.selection = Selection::default();
+            }
+            Cmd::Act(action) => {
+                let at = self.player.as_ref().map_or(0, Player::now);
+                self.doc.apply(&action.at(at));
+            }
+            Cmd::Select(sel) => self.selection = sel,
+            Cmd::SelectMessage(m) => {
+                self.selection.message = m;
+                if let (Some(m), Some(p)) = (m, &mut self.player)
+                    && let Some(msg) = p.trace().message(m)
+                {
+                    let sent = p.trace().sent_at(msg) as f64;
+                    if p.time() < sent {
+                        p.seek(sent);
+                    }
+                }
+            }
+            Cmd::Guess { step, choice } => {
+                self.guesses.insert(step, choice);
+            }
+            Cmd::SetSeed(seed) => {
+                self.selection.message = None;
+                if let Some(p) = &self.player
+                    && let Ok(new) = p.rebuilt(&self.doc.scenario, seed)
+                {
+                    self.player = Some(new);
+                }
+            }
+            Cmd::DismissNotice => self.notice = None,
+            Cmd::View(v) => return Some(v),
+            Cmd::Play
+            | Cmd::Pause
+            | Cmd::TogglePlay
+            | Cmd::Step
+            | Cmd::StepBack
+            | Cmd::Seek(_)
+            | Cmd::Home
+            | Cmd::End
+            | Cmd::Faster
+            | Cmd::Slower
+            | Cmd::SetSpeed(_)
+            | Cmd::NarrationBack
+            | Cmd::NarrationNext => {
+                if let Some(p) = &mut self.player {
+                    p.control(&c);
+                }
+            }
+        }
+        None
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        let text = match scenario::to_ron(&self.doc.scenario) {
+            Ok(t) => t,
+            Err(e) => {
+                self.notice = Some(Notice::error(format!("Could not write the scenario: {e}")));
+                return;
+            }
+        };
+        match std::fs::write(path, text) {
+            Ok(()) => {
+                self.doc.path = Some(path.to_path_buf());
+                self.doc.name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                self.doc.dirty = false;
+                self.notice = Some(Notice::info(format!("Saved {}", path.display())));
+            }
+            Err(e) => {
+                self.notice = Some(Notice::error(format!(
+                    "Could not save {}: {e}",
+                    path.display()
+                )))
+            }
+        }
+    }
+
+    /// Rebuilds the run when the drawing changed, at the same moment and
+    /// with the same seed, so an edit or a live action forks the future.
+    fn rebuild_if_edited(&mut self) {
+        if self.doc.revision == self.built_revision {
+            return;
+        }
+        self.built_revision = self.doc.revision;
+        let s = &self.doc.scenario;
+        self.selection
+            .nodes
+            .retain(|id| s.nodes.iter().any(|n| &n.id == id));
+        if self.selection.link.is_some_and(|l| l >= s.links.len()) {
+            self.selection.link = None;
+        }
+        self.problem = scenario::problem(s);
+        // A run of the old drawing would be drawn onto the new one's nodes.
+        self.selection.message = None;
+        if self.problem.is_some() {
+            self.player = None;
+            return;
+        }
+        let seed = self.player.as_ref().map_or(s.seed, |p| p.seed);
+        let built = match &self.player {
+            Some(p) => p.rebuilt(s, seed),
+            None => Player::new(s, seed).map(|mut p| {
+                p.speed = self.speed;
+                p
+            }),
+        };
+        match built {
+            Ok(p) => self.player = Some(p),
+            Err(e) => self.problem = Some(e),
+        }
+    }
+
+    /// What to keep so the next start can offer this drawing again.
+    pub fn autosave(&self) -> Option<Autosave> {
+        scenario::to_ron(&self.doc.scenario)
+            .ok()
+            .map(|ron| Autosave {
+                ron,
+                path: self.doc.path.clone(),
+                name: self.doc.name.clone(),
+                dirty: self.doc.dirty,
+            })
+    }
+
+    /// Reopens the drawing that was open when the app last closed.
+    pub fn resume(&mut self) {
+        let Some(a) = self.autosave.clone() else {
+            return;
+        };
+        match scenario::from_str(&a.ron, &a.name) {
+            Ok(s) => {
+                let mut doc = Document::new(s, a.path, a.name);
+                doc.dirty = a.dirty;
+                self.replace(doc);
+            }
+            Err(e) => {
+                self.notice = Some(Notice::error(format!(
+                    "The last drawing could not be restored: {e}"
+                )))
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Questions the views and checks ask of a trace: what did each store hold
+//! at a moment, which messages were on the wire, which links were cut, how
+//! copies compare with their owners, and how divergence, staleness and
+//! traffic changed over time. Each is answered here once.
+
+mod faults;
+mod index;
+mod lag;
+mod series;
+
+pub use faults::FaultState;
+pub use index::Index;
+pub use lag::{Agreement, agreement, staleness_ms, visibility_lags};
+pub use series::Series;

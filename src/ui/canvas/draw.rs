@@ -1,0 +1,399 @@
+//! Painting the canvas: the grid, links (cut ones dashed), messages in
+//! flight as tokens, recent drops as crosses, and the nodes with their
+//! state (crashed, behind, shared database, narration focus).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use egui::{
+    Align2, Color32, CornerRadius, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Ui,
+    Visuals, pos2, vec2,
+};
+
+use super::hit::Hit;
+use super::transform::{GRID, Layout, NODE, Transform, border_point, port_of};
+use crate::model::body_label;
+use crate::scenario::NodeKind;
+use crate::trace::query::{FaultState, staleness_ms};
+use crate::ui::geometry::distance_to_segment;
+use crate::ui::theme;
+use crate::ui::view::View;
+
+/// Most message tokens drawn in one frame.
+const MAX_TOKENS: usize = 250;
+
+/// What painting needs this frame.
+pub struct Scene<'a> {
+    pub painter: Painter,
+    pub rect: Rect,
+    pub visuals: Visuals,
+    pub t: Transform,
+    pub layout: Layout<'a>,
+    pub faults: Faults<'a>,
+    pub pointer: Option<Pos2>,
+}
+
+/// Which links are cut and which nodes are down at the moment shown.
+#[derive(Default)]
+pub struct Faults<'a> {
+    pub cut: BTreeSet<(&'a str, &'a str)>,
+    pub down: BTreeSet<&'a str>,
+}
+
+impl<'a> Faults<'a> {
+    pub fn at(view: &View<'a>) -> Self {
+        let Some(p) = view.player else {
+            return Faults::default();
+        };
+        let t = p.trace();
+        let state = FaultState::at(t, p.now());
+        let id = |n: u16| {
+            view.scenario
+                .nodes
+                .get(n as usize)
+                .map_or("?", |n| n.id.as_str())
+        };
+        Faults {
+            cut: state.cut.iter().map(|&(a, b)| (id(a), id(b))).collect(),
+            down: state.down.iter().map(|&n| id(n)).collect(),
+        }
+    }
+}
+
+/// Faint grid lines, a few dozen shapes whatever the zoom.
+pub fn grid(sc: &Scene) {
+    let step = GRID * sc.t.zoom * if sc.t.zoom < 0.6 { 4.0 } else { 1.0 };
+    if step <= 8.0 {
+        return;
+    }
+    let (rect, p) = (sc.rect, &sc.painter);
+    let line = Stroke::new(1.0, sc.visuals.weak_text_color().gamma_multiply(0.12));
+    let mut x = rect.min.x + sc.t.offset.x.rem_euclid(step);
+    while x < rect.max.x {
+        p.line_segment([pos2(x, rect.min.y), pos2(x, rect.max.y)], line);
+        x += step;
+    }
+    let mut y = rect.min.y + sc.t.offset.y.rem_euclid(step);
+    while y < rect.max.y {
+        p.line_segment([pos2(rect.min.x, y), pos2(rect.max.x, y)], line);
+        y += step;
+    }
+}
+
+/// Links, with cuts dashed and labelled, and lossy links tagged.
+pub fn links(sc: &Scene, view: &View) {
+    let (painter, visuals) = (&sc.painter, &sc.visuals);
+    for (i, l) in view.scenario.links.iter().enumerate() {
+        let (Some(ra), Some(rb)) = (sc.layout.rect(&l.from), sc.layout.rect(&l.to)) else {
+            continue;
+        };
+        let (a, b) = (border_point(ra, rb.center()), border_point(rb, ra.center()));
+        let cut_ab = sc.faults.cut.contains(&(l.from.as_str(), l.to.as_str()));
+        let cut_ba = sc.faults.cut.contains(&(l.to.as_str(), l.from.as_str()));
+        let selected = view.selection.link == Some(i);
+        let near = sc
+            .pointer
+            .is_some_and(|p| sc.rect.contains(p) && distance_to_segment(p, a, b) < 6.0);
+        let base = if selected {
+            visuals.selection.bg_fill
+        } else {
+            visuals.weak_text_color()
+        };
+        let width = if selected || near { 3.0 } else { 1.8 } * sc.t.zoom.sqrt();
+        let mid = a + (b - a) * 0.5;
+        if cut_ab || cut_ba {
+            let stroke = Stroke::new(width, theme::FAULT);
+            painter.extend(Shape::dashed_line(&[a, b], stroke, 8.0, 6.0));
+            let text = match (cut_ab, cut_ba) {
+                (true, true) => "✂ cut".to_string(),
+                (true, false) => format!("✂ cut → {}", view.label(&l.to)),
+                _ => format!("✂ cut ← {}", view.label(&l.from)),
+            };
+            painter.text(
+                mid + vec2(0.0, -12.0),
+                Align2::CENTER_CENTER,
+                text,
+                FontId::proportional(13.0),
+                theme::FAULT,
+            );
+        } else {
+            painter.line_segment([a, b], Stroke::new(width, base));
+        }
+        if l.loss.0 > 0.0 || l.duplicate.0 > 0.0 {
+            let mut tags = Vec::new();
+            if l.loss.0 > 0.0 {
+                tags.push(format!("loss {:.0}%", l.loss.0 * 100.0));
+            }
+            if l.duplicate.0 > 0.0 {
+                tags.push(format!("dup {:.0}%", l.duplicate.0 * 100.0));
+            }
+            painter.text(
+                mid + vec2(0.0, 12.0),
+                Align2::CENTER_CENTER,
+                tags.join(" · "),
+                FontId::proportional(11.0),
+                visuals.weak_text_color(),
+            );
+        }
+    }
+}
+
+/// Messages in flight as tokens; recent drops as fading crosses.
+pub fn messages(sc: &Scene, view: &View) {
+    let Some(p) = view.player else { return };
+    let (painter, visuals) = (&sc.painter, &sc.visuals);
+    let t = p.trace();
+    let now = p.time();
+    let zoom = sc.t.zoom;
+    let flying = p.index.in_flight_at(t, p.now());
+    let labels = flying.len() <= 40;
+    // Past a few hundred tokens the canvas shows density, not messages:
+    // draw an even sample and say so.
+    let stride = flying.len().div_ceil(MAX_TOKENS).max(1);
+    if stride > 1 {
+        painter.text(
+            sc.rect.right_top() + vec2(-8.0, 6.0),
+            Align2::RIGHT_TOP,
+            format!("{} messages in flight, 1 in {stride} drawn", flying.len()),
+            FontId::proportional(11.0),
+            visuals.weak_text_color(),
+        );
+    }
+    for &m in flying.iter().step_by(stride) {
+        let Some(msg) = t.message(m) else { continue };
+        let (Some(a), Some(b)) = (sc.layout.center_of(msg.from), sc.layout.center_of(msg.to))
+        else {
+            continue;
+        };
+        let sent = t.sent_at(msg) as f64;
+        let f = ((now - sent) / (msg.at as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
+        let (a, b) = (
+            border_point(Rect::from_center_size(a, NODE * zoom), b),
+            border_point(Rect::from_center_size(b, NODE * zoom), a),
+        );
+        let pos = a + (b - a) * f;
+        let body = t.body(msg.body);
+        let color = theme::message_color(body.map_or("", |b| b.kind()));
+        let selected = view.selection.message == Some(m);
+        let r = if selected { 9.0 } else { 6.5 } * zoom.sqrt();
+        let outline = if selected {
+            Stroke::new(3.0, visuals.strong_text_color())
+        } else if labels {
+            Stroke::new(1.0, visuals.strong_text_color())
+        } else {
+            Stroke::NONE
+        };
+        painter.circle(pos, r, color, outline);
+        if labels && let Some(b) = body {
+            painter.text(
+                pos + vec2(r + 3.0, -r - 2.0),
+                Align2::LEFT_BOTTOM,
+                body_label(&t.names, b),
+                FontId::proportional(11.5),
+                visuals.text_color(),
+            );
+        }
+    }
+    let window = 200_000.0_f64.min(p.until() as f64 / 20.0);
+    let first = t.first_step_at((now - window).max(0.0) as u64);
+    for &i in p.index.drops_between(first, p.upto()) {
+        let Some(msg) = t.step(i as usize).and_then(|s| t.message(s.id)) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (sc.layout.center_of(msg.from), sc.layout.center_of(msg.to))
+        else {
+            continue;
+        };
+        let pos = a + (b - a) * 0.75;
+        let age = ((now - msg.at as f64) / window).clamp(0.0, 1.0) as f32;
+        let c = theme::FAULT.gamma_multiply(1.0 - age * 0.8);
+        let d = 6.0 * zoom.sqrt();
+        painter.line_segment([pos - vec2(d, d), pos + vec2(d, d)], Stroke::new(3.0, c));
+        painter.line_segment([pos - vec2(d, -d), pos + vec2(d, -d)], Stroke::new(3.0, c));
+    }
+}
+
+/// The nodes the current narration step talks about.
+pub fn current_focus<'a>(view: &View<'a>) -> BTreeSet<&'a str> {
+    let Some(p) = view.player else {
+        return BTreeSet::new();
+    };
+    let now = p.now();
+    let Some(&(_, n)) = p.marks().iter().rev().find(|(t, _)| *t <= now) else {
+        return BTreeSet::new();
+    };
+    view.scenario
+        .narration
+        .get(n)
+        .map(|s| s.focus.iter().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// How far behind its owner each copy is, in ms, by node id.
+fn behind<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
+    let Some(p) = view.player else {
+        return BTreeMap::new();
+    };
+    staleness_ms(p.trace(), &p.index, &p.series, p.upto(), p.now())
+        .into_iter()
+        .filter_map(|(n, ms)| Some((view.scenario.nodes.get(n as usize)?.id.as_str(), ms)))
+        .collect()
+}
+
+/// The nodes, drawn only where visible.
+pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) {
+    let (painter, visuals) = (&sc.painter, &sc.visuals);
+    let zoom = sc.t.zoom;
+    let focus = current_focus(view);
+    let behind = behind(view);
+    let detailed = zoom >= 0.35;
+    let shared_dbs = crate::scenario::shared_databases(view.scenario);
+    let shared: BTreeSet<&str> = shared_dbs.iter().map(|(db, _)| db.as_str()).collect();
+    for n in &view.scenario.nodes {
+        let Some(r) = sc.layout.rect(&n.id) else {
+            continue;
+        };
+        if !r.expand(12.0).intersects(sc.rect) {
+            continue;
+        }
+        let kind = n.kind.kind();
+        let accent = theme::kind_color(kind);
+        let selected = view.selection.nodes.contains(&n.id);
+        let down = sc.faults.down.contains(n.id.as_str());
+        let is_hovered = matches!(hovered, Hit::Node(id) | Hit::Port(id) if id == &n.id);
+        let fill = if down {
+            visuals.faint_bg_color
+        } else {
+            visuals.window_fill
+        };
+        // Zoomed far out, square corners and no icon: the shapes are a few
+        // pixels across, and hundreds of them are drawn.
+        let radius = if detailed {
+            CornerRadius::same((10.0 * zoom).clamp(2.0, 20.0) as u8)
+        } else {
+            CornerRadius::ZERO
+        };
+        if focus.contains(n.id.as_str()) {
+            painter.rect_stroke(
+                r.expand(6.0 * zoom),
+                radius,
+                Stroke::new(4.0, theme::NARRATION.gamma_multiply(0.8)),
+                StrokeKind::Outside,
+            );
+        }
+        painter.rect_filled(r, radius, fill);
+        let border = if selected {
+            Stroke::new(3.0, visuals.selection.stroke.color)
+        } else if is_hovered {
+            Stroke::new(3.0, accent)
+        } else {
+            Stroke::new(2.0, if down { Color32::GRAY } else { accent })
+        };
+        painter.rect_stroke(r, radius, border, StrokeKind::Inside);
+        let icon_size = (r.height() - 16.0 * zoom).max(8.0);
+        let icon_rect =
+            Rect::from_min_size(r.min + vec2(10.0, 8.0) * zoom, vec2(icon_size, icon_size));
+        let tint = if down { Color32::GRAY } else { accent };
+        if detailed {
+            egui::Image::new(view.icons.for_kind(kind))
+                .tint(tint)
+                .paint_at(ui, icon_rect);
+        } else {
+            painter.rect_filled(icon_rect.shrink(icon_rect.width() * 0.2), 0.0, tint);
+        }
+        let text_x = icon_rect.max.x + 8.0 * zoom;
+        let text_color = if down {
+            visuals.weak_text_color()
+        } else {
+            visuals.strong_text_color()
+        };
+        let size = (15.0 * zoom).clamp(6.0, 30.0);
+        // Long names shrink to fit the box rather than spill out of it;
+        // zoomed far out, only names are drawn (small print is unreadable).
+        let room = (r.max.x - text_x - 18.0 * zoom).max(10.0);
+        let wide = if detailed {
+            painter
+                .layout_no_wrap(
+                    n.label().to_string(),
+                    FontId::proportional(size),
+                    text_color,
+                )
+                .size()
+                .x
+        } else {
+            0.0
+        };
+        let fitted = if wide > room {
+            (size * room / wide).max(size * 0.6)
+        } else {
+            size
+        };
+        painter.text(
+            pos2(text_x, r.center().y - 2.0 * zoom),
+            Align2::LEFT_BOTTOM,
+            n.label(),
+            FontId::proportional(fitted),
+            text_color,
+        );
+        if detailed {
+            let sub = match &n.kind {
+                NodeKind::Service(svc) => format!("service · {}", svc.table),
+                NodeKind::Replica(rep) => format!("replica · {}", rep.table),
+                other => other.word().to_string(),
+            };
+            painter.text(
+                pos2(text_x, r.center().y + 2.0 * zoom),
+                Align2::LEFT_TOP,
+                sub,
+                FontId::proportional(size * 0.75),
+                visuals.weak_text_color(),
+            );
+        }
+        if shared.contains(n.id.as_str()) && detailed {
+            painter.text(
+                r.right_bottom() + vec2(-8.0, -4.0) * zoom,
+                Align2::RIGHT_BOTTOM,
+                "SHARED!",
+                FontId::proportional(size * 0.7),
+                theme::FAULT,
+            );
+        }
+        if down {
+            painter.text(
+                r.right_top() + vec2(-8.0, 6.0) * zoom,
+                Align2::RIGHT_TOP,
+                "CRASHED",
+                FontId::proportional(size * 0.8),
+                theme::FAULT,
+            );
+        } else if let Some(&lag) = behind.get(n.id.as_str()) {
+            let c = if lag > 0.0 {
+                theme::STALE
+            } else {
+                theme::AGREES
+            };
+            painter.circle_filled(
+                r.right_top() + vec2(-12.0, 12.0) * zoom,
+                5.0 * zoom.sqrt(),
+                c,
+            );
+            if lag > 0.0 && detailed {
+                painter.text(
+                    r.right_bottom() + vec2(-8.0, -4.0) * zoom,
+                    Align2::RIGHT_BOTTOM,
+                    format!("behind {lag:.0} ms"),
+                    FontId::proportional(size * 0.7),
+                    c,
+                );
+            }
+        }
+        if is_hovered || selected || connecting {
+            let on_port = matches!(hovered, Hit::Port(id) if id == &n.id);
+            let c = if on_port {
+                visuals.selection.stroke.color
+            } else {
+                accent
+            };
+            painter.circle(port_of(r), 6.0, visuals.window_fill, Stroke::new(2.0, c));
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The canvas: the system as boxes and links, with messages travelling as
+//! tokens at the moment shown. Drag nodes to move them, drag from a node's
+//! port to link it, shift-drag to select with a box, drag empty space to
+//! pan, scroll to zoom at the cursor, F to fit.
+//!
+//! `transform` places things, `draw` paints them, `hit` says what is under
+//! the pointer, `gestures` turns input into commands, `menus` holds the
+//! right-click menus and `palette` the list of kinds to add.
+
+mod draw;
+mod gestures;
+mod hit;
+mod menus;
+mod palette;
+mod transform;
+
+pub use palette::palette;
+
+use egui::{Align2, FontId, Rect, Sense, Ui, Vec2, vec2};
+
+use crate::session::Cmd;
+use crate::ui::view::View;
+use draw::{Faults, Scene};
+use gestures::Drag;
+use hit::Hit;
+use transform::{Layout, Transform};
+
+/// What the canvas remembers between frames: the view transform and the
+/// gesture in progress.
+#[derive(Clone, Debug)]
+pub struct CanvasState {
+    t: Transform,
+    fit: bool,
+    /// Where the canvas was drawn last frame, in screen points.
+    pub rect: Rect,
+    /// The canvas size the last fit was made for; a fit is redone when the
+    /// window changes size, until the user pans or zooms by hand.
+    fitted_for: Option<Vec2>,
+    drag: Drag,
+    renaming: Option<(String, String)>,
+    rename_focus: bool,
+    menu: Hit,
+}
+
+impl Default for CanvasState {
+    fn default() -> Self {
+        CanvasState {
+            t: Transform::default(),
+            fit: true,
+            rect: Rect::NOTHING,
+            fitted_for: None,
+            drag: Drag::None,
+            renaming: None,
+            rename_focus: false,
+            menu: Hit::Empty,
+        }
+    }
+}
+
+impl CanvasState {
+    pub fn request_fit(&mut self) {
+        self.fit = true;
+    }
+
+    /// Where a node at canvas position `pos` sits on screen.
+    pub fn node_screen_rect(&self, pos: (f32, f32)) -> Rect {
+        self.t.node_rect(self.rect.min, pos)
+    }
+
+    /// Where a node's linking port sits on screen.
+    pub fn port_screen_pos(&self, pos: (f32, f32)) -> egui::Pos2 {
+        transform::port_of(self.node_screen_rect(pos))
+    }
+
+    /// The current zoom.
+    pub fn zoom(&self) -> f32 {
+        self.t.zoom
+    }
+}
+
+/// Draws the canvas and handles its gestures.
+pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
+    let (rect, bg) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    st.rect = rect;
+    let s = view.scenario;
+    if st
+        .fitted_for
+        .is_some_and(|size| (size - rect.size()).length() > 2.0)
+    {
+        st.fit = true;
+    }
+    if st.fit {
+        st.fit = false;
+        st.t.fit(rect, s);
+        st.fitted_for = Some(rect.size());
+    }
+    let visuals = ui.visuals().clone();
+    ui.painter_at(rect)
+        .rect_filled(rect, 0.0, visuals.extreme_bg_color);
+
+    // Zoom at the cursor.
+    if let Some(hover) = bg.hover_pos() {
+        let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta()));
+        let factor = pinch * (scroll * 0.0015).exp();
+        if (factor - 1.0).abs() > 1e-4 {
+            st.t.zoom_at(rect.min, hover, factor);
+            st.fitted_for = None;
+        }
+    }
+
+    let sc = Scene {
+        painter: ui.painter_at(rect),
+        rect,
+        visuals,
+        t: st.t,
+        layout: Layout::new(&st.t, rect.min, s),
+        faults: Faults::at(view),
+        pointer: ui.input(|i| i.pointer.hover_pos()),
+    };
+    draw::grid(&sc);
+    draw::links(&sc, view);
+    draw::messages(&sc, view);
+    let hovered = bg
+        .hover_pos()
+        .map_or(Hit::Empty, |p| hit::test(s, &sc.layout, p));
+    let connecting = matches!(st.drag, Drag::Connect { .. });
+    draw::nodes(ui, &sc, view, &hovered, connecting);
+
+    gestures::drags(ui, st, &sc, view, &bg, cmds);
+    gestures::clicks(ui, st, &sc, view, &bg, cmds);
+    match st.menu.clone() {
+        Hit::Node(id) | Hit::Port(id) => {
+            bg.context_menu(|ui| menus::node_menu(ui, view, &id, cmds));
+        }
+        Hit::Link(l) => {
+            bg.context_menu(|ui| menus::link_menu(ui, view, l, cmds));
+        }
+        Hit::Empty => {}
+    }
+    let tip = match &hovered {
+        Hit::Port(_) => Some("Drag to another node to link them".to_string()),
+        Hit::Node(id) => view.node(id).map(|n| {
+            format!(
+                "{} ({}) — drag to move, double-click to rename, right-click for actions",
+                n.label(),
+                n.kind.word()
+            )
+        }),
+        Hit::Link(_) => Some("Click to select; right-click to cut or heal".to_string()),
+        Hit::Empty => None,
+    };
+    if let (Some(tip), Drag::None) = (tip, &st.drag) {
+        bg.clone().on_hover_text(tip);
+    }
+    gestures::drop_new_node(st, &sc, view, &bg, cmds);
+    gestures::rename(ui, st, &sc, cmds);
+
+    if s.nodes.is_empty() {
+        sc.painter.text(
+            rect.center(),
+            Align2::CENTER_CENTER,
+            "Drag a client and a service from the palette to begin",
+            FontId::proportional(18.0),
+            sc.visuals.weak_text_color(),
+        );
+    }
+    if !view.presenting {
+        sc.painter.text(
+            rect.left_top() + vec2(8.0, 6.0),
+            Align2::LEFT_TOP,
+            "Drag empty space to pan · Shift+drag to select · Scroll to zoom · F to fit",
+            FontId::proportional(11.0),
+            sc.visuals.weak_text_color(),
+        );
+    }
+}

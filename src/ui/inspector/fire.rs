@@ -1,0 +1,95 @@
+//! The form to send a request now, from a client or a service.
+
+use egui::Ui;
+
+use crate::scenario::{Kind, Node, NodeKind, Op, ValueSpec};
+use crate::session::{Action, Cmd, edit};
+use crate::ui::view::View;
+
+/// The request form's fields, kept while the user types.
+#[derive(Default)]
+pub struct FireForm {
+    to: String,
+    write: bool,
+    id: String,
+    value: String,
+    /// Why the last Fire did nothing.
+    problem: Option<&'static str>,
+}
+
+pub fn ui(ui: &mut Ui, view: &View, st: &mut FireForm, n: &Node, cmds: &mut Vec<Cmd>) {
+    if !matches!(n.kind, NodeKind::Client(_)) {
+        return;
+    }
+    let s = view.scenario;
+    let targets: Vec<String> = s
+        .nodes
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.kind.kind(),
+                Kind::Service | Kind::Replica | Kind::Composer | Kind::Orchestrator | Kind::Peer
+            ) && edit::linked(s, &n.id, &m.id)
+        })
+        .map(|m| m.id.clone())
+        .collect();
+    if targets.is_empty() {
+        ui.weak("Link this client to a service to send it requests.");
+        return;
+    }
+    if !targets.contains(&st.to) {
+        st.to = targets[0].clone();
+    }
+    ui.horizontal(|ui| {
+        let l = ui.label("To");
+        egui::ComboBox::from_id_salt("fire-to")
+            .selected_text(view.label(&st.to).to_string())
+            .show_ui(ui, |ui| {
+                for t in &targets {
+                    ui.selectable_value(&mut st.to, t.clone(), view.label(t));
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        ui.radio_value(&mut st.write, true, "write");
+        ui.radio_value(&mut st.write, false, "read");
+    });
+    ui.horizontal(|ui| {
+        let l = ui.label("Record id");
+        ui.add(egui::TextEdit::singleline(&mut st.id).desired_width(70.0))
+            .labelled_by(l.id);
+        if st.write {
+            let l = ui.label("value");
+            ui.add(egui::TextEdit::singleline(&mut st.value).desired_width(90.0))
+                .labelled_by(l.id);
+        }
+    });
+    let fire = ui
+        .button("Fire request")
+        .on_hover_text("Send it at the current moment")
+        .clicked();
+    if fire {
+        let rid = st.id.trim().to_string();
+        st.problem = None;
+        if rid.is_empty() {
+            st.problem = Some("Type the id of the record to read or write first.");
+        } else {
+            let op = if st.write {
+                Op::Write {
+                    id: rid,
+                    value: ValueSpec::Text(st.value.trim().to_string()),
+                }
+            } else {
+                Op::Read { id: rid }
+            };
+            cmds.push(Cmd::Act(Action::Request {
+                from: n.id.clone(),
+                to: st.to.clone(),
+                op,
+            }));
+        }
+    }
+    if let Some(p) = st.problem {
+        ui.colored_label(crate::ui::theme::FAULT, p);
+    }
+}

@@ -1,0 +1,368 @@
+//! Each node kind's settings in the inspector, one function per kind. A
+//! change replaces the node's settings as one undoable edit; the run is
+//! rebuilt at the same moment.
+
+use egui::Ui;
+
+use super::fields::{self, Fields, gesture, label, millis, set_spec};
+use crate::model::Dur;
+use crate::scenario::{
+    BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, Delivery, Kind, Node, NodeKind,
+    OrchestratorSpec, PeerSpec, PublishTo, ReplicaSpec, ServiceSpec, Strategy, WriteMode,
+};
+use crate::session::Cmd;
+use crate::ui::view::View;
+
+/// The settings grid of node `n`.
+pub fn settings(ui: &mut Ui, view: &View, st: &mut Fields, n: &Node, cmds: &mut Vec<Cmd>) {
+    egui::Grid::new("inspector-grid")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| match &n.kind {
+            NodeKind::Client(c) => client(ui, &n.id, c, cmds),
+            NodeKind::Service(svc) => service(ui, view, st, &n.id, svc, cmds),
+            NodeKind::Database(_) => database(ui, view, &n.id),
+            NodeKind::Broker(b) => broker(ui, &n.id, b, cmds),
+            NodeKind::Replica(r) => replica(ui, view, st, &n.id, r, cmds),
+            NodeKind::Cdc(c) => cdc(ui, view, &n.id, c, cmds),
+            NodeKind::Composer(c) => composer(ui, view, &n.id, c, cmds),
+            NodeKind::Orchestrator(o) => orchestrator(ui, view, &n.id, o, cmds),
+            NodeKind::Peer(p) => peer(ui, &n.id, p, cmds),
+        });
+}
+
+/// Ids of the nodes of one kind, with their names.
+fn nodes_of(view: &View, kind: Kind) -> Vec<(String, String)> {
+    view.scenario
+        .nodes
+        .iter()
+        .filter(|m| m.kind.kind() == kind)
+        .map(|m| (m.id.clone(), m.label().to_string()))
+        .collect()
+}
+
+fn client(ui: &mut Ui, id: &str, c: &ClientSpec, cmds: &mut Vec<Cmd>) {
+    let l = label(ui, "Gives up after");
+    let (r, d) = millis(ui, &l, c.timeout);
+    gesture(
+        &r,
+        cmds,
+        set_spec(id, NodeKind::Client(ClientSpec { timeout: d })),
+    );
+    ui.end_row();
+}
+
+fn service(
+    ui: &mut Ui,
+    view: &View,
+    st: &mut Fields,
+    id: &str,
+    svc: &ServiceSpec,
+    cmds: &mut Vec<Cmd>,
+) {
+    let set = |k: ServiceSpec| set_spec(id, NodeKind::Service(k));
+    let l = label(ui, "Owns table");
+    let (owner, base) = (id.to_string(), svc.clone());
+    fields::text(
+        ui,
+        st,
+        &format!("{id}/table"),
+        &l,
+        &svc.table,
+        cmds,
+        move |table| {
+            let mut k = base.clone();
+            if !table.is_empty() {
+                k.table = table;
+            }
+            set_spec(&owner, NodeKind::Service(k))
+        },
+    );
+    ui.end_row();
+
+    let l = label(ui, "Database");
+    let current = svc
+        .database
+        .as_deref()
+        .map_or("its own store", |d| view.label(d));
+    let mut choice = svc.database.clone();
+    egui::ComboBox::from_id_salt("svc-db")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut choice, None, "its own store");
+            for (db, name) in nodes_of(view, Kind::Database) {
+                ui.selectable_value(&mut choice, Some(db), name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    if choice != svc.database {
+        let mut k = svc.clone();
+        k.database = choice;
+        cmds.push(Cmd::Edit(set(k)));
+    }
+    ui.end_row();
+
+    let l = label(ui, "Publishes to");
+    let current = svc.publish.as_ref().map_or("nothing".to_string(), |p| {
+        format!("{} / {}", view.label(&p.broker), p.topic)
+    });
+    let now = svc.publish.as_ref().map(|p| p.broker.clone());
+    let mut choice = now.clone();
+    egui::ComboBox::from_id_salt("svc-pub")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut choice, None, "nothing");
+            for (b, name) in nodes_of(view, Kind::Broker) {
+                ui.selectable_value(&mut choice, Some(b), name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    if choice != now {
+        let mut k = svc.clone();
+        k.publish = choice.map(|broker| PublishTo {
+            broker,
+            topic: format!("{}-changed", svc.table),
+        });
+        cmds.push(Cmd::Edit(set(k)));
+    }
+    ui.end_row();
+
+    if svc.publish.is_some() && svc.database.is_some() {
+        label(ui, "Events");
+        ui.vertical(|ui| {
+            let mut mode = svc.write;
+            let a = ui
+                .radio_value(
+                    &mut mode,
+                    WriteMode::DualWrite,
+                    "dual write: commit, then publish",
+                )
+                .on_hover_text("A crash between the commit and the publish loses the event");
+            let b = ui
+                .radio_value(
+                    &mut mode,
+                    WriteMode::Outbox,
+                    "outbox: row in the same commit",
+                )
+                .on_hover_text("A CDC connector on the database publishes the row, at least once");
+            if a.changed() || b.changed() {
+                let mut k = svc.clone();
+                k.write = mode;
+                cmds.push(Cmd::Edit(set(k)));
+            }
+        });
+        ui.end_row();
+    }
+
+    let others: Vec<(String, String)> = nodes_of(view, Kind::Service)
+        .into_iter()
+        .filter(|(o, _)| o != id)
+        .collect();
+    if !others.is_empty() {
+        label(ui, "Asks on reads");
+        ui.vertical(|ui| {
+            for (o, name) in others {
+                let mut on = svc.calls.contains(&o);
+                if ui.checkbox(&mut on, name).changed() {
+                    let mut k = svc.clone();
+                    if on {
+                        k.calls.push(o.clone());
+                    } else {
+                        k.calls.retain(|c| c != &o);
+                    }
+                    cmds.push(Cmd::Edit(set(k)));
+                }
+            }
+        });
+        ui.end_row();
+        let l = label(ui, "Waits at most");
+        let (r, d) = millis(ui, &l, svc.call_timeout);
+        let mut k = svc.clone();
+        k.call_timeout = d;
+        gesture(&r, cmds, set(k));
+        ui.end_row();
+    }
+}
+
+fn database(ui: &mut Ui, view: &View, id: &str) {
+    label(ui, "Holds");
+    let tables: Vec<&str> = view
+        .scenario
+        .nodes
+        .iter()
+        .filter_map(|m| match &m.kind {
+            NodeKind::Service(svc) if svc.database.as_deref() == Some(id) => {
+                Some(svc.table.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    ui.label(if tables.is_empty() {
+        "no table yet: link a service to it".to_string()
+    } else {
+        tables.join(", ")
+    });
+    ui.end_row();
+}
+
+fn broker(ui: &mut Ui, id: &str, b: &BrokerSpec, cmds: &mut Vec<Cmd>) {
+    let set = |delivery| set_spec(id, NodeKind::Broker(BrokerSpec { delivery }));
+    label(ui, "Delivery");
+    let mut at_least = matches!(b.delivery, Delivery::AtLeastOnce { .. });
+    ui.vertical(|ui| {
+        let a = ui.radio_value(&mut at_least, true, "at least once (acks, resends)");
+        let c = ui.radio_value(&mut at_least, false, "at most once (no resends)");
+        if a.changed() || c.changed() {
+            let delivery = if at_least {
+                Delivery::default()
+            } else {
+                Delivery::AtMostOnce
+            };
+            cmds.push(Cmd::Edit(set(delivery)));
+        }
+    });
+    ui.end_row();
+    if let Delivery::AtLeastOnce { ack_timeout } = b.delivery {
+        let l = label(ui, "Resend after");
+        let (r, d) = millis(ui, &l, ack_timeout);
+        let delivery = Delivery::AtLeastOnce {
+            ack_timeout: Dur(d.0.max(1000)),
+        };
+        gesture(&r, cmds, set(delivery));
+        ui.end_row();
+    }
+}
+
+fn replica(
+    ui: &mut Ui,
+    view: &View,
+    st: &mut Fields,
+    id: &str,
+    r: &ReplicaSpec,
+    cmds: &mut Vec<Cmd>,
+) {
+    let l = label(ui, "Copies table");
+    let tables: Vec<String> = view
+        .scenario
+        .nodes
+        .iter()
+        .filter_map(|m| match &m.kind {
+            NodeKind::Service(svc) => Some(svc.table.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut choice = r.table.clone();
+    egui::ComboBox::from_id_salt("rep-table")
+        .selected_text(r.table.clone())
+        .show_ui(ui, |ui| {
+            for t in tables {
+                ui.selectable_value(&mut choice, t.clone(), t);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    if choice != r.table {
+        let mut k = r.clone();
+        k.table = choice;
+        cmds.push(Cmd::Edit(set_spec(id, NodeKind::Replica(k))));
+    }
+    ui.end_row();
+    label(ui, "From broker");
+    ui.label(view.label(&r.broker));
+    ui.end_row();
+    let l = label(ui, "Topic");
+    let (owner, base) = (id.to_string(), r.clone());
+    fields::text(
+        ui,
+        st,
+        &format!("{id}/topic"),
+        &l,
+        &r.topic,
+        cmds,
+        move |topic| {
+            let mut k = base.clone();
+            k.topic = topic;
+            set_spec(&owner, NodeKind::Replica(k))
+        },
+    );
+    ui.end_row();
+}
+
+fn cdc(ui: &mut Ui, view: &View, id: &str, c: &CdcSpec, cmds: &mut Vec<Cmd>) {
+    label(ui, "Reads the log of");
+    ui.label(view.label(&c.database));
+    ui.end_row();
+    label(ui, "Publishes to");
+    ui.label(format!(
+        "{} (outbox rows on their topic{})",
+        view.label(&c.broker),
+        c.topic
+            .as_deref()
+            .map(|t| format!("; every change on {t}"))
+            .unwrap_or_default()
+    ));
+    ui.end_row();
+    let l = label(ui, "Polls every");
+    let (r, d) = millis(ui, &l, c.poll);
+    let mut k = c.clone();
+    k.poll = Dur(d.0.max(1000));
+    gesture(&r, cmds, set_spec(id, NodeKind::Cdc(k)));
+    ui.end_row();
+}
+
+fn composer(ui: &mut Ui, view: &View, id: &str, c: &ComposerSpec, cmds: &mut Vec<Cmd>) {
+    label(ui, "Asks in parallel");
+    let names: Vec<&str> = c.calls.iter().map(|s| view.label(s)).collect();
+    ui.label(names.join(", "));
+    ui.end_row();
+    let l = label(ui, "Waits at most");
+    let (r, d) = millis(ui, &l, c.call_timeout);
+    let mut k = c.clone();
+    k.call_timeout = d;
+    gesture(&r, cmds, set_spec(id, NodeKind::Composer(k)));
+    ui.end_row();
+}
+
+fn orchestrator(ui: &mut Ui, view: &View, id: &str, o: &OrchestratorSpec, cmds: &mut Vec<Cmd>) {
+    label(ui, "Steps");
+    ui.vertical(|ui| {
+        for (k, st) in o.steps.iter().enumerate() {
+            ui.label(format!(
+                "{}. {}: {} (undo: {})",
+                k + 1,
+                view.label(&st.service),
+                st.action,
+                st.compensation
+            ));
+        }
+    });
+    ui.end_row();
+    let l = label(ui, "Gives a step");
+    let (r, d) = millis(ui, &l, o.step_timeout);
+    let mut k = o.clone();
+    k.step_timeout = d;
+    gesture(&r, cmds, set_spec(id, NodeKind::Orchestrator(k)));
+    ui.end_row();
+}
+
+fn peer(ui: &mut Ui, id: &str, p: &PeerSpec, cmds: &mut Vec<Cmd>) {
+    label(ui, "Copy of");
+    ui.label(&p.table);
+    ui.end_row();
+    label(ui, "On conflict");
+    ui.label(match p.strategy {
+        Strategy::LastWriterWins => "last writer wins (by timestamp)",
+        Strategy::VersionVectors => "keep both (version vectors)",
+        Strategy::Counter => "add up (counter CRDT)",
+        Strategy::Set => "union (set CRDT)",
+    });
+    ui.end_row();
+    let l = label(ui, "Clock ahead by");
+    let (r, d) = millis(ui, &l, p.clock_skew);
+    let mut k = p.clone();
+    k.clock_skew = d;
+    gesture(&r, cmds, set_spec(id, NodeKind::Peer(k)));
+    ui.end_row();
+}

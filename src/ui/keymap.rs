@@ -1,0 +1,171 @@
+//! Every keyboard shortcut, listed once. The same table drives key
+//! handling, the shortcut text beside menu items (egui formats it for the
+//! platform, so macOS shows ⌘) and the help overlay.
+
+use egui::{Context, Key, KeyboardShortcut, Modifiers};
+
+use crate::session::{Cmd, ViewCmd};
+
+/// What a key does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyAction {
+    Run(Cmd),
+    /// Close what is open, or clear the selection.
+    Escape,
+}
+
+/// One binding.
+pub struct Binding {
+    pub keys: KeyboardShortcut,
+    pub action: KeyAction,
+    /// What the help overlay says; `None` for an alternative key that the
+    /// overlay does not list separately.
+    pub help: Option<&'static str>,
+    /// Works while a text field has the keyboard (window-wide commands).
+    pub while_typing: bool,
+    /// Works on the welcome view too.
+    pub on_welcome: bool,
+}
+
+fn bind(m: Modifiers, k: Key, action: KeyAction, help: Option<&'static str>) -> Binding {
+    Binding {
+        keys: KeyboardShortcut::new(m, k),
+        action,
+        help,
+        while_typing: false,
+        on_welcome: false,
+    }
+}
+
+fn run(c: Cmd) -> KeyAction {
+    KeyAction::Run(c)
+}
+
+/// The bindings, in the order they are tried: a shortcut with more
+/// modifiers comes before the same key with fewer.
+pub fn bindings() -> Vec<Binding> {
+    let cmd = Modifiers::COMMAND;
+    let cmd_shift = Modifiers::COMMAND | Modifiers::SHIFT;
+    let none = Modifiers::NONE;
+    let view = |v| run(Cmd::View(v));
+    let mut list = vec![
+        bind(cmd_shift, Key::Z, run(Cmd::Redo), Some("Redo")),
+        bind(cmd, Key::Y, run(Cmd::Redo), None),
+        bind(cmd, Key::Z, run(Cmd::Undo), Some("Undo")),
+        Binding {
+            while_typing: true,
+            ..bind(
+                cmd_shift,
+                Key::S,
+                view(ViewCmd::SaveAsDialog),
+                Some("Save as"),
+            )
+        },
+        Binding {
+            while_typing: true,
+            ..bind(cmd, Key::S, run(Cmd::Save), Some("Save"))
+        },
+        Binding {
+            while_typing: true,
+            on_welcome: true,
+            ..bind(cmd, Key::O, view(ViewCmd::OpenDialog), Some("Open"))
+        },
+        Binding {
+            while_typing: true,
+            ..bind(
+                none,
+                Key::F11,
+                view(ViewCmd::TogglePresentation),
+                Some("Presentation mode"),
+            )
+        },
+        bind(none, Key::Space, run(Cmd::TogglePlay), Some("Play / pause")),
+        bind(
+            none,
+            Key::Period,
+            run(Cmd::Step),
+            Some("Step one event forward"),
+        ),
+        bind(
+            none,
+            Key::Comma,
+            run(Cmd::StepBack),
+            Some("Step one event back"),
+        ),
+        bind(none, Key::OpenBracket, run(Cmd::Slower), Some("Slower")),
+        bind(none, Key::CloseBracket, run(Cmd::Faster), Some("Faster")),
+        bind(none, Key::Home, run(Cmd::Home), Some("Jump to the start")),
+        bind(none, Key::End, run(Cmd::End), Some("Jump to the end")),
+        bind(
+            none,
+            Key::Delete,
+            run(Cmd::DeleteSelection),
+            Some("Remove the selection"),
+        ),
+        bind(none, Key::Backspace, run(Cmd::DeleteSelection), None),
+        bind(
+            none,
+            Key::F,
+            view(ViewCmd::Fit),
+            Some("Fit the drawing to the view"),
+        ),
+        Binding {
+            on_welcome: true,
+            ..bind(
+                Modifiers::SHIFT,
+                Key::Slash,
+                view(ViewCmd::ToggleHelp),
+                Some("This help"),
+            )
+        },
+        Binding {
+            on_welcome: true,
+            ..bind(none, Key::Questionmark, view(ViewCmd::ToggleHelp), None)
+        },
+        Binding {
+            while_typing: true,
+            on_welcome: true,
+            ..bind(
+                none,
+                Key::Escape,
+                KeyAction::Escape,
+                Some("Close help, leave presentation, clear selection"),
+            )
+        },
+    ];
+    list.shrink_to_fit();
+    list
+}
+
+/// The keys that run `cmd`, as this platform writes them (`Ctrl+S`, `⌘S`).
+pub fn shortcut_text(ctx: &Context, cmd: &Cmd) -> Option<String> {
+    bindings()
+        .into_iter()
+        .find(|b| b.help.is_some() && b.action == KeyAction::Run(cmd.clone()))
+        .map(|b| ctx.format_shortcut(&b.keys))
+}
+
+/// What the keys pressed this frame ask for, taking the keys out of the
+/// input so no widget also acts on them.
+pub fn pressed(ctx: &Context, typing: bool, welcome: bool) -> Vec<KeyAction> {
+    let mut out = Vec::new();
+    ctx.input_mut(|i| {
+        // "?" arrives as text on keyboards where it is not Shift+/.
+        if !typing
+            && i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::Text(t) if t == "?"))
+        {
+            out.push(KeyAction::Run(Cmd::View(ViewCmd::ToggleHelp)));
+        }
+        for b in bindings() {
+            if (typing && !b.while_typing) || (welcome && !b.on_welcome) {
+                continue;
+            }
+            if i.consume_shortcut(&b.keys) && !out.contains(&b.action) {
+                out.push(b.action);
+            }
+        }
+    });
+    out
+}

@@ -1,0 +1,151 @@
+//! The menu bar and the banner under it (why the drawing cannot run, the
+//! last notice, the shared-database warning).
+
+use egui::Ui;
+
+use super::keymap;
+use super::theme;
+use super::view::View;
+use crate::scenario;
+use crate::session::presets::PRESETS;
+use crate::session::{Cmd, Notice, ViewCmd};
+
+/// A menu entry with the shortcut the keymap gives its command.
+fn item(ui: &mut Ui, label: &str, cmd: Cmd, enabled: bool, cmds: &mut Vec<Cmd>) {
+    let mut b = egui::Button::new(label);
+    if let Some(keys) = keymap::shortcut_text(ui.ctx(), &cmd) {
+        b = b.shortcut_text(keys);
+    }
+    if ui.add_enabled(enabled, b).clicked() {
+        cmds.push(cmd);
+    }
+}
+
+/// Everything the bar needs besides the view.
+pub struct Bar<'a> {
+    pub title: &'a str,
+    pub dirty: bool,
+    pub dark: bool,
+    pub snap: &'a mut bool,
+    /// Set to open the "Open a path" window.
+    pub open_path: &'a mut Option<String>,
+}
+
+pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            item(ui, "New", Cmd::New, true, cmds);
+            item(ui, "Open…", Cmd::View(ViewCmd::OpenDialog), true, cmds);
+            if ui.button("Open a path…").clicked() {
+                *bar.open_path = Some(String::new());
+            }
+            ui.menu_button("Lessons", |ui| {
+                for (i, p) in PRESETS.iter().enumerate() {
+                    let title = p.load().map_or_else(|_| p.file.to_string(), |s| s.title);
+                    if ui.button(title).clicked() {
+                        cmds.push(Cmd::OpenPreset(i));
+                    }
+                }
+            });
+            ui.separator();
+            item(ui, "Save", Cmd::Save, true, cmds);
+            item(ui, "Save As…", Cmd::View(ViewCmd::SaveAsDialog), true, cmds);
+            ui.separator();
+            item(ui, "Welcome", Cmd::Welcome, true, cmds);
+        });
+        ui.menu_button("Edit", |ui| {
+            item(ui, "Undo", Cmd::Undo, view.can_undo, cmds);
+            item(ui, "Redo", Cmd::Redo, view.can_redo, cmds);
+            item(
+                ui,
+                "Delete",
+                Cmd::DeleteSelection,
+                !view.selection.is_empty(),
+                cmds,
+            );
+            ui.checkbox(bar.snap, "Snap to grid");
+        });
+        ui.menu_button("View", |ui| {
+            item(
+                ui,
+                "Presentation mode",
+                Cmd::View(ViewCmd::TogglePresentation),
+                true,
+                cmds,
+            );
+            item(ui, "Fit to view", Cmd::View(ViewCmd::Fit), true, cmds);
+            let theme = if bar.dark {
+                "Light theme"
+            } else {
+                "Dark theme"
+            };
+            item(ui, theme, Cmd::View(ViewCmd::ToggleTheme), true, cmds);
+        });
+        ui.menu_button("Help", |ui| {
+            item(
+                ui,
+                "Keyboard shortcuts",
+                Cmd::View(ViewCmd::ToggleHelp),
+                true,
+                cmds,
+            );
+        });
+        ui.separator();
+        ui.strong(bar.title);
+        if bar.dirty {
+            ui.weak("(unsaved)");
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let label = if view.presenting {
+                "Exit presentation"
+            } else {
+                "Present"
+            };
+            if ui
+                .button(label)
+                .on_hover_text("Large type, side panels hidden (F11)")
+                .clicked()
+            {
+                cmds.push(Cmd::View(ViewCmd::TogglePresentation));
+            }
+        });
+    });
+}
+
+/// Why the drawing cannot run, the last notice, and the shared-database
+/// warning.
+pub fn banner(
+    ui: &mut Ui,
+    view: &View,
+    problem: Option<&str>,
+    notice: Option<&Notice>,
+    cmds: &mut Vec<Cmd>,
+) {
+    if let Some(p) = problem {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(theme::STALE, "⚠ Can't run yet:");
+            ui.label(p);
+        });
+    }
+    if let Some(n) = notice {
+        ui.horizontal_wrapped(|ui| {
+            let color = if n.error { theme::FAULT } else { theme::AGREES };
+            ui.colored_label(color, if n.error { "✖" } else { "✔" });
+            ui.label(&n.text);
+            if ui.small_button("Dismiss").clicked() {
+                cmds.push(Cmd::DismissNotice);
+            }
+        });
+    }
+    for (db, users) in scenario::shared_databases(view.scenario) {
+        let names: Vec<&str> = users.iter().map(|u| view.label(u)).collect();
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(theme::FAULT, "⚠ Shared database:");
+            ui.label(format!(
+                "{} is used by {}. Each service should own its data: sharing a database couples their schemas, and none of them can be changed, deployed or scaled on its own.",
+                view.label(&db),
+                names.join(" and ")
+            ));
+        });
+    }
+}
