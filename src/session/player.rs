@@ -91,6 +91,10 @@ impl Player {
 
     /// Moves to virtual time `t`, running the engine that far if needed.
     pub fn seek(&mut self, t: f64) {
+        // A moment that is not a number (a broken drag) moves nothing.
+        if t.is_nan() {
+            return;
+        }
         let t = t.clamp(0.0, self.engine.until() as f64);
         self.time = t;
         let whole = t as Micros;
@@ -103,7 +107,7 @@ impl Player {
 
     /// Advances playback by `dt` real seconds.
     pub fn tick(&mut self, dt: f64) {
-        if !self.playing {
+        if !self.playing || !dt.is_finite() {
             return;
         }
         let next = self.time + dt * self.speed * 1e6;
@@ -198,6 +202,7 @@ impl Player {
             }
             Cmd::Faster => self.scale_speed(2.0),
             Cmd::Slower => self.scale_speed(0.5),
+            Cmd::SetSpeed(v) if v.is_nan() => {}
             Cmd::SetSpeed(v) => self.speed = v.clamp(MIN_SPEED, MAX_SPEED),
             Cmd::NarrationBack => {
                 let now = self.now();

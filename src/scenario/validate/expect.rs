@@ -1,0 +1,103 @@
+//! Expectations checked: the tables, topics and nodes they name exist.
+
+use std::collections::BTreeSet;
+
+use super::super::locate::Where;
+use super::super::{Expectation, NodeKind};
+use super::Checker;
+
+impl<'a> Checker<'a> {
+    pub(super) fn expectations(&mut self) {
+        let s = self.s;
+        let tables: BTreeSet<&str> = s
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Service(svc) => Some(svc.table.as_str()),
+                NodeKind::Peer(p) => Some(p.table.as_str()),
+                _ => None,
+            })
+            .collect();
+        let topics: BTreeSet<&str> = s
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Service(svc) => svc.publish.as_ref().map(|p| p.topic.as_str()),
+                NodeKind::Cdc(c) => c.topic.as_deref(),
+                _ => None,
+            })
+            .collect();
+        for (i, e) in s.expect.iter().enumerate() {
+            match e {
+                Expectation::NoWriteLost { table } | Expectation::VisibleWithin { table, .. } => {
+                    if !tables.contains(table.as_str()) {
+                        self.fail(
+                            Where::text("expect", i, table),
+                            format!("no service owns a table \"{table}\""),
+                        );
+                    }
+                }
+                Expectation::Converged { table, by: at } | Expectation::Diverged { table, at } => {
+                    if !tables.contains(table.as_str()) {
+                        self.fail(
+                            Where::text("expect", i, table),
+                            format!("no service owns a table \"{table}\""),
+                        );
+                    }
+                    self.before_end(Where::item("expect", i), at.0);
+                }
+                Expectation::NoEventLost { topic } => {
+                    if !topics.contains(topic.as_str()) {
+                        self.fail(
+                            Where::text("expect", i, topic),
+                            format!("no service publishes to a topic \"{topic}\""),
+                        );
+                    }
+                }
+                Expectation::AllAnswered { client }
+                | Expectation::AnswerContains { client, .. } => {
+                    self.expect_kind(Where::text("expect", i, client), client, "client", |k| {
+                        matches!(k, NodeKind::Client(_))
+                    });
+                }
+                Expectation::NoHalfWrite { table, ledger } => {
+                    let declared = s.nodes.iter().any(|n| {
+                        matches!(&n.kind, NodeKind::Service(svc) if &svc.table == table && svc.ledger.as_deref() == Some(ledger.as_str()))
+                    });
+                    if !declared {
+                        self.fail(
+                            Where::text("expect", i, ledger),
+                            format!("no service owns \"{table}\" with the ledger \"{ledger}\""),
+                        );
+                    }
+                }
+                Expectation::WritesLost { table, .. }
+                | Expectation::WritesLostAtMost { table, .. } => {
+                    let peers = s
+                        .nodes
+                        .iter()
+                        .any(|n| matches!(&n.kind, NodeKind::Peer(p) if &p.table == table));
+                    if !peers {
+                        self.fail(
+                            Where::text("expect", i, table),
+                            format!("no peers share a table \"{table}\""),
+                        );
+                    }
+                }
+                Expectation::FinalValue { table, .. } => {
+                    if !tables.contains(table.as_str()) {
+                        self.fail(
+                            Where::text("expect", i, table),
+                            format!("no service owns a table \"{table}\""),
+                        );
+                    }
+                }
+                Expectation::SagasSettled { .. }
+                | Expectation::ForeignReads { .. }
+                | Expectation::StaleReads { .. }
+                | Expectation::DuplicatesIgnored { .. }
+                | Expectation::Dropped { .. } => {}
+            }
+        }
+    }
+}

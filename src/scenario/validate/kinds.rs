@@ -1,0 +1,233 @@
+//! Each node kind's settings checked: what it names exists and is of the
+//! right kind, it is linked to what it talks to, and its numbers make sense.
+
+use std::collections::BTreeMap;
+
+use super::super::load::Bounds;
+use super::super::locate::Where;
+use super::super::{
+    BrokerSpec, CdcSpec, ComposerSpec, Delivery, Node, NodeKind, OrchestratorSpec, PeerSpec,
+    ReplicaSpec, ServiceSpec, WriteMode,
+};
+use super::Checker;
+
+impl<'a> Checker<'a> {
+    pub(super) fn kinds_settings(&mut self) {
+        let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+        for (i, n) in self.s.nodes.iter().enumerate() {
+            match &n.kind {
+                NodeKind::Service(svc) => self.service(i, n, svc, &mut owners),
+                NodeKind::Replica(r) => self.replica(i, n, r),
+                NodeKind::Broker(b) => self.broker(i, b),
+                NodeKind::Peer(p) => self.peer(i, n, p, &owners),
+                NodeKind::Orchestrator(o) => self.orchestrator(i, n, o),
+                NodeKind::Composer(c) => self.composer(i, n, c),
+                NodeKind::Cdc(c) => self.cdc(i, n, c),
+                NodeKind::Client(_) | NodeKind::Database(_) => {}
+            }
+        }
+        for (i, n) in self.s.nodes.iter().enumerate() {
+            if let NodeKind::Replica(r) = &n.kind
+                && !owners.contains_key(r.table.as_str())
+            {
+                self.fail(
+                    Where::text("nodes", i, &r.table),
+                    format!(
+                        "no service owns a table \"{}\" for this replica to copy",
+                        r.table
+                    ),
+                );
+            }
+        }
+    }
+
+    fn service(
+        &mut self,
+        i: usize,
+        n: &'a Node,
+        svc: &'a ServiceSpec,
+        owners: &mut BTreeMap<&'a str, &'a str>,
+    ) {
+        if svc.table.is_empty() || svc.table.chars().count() > Bounds::ID_CHARS {
+            self.fail(
+                Where::field("nodes", i, "table"),
+                "a service needs a table name of 1 to 64 characters".into(),
+            );
+        }
+        if let Some(prev) = owners.insert(svc.table.as_str(), n.id.as_str()) {
+            self.fail(Where::field("nodes", i, "table"), format!("the table \"{}\" is already owned by \"{prev}\"; each table has one owning service", svc.table));
+        }
+        if let Some(db) = &svc.database {
+            self.must_reach(i, &n.id, db, "database", |k| {
+                matches!(k, NodeKind::Database(_))
+            });
+        }
+        if svc.write == WriteMode::Outbox && (svc.database.is_none() || svc.publish.is_none()) {
+            self.fail(Where::field("nodes", i, "write"), "the outbox needs a database to commit its rows to and a \"publish\" broker and topic for them".into());
+        }
+        if let Some(p) = &svc.publish
+            && self.expect_kind(
+                Where::text("nodes", i, &p.broker),
+                &p.broker,
+                "broker",
+                |k| matches!(k, NodeKind::Broker(_)),
+            )
+            // With an outbox the relay, not the service, talks to the broker.
+            && svc.write == WriteMode::DualWrite
+        {
+            self.need_link(Where::text("nodes", i, &p.broker), &n.id, &p.broker);
+        }
+        if let Some(ledger) = &svc.ledger {
+            let clash = ledger == &svc.table
+                || self
+                    .s
+                    .nodes
+                    .iter()
+                    .any(|m| matches!(&m.kind, NodeKind::Service(o) if &o.table == ledger));
+            if svc.database.is_none() || clash {
+                self.fail(
+                    Where::text("nodes", i, ledger),
+                    "a ledger needs the service's database and a table name no service owns".into(),
+                );
+            }
+        }
+        for r in &svc.on {
+            self.must_reach(i, &n.id, &r.broker, "broker", |k| {
+                matches!(k, NodeKind::Broker(_))
+            });
+            if r.topic.is_empty() || r.write.is_empty() {
+                self.fail(
+                    Where::text("nodes", i, &r.broker),
+                    "a reaction needs a topic and a value to write".into(),
+                );
+            }
+        }
+        for table in &svc.reads {
+            let owner = self.s.nodes.iter().find(
+                |m| matches!(&m.kind, NodeKind::Service(o) if &o.table == table && m.id != n.id),
+            );
+            match owner.map(|m| (m, &m.kind)) {
+                Some((_, NodeKind::Service(o))) if o.database.is_some() && o.database == svc.database => {}
+                Some((m, _)) => self.fail(Where::text("nodes", i, table), format!("\"{}\" keeps \"{table}\" in another database; a service can only read a table straight from a database it shares", m.id)),
+                None => self.fail(Where::text("nodes", i, table), format!("no other service owns a table \"{table}\"")),
+            }
+        }
+        for callee in &svc.calls {
+            if self.expect_kind(Where::text("nodes", i, callee), callee, "service", |k| {
+                matches!(k, NodeKind::Service(_))
+            }) {
+                if callee == &n.id {
+                    self.fail(
+                        Where::text("nodes", i, callee),
+                        "a service cannot call itself".into(),
+                    );
+                }
+                self.need_link(Where::text("nodes", i, callee), &n.id, callee);
+            }
+        }
+    }
+
+    fn replica(&mut self, i: usize, n: &Node, r: &ReplicaSpec) {
+        self.must_reach(i, &n.id, &r.broker, "broker", |k| {
+            matches!(k, NodeKind::Broker(_))
+        });
+    }
+
+    fn broker(&mut self, i: usize, b: &BrokerSpec) {
+        if let Delivery::AtLeastOnce { ack_timeout } = b.delivery
+            && ack_timeout.0 == 0
+        {
+            self.fail(
+                Where::field("nodes", i, "ack_timeout"),
+                "the acknowledgement timeout must be above zero".into(),
+            );
+        }
+    }
+
+    fn peer(&mut self, i: usize, n: &Node, p: &PeerSpec, owners: &BTreeMap<&str, &str>) {
+        if p.table.is_empty() || owners.contains_key(p.table.as_str()) {
+            self.fail(
+                Where::text("nodes", i, &p.table),
+                "a peer's table needs a name no service owns".into(),
+            );
+        }
+        // Peers send their writes straight to each other: every
+        // pair must be linked, or some writes never arrive.
+        for m in &self.s.nodes {
+            if m.id != n.id
+                && matches!(&m.kind, NodeKind::Peer(q) if q.table == p.table)
+                && !self.is_linked(&n.id, &m.id)
+            {
+                self.fail(
+                    Where::text("nodes", i, &p.table),
+                    format!(
+                        "peers of \"{}\" must all be linked to each other; link \"{}\" and \"{}\"",
+                        p.table, n.id, m.id
+                    ),
+                );
+            }
+        }
+        let other = self.s.nodes.iter().find_map(|m| match &m.kind {
+            NodeKind::Peer(q) if q.table == p.table && q.strategy != p.strategy => {
+                Some(m.id.as_str())
+            }
+            _ => None,
+        });
+        if let Some(other) = other {
+            self.fail(Where::field("nodes", i, "strategy"), format!("\"{other}\" resolves \"{}\" another way; all peers of a table share one strategy", p.table));
+        }
+    }
+
+    fn orchestrator(&mut self, i: usize, n: &Node, o: &OrchestratorSpec) {
+        if o.steps.is_empty() || o.steps.len() > 20 {
+            self.fail(
+                Where::field("nodes", i, "steps"),
+                "a saga needs 1 to 20 steps".into(),
+            );
+        }
+        for st in &o.steps {
+            self.must_reach(i, &n.id, &st.service, "service", |k| {
+                matches!(k, NodeKind::Service(_))
+            });
+            self.text_ok(
+                Where::text("nodes", i, &st.service),
+                "step's action",
+                &st.action,
+            );
+            self.text_ok(
+                Where::text("nodes", i, &st.service),
+                "step's compensation",
+                &st.compensation,
+            );
+        }
+    }
+
+    fn composer(&mut self, i: usize, n: &Node, c: &ComposerSpec) {
+        if c.calls.is_empty() {
+            self.fail(
+                Where::field("nodes", i, "calls"),
+                "a composer needs at least one service to ask".into(),
+            );
+        }
+        for callee in &c.calls {
+            self.must_reach(i, &n.id, callee, "service", |k| {
+                matches!(k, NodeKind::Service(_))
+            });
+        }
+    }
+
+    fn cdc(&mut self, i: usize, n: &Node, c: &CdcSpec) {
+        self.must_reach(i, &n.id, &c.database, "database", |k| {
+            matches!(k, NodeKind::Database(_))
+        });
+        self.must_reach(i, &n.id, &c.broker, "broker", |k| {
+            matches!(k, NodeKind::Broker(_))
+        });
+        if c.poll.0 == 0 {
+            self.fail(
+                Where::field("nodes", i, "poll"),
+                "the CDC poll interval must be above zero".into(),
+            );
+        }
+    }
+}

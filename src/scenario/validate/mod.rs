@@ -1,0 +1,236 @@
+//! Checks that go beyond syntax: every name refers to something that
+//! exists, every size is within [`Bounds`], every combination makes sense.
+//! Each problem carries the place it was written, for the error message.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+mod expect;
+mod kinds;
+mod story;
+
+use super::load::Bounds;
+use super::locate::Where;
+use super::{Latency, NodeKind, Scenario};
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub place: Where,
+    pub message: String,
+}
+
+struct Checker<'a> {
+    s: &'a Scenario,
+    kinds: BTreeMap<&'a str, &'a NodeKind>,
+    linked: BTreeSet<(&'a str, &'a str)>,
+    problems: Vec<Problem>,
+}
+
+/// Every problem found, in file order of sections.
+pub fn validate(s: &Scenario) -> Vec<Problem> {
+    let mut c = Checker {
+        s,
+        kinds: BTreeMap::new(),
+        linked: BTreeSet::new(),
+        problems: Vec::new(),
+    };
+    c.header();
+    c.nodes();
+    c.links();
+    c.kinds_settings();
+    c.workload();
+    c.faults();
+    c.narration();
+    c.expectations();
+    c.problems
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn fail(&mut self, place: Where, message: String) {
+        self.problems.push(Problem { place, message });
+    }
+
+    pub(super) fn text_ok(&mut self, place: Where, what: &str, text: &str) {
+        if text.chars().count() > Bounds::TEXT_CHARS {
+            self.fail(
+                place,
+                format!(
+                    "the {what} is longer than {} characters",
+                    Bounds::TEXT_CHARS
+                ),
+            );
+        }
+    }
+
+    pub(super) fn header(&mut self) {
+        let s = self.s;
+        self.text_ok(Where::section("title"), "title", &s.title);
+        self.text_ok(Where::section("summary"), "summary", &s.summary);
+        if s.until.0 == 0 {
+            self.fail(
+                Where::section("until"),
+                "the run length is zero; give it some time, like \"5s\"".into(),
+            );
+        }
+        let counts: [(&'static str, usize, usize); 6] = [
+            ("nodes", s.nodes.len(), Bounds::NODES),
+            ("links", s.links.len(), Bounds::LINKS),
+            ("workload", s.workload.len(), Bounds::WORK_ITEMS),
+            ("faults", s.faults.len(), Bounds::FAULTS),
+            ("narration", s.narration.len(), Bounds::NARRATION),
+            ("expect", s.expect.len(), Bounds::EXPECTATIONS),
+        ];
+        for (section, n, max) in counts {
+            if n > max {
+                self.fail(
+                    Where::section(section),
+                    format!("{n} {section} entries; Settle allows at most {max}"),
+                );
+            }
+        }
+        if s.nodes.is_empty() {
+            self.fail(
+                Where::section("nodes"),
+                "there are no nodes: add at least a client and a service".into(),
+            );
+        }
+    }
+
+    pub(super) fn nodes(&mut self) {
+        for (i, n) in self.s.nodes.iter().enumerate() {
+            let id = n.id.as_str();
+            let good_chars = id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if id.is_empty() || id.chars().count() > Bounds::ID_CHARS || !good_chars {
+                self.fail(
+                    Where::field("nodes", i, "id"),
+                    format!(
+                        "\"{id}\" is not a usable id: use 1 to {} letters, digits, '-', '_' or '.'",
+                        Bounds::ID_CHARS
+                    ),
+                );
+            }
+            if n.name.chars().count() > Bounds::ID_CHARS {
+                self.fail(
+                    Where::field("nodes", i, "name"),
+                    format!("the name is longer than {} characters", Bounds::ID_CHARS),
+                );
+            }
+            if !(n.pos.0.is_finite() && n.pos.1.is_finite())
+                || n.pos.0.abs() > 1e6
+                || n.pos.1.abs() > 1e6
+            {
+                self.fail(
+                    Where::field("nodes", i, "pos"),
+                    "the position must be two numbers within a million points of the origin".into(),
+                );
+            }
+            if self.kinds.insert(id, &n.kind).is_some() {
+                self.fail(
+                    Where::field("nodes", i, "id"),
+                    format!("two nodes are called \"{id}\"; ids must be unique"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn node_ref(&mut self, place: Where, id: &str) -> Option<&'a NodeKind> {
+        let found = self.kinds.get(id).copied();
+        if found.is_none() {
+            let known: Vec<&str> = self.kinds.keys().copied().take(12).collect();
+            self.fail(
+                place,
+                format!(
+                    "there is no node \"{id}\"; the nodes are: {}",
+                    known.join(", ")
+                ),
+            );
+        }
+        found
+    }
+
+    pub(super) fn links(&mut self) {
+        for (i, l) in self.s.links.iter().enumerate() {
+            let a = self.node_ref(Where::field("links", i, "from"), &l.from);
+            let b = self.node_ref(Where::field("links", i, "to"), &l.to);
+            if a.is_some() && b.is_some() {
+                if l.from == l.to {
+                    self.fail(
+                        Where::field("links", i, "to"),
+                        format!("\"{}\" is linked to itself; a link joins two nodes", l.from),
+                    );
+                }
+                let (x, y) = ordered(&l.from, &l.to);
+                if !self.linked.insert((x, y)) {
+                    self.fail(
+                        Where::item("links", i),
+                        format!(
+                            "\"{}\" and \"{}\" are linked twice; one link carries both directions",
+                            l.from, l.to
+                        ),
+                    );
+                }
+            }
+            if let Latency::Uniform { min, max } = l.latency
+                && min > max
+            {
+                self.fail(
+                    Where::field("links", i, "latency"),
+                    format!("the latency's min ({min}) is above its max ({max})"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn is_linked(&self, a: &str, b: &str) -> bool {
+        self.linked.contains(&ordered(a, b))
+    }
+
+    pub(super) fn expect_kind(
+        &mut self,
+        place: Where,
+        id: &str,
+        want: &str,
+        pred: fn(&NodeKind) -> bool,
+    ) -> bool {
+        match self.node_ref(place.clone(), id) {
+            Some(k) if pred(k) => true,
+            Some(k) => {
+                self.fail(
+                    place,
+                    format!("\"{id}\" is a {}, but a {want} is needed here", k.word()),
+                );
+                false
+            }
+            None => false,
+        }
+    }
+
+    /// Node `me` (item `i`) names `other`, which must be of the kind `want`
+    /// and linked to it. Returns whether it is of that kind.
+    pub(super) fn must_reach(
+        &mut self,
+        i: usize,
+        me: &str,
+        other: &str,
+        want: &str,
+        pred: fn(&NodeKind) -> bool,
+    ) -> bool {
+        let ok = self.expect_kind(Where::text("nodes", i, other), other, want, pred);
+        if ok {
+            self.need_link(Where::text("nodes", i, other), me, other);
+        }
+        ok
+    }
+
+    pub(super) fn need_link(&mut self, place: Where, a: &str, b: &str) {
+        if !self.is_linked(a, b) {
+            self.fail(place, format!("\"{a}\" and \"{b}\" must be linked for their messages to travel; add a link between them"));
+        }
+    }
+}
+
+fn ordered<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
+    if a <= b { (a, b) } else { (b, a) }
+}

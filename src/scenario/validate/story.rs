@@ -1,0 +1,194 @@
+//! The workload, the faults and the narration checked: what they name
+//! exists, can do what is asked, and happens before the run ends.
+
+use super::super::load::Bounds;
+use super::super::locate::Where;
+use super::super::{Dur, Fault, NodeKind, Op, Trigger, ValueSpec, Work};
+use super::Checker;
+
+impl<'a> Checker<'a> {
+    pub(super) fn workload(&mut self) {
+        let mut generated: u64 = 0;
+        for (i, w) in self.s.workload.iter().enumerate() {
+            let (from, to, op) = match w {
+                Work::Request { from, to, op, at } => {
+                    self.before_end(Where::field("workload", i, "at"), at.0);
+                    (from, to, op)
+                }
+                Work::Every {
+                    start,
+                    every,
+                    count,
+                    from,
+                    to,
+                    op,
+                    random_keys,
+                } => {
+                    if *count == 0 || u64::from(*count) > Bounds::GENERATED {
+                        self.fail(
+                            Where::field("workload", i, "count"),
+                            format!("count must be from 1 to {}", Bounds::GENERATED),
+                        );
+                    }
+                    generated = generated.saturating_add(u64::from(*count));
+                    if every.0 == 0 {
+                        self.fail(
+                            Where::field("workload", i, "every"),
+                            "\"every\" must be above zero".into(),
+                        );
+                    }
+                    if let Some(k) = random_keys
+                        && (*k == 0 || *k > Bounds::RANDOM_KEYS)
+                    {
+                        self.fail(
+                            Where::field("workload", i, "random_keys"),
+                            format!("random_keys must be from 1 to {}", Bounds::RANDOM_KEYS),
+                        );
+                    }
+                    self.before_end(Where::field("workload", i, "start"), start.0);
+                    (from, to, op)
+                }
+            };
+            let (Some(fk), Some(tk)) = (
+                self.node_ref(Where::field("workload", i, "from"), from),
+                self.node_ref(Where::field("workload", i, "to"), to),
+            ) else {
+                continue;
+            };
+            match fk {
+                NodeKind::Client(_) => {
+                    let serves = matches!(tk, NodeKind::Service(_) | NodeKind::Peer(_))
+                        || (matches!(tk, NodeKind::Replica(_) | NodeKind::Composer(_)) && matches!(op, Op::Read { .. }))
+                        || (matches!(tk, NodeKind::Orchestrator(_)) && matches!(op, Op::Write { .. }));
+                    if !serves {
+                        let why = match tk {
+                            NodeKind::Replica(_) => "a replica only answers reads",
+                            NodeKind::Composer(_) => "a composer only answers reads",
+                            NodeKind::Orchestrator(_) => "an orchestrator starts a saga on a write",
+                            _ => "clients send requests to services, replicas and composers",
+                        };
+                        self.fail(Where::field("workload", i, "to"), format!("\"{to}\" is a {}: {why}", tk.word()));
+                    } else {
+                        self.need_link(Where::field("workload", i, "to"), from, to);
+                    }
+                }
+                NodeKind::Service(_) if from == to => {}
+                NodeKind::Service(_) => self.fail(Where::field("workload", i, "to"), format!("a service performs its own work: set \"to\" to \"{from}\" as well, or send it from a client")),
+                other => self.fail(Where::field("workload", i, "from"), format!("\"{from}\" is a {}; work starts at a client or a service", other.word())),
+            }
+            let id = match op {
+                Op::Write { id, value } => {
+                    if let ValueSpec::Text(t) = value {
+                        self.text_ok(Where::item("workload", i), "value", t);
+                    }
+                    id
+                }
+                Op::Read { id } => id,
+            };
+            if id.chars().count() > Bounds::ID_CHARS {
+                self.fail(
+                    Where::field("workload", i, "id"),
+                    format!(
+                        "the record id is longer than {} characters",
+                        Bounds::ID_CHARS
+                    ),
+                );
+            }
+        }
+        if generated > Bounds::GENERATED {
+            self.fail(
+                Where::section("workload"),
+                format!(
+                    "the generators fire {generated} requests in all; the limit is {}",
+                    Bounds::GENERATED
+                ),
+            );
+        }
+    }
+
+    pub(super) fn before_end(&mut self, place: Where, at: u64) {
+        if at > self.s.until.0 {
+            self.fail(place, format!("this happens at {}, after the run ends at {}; move it earlier or raise \"until\"", Dur(at), self.s.until));
+        }
+    }
+
+    pub(super) fn faults(&mut self) {
+        for (i, f) in self.s.faults.iter().enumerate() {
+            self.before_end(Where::field("faults", i, "at"), f.at().0);
+            match f {
+                Fault::Partition { links, .. } | Fault::Heal { links, .. } => {
+                    if links.is_empty() && matches!(f, Fault::Partition { .. }) {
+                        self.fail(
+                            Where::field("faults", i, "links"),
+                            "a partition needs at least one link to cut".into(),
+                        );
+                    }
+                    for (a, b) in links {
+                        let ka = self.node_ref(Where::text("faults", i, a), a);
+                        let kb = self.node_ref(Where::text("faults", i, b), b);
+                        if ka.is_some() && kb.is_some() && !self.is_linked(a, b) {
+                            self.fail(
+                                Where::text("faults", i, b),
+                                format!(
+                                    "there is no link between \"{a}\" and \"{b}\" to cut or heal"
+                                ),
+                            );
+                        }
+                    }
+                }
+                Fault::ClockSkew { node, .. } => {
+                    let kind = self.node_ref(Where::field("faults", i, "node"), node);
+                    if kind.is_some_and(|k| !matches!(k, NodeKind::Peer(_))) {
+                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" stamps no writes: clock skew matters only to last-writer-wins peers"));
+                    }
+                }
+                Fault::Crash { node, .. } | Fault::Restart { node, .. } => {
+                    self.node_ref(Where::field("faults", i, "node"), node);
+                }
+            }
+        }
+    }
+
+    pub(super) fn narration(&mut self) {
+        for (i, n) in self.s.narration.iter().enumerate() {
+            if n.at.is_some() == n.when.is_some() {
+                self.fail(Where::item("narration", i), "give a narration step either \"at\" (a time) or \"when\" (a trigger), not both or neither".into());
+            }
+            if let Some(at) = n.at {
+                self.before_end(Where::field("narration", i, "at"), at.0);
+            }
+            if n.text.trim().is_empty() {
+                self.fail(
+                    Where::field("narration", i, "text"),
+                    "the narration text is empty".into(),
+                );
+            }
+            self.text_ok(
+                Where::field("narration", i, "text"),
+                "narration text",
+                &n.text,
+            );
+            if let Some(ask) = &n.ask {
+                if !(2..=6).contains(&ask.choices.len()) || ask.answer >= ask.choices.len() {
+                    self.fail(Where::field("narration", i, "ask"), "a question needs 2 to 6 choices and an answer that is one of them (counting from 0)".into());
+                }
+                for c in &ask.choices {
+                    self.text_ok(Where::field("narration", i, "ask"), "choice", c);
+                }
+                self.text_ok(
+                    Where::field("narration", i, "ask"),
+                    "explanation",
+                    &ask.explain,
+                );
+            }
+            for f in &n.focus {
+                self.node_ref(Where::text("narration", i, f), f);
+            }
+            if let Some(Trigger::Crash(id) | Trigger::Restart(id) | Trigger::FirstAnswer(id)) =
+                &n.when
+            {
+                self.node_ref(Where::text("narration", i, id), id);
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Everything else the queue holds: timers, workload requests, faults and
+//! narration marks, and the watches that start a narration step when what
+//! it waits for first happens.
+
+use rand::RngExt;
+
+use super::{Engine, Watch, What};
+use crate::model::{Body, ReqOp, Value, deliver_flags, message_flags};
+use crate::trace::{FaultEvent, Step, StepKind};
+
+impl Engine {
+    pub(super) fn timer(&mut self, slot: u32) {
+        let Some(t) = self.timers.get(slot as usize).copied() else {
+            return;
+        };
+        self.free_timers.push(slot);
+        let live = self
+            .nodes
+            .get(t.node as usize)
+            .is_some_and(|n| n.up && n.epoch == t.epoch);
+        if !live {
+            return;
+        }
+        let id = self.timed((t.tag & 0xffff_ffff) as u32, (t.tag >> 32) as u32);
+        let step = self.record(StepKind::Timer, t.node, id, 0);
+        let flags = self.with_node(t.node, |beh, cx| beh.on_timer(cx, t.tag));
+        self.finish(step, t.node, flags);
+    }
+
+    pub(super) fn work(&mut self, g: u32) {
+        let Some(gn) = self.gens.get_mut(g as usize) else {
+            return;
+        };
+        let n = gn.fired;
+        gn.fired += 1;
+        let more = gn.fired < gn.count;
+        let (from, to, item, every) = (gn.from, gn.to, gn.item, gn.every);
+        if more {
+            self.push(self.now.saturating_add(every), What::Work(g));
+        }
+        let id = self.timed(item, n);
+        let step = self.record(StepKind::Work, from, id, 0);
+        self.trace.totals.requests += 1;
+        if !self.nodes.get(from as usize).is_some_and(|rt| rt.up) {
+            return;
+        }
+        let op = self.make_op(g, n);
+        let flags = self.with_node(from, |beh, cx| beh.on_work(cx, to, op));
+        self.finish(step, from, flags);
+    }
+
+    fn make_op(&mut self, g: u32, n: u32) -> ReqOp {
+        let Some(gn) = self.gens.get(g as usize) else {
+            return ReqOp::Read { id: 0 };
+        };
+        let (from, random_keys, write, seq_value) =
+            (gn.from, gn.random_keys, gn.write, gn.seq_value);
+        let id_text = match random_keys {
+            Some(k) => {
+                let pick = match self.nodes.get_mut(from as usize) {
+                    Some(rt) => rt.rng.random_range(0..k.max(1)),
+                    None => 0,
+                };
+                format!("{}{pick}", gn.id)
+            }
+            None => gn.id.clone(),
+        };
+        let id = self.trace.names.intern(&id_text);
+        match write {
+            Some(_) if seq_value => ReqOp::Write {
+                id,
+                value: Value::Int(i64::from(n)),
+            },
+            Some(value) => ReqOp::Write { id, value },
+            None => ReqOp::Read { id },
+        }
+    }
+
+    pub(super) fn fault(&mut self, f: u32) {
+        let Some(rec) = self.fault_plan.get(f as usize).cloned() else {
+            return;
+        };
+        let id = self.trace.faults.len() as u32;
+        self.trace.faults.push(rec.clone());
+        let node = match rec.fault {
+            FaultEvent::Crash(n) | FaultEvent::Restart(n) | FaultEvent::Skew(n, _) => n,
+            FaultEvent::Cut { from, .. } | FaultEvent::Heal { from, .. } => from,
+            FaultEvent::HealAll => 0,
+        };
+        let step = self.record(StepKind::Fault, node, id, 0);
+        match rec.fault {
+            FaultEvent::Cut { from, to, one_way } => {
+                self.cut.insert((from, to));
+                if !one_way {
+                    self.cut.insert((to, from));
+                }
+            }
+            FaultEvent::Heal { from, to } => {
+                self.cut.remove(&(from, to));
+                self.cut.remove(&(to, from));
+            }
+            FaultEvent::HealAll => self.cut.clear(),
+            FaultEvent::Crash(n) => {
+                if let Some(rt) = self.nodes.get_mut(n as usize)
+                    && rt.up
+                {
+                    rt.up = false;
+                    rt.epoch += 1;
+                    rt.beh.on_crash();
+                }
+            }
+            FaultEvent::Skew(n, by) => {
+                if let Some(rt) = self.nodes.get_mut(n as usize) {
+                    rt.beh.set_clock_skew(by);
+                }
+            }
+            FaultEvent::Restart(n) => {
+                let was_down = self.nodes.get(n as usize).is_some_and(|rt| !rt.up);
+                if was_down {
+                    if let Some(rt) = self.nodes.get_mut(n as usize) {
+                        rt.up = true;
+                    }
+                    let flags = self.with_node(n, |beh, cx| beh.on_restart(cx));
+                    self.finish(step, n, flags);
+                }
+            }
+        }
+    }
+
+    pub(super) fn mark(&mut self, narration: u32) {
+        let id = self.timed(narration, 0);
+        self.record(StepKind::Mark, 0, id, 0);
+    }
+
+    /// Starts the narration steps whose trigger the steps from `first` on
+    /// just met.
+    pub(super) fn check_watches(&mut self, first: usize) {
+        let last = self.trace.steps.len();
+        for i in first..last {
+            let Some(s) = self.trace.steps.get(i).copied() else {
+                continue;
+            };
+            let mut fired = Vec::new();
+            for (k, &(narration, watch)) in self.watches.iter().enumerate() {
+                if self.meets(&s, i, watch) {
+                    fired.push((k, narration));
+                }
+            }
+            for &(k, narration) in fired.iter().rev() {
+                self.watches.remove(k);
+                self.mark(narration);
+            }
+        }
+    }
+
+    fn meets(&self, s: &Step, i: usize, watch: Watch) -> bool {
+        let fault = || {
+            (s.kind == StepKind::Fault)
+                .then(|| self.trace.faults.get(s.id as usize))
+                .flatten()
+        };
+        match watch {
+            Watch::Crash(n) => fault().is_some_and(|f| f.fault == FaultEvent::Crash(n)),
+            Watch::Restart(n) => fault().is_some_and(|f| f.fault == FaultEvent::Restart(n)),
+            Watch::Partition => fault().is_some_and(|f| matches!(f.fault, FaultEvent::Cut { .. })),
+            Watch::Heal => fault()
+                .is_some_and(|f| matches!(f.fault, FaultEvent::Heal { .. } | FaultEvent::HealAll)),
+            Watch::FirstDrop => s.kind == StepKind::Drop,
+            Watch::FirstDuplicateIgnored => {
+                s.kind == StepKind::Deliver && s.flags & deliver_flags::DUPLICATE_IGNORED != 0
+            }
+            Watch::FirstStaleRead => {
+                let from = self.trace.first_message_of(i as u32);
+                self.trace
+                    .messages
+                    .iter_from(from)
+                    .take_while(|m| m.cause as usize == i)
+                    .any(|m| m.flags & message_flags::STALE != 0)
+            }
+            Watch::FirstAnswer(c) => {
+                s.kind == StepKind::Deliver
+                    && s.node == c
+                    && self
+                        .trace
+                        .message(s.id)
+                        .and_then(|m| self.trace.body(m.body))
+                        .is_some_and(|b| matches!(b, Body::Answer { .. }))
+            }
+        }
+    }
+}
