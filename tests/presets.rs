@@ -82,3 +82,38 @@ fn every_scenario_file_is_a_lesson_in_the_app() {
         "scenarios/ and the app's lesson list differ"
     );
 }
+
+#[test]
+fn totals_recounted_from_the_record_equal_the_engines() {
+    for path in common::presets() {
+        let s = common::load(&path);
+        let t = common::run(&s, s.seed);
+        assert_eq!(
+            settle::trace::Totals::recount(&t),
+            t.totals,
+            "{}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_prefix_is_the_run_stopped_at_that_step() {
+    for path in common::presets() {
+        let s = common::load(&path);
+        let full = common::run(&s, s.seed);
+        let whole = full.prefix(full.steps.len());
+        assert_eq!(common::jsonl(&whole), common::jsonl(&full));
+        // Stopping the engine at a moment records what the prefix holds.
+        let t = s.until.0 / 3;
+        let mut e = settle::sim::Engine::new(&s, s.seed).expect("builds");
+        e.run_until(t);
+        let stopped = e.trace();
+        let cut = full.prefix(stopped.steps.len());
+        assert_eq!(cut.totals, stopped.totals, "{}", path.display());
+        assert_eq!(cut.messages.len(), stopped.messages.len());
+        let fates =
+            |tr: &settle::trace::Trace| tr.messages.iter().map(|m| m.fate).collect::<Vec<_>>();
+        assert_eq!(fates(&cut), fates(stopped), "{}", path.display());
+    }
+}

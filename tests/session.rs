@@ -147,7 +147,7 @@ proptest! {
         pick in 0..40usize,
         frac in 0.05f64..0.95,
     ) {
-        let mut session = Session::new(1.0, None);
+        let mut session = Session::new(1.0, Default::default());
         session.apply(Cmd::OpenPreset(start));
         let s = session.doc.scenario.clone();
         let t = (s.until.0 as f64 * frac) as u64;
@@ -187,7 +187,7 @@ proptest! {
     fn random_commands_never_panic(cmds in prop::collection::vec(command(), 1..80)) {
         let dir = std::env::temp_dir().join(format!("settle-session-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let mut session = Session::new(0.5, None);
+        let mut session = Session::new(0.5, Default::default());
         for c in cmds {
             let c = match c {
                 Cmd::SaveTo(p) => Cmd::SaveTo(dir.join(p)),

@@ -271,20 +271,18 @@ fn help_overlay_opens_on_question_mark() {
 
 #[test]
 fn the_last_drawing_comes_back_after_a_restart() {
+    let dir = std::env::temp_dir().join(format!("settle-ui-restart-{}", std::process::id()));
     let mut h = harness();
+    h.state_mut().keep_recovery_in(Some(dir.clone()));
     open_lesson(&mut h);
     h.get_by_label("Add service").click();
     h.run_steps(2);
     let nodes = h.state().session.doc.scenario.nodes.len();
-    // What eframe would store on exit, given to a fresh app.
-    let prefs = h.state().persisted();
-    let mut again = Harness::builder()
-        .with_size(vec2(1600.0, 1000.0))
-        .with_max_steps(50)
-        .build_ui_state(
-            |ui, app: &mut SettleApp| app.show(ui),
-            SettleApp::new(prefs),
-        );
+    // A normal exit, as eframe ends the app.
+    eframe::App::on_exit(h.state_mut(), None);
+    drop(h);
+    let mut again = harness();
+    again.state_mut().keep_recovery_in(Some(dir.clone()));
     again.run_steps(2);
     again.get_by_label_contains("Continue").click();
     again.run_steps(3);
@@ -295,4 +293,9 @@ fn the_last_drawing_comes_back_after_a_restart() {
         app.session.doc.dirty,
         "the restored drawing is still unsaved"
     );
+    assert!(
+        app.session.recovered.is_empty(),
+        "a clean exit is not a crash"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 }

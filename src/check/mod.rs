@@ -12,7 +12,7 @@ mod unit_of_work;
 pub use monitors::{Monitor, MonitorReading, OUTBOX_BOUND, monitors};
 
 use crate::model::{Micros, NodeIdx, deliver_flags, message_flags};
-use crate::scenario::{Expectation, Scenario};
+use crate::scenario::{Decided, Expectation, Scenario};
 use crate::trace::query::Index;
 use crate::trace::{StepKind, Trace};
 
@@ -52,6 +52,45 @@ fn first_flagged(trace: &Trace, flags: u8) -> Option<Micros> {
         .iter()
         .find(|m| m.flags & flags != 0)
         .map(|m| trace.sent_at(m))
+}
+
+/// Where an expectation stands at a moment of the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    Passed,
+    Failed,
+    /// Passing on what has happened so far; the rest of the run decides.
+    PassingSoFar,
+    /// Not met so far; the rest of the run may still meet it.
+    NotYet,
+}
+
+/// Every expectation of `s` judged on what had happened once `upto` steps
+/// of `trace` were applied, at time `now`: final where the moment shown
+/// decides it, provisional where the rest of the run still could.
+pub fn judge_at(s: &Scenario, trace: &Trace, upto: usize, now: Micros) -> Vec<(Outcome, Standing)> {
+    let finished = now >= trace.until;
+    let cut = trace.prefix(upto);
+    let outcomes = evaluate(s, &cut);
+    s.expect
+        .iter()
+        .zip(outcomes)
+        .map(|(e, o)| {
+            let decided = finished
+                || match e.decided() {
+                    Decided::At(t) => now >= t,
+                    Decided::WhenMet => o.passed,
+                    Decided::AtEnd => false,
+                };
+            let standing = match (decided, o.passed) {
+                (true, true) => Standing::Passed,
+                (true, false) => Standing::Failed,
+                (false, true) => Standing::PassingSoFar,
+                (false, false) => Standing::NotYet,
+            };
+            (o, standing)
+        })
+        .collect()
 }
 
 /// Evaluates every expectation of `s` on `trace`.

@@ -54,3 +54,39 @@ pub enum Expectation {
     /// Some answer the client received contains this text.
     AnswerContains { client: String, text: String },
 }
+
+/// When a verdict on a run seen only up to some moment can be trusted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decided {
+    /// Once the run has reached this moment.
+    At(crate::model::Micros),
+    /// As soon as it passes: a count that only grows.
+    WhenMet,
+    /// Only at the end of the run.
+    AtEnd,
+}
+
+impl Expectation {
+    /// When its verdict is final.
+    pub fn decided(&self) -> Decided {
+        match self {
+            Expectation::Converged { by: at, .. } | Expectation::Diverged { at, .. } => {
+                Decided::At(at.0)
+            }
+            Expectation::StaleReads { .. }
+            | Expectation::DuplicatesIgnored { .. }
+            | Expectation::Dropped { .. }
+            | Expectation::ForeignReads { .. }
+            | Expectation::WritesLost { .. } => Decided::WhenMet,
+            Expectation::NoEventLost { .. }
+            | Expectation::NoWriteLost { .. }
+            | Expectation::VisibleWithin { .. }
+            | Expectation::SagasSettled { .. }
+            | Expectation::NoHalfWrite { .. }
+            | Expectation::WritesLostAtMost { .. }
+            | Expectation::FinalValue { .. }
+            | Expectation::AllAnswered { .. }
+            | Expectation::AnswerContains { .. } => Decided::AtEnd,
+        }
+    }
+}

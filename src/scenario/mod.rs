@@ -10,7 +10,7 @@ mod specs;
 mod story;
 mod validate;
 
-pub use expect::Expectation;
+pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
 pub use load::{Bounds, ScenarioError, from_str, load_file, to_ron};
 pub use specs::*;
@@ -151,4 +151,45 @@ pub fn shared_databases(s: &Scenario) -> Vec<(String, Vec<String>)> {
         .filter(|(_, v)| v.len() > 1)
         .map(|(db, v)| (db.to_string(), v))
         .collect()
+}
+
+/// Which way requests and events travel over a link: `(from → to, to →
+/// from)`, read from what the nodes at its ends do (a client asks a
+/// service, a service writes to its database and publishes to its broker,
+/// a broker delivers to subscribers, a database's change log feeds its
+/// connector, peers sync both ways). Both false when the link carries
+/// nothing yet.
+pub fn flow(s: &Scenario, link: &Link) -> (bool, bool) {
+    let node = |id: &str| s.nodes.iter().find(|n| n.id == id);
+    let (Some(a), Some(b)) = (node(&link.from), node(&link.to)) else {
+        return (false, false);
+    };
+    (initiates(a, b), initiates(b, a))
+}
+
+/// Whether `x` sends requests or events to `y` on its own.
+fn initiates(x: &Node, y: &Node) -> bool {
+    let y_id = y.id.as_str();
+    match &x.kind {
+        NodeKind::Client(_) => !matches!(
+            y.kind,
+            NodeKind::Client(_) | NodeKind::Database(_) | NodeKind::Broker(_) | NodeKind::Cdc(_)
+        ),
+        NodeKind::Service(svc) => {
+            svc.database.as_deref() == Some(y_id)
+                || svc.publish.as_ref().is_some_and(|p| p.broker == y_id)
+                || svc.calls.iter().any(|c| c == y_id)
+        }
+        NodeKind::Broker(_) => match &y.kind {
+            NodeKind::Replica(r) => r.broker == x.id,
+            NodeKind::Service(svc) => svc.on.iter().any(|r| r.broker == x.id),
+            _ => false,
+        },
+        NodeKind::Database(_) => matches!(&y.kind, NodeKind::Cdc(c) if c.database == x.id),
+        NodeKind::Cdc(c) => c.broker == y_id,
+        NodeKind::Composer(c) => c.calls.iter().any(|k| k == y_id),
+        NodeKind::Orchestrator(o) => o.steps.iter().any(|st| st.service == y_id),
+        NodeKind::Peer(p) => matches!(&y.kind, NodeKind::Peer(q) if q.table == p.table),
+        NodeKind::Replica(_) => false,
+    }
 }

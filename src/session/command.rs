@@ -53,10 +53,17 @@ pub enum Cmd {
     Welcome,
     /// Reopen the drawing that was open when the app last closed.
     Resume,
+    /// Bring back the unsaved work a crash left (by its place in the list).
+    Recover(usize),
+    /// Throw that work away for good.
+    DiscardRecovered(usize),
     /// Answers to the unsaved-changes prompt.
     ConfirmSave,
     ConfirmDiscard,
     ConfirmCancel,
+    /// Answers to the changed-on-disk prompt.
+    OverwriteAnyway,
+    CancelOverwrite,
     /// An undoable edit.
     Edit(Edit),
     /// Start of a gesture: the state to return to on undo.

@@ -18,6 +18,9 @@ pub struct Document {
     pub name: String,
     /// Changed since it was opened or saved.
     pub dirty: bool,
+    /// A fingerprint of what the file held when it was opened or last
+    /// saved, to notice a change made on disk by someone else.
+    pub disk: Option<u64>,
     undo: Vec<Scenario>,
     redo: Vec<Scenario>,
     /// The state a gesture in progress started from.
@@ -33,6 +36,7 @@ impl Document {
             path,
             name,
             dirty: false,
+            disk: None,
             undo: Vec::new(),
             redo: Vec::new(),
             gesture_start: None,

@@ -7,12 +7,12 @@ pub mod actions;
 pub mod command;
 pub mod document;
 pub mod edit;
+pub mod files;
 pub mod player;
 pub mod presets;
+pub mod recovery;
 
 use std::path::{Path, PathBuf};
-
-use serde::{Deserialize, Serialize};
 
 pub use actions::Action;
 pub use command::{Cmd, Selection, ViewCmd};
@@ -47,15 +47,6 @@ impl Notice {
     }
 }
 
-/// The drawing as it was when the app last closed.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Autosave {
-    pub ron: String,
-    pub path: Option<PathBuf>,
-    pub name: String,
-    pub dirty: bool,
-}
-
 /// The whole application state that is not a view's own.
 pub struct Session {
     pub doc: Document,
@@ -70,15 +61,27 @@ pub struct Session {
     pub selection: Selection,
     /// A replacement waiting for the user to confirm losing unsaved edits.
     pub confirm: Option<Box<Cmd>>,
+    /// A save waiting for the user to confirm overwriting a file that was
+    /// changed on disk since it was opened.
+    pub overwrite: Option<PathBuf>,
     /// The learner's guesses, by narration step, for the open lesson.
     pub guesses: std::collections::BTreeMap<usize, usize>,
     /// Playback speed new runs start at.
     pub speed: f64,
-    /// The drawing to offer on the welcome view, from the last session.
-    pub autosave: Option<Autosave>,
+    /// The drawing the app last closed on, to continue.
+    pub last: Option<recovery::Snapshot>,
+    /// Unsaved work a crash left, waiting to be recovered or discarded.
+    pub recovered: Vec<recovery::Recovered>,
     /// Bumped whenever another drawing replaces this one, so views know to
     /// start afresh.
     pub generation: u64,
+}
+
+/// The last part of a path, for titles.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
 }
 
 /// A blank drawing for File ▸ New.
@@ -100,7 +103,7 @@ pub fn empty_scenario() -> Scenario {
 impl Session {
     /// The app as a new user first sees it: the welcome view, with the
     /// default lesson loaded behind it.
-    pub fn new(speed: f64, autosave: Option<Autosave>) -> Self {
+    pub fn new(speed: f64, found: recovery::AtStart) -> Self {
         let doc = match PRESETS.get(presets::DEFAULT).map(|p| (p.file, p.load())) {
             Some((file, Ok(s))) => Document::new(s, None, file.to_string()),
             _ => Document::new(empty_scenario(), None, "Untitled".into()),
@@ -114,9 +117,11 @@ impl Session {
             welcome: true,
             selection: Selection::default(),
             confirm: None,
+            overwrite: None,
             guesses: Default::default(),
             speed,
-            autosave,
+            last: found.last,
+            recovered: found.recovered,
             generation: 0,
         };
         session.rebuild();
@@ -124,16 +129,21 @@ impl Session {
     }
 
     /// Opens a file, or shows why it cannot be opened and keeps the drawing.
+    /// From the welcome view the error opens on a blank drawing, so it is
+    /// seen at once.
     pub fn open(&mut self, path: &Path) {
         match scenario::load_file(path) {
             Ok(s) => {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
-                self.replace(Document::new(s, Some(path.to_path_buf()), name));
+                let mut doc = Document::new(s, Some(path.to_path_buf()), file_name(path));
+                doc.disk = files::fingerprint_of(path);
+                self.replace(doc);
             }
-            Err(e) => self.notice = Some(Notice::error(e.to_string())),
+            Err(e) => {
+                if self.welcome {
+                    self.replace(Document::new(empty_scenario(), None, "Untitled".into()));
+                }
+                self.notice = Some(Notice::error(e.to_string()));
+            }
         }
     }
 
@@ -172,7 +182,7 @@ impl Session {
     pub fn apply(&mut self, c: Cmd) -> Option<ViewCmd> {
         let replaces = matches!(
             c,
-            Cmd::New | Cmd::OpenPreset(_) | Cmd::Open(_) | Cmd::Resume
+            Cmd::New | Cmd::OpenPreset(_) | Cmd::Open(_) | Cmd::Resume | Cmd::Recover(_)
         );
         let out = if replaces && self.doc.dirty {
             self.confirm = Some(Box::new(c));
@@ -210,6 +220,13 @@ impl Session {
             }
             Cmd::Welcome => self.welcome = true,
             Cmd::Resume => self.resume(),
+            Cmd::Recover(i) => self.recover(i),
+            Cmd::DiscardRecovered(i) => {
+                if i < self.recovered.len() {
+                    let r = self.recovered.remove(i);
+                    std::fs::remove_file(&r.file).ok();
+                }
+            }
             Cmd::ConfirmSave => {
                 let Some(path) = self.doc.path.clone() else {
                     // The prompt stays until the drawing has a place.
@@ -228,6 +245,17 @@ impl Session {
                 }
             }
             Cmd::ConfirmCancel => self.confirm = None,
+            Cmd::OverwriteAnyway => {
+                if let Some(path) = self.overwrite.take() {
+                    self.write(&path);
+                    if !self.doc.dirty
+                        && let Some(c) = self.confirm.take()
+                    {
+                        return self.really_apply(*c);
+                    }
+                }
+            }
+            Cmd::CancelOverwrite => self.overwrite = None,
             Cmd::Edit(e) => self.doc.apply(&e),
             Cmd::Checkpoint => self.doc.checkpoint(),
             Cmd::Gesture(e) => self.doc.apply_in_gesture(&e),
@@ -299,7 +327,19 @@ impl Session {
         None
     }
 
+    /// Saves to `path`, unless it is the drawing's own file and someone
+    /// changed it on disk since: then it asks first.
     fn save_to(&mut self, path: &Path) {
+        let own = self.doc.path.as_deref() == Some(path);
+        let now = files::fingerprint_of(path);
+        if own && now.is_some() && now != self.doc.disk {
+            self.overwrite = Some(path.to_path_buf());
+            return;
+        }
+        self.write(path);
+    }
+
+    fn write(&mut self, path: &Path) {
         let text = match scenario::to_ron(&self.doc.scenario) {
             Ok(t) => t,
             Err(e) => {
@@ -307,14 +347,12 @@ impl Session {
                 return;
             }
         };
-        match std::fs::write(path, text) {
+        match files::write_atomic(path, text.as_bytes()) {
             Ok(()) => {
                 self.doc.path = Some(path.to_path_buf());
-                self.doc.name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().to_string())
-                    .unwrap_or_default();
+                self.doc.name = file_name(path);
                 self.doc.dirty = false;
+                self.doc.disk = Some(files::fingerprint(text.as_bytes()));
                 self.notice = Some(Notice::info(format!("Saved {}", path.display())));
             }
             Err(e) => {
@@ -361,32 +399,36 @@ impl Session {
         }
     }
 
-    /// What to keep so the next start can offer this drawing again.
-    pub fn autosave(&self) -> Option<Autosave> {
-        scenario::to_ron(&self.doc.scenario)
-            .ok()
-            .map(|ron| Autosave {
-                ron,
-                path: self.doc.path.clone(),
-                name: self.doc.name.clone(),
-                dirty: self.doc.dirty,
-            })
-    }
-
     /// Reopens the drawing that was open when the app last closed.
     pub fn resume(&mut self) {
-        let Some(a) = self.autosave.clone() else {
+        let Some(last) = &self.last else {
             return;
         };
-        match scenario::from_str(&a.ron, &a.name) {
-            Ok(s) => {
-                let mut doc = Document::new(s, a.path, a.name);
-                doc.dirty = a.dirty;
-                self.replace(doc);
-            }
+        match last.document() {
+            Ok(doc) => self.replace(doc),
             Err(e) => {
                 self.notice = Some(Notice::error(format!(
                     "The last drawing could not be restored: {e}"
+                )))
+            }
+        }
+    }
+
+    /// Brings back unsaved work a crash left; its kept copy is removed
+    /// once the drawing is open again (the live recovery copy takes over).
+    fn recover(&mut self, i: usize) {
+        let Some(r) = self.recovered.get(i) else {
+            return;
+        };
+        match r.snapshot.document() {
+            Ok(doc) => {
+                let file = self.recovered.remove(i).file;
+                self.replace(doc);
+                std::fs::remove_file(file).ok();
+            }
+            Err(e) => {
+                self.notice = Some(Notice::error(format!(
+                    "The unsaved drawing could not be read back: {e}"
                 )))
             }
         }

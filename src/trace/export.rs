@@ -14,9 +14,18 @@ use crate::scenario::{Scenario, fmt_time};
 /// left out (a diagram of thousands of arrows helps nobody).
 pub const MERMAID_MAX_ARROWS: usize = 1_500;
 
-/// What a fault was, in words.
+/// What a fault was, in words, naming nodes by id (for files).
 pub fn fault_text(trace: &Trace, f: &FaultEvent) -> String {
-    let id = |n: NodeIdx| trace.node_id(n).to_string();
+    fault_words(trace, f, Trace::node_id)
+}
+
+/// What a fault was, in words, naming nodes by the names people read.
+pub fn fault_said(trace: &Trace, f: &FaultEvent) -> String {
+    fault_words(trace, f, Trace::node_label)
+}
+
+fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str) -> String {
+    let id = |n: NodeIdx| name(trace, n).to_string();
     match f {
         FaultEvent::Cut {
             from,

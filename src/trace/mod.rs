@@ -13,6 +13,7 @@
 //! - `timed`: the time and arguments of steps that are not deliveries.
 
 pub mod export;
+mod prefix;
 pub mod query;
 
 use serde::Serialize;
@@ -251,6 +252,11 @@ impl Trace {
             .len()
             .checked_sub(1)
             .map_or(0, |i| self.step_time(i))
+    }
+
+    /// The name people read for a node (its label), or `?`.
+    pub fn node_label(&self, n: NodeIdx) -> &str {
+        self.nodes.get(n as usize).map_or("?", |i| i.label.as_str())
     }
 
     /// A node's id, or `?` for an index the run never had.

@@ -3,22 +3,24 @@
 //! commands the views pushed: the session carries out what it can and
 //! hands back what needs the window (dialogs, presentation, theme).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use egui::{Context, ViewportCommand};
 use serde::{Deserialize, Serialize};
 
 use super::canvas::CanvasState;
 use super::checks::ChecksState;
+use super::file_dialog::{FileDialog, Outcome};
 use super::icons::Icons;
 use super::inspector::InspectorState;
 use super::keymap::{self, KeyAction};
 use super::layout::BottomTab;
 use super::log::LogState;
 use super::narration::LessonState;
+use super::recovery::{self, Saver};
 use super::sequence::SequenceState;
 use super::{dialogs, help, welcome};
-use crate::session::{Autosave, Cmd, Document, Selection, Session, ViewCmd};
+use crate::session::{Cmd, Document, Selection, Session, ViewCmd};
 
 /// Preferences and the last drawing, kept between runs.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -28,8 +30,6 @@ pub struct Prefs {
     pub speed: f64,
     pub snap: bool,
     pub px_per_ms: f32,
-    /// The document open when the app last closed, so nothing drawn is lost.
-    pub autosave: Option<Autosave>,
 }
 
 impl Default for Prefs {
@@ -39,7 +39,6 @@ impl Default for Prefs {
             speed: 0.1,
             snap: true,
             px_per_ms: 3.0,
-            autosave: None,
         }
     }
 }
@@ -66,12 +65,28 @@ pub struct SettleApp {
     /// The session generation, document revision and seed the views were
     /// last made for.
     shown: Option<(u64, u64, u64)>,
+    /// The in-window file dialog, while open, and what it chooses for.
+    file_dialog: Option<(FileDialog, Choosing)>,
+    /// Try the platform's file dialog first (the real window does; tests
+    /// and benchmarks use the in-window one only).
+    pub native_dialogs: bool,
+    /// Where file dialogs start when the drawing has no folder of its own.
+    pub files_dir: PathBuf,
+    /// Keeps the recovery copy on disk (the real window only).
+    saver: Option<Saver>,
+}
+
+/// What a file dialog is choosing a file for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Choosing {
+    Open,
+    SaveAs,
 }
 
 impl SettleApp {
     /// The app as a new user first sees it: the welcome view.
     pub fn new(prefs: Prefs) -> Self {
-        let session = Session::new(prefs.speed, prefs.autosave.clone());
+        let session = Session::new(prefs.speed, Default::default());
         let px = prefs.px_per_ms;
         SettleApp {
             prefs,
@@ -91,6 +106,10 @@ impl SettleApp {
             last_title: String::new(),
             open_path: None,
             shown: None,
+            file_dialog: None,
+            native_dialogs: false,
+            files_dir: std::env::current_dir().unwrap_or_default(),
+            saver: None,
         }
     }
 
@@ -100,10 +119,29 @@ impl SettleApp {
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
         let mut app = SettleApp::new(prefs);
+        app.native_dialogs = true;
+        app.keep_recovery_in(recovery::folder());
         if let Some(path) = file {
             app.open(path);
         }
         app
+    }
+
+    /// Keeps a recovery copy of the drawing in `dir`, and offers what an
+    /// earlier run left there.
+    pub fn keep_recovery_in(&mut self, dir: Option<PathBuf>) {
+        let Some(dir) = dir else { return };
+        let found = crate::session::recovery::at_start(&dir);
+        self.session.last = found.last;
+        self.session.recovered = found.recovered;
+        match Saver::start(dir) {
+            Ok(s) => self.saver = Some(s),
+            Err(e) => {
+                self.session.notice = Some(crate::session::Notice::error(format!(
+                    "Settle cannot keep a recovery copy of your drawing: {e}. Save often."
+                )))
+            }
+        }
     }
 
     /// Opens a preset directly (tests, screenshots).
@@ -158,8 +196,7 @@ impl SettleApp {
         };
         let mut cmds = std::mem::take(&mut self.cmds);
         if self.session.welcome {
-            let resume = self.session.autosave.as_ref().map(|a| a.name.clone());
-            welcome::ui(ui, &icons, resume.as_deref(), &mut cmds);
+            welcome::ui(ui, &icons, &self.session, &mut cmds);
         } else {
             self.editor(ui, &icons, &mut cmds);
         }
@@ -167,6 +204,9 @@ impl SettleApp {
         self.windows(&ctx, &mut cmds);
         for c in cmds {
             self.apply(c);
+        }
+        if let Some(saver) = &mut self.saver {
+            saver.watch(&self.session);
         }
         // egui paints only on input; a running simulation is input enough.
         if self.session.player.as_ref().is_some_and(|p| p.playing) {
@@ -188,14 +228,37 @@ impl SettleApp {
             help::ui(ctx, &mut self.help);
         }
         dialogs::open_path(ctx, &mut self.open_path, cmds);
-        if self.session.confirm.is_some() {
+        if self.session.confirm.is_some() && self.file_dialog.is_none() {
             let title = self.session.doc.title();
             dialogs::confirm_discard(ctx, title.trim_end_matches(" — Settle"), cmds);
+        }
+        if let Some(path) = &self.session.overwrite {
+            dialogs::confirm_overwrite(ctx, path, cmds);
+        }
+        if let Some((dialog, choosing)) = &mut self.file_dialog {
+            match dialog.show(ctx) {
+                Outcome::Pending => {}
+                Outcome::Cancelled => self.file_dialog = None,
+                Outcome::Chosen(path) => {
+                    cmds.push(match choosing {
+                        Choosing::Open => Cmd::Open(path),
+                        Choosing::SaveAs => Cmd::SaveTo(path),
+                    });
+                    self.file_dialog = None;
+                }
+            }
         }
     }
 
     /// Keys of the keymap pressed this frame, as commands.
     fn keys(&mut self, ctx: &Context) {
+        // A dialog in front takes the keys itself (Esc closes it).
+        if self.file_dialog.is_some()
+            || self.session.confirm.is_some()
+            || self.session.overwrite.is_some()
+        {
+            return;
+        }
         let typing = ctx.egui_wants_keyboard_input();
         for action in keymap::pressed(ctx, typing, self.session.welcome) {
             let c = match action {
@@ -243,15 +306,8 @@ impl SettleApp {
             return;
         };
         match v {
-            ViewCmd::OpenDialog => dialogs::pick_file(&mut self.cmds, &mut self.session.notice),
-            ViewCmd::SaveAsDialog => {
-                let name = self.session.doc.name.trim_end_matches(".ron").to_string();
-                dialogs::save_file(
-                    &format!("{name}.ron"),
-                    &mut self.cmds,
-                    &mut self.session.notice,
-                );
-            }
+            ViewCmd::OpenDialog => self.choose_file(Choosing::Open),
+            ViewCmd::SaveAsDialog => self.choose_file(Choosing::SaveAs),
             ViewCmd::TogglePresentation => self.presenting = !self.presenting,
             ViewCmd::ToggleHelp => self.help = !self.help,
             ViewCmd::ToggleTheme => self.prefs.dark = !self.prefs.dark,
@@ -259,11 +315,42 @@ impl SettleApp {
         }
     }
 
-    /// What eframe persists.
+    /// Asks for a file: the platform's dialog where it can open, else ours.
+    fn choose_file(&mut self, choosing: Choosing) {
+        let dir = self
+            .session
+            .doc
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|d| d.is_dir())
+            .map_or_else(|| self.files_dir.clone(), Path::to_path_buf);
+        let name = format!("{}.ron", self.session.doc.name.trim_end_matches(".ron"));
+        if self.native_dialogs {
+            let save_as = (choosing == Choosing::SaveAs).then_some(name.as_str());
+            match dialogs::native(save_as, &dir) {
+                dialogs::Native::Chosen(path) => {
+                    self.cmds.push(match choosing {
+                        Choosing::Open => Cmd::Open(path),
+                        Choosing::SaveAs => Cmd::SaveTo(path),
+                    });
+                    return;
+                }
+                dialogs::Native::Cancelled => return,
+                dialogs::Native::Unavailable => {}
+            }
+        }
+        let dialog = match choosing {
+            Choosing::Open => FileDialog::open("Open a scenario", &dir),
+            Choosing::SaveAs => FileDialog::save("Save the drawing as", &dir, &name, vec!["ron"]),
+        };
+        self.file_dialog = Some((dialog, choosing));
+    }
+
+    /// What eframe persists: the preferences (the drawing is kept by the
+    /// recovery copy).
     pub fn persisted(&self) -> Prefs {
-        let mut prefs = self.prefs.clone();
-        prefs.autosave = self.session.autosave();
-        prefs
+        self.prefs.clone()
     }
 }
 
@@ -274,5 +361,11 @@ impl eframe::App for SettleApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.persisted());
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        if let Some(saver) = &mut self.saver {
+            saver.close(&self.session.doc);
+        }
     }
 }

@@ -1,31 +1,29 @@
-//! Live checks: the scenario's expectations, evaluated on what the run has
-//! recorded so far, each shown as passing, failing or still waiting for
-//! its moment. Re-evaluated only when the trace grows.
+//! Live checks: the scenario's expectations and the monitors, judged on the
+//! run up to the moment shown. A verdict the rest of the run could still
+//! change is shown as provisional ("so far", "not yet"), so nothing reads
+//! passed or failed before the viewer has reached the moment that decides
+//! it. Re-evaluated only when the moment or the run changes.
 
 use egui::RichText;
 
 use super::theme;
 use super::view::View;
-use crate::check::{self, MonitorReading, Outcome};
-use crate::scenario::{Expectation, fmt_time};
+use crate::check::{self, MonitorReading, Outcome, Standing};
+use crate::model::fmt_time;
 use crate::session::Cmd;
 
-/// The last evaluation, and the trace length it was made for.
+/// The last evaluation and what it was made for: (revision, seed, steps
+/// shown).
 #[derive(Default)]
 pub struct ChecksState {
     made_for: Option<(u64, u64, usize)>,
-    outcomes: Vec<Outcome>,
+    verdicts: Vec<(Outcome, Standing)>,
     monitors: Vec<MonitorReading>,
 }
 
-/// The moment an expectation is about, if it names one.
-fn moment(e: &Expectation) -> Option<u64> {
-    match e {
-        Expectation::Converged { by, .. } => Some(by.0),
-        Expectation::Diverged { at, .. } => Some(at.0),
-        _ => None,
-    }
-}
+/// Past this many steps a re-evaluation costs more than a frame: while the
+/// run plays, it waits until the moment has moved by a fiftieth.
+const LARGE: usize = 100_000;
 
 pub fn ui(
     ui: &mut egui::Ui,
@@ -40,39 +38,31 @@ pub fn ui(
     };
     let s = view.scenario;
     let t = p.trace();
-    let key = (revision, p.seed, t.steps.len());
-    // Long runs grow every frame: re-evaluate them only as they grow by 5%.
-    let grown = st.made_for.is_none_or(|(r, seed, len)| {
-        r != revision || seed != p.seed || t.steps.len() < 100_000 || t.steps.len() * 20 > len * 21
+    let upto = p.upto();
+    let key = (revision, p.seed, upto);
+    let stale = st.made_for.is_none_or(|(r, seed, at)| {
+        r != revision
+            || seed != p.seed
+            || upto < LARGE
+            || !p.playing
+            || upto.abs_diff(at) * 50 > t.steps.len()
     });
-    if st.made_for != Some(key) && grown {
-        st.outcomes = check::evaluate(s, t);
-        st.monitors = check::monitors(t, &p.index, t.steps.len());
+    if st.made_for != Some(key) && stale {
+        st.verdicts = check::judge_at(s, t, upto, p.now());
+        st.monitors = check::monitors(t, &p.index, upto);
         st.made_for = Some(key);
     }
-    let recorded = t.end_time();
-    ui.weak(format!(
-        "On the run as recorded so far (to {}).",
-        fmt_time(recorded)
-    ));
-    for (e, o) in s.expect.iter().zip(&st.outcomes) {
-        // Until the run ends, an unmet expectation may still be met.
-        let waiting =
-            moment(e).is_some_and(|m| recorded < m) || (!o.passed && recorded < p.until());
-        let (mark, color) = if waiting {
-            ("…", theme::NARRATION)
-        } else if o.passed {
-            ("✔", theme::AGREES)
-        } else {
-            ("✖", theme::FAULT)
+    ui.weak(format!("At the moment shown ({}).", fmt_time(p.now())));
+    for (o, standing) in &st.verdicts {
+        let (mark, color, prefix) = match standing {
+            Standing::Passed => ("✔", theme::AGREES, ""),
+            Standing::Failed => ("✖", theme::FAULT, ""),
+            Standing::PassingSoFar => ("…", theme::NARRATION, "So far, yes: "),
+            Standing::NotYet => ("…", theme::NARRATION, "Not yet: "),
         };
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(color, RichText::new(mark).strong());
-            let tip = if waiting {
-                format!("Not yet: {}", o.why)
-            } else {
-                o.why.clone()
-            };
+            ui.colored_label(theme::ink(ui, color), RichText::new(mark).strong());
+            let tip = format!("{prefix}{}", o.why);
             match o.at {
                 // A check that points at a moment is a link to it.
                 Some(at) => {
@@ -89,8 +79,12 @@ pub fn ui(
                 }
             }
         });
-        if !waiting && !o.passed {
-            ui.label(RichText::new(&o.why).small().color(theme::FAULT));
+        if *standing == Standing::Failed {
+            ui.label(
+                RichText::new(&o.why)
+                    .small()
+                    .color(theme::ink(ui, theme::FAULT)),
+            );
         }
     }
     if s.expect.is_empty() {
@@ -106,7 +100,7 @@ pub fn ui(
             } else {
                 ("⚠", theme::STALE)
             };
-            ui.colored_label(color, mark);
+            ui.colored_label(theme::ink(ui, color), mark);
             let text = format!("{}: {}", m.what(), m.count);
             match m.first {
                 Some(at) => {

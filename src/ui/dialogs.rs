@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use egui::{Context, Key};
 
-use crate::session::{Cmd, Notice};
+use crate::session::{Cmd, ViewCmd};
 
 /// The "Open a scenario by path" window, while `text` is set.
 pub fn open_path(ctx: &Context, text: &mut Option<String>, cmds: &mut Vec<Cmd>) {
@@ -14,6 +14,7 @@ pub fn open_path(ctx: &Context, text: &mut Option<String>, cmds: &mut Vec<Cmd>) 
     let mut chosen = None;
     egui::Window::new("Open a scenario by path")
         .open(&mut open)
+        .order(egui::Order::Foreground)
         .collapsible(false)
         .show(ctx, |ui| {
             let l = ui.label("Type or paste the path of a .ron file:");
@@ -52,30 +53,56 @@ pub fn confirm_discard(ctx: &Context, title: &str, cmds: &mut Vec<Cmd>) {
     });
 }
 
-/// Asks the platform for a file to open; says what to do if no dialog
-/// could be shown.
-pub fn pick_file(cmds: &mut Vec<Cmd>, notice: &mut Option<Notice>) {
-    match rfd::FileDialog::new()
-        .add_filter("Settle scenario", &["ron"])
-        .pick_file()
-    {
-        Some(path) => cmds.push(Cmd::Open(path)),
-        None => {
-            *notice = Some(Notice::info(
-                "No file chosen. If no file dialog appeared, use File ▸ Open a path… or drop a .ron file on the window.",
-            ))
-        }
-    }
+/// The unsaved-changes prompt's sibling: the drawing's file was changed
+/// on disk since it was opened.
+pub fn confirm_overwrite(ctx: &Context, path: &std::path::Path, cmds: &mut Vec<Cmd>) {
+    egui::Modal::new(egui::Id::unique("confirm-overwrite")).show(ctx, |ui| {
+        ui.heading("The file changed on disk");
+        ui.label(format!(
+            "{} was changed by something else since you opened it. Saving now replaces those changes with this drawing.",
+            path.display()
+        ));
+        ui.horizontal(|ui| {
+            if ui.button("Replace it").clicked() {
+                cmds.push(Cmd::OverwriteAnyway);
+            }
+            if ui.button("Save as…").clicked() {
+                cmds.push(Cmd::CancelOverwrite);
+                cmds.push(Cmd::View(ViewCmd::SaveAsDialog));
+            }
+            if ui.button("Cancel").clicked() {
+                cmds.push(Cmd::CancelOverwrite);
+            }
+        });
+    });
 }
 
-/// Asks the platform where to save.
-pub fn save_file(suggested: &str, cmds: &mut Vec<Cmd>, notice: &mut Option<Notice>) {
-    match rfd::FileDialog::new()
+/// What asking the platform for a file gave.
+pub enum Native {
+    Chosen(PathBuf),
+    /// The person closed the dialog.
+    Cancelled,
+    /// No dialog could be shown.
+    Unavailable,
+}
+
+/// A dialog that comes back faster than a person can close one never
+/// appeared: rfd says "no file" at once when there is no desktop portal.
+const TOO_QUICK: std::time::Duration = std::time::Duration::from_millis(400);
+
+/// Asks the platform for a file to open, or where to save one.
+pub fn native(save_as: Option<&str>, dir: &std::path::Path) -> Native {
+    let started = std::time::Instant::now();
+    let dialog = rfd::FileDialog::new()
         .add_filter("Settle scenario", &["ron"])
-        .set_file_name(suggested)
-        .save_file()
-    {
-        Some(path) => cmds.push(Cmd::SaveTo(path)),
-        None => *notice = Some(Notice::info("Not saved: no file was chosen.")),
+        .set_directory(dir);
+    let picked = match save_as {
+        Some(name) => dialog.set_file_name(name).save_file(),
+        None => dialog.pick_file(),
+    };
+    match picked {
+        Some(p) => Native::Chosen(p),
+        None if started.elapsed() < TOO_QUICK => Native::Unavailable,
+        None => Native::Cancelled,
     }
 }

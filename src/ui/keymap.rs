@@ -122,8 +122,8 @@ pub fn bindings() -> Vec<Binding> {
             on_welcome: true,
             ..bind(none, Key::Questionmark, view(ViewCmd::ToggleHelp), None)
         },
+        // While typing, Esc belongs to the field: it puts back what was there.
         Binding {
-            while_typing: true,
             on_welcome: true,
             ..bind(
                 none,
@@ -143,6 +143,23 @@ pub fn shortcut_text(ctx: &Context, cmd: &Cmd) -> Option<String> {
         .into_iter()
         .find(|b| b.help.is_some() && b.action == KeyAction::Run(cmd.clone()))
         .map(|b| ctx.format_shortcut(&b.keys))
+}
+
+/// Whether Esc was pressed this frame. egui takes Esc to end text editing
+/// before any widget sees it, so this reads the frame's raw input.
+pub fn escape_pressed(ctx: &Context) -> bool {
+    ctx.input(|i| {
+        i.raw.events.iter().any(|e| {
+            matches!(
+                e,
+                egui::Event::Key {
+                    key: Key::Escape,
+                    pressed: true,
+                    ..
+                }
+            )
+        })
+    })
 }
 
 /// What the keys pressed this frame ask for, taking the keys out of the

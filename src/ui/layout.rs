@@ -36,6 +36,7 @@ impl SettleApp {
                 },
                 cmds,
             );
+            menus::recovered(ui, session, cmds);
             menus::banner(
                 ui,
                 &view,

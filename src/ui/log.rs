@@ -28,6 +28,8 @@ pub struct LogState {
     matches: Vec<u32>,
     scanned: usize,
     key: (Option<u16>, [bool; 6]),
+    /// The selected message the log last scrolled to.
+    scrolled_to: Option<u32>,
 }
 
 impl Default for LogState {
@@ -38,6 +40,7 @@ impl Default for LogState {
             matches: Vec::new(),
             scanned: 0,
             key: (None, [false; 6]),
+            scrolled_to: None,
         }
     }
 }
@@ -72,7 +75,7 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
     let Some(s) = t.step(i) else {
         return (String::new(), egui::Color32::GRAY);
     };
-    let node = t.node_id(s.node);
+    let node = t.node_label(s.node);
     match s.kind {
         StepKind::Deliver | StepKind::Drop => {
             let Some(m) = t.message(s.id) else {
@@ -86,12 +89,12 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
                 (
                     format!(
                         "✖ {} → {node}  {label}  (dropped: {why})",
-                        t.node_id(m.from)
+                        t.node_label(m.from)
                     ),
                     theme::FAULT,
                 )
             } else {
-                let mut text = format!("{} → {node}  {label}", t.node_id(m.from));
+                let mut text = format!("{} → {node}  {label}", t.node_label(m.from));
                 if s.flags & deliver_flags::DUPLICATE_IGNORED != 0 {
                     text.push_str("  (duplicate, ignored)");
                 }
@@ -120,7 +123,7 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
             let text = t
                 .faults
                 .get(s.id as usize)
-                .map(|f| crate::trace::export::fault_text(t, &f.fault))
+                .map(|f| crate::trace::export::fault_said(t, &f.fault))
                 .unwrap_or_default();
             (format!("⚡ {text}"), theme::FAULT)
         }
@@ -143,13 +146,13 @@ pub fn ui(ui: &mut egui::Ui, st: &mut LogState, view: &View, cmds: &mut Vec<Cmd>
     ui.horizontal_wrapped(|ui| {
         let current = st
             .node
-            .map_or("all nodes".to_string(), |n| t.node_id(n).to_string());
+            .map_or("all nodes".to_string(), |n| t.node_label(n).to_string());
         egui::ComboBox::from_id_salt("log-node")
             .selected_text(current)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut st.node, None, "all nodes");
                 for (i, n) in t.nodes.iter().enumerate() {
-                    ui.selectable_value(&mut st.node, Some(i as u16), &n.id);
+                    ui.selectable_value(&mut st.node, Some(i as u16), &n.label);
                 }
             });
         for (k, (_, word)) in KINDS.iter().enumerate() {
@@ -160,32 +163,52 @@ pub fn ui(ui: &mut egui::Ui, st: &mut LogState, view: &View, cmds: &mut Vec<Cmd>
     let upto = p.upto() as u32;
     let visible = st.matches.partition_point(|&i| i < upto);
     let row_h = 20.0;
-    egui::ScrollArea::vertical()
+    // A newly selected message scrolls its row into the middle of the view.
+    let target = view
+        .selection
+        .message
+        .filter(|&m| st.scrolled_to != Some(m))
+        .and_then(|m| {
+            st.matches[..visible].iter().position(|&i| {
+                t.step(i as usize).is_some_and(|s| {
+                    matches!(s.kind, StepKind::Deliver | StepKind::Drop) && s.id == m
+                })
+            })
+        });
+    if target.is_some() || view.selection.message.is_none() {
+        st.scrolled_to = view.selection.message;
+    }
+    let mut area = egui::ScrollArea::vertical()
         .id_salt("log")
         .auto_shrink([false, false])
-        .stick_to_bottom(true)
-        .show_rows(ui, row_h, visible, |ui, range| {
-            for &i in &st.matches[range] {
-                let i = i as usize;
-                let (text, color) = describe(t, i);
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new(fmt_time(t.step_time(i))).monospace().weak());
-                    let selected = t.step(i).is_some_and(|s| {
-                        matches!(s.kind, StepKind::Deliver | StepKind::Drop)
-                            && view.selection.message == Some(s.id)
-                    });
-                    let r = ui.selectable_label(selected, RichText::new(text).color(color));
-                    if r.clicked()
-                        && let Some(s) = t.step(i)
-                    {
-                        match s.kind {
-                            StepKind::Deliver | StepKind::Drop => {
-                                cmds.push(Cmd::SelectMessage(Some(s.id)))
-                            }
-                            _ => cmds.push(Cmd::Select(Selection::node(t.node_id(s.node)))),
-                        }
-                    }
+        .stick_to_bottom(target.is_none());
+    if let Some(row) = target {
+        let pitch = row_h + ui.spacing().item_spacing.y;
+        let offset = row as f32 * pitch - ui.available_height() / 2.0;
+        area = area.vertical_scroll_offset(offset.max(0.0));
+    }
+    area.show_rows(ui, row_h, visible, |ui, range| {
+        for &i in &st.matches[range] {
+            let i = i as usize;
+            let (text, color) = describe(t, i);
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(fmt_time(t.step_time(i))).monospace().weak());
+                let selected = t.step(i).is_some_and(|s| {
+                    matches!(s.kind, StepKind::Deliver | StepKind::Drop)
+                        && view.selection.message == Some(s.id)
                 });
-            }
-        });
+                let r = ui.selectable_label(selected, RichText::new(text).color(color));
+                if r.clicked()
+                    && let Some(s) = t.step(i)
+                {
+                    match s.kind {
+                        StepKind::Deliver | StepKind::Drop => {
+                            cmds.push(Cmd::SelectMessage(Some(s.id)))
+                        }
+                        _ => cmds.push(Cmd::Select(Selection::node(t.node_id(s.node)))),
+                    }
+                }
+            });
+        }
+    });
 }

@@ -8,7 +8,7 @@ use super::theme;
 use super::view::View;
 use crate::scenario;
 use crate::session::presets::PRESETS;
-use crate::session::{Cmd, Notice, ViewCmd};
+use crate::session::{Cmd, Notice, Session, ViewCmd};
 
 /// A menu entry with the shortcut the keymap gives its command.
 fn item(ui: &mut Ui, label: &str, cmd: Cmd, enabled: bool, cmds: &mut Vec<Cmd>) {
@@ -112,6 +112,35 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
     });
 }
 
+/// Unsaved work a crash left, each with Recover and Discard: shown on the
+/// welcome view and above the editor until the person decides.
+pub fn recovered(ui: &mut Ui, session: &Session, cmds: &mut Vec<Cmd>) {
+    let now = crate::ui::recovery::now_ms();
+    for (i, r) in session.recovered.iter().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(
+                theme::ink(ui, theme::STALE),
+                "⚠ Unsaved work from a run that did not close normally:",
+            );
+            ui.label(r.snapshot.describe(now));
+            if ui
+                .button("Recover")
+                .on_hover_text("Open it again, unsaved changes and all")
+                .clicked()
+            {
+                cmds.push(Cmd::Recover(i));
+            }
+            if ui
+                .button("Discard")
+                .on_hover_text("Throw this unsaved work away for good")
+                .clicked()
+            {
+                cmds.push(Cmd::DiscardRecovered(i));
+            }
+        });
+    }
+}
+
 /// Why the drawing cannot run, the last notice, and the shared-database
 /// warning.
 pub fn banner(
@@ -123,14 +152,14 @@ pub fn banner(
 ) {
     if let Some(p) = problem {
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(theme::STALE, "⚠ Can't run yet:");
+            ui.colored_label(theme::ink(ui, theme::STALE), "⚠ Can't run yet:");
             ui.label(p);
         });
     }
     if let Some(n) = notice {
         ui.horizontal_wrapped(|ui| {
             let color = if n.error { theme::FAULT } else { theme::AGREES };
-            ui.colored_label(color, if n.error { "✖" } else { "✔" });
+            ui.colored_label(theme::ink(ui, color), if n.error { "✖" } else { "✔" });
             ui.label(&n.text);
             if ui.small_button("Dismiss").clicked() {
                 cmds.push(Cmd::DismissNotice);
@@ -140,7 +169,7 @@ pub fn banner(
     for (db, users) in scenario::shared_databases(view.scenario) {
         let names: Vec<&str> = users.iter().map(|u| view.label(u)).collect();
         ui.horizontal_wrapped(|ui| {
-            ui.colored_label(theme::FAULT, "⚠ Shared database:");
+            ui.colored_label(theme::ink(ui, theme::FAULT), "⚠ Shared database:");
             ui.label(format!(
                 "{} is used by {}. Each service should own its data: sharing a database couples their schemas, and none of them can be changed, deployed or scaled on its own.",
                 view.label(&db),

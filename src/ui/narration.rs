@@ -46,7 +46,8 @@ pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, st: &mut LessonState, cm
     let current = shown.last().copied();
     let width = (canvas.width() * 0.62).clamp(320.0, 900.0);
     egui::Area::new(egui::Id::unique("narration-card"))
-        .order(egui::Order::Foreground)
+        // Under windows and dialogs, over the canvas.
+        .order(egui::Order::Middle)
         .pivot(Align2::CENTER_BOTTOM)
         .fixed_pos(canvas.center_bottom() - vec2(0.0, 12.0))
         .show(ui.ctx(), |ui| {
@@ -57,7 +58,9 @@ pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, st: &mut LessonState, cm
                     if ui
                         .selectable_label(
                             st.show_steps,
-                            RichText::new(label).color(theme::NARRATION).strong(),
+                            RichText::new(label)
+                                .color(theme::ink(ui, theme::NARRATION))
+                                .strong(),
                         )
                         .on_hover_text("All the steps of this lesson")
                         .clicked()
@@ -143,7 +146,7 @@ pub fn ui(ui: &mut egui::Ui, canvas: Rect, view: &View, st: &mut LessonState, cm
                         None => ("The answer:", theme::NARRATION),
                     };
                     ui.horizontal_wrapped(|ui| {
-                        ui.colored_label(verdict.1, verdict.0);
+                        ui.colored_label(theme::ink(ui, verdict.1), verdict.0);
                         ui.label(RichText::new(right).strong());
                         if !ask.explain.is_empty() {
                             ui.label(&ask.explain);

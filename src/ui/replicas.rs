@@ -114,24 +114,20 @@ pub fn ui(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
                     );
                     let info = t.nodes.get(node as usize);
                     let kind = info.map_or(Kind::Service, |i| i.kind);
-                    painter.rect_filled(
-                        r.shrink(1.0),
-                        3.0,
-                        theme::kind_color(kind).gamma_multiply(0.8),
-                    );
+                    let fill = theme::kind_color(kind);
+                    painter.rect_filled(r.shrink(1.0), 3.0, fill);
                     let mut label = info.map_or("?".into(), |i| i.label.clone());
                     if c == 0 {
                         label = format!("★ {label}");
                     }
-                    if label.chars().count() > 15 {
-                        label = label.chars().take(14).collect::<String>() + "…";
-                    }
+                    let font = FontId::proportional(12.0);
+                    let label = theme::elide(painter, &label, &font, r.width() - 8.0);
                     painter.text(
                         r.center(),
                         Align2::CENTER_CENTER,
                         label,
-                        FontId::proportional(12.0),
-                        theme::on(theme::kind_color(kind)),
+                        font,
+                        theme::on(fill),
                     );
                     let resp = ui.interact(r, ui.scope_id().with(("col", ti, c)), Sense::click());
                     if resp.clicked() {
@@ -239,7 +235,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
                             Sense::hover(),
                         );
                         if resp.hovered() {
-                            let who = t.node_id(node);
+                            let who = t.node_label(node);
                             let text = match a {
                                 Agreement::Agrees => {
                                     format!("{who} agrees with the owner on {}", t.names.get(id))

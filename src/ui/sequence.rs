@@ -162,9 +162,9 @@ pub fn ui(ui: &mut egui::Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec
         painter.text(
             pos2(body.max.x - 6.0, y - 2.0),
             Align2::RIGHT_BOTTOM,
-            crate::trace::export::fault_text(t, &rec.fault),
+            crate::trace::export::fault_said(t, &rec.fault),
             FontId::proportional(12.0),
-            theme::FAULT,
+            theme::readable(theme::FAULT, visuals.extreme_bg_color),
         );
     }
     for &(at, n) in p
@@ -179,7 +179,7 @@ pub fn ui(ui: &mut egui::Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec
             Align2::LEFT_CENTER,
             format!("narration {}", n + 1),
             FontId::proportional(10.5),
-            theme::NARRATION,
+            theme::readable(theme::NARRATION, visuals.extreme_bg_color),
         );
     }
 
@@ -285,7 +285,7 @@ pub fn ui(ui: &mut egui::Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec
                 Align2::CENTER_BOTTOM,
                 text,
                 FontId::proportional(11.0),
-                c,
+                theme::readable(c, visuals.extreme_bg_color),
             );
         }
         if let Some(pp) = pointer {
@@ -337,16 +337,14 @@ pub fn ui(ui: &mut egui::Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec
             pos2(x, rect.min.y + HEADER / 2.0),
             vec2(lane_w - 10.0, HEADER - 8.0),
         );
-        painter.rect_filled(r, 5.0, color.gamma_multiply(0.85));
-        let mut label = node.label.clone();
-        if label.chars().count() > 18 {
-            label = label.chars().take(17).collect::<String>() + "…";
-        }
+        painter.rect_filled(r, 5.0, color);
+        let font = FontId::proportional(12.5);
+        let label = theme::elide(&painter, &node.label, &font, r.width() - 8.0);
         painter.text(
             r.center(),
             Align2::CENTER_CENTER,
             label,
-            FontId::proportional(12.5),
+            font,
             theme::on(color),
         );
     }
@@ -369,7 +367,7 @@ pub fn ui(ui: &mut egui::Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec
         };
         let mut lines = vec![
             label,
-            format!("{} → {}", t.node_id(msg.from), t.node_id(msg.to)),
+            format!("{} → {}", t.node_label(msg.from), t.node_label(msg.to)),
             format!(
                 "sent {} · arrives {}",
                 fmt_time(t.sent_at(msg)),

@@ -35,12 +35,110 @@ pub fn message_color(kind: &str) -> Color32 {
     }
 }
 
-/// Text colour that reads on `bg`.
+/// A colour's relative luminance (WCAG 2), from 0 (black) to 1 (white).
+pub fn luminance(c: Color32) -> f32 {
+    let lin = |v: u8| {
+        let v = f32::from(v) / 255.0;
+        if v <= 0.040_45 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+}
+
+/// The WCAG contrast ratio of two colours, from 1 to 21; text needs 4.5.
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Text colour that reads on an opaque `bg`: black or white, whichever
+/// contrasts more (for any background one of them reaches 4.5:1).
 pub fn on(bg: Color32) -> Color32 {
-    let l = 0.299 * f32::from(bg.r()) + 0.587 * f32::from(bg.g()) + 0.114 * f32::from(bg.b());
-    if l > 150.0 {
-        Color32::from_gray(20)
+    if contrast(Color32::BLACK, bg) >= contrast(Color32::WHITE, bg) {
+        Color32::BLACK
     } else {
         Color32::WHITE
+    }
+}
+
+/// `color` made dark or light enough to read as text on `bg` (4.5:1):
+/// the hue stays, the brightness gives way.
+pub fn readable(color: Color32, bg: Color32) -> Color32 {
+    let toward = on(bg);
+    let mut c = color;
+    for step in 1..=10 {
+        if contrast(c, bg) >= 4.5 {
+            return c;
+        }
+        c = color.lerp_to_gamma(toward, step as f32 / 10.0);
+    }
+    toward
+}
+
+/// `color` as text on this panel.
+pub fn ink(ui: &egui::Ui, color: Color32) -> Color32 {
+    readable(color, ui.visuals().panel_fill)
+}
+
+/// `text` cut with an ellipsis to fit `width` points in `font`.
+pub fn elide(painter: &egui::Painter, text: &str, font: &egui::FontId, width: f32) -> String {
+    let fits = |t: &str| {
+        painter
+            .layout_no_wrap(t.to_string(), font.clone(), Color32::WHITE)
+            .size()
+            .x
+            <= width
+    };
+    if fits(text) {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let t: String = chars[..mid].iter().collect::<String>() + "…";
+        if fits(&t) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    chars[..lo].iter().collect::<String>() + "…"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_on_every_kind_colour_meets_four_and_a_half_to_one() {
+        for &k in Kind::ALL {
+            let bg = kind_color(k);
+            assert!(
+                contrast(on(bg), bg) >= 4.5,
+                "{k:?}: {}",
+                contrast(on(bg), bg)
+            );
+        }
+        for bg in [AGREES, STALE, CONFLICT, NARRATION, NOW] {
+            assert!(contrast(on(bg), bg) >= 4.5, "{bg:?}");
+        }
+    }
+
+    #[test]
+    fn coloured_text_reads_on_both_themes() {
+        for bg in [
+            egui::Visuals::light().panel_fill,
+            egui::Visuals::dark().panel_fill,
+            egui::Visuals::light().extreme_bg_color,
+            egui::Visuals::dark().extreme_bg_color,
+        ] {
+            for c in [AGREES, STALE, CONFLICT, FAULT, NARRATION, NOW] {
+                assert!(contrast(readable(c, bg), bg) >= 4.5, "{c:?} on {bg:?}");
+            }
+        }
     }
 }

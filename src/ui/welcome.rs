@@ -3,10 +3,12 @@
 use egui::{Align2, FontId, RichText, Sense, Stroke, StrokeKind, vec2};
 
 use super::icons::Icons;
-use crate::session::Cmd;
+use super::menus::recovered;
 use crate::session::presets::PRESETS;
+use crate::session::{Cmd, Session};
 
-pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec<Cmd>) {
+pub fn ui(ui: &mut egui::Ui, icons: &Icons, session: &Session, cmds: &mut Vec<Cmd>) {
+    let resume = session.last.as_ref().map(|l| l.name.as_str());
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             ui.vertical_centered(|ui| {
@@ -19,6 +21,7 @@ pub fn ui(ui: &mut egui::Ui, icons: &Icons, resume: Option<&str>, cmds: &mut Vec
                         .weak(),
                 );
                 ui.add_space(18.0);
+                recovered(ui, session, cmds);
                 ui.horizontal(|ui| {
                     let w = if resume.is_some() { 3.0 } else { 2.0 } * 160.0;
                     ui.add_space((ui.available_width() - w).max(0.0) / 2.0);

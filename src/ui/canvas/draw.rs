@@ -113,10 +113,18 @@ pub fn links(sc: &Scene, view: &View) {
                 Align2::CENTER_CENTER,
                 text,
                 FontId::proportional(13.0),
-                theme::FAULT,
+                theme::readable(theme::FAULT, visuals.extreme_bg_color),
             );
         } else {
             painter.line_segment([a, b], Stroke::new(width, base));
+        }
+        let color = if cut_ab || cut_ba { theme::FAULT } else { base };
+        let (ab, ba) = crate::scenario::flow(view.scenario, l);
+        if ab {
+            arrowhead(painter, a, b, sc.t.zoom, color);
+        }
+        if ba {
+            arrowhead(painter, b, a, sc.t.zoom, color);
         }
         if l.loss.0 > 0.0 || l.duplicate.0 > 0.0 {
             let mut tags = Vec::new();
@@ -135,6 +143,27 @@ pub fn links(sc: &Scene, view: &View) {
             );
         }
     }
+}
+
+/// A filled arrowhead at `to`, pointing away from `from`.
+fn arrowhead(painter: &Painter, from: Pos2, to: Pos2, zoom: f32, color: egui::Color32) {
+    let d = to - from;
+    if d.length() < 1.0 {
+        return;
+    }
+    let dir = d.normalized();
+    let side = vec2(-dir.y, dir.x);
+    let len = 11.0 * zoom.sqrt();
+    let tip = to - dir * 2.0;
+    painter.add(Shape::convex_polygon(
+        vec![
+            tip,
+            tip - dir * len + side * len * 0.45,
+            tip - dir * len - side * len * 0.45,
+        ],
+        color,
+        Stroke::NONE,
+    ));
 }
 
 /// Messages in flight as tokens; recent drops as fading crosses.
@@ -210,6 +239,57 @@ pub fn messages(sc: &Scene, view: &View) {
         painter.line_segment([pos - vec2(d, d), pos + vec2(d, d)], Stroke::new(3.0, c));
         painter.line_segment([pos - vec2(d, -d), pos + vec2(d, -d)], Stroke::new(3.0, c));
     }
+}
+
+/// The selected message, wherever it is in its life at the moment shown:
+/// waiting at its sender, travelling (its token is ringed), arrived at its
+/// receiver, or dropped on the way.
+pub fn selected_message(sc: &Scene, view: &View) {
+    let (Some(p), Some(m)) = (view.player, view.selection.message) else {
+        return;
+    };
+    let t = p.trace();
+    let Some(msg) = t.message(m) else { return };
+    let (Some(a), Some(b)) = (sc.layout.center_of(msg.from), sc.layout.center_of(msg.to)) else {
+        return;
+    };
+    let zoom = sc.t.zoom;
+    let (a, b) = (
+        border_point(Rect::from_center_size(a, NODE * zoom), b),
+        border_point(Rect::from_center_size(b, NODE * zoom), a),
+    );
+    let now = p.time();
+    let sent = t.sent_at(msg) as f64;
+    let arrived = msg.at as f64 <= now;
+    let dropped = arrived && msg.fate == crate::trace::Fate::Dropped;
+    let (at, caption) = if now < sent {
+        (
+            a,
+            format!("sends at {}", crate::model::fmt_time(sent as u64)),
+        )
+    } else if !arrived {
+        return; // in flight: its token is drawn ringed
+    } else if dropped {
+        (
+            a + (b - a) * 0.75,
+            format!("dropped at {}", crate::model::fmt_time(msg.at)),
+        )
+    } else {
+        (
+            b,
+            format!("delivered at {}", crate::model::fmt_time(msg.at)),
+        )
+    };
+    let ring = sc.visuals.strong_text_color();
+    sc.painter
+        .circle_stroke(at, 11.0 * zoom.sqrt(), Stroke::new(3.0, ring));
+    sc.painter.text(
+        at + vec2(0.0, -14.0 * zoom.sqrt()),
+        Align2::CENTER_BOTTOM,
+        caption,
+        FontId::proportional(12.0),
+        ring,
+    );
 }
 
 /// The nodes the current narration step talks about.
@@ -354,7 +434,7 @@ pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) 
                 Align2::RIGHT_BOTTOM,
                 "SHARED!",
                 FontId::proportional(size * 0.7),
-                theme::FAULT,
+                theme::readable(theme::FAULT, fill),
             );
         }
         if down {
@@ -363,7 +443,7 @@ pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) 
                 Align2::RIGHT_TOP,
                 "CRASHED",
                 FontId::proportional(size * 0.8),
-                theme::FAULT,
+                theme::readable(theme::FAULT, fill),
             );
         } else if let Some(&lag) = behind.get(n.id.as_str()) {
             let c = if lag > 0.0 {
@@ -382,7 +462,7 @@ pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) 
                     Align2::RIGHT_BOTTOM,
                     format!("behind {lag:.0} ms"),
                     FontId::proportional(size * 0.7),
-                    c,
+                    theme::readable(c, fill),
                 );
             }
         }

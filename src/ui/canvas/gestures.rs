@@ -200,7 +200,13 @@ pub fn drop_new_node(
     else {
         return;
     };
-    let w = st.t.to_world(sc.rect.min, p) - NODE / 2.0;
+    // The whole node lands inside the canvas, even when dropped at its edge.
+    let size = NODE * st.t.zoom;
+    let inside = sc.rect.shrink(4.0);
+    let min = (p - size / 2.0)
+        .max(inside.min)
+        .min((inside.max - size).max(inside.min));
+    let w = st.t.to_world(sc.rect.min, min);
     let at = if view.snap { snap(w) } else { (w.x, w.y) };
     cmds.push(Cmd::Edit(Edit::AddNode { kind, at: Some(at) }));
 }
@@ -229,7 +235,7 @@ pub fn rename(ui: &mut Ui, st: &mut CanvasState, sc: &Scene, cmds: &mut Vec<Cmd>
         resp.request_focus();
         return;
     }
-    let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
+    let escape = crate::ui::keymap::escape_pressed(ui.ctx());
     if !resp.has_focus() {
         if !escape {
             cmds.push(Cmd::Edit(Edit::Rename {

@@ -91,7 +91,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     }
     if st.fit {
         st.fit = false;
-        st.t.fit(rect, s);
+        st.t.fit(rect, s, if view.presenting { 2.5 } else { 1.25 });
         st.fitted_for = Some(rect.size());
     }
     let visuals = ui.visuals().clone();
@@ -120,6 +120,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     draw::grid(&sc);
     draw::links(&sc, view);
     draw::messages(&sc, view);
+    draw::selected_message(&sc, view);
     let hovered = bg
         .hover_pos()
         .map_or(Hit::Empty, |p| hit::test(s, &sc.layout, p));

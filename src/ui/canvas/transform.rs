@@ -55,8 +55,9 @@ impl Transform {
     }
 
     /// Shows every node of `s` in `rect`, leaving room at the bottom for
-    /// the narration card.
-    pub fn fit(&mut self, rect: Rect, s: &Scenario) {
+    /// the narration card, magnifying no more than `max_zoom` (a drawing of
+    /// one or two nodes is not blown up to fill the screen).
+    pub fn fit(&mut self, rect: Rect, s: &Scenario, max_zoom: f32) {
         let mut bounds = Rect::NOTHING;
         for n in &s.nodes {
             bounds = bounds.union(Rect::from_min_size(pos2(n.pos.0, n.pos.1), NODE));
@@ -68,7 +69,7 @@ impl Transform {
         let margin = 40.0;
         let zx = (rect.width() - 2.0 * margin) / bounds.width();
         let zy = (rect.height() - 2.0 * margin - 90.0) / bounds.height();
-        self.zoom = zx.min(zy).clamp(0.25, 2.0);
+        self.zoom = zx.min(zy).clamp(0.25, max_zoom.max(0.25));
         let center = bounds.center().to_vec2() * self.zoom;
         self.offset = rect.size() / 2.0 - center - vec2(0.0, 45.0);
     }

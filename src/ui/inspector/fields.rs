@@ -70,10 +70,11 @@ pub fn text(
     let mut buf = editing.map_or_else(|| current.to_string(), |a| a.text.clone());
     let original = editing.map_or_else(|| current.to_string(), |a| a.original.clone());
     let was_editing = editing.is_some();
+    let escape = crate::ui::keymap::escape_pressed(ui.ctx());
     let r = ui
         .add(egui::TextEdit::singleline(&mut buf).id_salt(("field", key)))
         .labelled_by(label.id);
-    let escape = ui.input(|i| i.key_pressed(egui::Key::Escape));
+
     if r.has_focus() {
         if escape {
             st.active = None;

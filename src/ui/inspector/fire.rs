@@ -90,6 +90,6 @@ pub fn ui(ui: &mut Ui, view: &View, st: &mut FireForm, n: &Node, cmds: &mut Vec<
         }
     }
     if let Some(p) = st.problem {
-        ui.colored_label(crate::ui::theme::FAULT, p);
+        ui.colored_label(crate::ui::theme::ink(ui, crate::ui::theme::FAULT), p);
     }
 }
