@@ -124,15 +124,23 @@ pub struct Narration {
 }
 
 /// A multiple-choice prediction: the learner picks before the run shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Ask {
     pub choices: Vec<String>,
     /// Index of the right choice, from 0.
     pub answer: usize,
-    /// Shown once the learner has run past the question.
+    /// Shown once the run has shown the answer.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub explain: String,
+    /// What the run must show for the answer to be true: the lesson's
+    /// tests check them, and the answer is revealed once they hold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proof: Vec<crate::scenario::Expectation>,
+    /// When the answer may be revealed, if earlier than the moment the
+    /// proof is decided (the run must already show it by then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveal: Option<Dur>,
 }
 
 /// A named thing that can start a narration step.
