@@ -97,6 +97,10 @@ pub enum Cmd {
         step: usize,
         choice: usize,
     },
+    /// The learner would rather see than guess.
+    Skip {
+        step: usize,
+    },
     /// Hide the notice.
     DismissNotice,
     /// Something only the window can do; the session hands it back.

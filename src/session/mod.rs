@@ -8,8 +8,10 @@ pub mod command;
 pub mod document;
 pub mod edit;
 pub mod files;
+pub mod lesson;
 pub mod player;
 pub mod presets;
+pub mod progress;
 pub mod recovery;
 
 use std::path::{Path, PathBuf};
@@ -20,7 +22,7 @@ pub use document::Document;
 pub use edit::Edit;
 pub use player::Player;
 
-use crate::model::Dur;
+use crate::model::{Dur, Micros};
 use crate::scenario::{self, Scenario};
 use presets::PRESETS;
 
@@ -64,8 +66,10 @@ pub struct Session {
     /// A save waiting for the user to confirm overwriting a file that was
     /// changed on disk since it was opened.
     pub overwrite: Option<PathBuf>,
-    /// The learner's guesses, by narration step, for the open lesson.
-    pub guesses: std::collections::BTreeMap<usize, usize>,
+    /// The learner's way through the open lesson.
+    pub lesson: lesson::Lesson,
+    /// What the learner has done across lessons, kept between runs.
+    pub progress: progress::Progress,
     /// Playback speed new runs start at.
     pub speed: f64,
     /// The drawing the app last closed on, to continue.
@@ -118,7 +122,8 @@ impl Session {
             selection: Selection::default(),
             confirm: None,
             overwrite: None,
-            guesses: Default::default(),
+            lesson: Default::default(),
+            progress: Default::default(),
             speed,
             last: found.last,
             recovered: found.recovered,
@@ -156,7 +161,6 @@ impl Session {
         self.generation += 1;
         self.doc = doc;
         self.selection = Selection::default();
-        self.guesses.clear();
         self.welcome = false;
         self.player = None;
         self.rebuild();
@@ -166,15 +170,83 @@ impl Session {
     fn rebuild(&mut self) {
         self.built_revision = self.doc.revision;
         self.player = None;
+        self.lesson = lesson::Lesson::default();
         self.problem = scenario::problem(&self.doc.scenario);
         if self.problem.is_none() {
-            match Player::new(&self.doc.scenario, self.doc.scenario.seed) {
+            let seed = self.doc.scenario.seed;
+            match Player::new(&self.doc.scenario, seed) {
                 Ok(mut p) => {
                     p.speed = self.speed;
                     self.player = Some(p);
+                    self.lesson = lesson::Lesson::for_run(&self.doc.scenario, seed);
                 }
                 Err(e) => self.problem = Some(e),
             }
+        }
+    }
+
+    /// The lesson file the drawing is, if it is a preset lesson unchanged
+    /// in name: progress is kept by it.
+    pub fn lesson_id(&self) -> Option<&str> {
+        let name = self.doc.name.as_str();
+        (self.doc.path.is_none() && PRESETS.iter().any(|p| p.file == name)).then_some(name)
+    }
+
+    /// Advances playback by `dt` real seconds: at the chosen speed for
+    /// Play, at lesson pace for Next (slow while messages travel, quick
+    /// over idle stretches). Stops at a question not yet answered.
+    pub fn tick(&mut self, dt: f64) {
+        let Some(p) = &mut self.player else { return };
+        if !p.playing || !dt.is_finite() || dt <= 0.0 {
+            return;
+        }
+        let now = p.time();
+        let mut target = match self.lesson.heading_to {
+            Some(_) if p.busy() => now + dt * lesson::PACE_BUSY * 1e6,
+            Some(_) => {
+                let gap = p
+                    .next_happening()
+                    .map_or(0.0, |t| (t as f64 - now).max(0.0));
+                let rate = (gap / 1e6 / lesson::PACE_IDLE_SECS).max(lesson::PACE_BUSY);
+                now + dt * rate * 1e6
+            }
+            None => now + dt * p.speed * 1e6,
+        };
+        let mut stop = false;
+        if let Some(h) = self.lesson.heading_to
+            && target >= h as f64
+        {
+            target = h as f64;
+            stop = true;
+            self.lesson.heading_to = None;
+        }
+        p.advance(target, stop);
+        // A question reached on the way holds the run at its moment.
+        let s = &self.doc.scenario;
+        let from = now as Micros;
+        let question = p
+            .marks()
+            .iter()
+            .find(|&&(t, n)| t > from && (t as f64) <= target && self.lesson.blocks(s, n))
+            .map(|&(t, _)| t);
+        if let Some(t) = question {
+            p.advance(t as f64, true);
+            self.lesson.heading_to = None;
+        }
+        self.note_progress();
+    }
+
+    /// Records a finished lesson once its last step is reached.
+    fn note_progress(&mut self) {
+        let (Some(p), Some(id)) = (&self.player, self.lesson_id()) else {
+            return;
+        };
+        let last = self.doc.scenario.narration.len().checked_sub(1);
+        let now = p.now();
+        let reached = p.marks().iter().any(|&(t, n)| t <= now && Some(n) == last);
+        if reached {
+            let id = id.to_string();
+            self.progress.finished(&id);
         }
     }
 
@@ -294,7 +366,39 @@ impl Session {
                 }
             }
             Cmd::Guess { step, choice } => {
-                self.guesses.insert(step, choice);
+                if let std::collections::btree_map::Entry::Vacant(e) =
+                    self.lesson.guesses.entry(step)
+                {
+                    e.insert(lesson::Guess::Choice(choice));
+                    let right = self
+                        .doc
+                        .scenario
+                        .narration
+                        .get(step)
+                        .and_then(|n| n.ask.as_ref())
+                        .is_some_and(|a| a.answer == choice);
+                    if let Some(id) = self.lesson_id().map(str::to_string) {
+                        self.progress.guessed(&id, step, right);
+                    }
+                }
+            }
+            Cmd::Skip { step } => {
+                self.lesson
+                    .guesses
+                    .entry(step)
+                    .or_insert(lesson::Guess::Skipped);
+            }
+            Cmd::NarrationNext => {
+                if let Some(p) = &mut self.player {
+                    let now = p.now();
+                    match p.mark_after(now) {
+                        Some(t) => {
+                            self.lesson.heading_to = Some(t);
+                            p.playing = true;
+                        }
+                        None => p.control(&Cmd::End),
+                    }
+                }
             }
             Cmd::SetSeed(seed) => {
                 self.selection.message = None;
@@ -317,8 +421,10 @@ impl Session {
             | Cmd::Faster
             | Cmd::Slower
             | Cmd::SetSpeed(_)
-            | Cmd::NarrationBack
-            | Cmd::NarrationNext => {
+            | Cmd::NarrationBack => {
+                if !matches!(c, Cmd::Play | Cmd::TogglePlay) {
+                    self.lesson.heading_to = None;
+                }
                 if let Some(p) = &mut self.player {
                     p.control(&c);
                 }

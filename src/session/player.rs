@@ -105,16 +105,44 @@ impl Player {
         self.upto = self.trace().first_step_at(whole.saturating_add(1));
     }
 
-    /// Advances playback by `dt` real seconds.
-    pub fn tick(&mut self, dt: f64) {
-        if !self.playing || !dt.is_finite() {
-            return;
-        }
-        let next = self.time + dt * self.speed * 1e6;
-        self.seek(next);
-        if self.at_end() {
+    /// Plays on to time `t` (never past the end), stopping there if `stop`.
+    pub fn advance(&mut self, t: f64, stop: bool) {
+        self.seek(t);
+        if stop || self.at_end() {
             self.playing = false;
         }
+    }
+
+    /// The moment of the first narration mark after `t`, running the engine
+    /// ahead as far as needed (the moment shown stays where it is).
+    pub fn mark_after(&mut self, t: Micros) -> Option<Micros> {
+        loop {
+            if let Some(&(at, _)) = self.marks.iter().find(|(at, _)| *at > t) {
+                return Some(at);
+            }
+            if self.engine.end().is_some() || self.engine.now() >= self.engine.until() {
+                return None;
+            }
+            let ahead =
+                (self.engine.now() + (self.engine.until() / 20).max(1)).min(self.engine.until());
+            self.engine.run_until(ahead);
+            self.refresh();
+        }
+    }
+
+    /// When the next thing happens after the moment shown, as far as the
+    /// run has been recorded or is queued.
+    pub fn next_happening(&self) -> Option<Micros> {
+        let t = self.trace();
+        if self.upto < t.steps.len() {
+            return Some(t.step_time(self.upto));
+        }
+        self.engine.next_at()
+    }
+
+    /// Whether any message is on the wire at the moment shown.
+    pub fn busy(&self) -> bool {
+        !self.index.in_flight_at(self.trace(), self.now()).is_empty()
     }
 
     /// Shows one more step (running the engine for it if needed).

@@ -176,21 +176,11 @@ impl SettleApp {
         } else {
             egui::Theme::Light
         });
-        let zoom = if self.presenting { 1.3 } else { 1.0 };
-        if (ctx.zoom_factor() - zoom).abs() > 1e-3 {
-            // A new zoom takes effect next frame; laying out this one at the
-            // old scale would size the panels wrongly for good.
-            ctx.set_zoom_factor(zoom);
-            ctx.request_repaint();
-            return;
-        }
         self.dropped_files(&ctx);
         self.keys(&ctx);
         self.reset_views_if_replaced();
-        if let Some(p) = &mut self.session.player {
-            let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
-            p.tick(dt);
-        }
+        let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
+        self.session.tick(dt);
         let Some(icons) = self.icons.take() else {
             return;
         };
@@ -308,7 +298,10 @@ impl SettleApp {
         match v {
             ViewCmd::OpenDialog => self.choose_file(Choosing::Open),
             ViewCmd::SaveAsDialog => self.choose_file(Choosing::SaveAs),
-            ViewCmd::TogglePresentation => self.presenting = !self.presenting,
+            ViewCmd::TogglePresentation => {
+                self.presenting = !self.presenting;
+                self.canvas.request_fit();
+            }
             ViewCmd::ToggleHelp => self.help = !self.help,
             ViewCmd::ToggleTheme => self.prefs.dark = !self.prefs.dark,
             ViewCmd::Fit => self.canvas.request_fit(),

@@ -80,34 +80,48 @@ impl SettleApp {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            // Each mode keeps its own diagram height.
-            let (id, share) = if self.presenting {
-                ("diagram-presenting", 0.34)
-            } else {
-                ("diagram", 0.38)
-            };
-            let height = (ui.available_height() * share).max(160.0);
-            egui::Panel::bottom(id)
-                .resizable(true)
-                .default_size(height)
-                .size_range(140.0..=900.0)
-                .show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(
-                            &mut self.bottom,
-                            BottomTab::Sequence,
-                            "Sequence diagram",
-                        );
-                        ui.selectable_value(&mut self.bottom, BottomTab::Log, "Event log");
+            narration::panel(ui, &view, &mut self.lesson, cmds);
+            if self.presenting {
+                // The back row needs the run's views large: the diagram and
+                // the replica states side by side under the drawing.
+                let height = (ui.available_height() * 0.45).max(180.0);
+                egui::Panel::bottom("views-presenting")
+                    .resizable(true)
+                    .default_size(height)
+                    .size_range(140.0..=900.0)
+                    .show(ui, |ui| {
+                        egui::Panel::right("replicas-presenting")
+                            .resizable(true)
+                            .default_size(ui.available_width() * 0.4)
+                            .show(ui, |ui| {
+                                egui::ScrollArea::vertical()
+                                    .id_salt("replicas-presenting-scroll")
+                                    .show(ui, |ui| replicas::ui(ui, &view, cmds));
+                            });
+                        sequence::ui(ui, &mut self.seq, &view, cmds);
                     });
-                    match self.bottom {
-                        BottomTab::Sequence => sequence::ui(ui, &mut self.seq, &view, cmds),
-                        BottomTab::Log => log::ui(ui, &mut self.log, &view, cmds),
-                    }
-                });
-            let rect = ui.available_rect_before_wrap();
+            } else {
+                let height = (ui.available_height() * 0.38).max(160.0);
+                egui::Panel::bottom("diagram")
+                    .resizable(true)
+                    .default_size(height)
+                    .size_range(140.0..=900.0)
+                    .show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.selectable_value(
+                                &mut self.bottom,
+                                BottomTab::Sequence,
+                                "Sequence diagram",
+                            );
+                            ui.selectable_value(&mut self.bottom, BottomTab::Log, "Event log");
+                        });
+                        match self.bottom {
+                            BottomTab::Sequence => sequence::ui(ui, &mut self.seq, &view, cmds),
+                            BottomTab::Log => log::ui(ui, &mut self.log, &view, cmds),
+                        }
+                    });
+            }
             canvas::ui(ui, &mut self.canvas, &view, cmds);
-            narration::ui(ui, rect, &view, &mut self.lesson, cmds);
         });
     }
 }

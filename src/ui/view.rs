@@ -2,11 +2,10 @@
 //! selection. Views are functions of this and their own small state; they
 //! change nothing directly but push commands.
 
-use std::collections::BTreeMap;
-
 use super::icons::Icons;
 use crate::model::Micros;
 use crate::scenario::{Node, Scenario};
+use crate::session::lesson::Lesson;
 use crate::session::{Player, Selection, Session};
 
 pub struct View<'a> {
@@ -18,8 +17,8 @@ pub struct View<'a> {
     pub snap: bool,
     pub can_undo: bool,
     pub can_redo: bool,
-    /// The learner's guesses, by narration step.
-    pub guesses: &'a BTreeMap<usize, usize>,
+    /// The learner's way through the lesson.
+    pub lesson: &'a Lesson,
 }
 
 impl<'a> View<'a> {
@@ -33,7 +32,7 @@ impl<'a> View<'a> {
             snap,
             can_undo: s.doc.can_undo(),
             can_redo: s.doc.can_redo(),
-            guesses: &s.guesses,
+            lesson: &s.lesson,
         }
     }
 

@@ -257,6 +257,11 @@ impl Engine {
         self.trace
     }
 
+    /// When the next queued happening is due, if any.
+    pub fn next_at(&self) -> Option<Micros> {
+        self.queue.peek().map(|p| p.at)
+    }
+
     /// How the run ended, once it has.
     pub fn end(&self) -> Option<RunEnd> {
         self.end
