@@ -48,6 +48,12 @@ pub enum Command {
         /// Window size in points, WIDTHxHEIGHT.
         #[arg(long, value_parser = parse_size, default_value = "1600x1000")]
         size: (f32, f32),
+        /// In presentation mode, as on a projector.
+        #[arg(long)]
+        present: bool,
+        /// In the light theme.
+        #[arg(long)]
+        light: bool,
     },
     /// Measure the simulation engine or the app's drawing.
     #[command(subcommand)]
@@ -142,7 +148,15 @@ pub fn run(command: Command) -> ExitCode {
             at,
             out,
             size,
-        } => match crate::ui::screenshot::screenshot(&file, at, &out, size) {
+            present,
+            light,
+        } => match crate::ui::screenshot::screenshot(
+            &file,
+            at,
+            &out,
+            size,
+            crate::ui::screenshot::Look { present, light },
+        ) {
             Ok(()) => {
                 println!("Saved {}", out.display());
                 ExitCode::SUCCESS

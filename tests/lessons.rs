@@ -583,3 +583,33 @@ fn a_reaction_survives_a_cut_to_its_database() {
     );
     assert!(o.passed, "{}", o.why);
 }
+
+#[test]
+fn lesson_00_exports_the_textbook_figure_in_order() {
+    let s = lesson("00-");
+    let trace = common::run(&s, s.seed);
+    let mut out = Vec::new();
+    settle::trace::export::write_mermaid(&trace, &s, &mut out).expect("writes");
+    let text = String::from_utf8(out).expect("utf-8");
+    let arrows: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains(">>") && !l.starts_with("Note"))
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .collect();
+    let figure = [
+        "browser->>orders",
+        "orders->>shared_db",
+        "shared_db-->>orders",
+        "orders->>customers",
+        "customers->>shared_db",
+        "shared_db-->>customers",
+        "customers-->>orders",
+        "orders-->>browser",
+    ];
+    let start = arrows
+        .iter()
+        .position(|a| *a == figure[0])
+        .expect("the browser asks orders");
+    assert_eq!(&arrows[start..start + figure.len()], &figure, "{text}");
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{Outcome, node, verdict};
-use crate::model::{Body, Key, NodeIdx, deliver_flags, message_flags, value_text};
+use crate::model::{Body, Key, Micros, NodeIdx, deliver_flags, message_flags, value_text};
 use crate::trace::query::Index;
 use crate::trace::{StepKind, Trace};
 
@@ -52,17 +52,16 @@ pub(super) fn answer_contains(trace: &Trace, client: &str, text: &str) -> Outcom
         return verdict(what, false, format!("no node {client}"));
     };
     let answers = answers_to(trace, c);
-    match answers.iter().find(|a| a.contains(text)) {
-        Some(a) => verdict(what, true, format!("it got \"{a}\"")),
-        None => verdict(
-            what,
-            false,
-            format!(
-                "its {} answer(s) were: {}",
-                answers.len(),
-                answers.join("; ")
-            ),
-        ),
+    match answers.iter().find(|(_, a)| a.contains(text)) {
+        Some((at, a)) => verdict(what, true, format!("it got \"{a}\"")).at(Some(*at)),
+        None => {
+            let all: Vec<&str> = answers.iter().map(|(_, a)| a.as_str()).collect();
+            verdict(
+                what,
+                false,
+                format!("its {} answer(s) were: {}", all.len(), all.join("; ")),
+            )
+        }
     }
 }
 
@@ -99,8 +98,8 @@ pub(super) fn final_value(
     verdict(what, shown == value, format!("it ends as \"{shown}\"")).at(at)
 }
 
-/// Texts of the answers delivered to `client`.
-pub(super) fn answers_to(trace: &Trace, client: NodeIdx) -> Vec<String> {
+/// The answers delivered to `client`, with when each arrived.
+pub(super) fn answers_to(trace: &Trace, client: NodeIdx) -> Vec<(Micros, String)> {
     trace
         .steps
         .iter()
@@ -113,9 +112,9 @@ pub(super) fn answers_to(trace: &Trace, client: NodeIdx) -> Vec<String> {
                 } else {
                     ""
                 };
-                Some(format!(
-                    "{}{stale}",
-                    crate::model::body_label(&trace.names, b)
+                Some((
+                    m.at,
+                    format!("{}{stale}", crate::model::body_label(&trace.names, b)),
                 ))
             }
             _ => None,

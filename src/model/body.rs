@@ -126,6 +126,19 @@ impl Body {
         }
     }
 
+    /// Whether this is a reply to something asked: sequence diagrams draw
+    /// replies dashed, as Mermaid does.
+    pub fn is_reply(&self) -> bool {
+        matches!(
+            self,
+            Body::Answer { .. }
+                | Body::DbWritten { .. }
+                | Body::DbResult { .. }
+                | Body::Ack { .. }
+                | Body::LogEntry { .. }
+        )
+    }
+
     /// A short word for the message's kind, used on arrows and in filters.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -77,7 +77,8 @@ impl Expectation {
             | Expectation::DuplicatesIgnored { .. }
             | Expectation::Dropped { .. }
             | Expectation::ForeignReads { .. }
-            | Expectation::WritesLost { .. } => Decided::WhenMet,
+            | Expectation::WritesLost { .. }
+            | Expectation::AnswerContains { .. } => Decided::WhenMet,
             Expectation::NoEventLost { .. }
             | Expectation::NoWriteLost { .. }
             | Expectation::VisibleWithin { .. }
@@ -85,8 +86,7 @@ impl Expectation {
             | Expectation::NoHalfWrite { .. }
             | Expectation::WritesLostAtMost { .. }
             | Expectation::FinalValue { .. }
-            | Expectation::AllAnswered { .. }
-            | Expectation::AnswerContains { .. } => Decided::AtEnd,
+            | Expectation::AllAnswered { .. } => Decided::AtEnd,
         }
     }
 }

@@ -41,6 +41,11 @@ pub struct ServiceSpec {
     /// How long to wait for a called service before answering without it.
     #[serde(default = "default_call_timeout")]
     pub call_timeout: Dur,
+    /// Ask the called services only once this service's own record is
+    /// read (one after the other, as a textbook figure draws it), rather
+    /// than at the same time.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub calls_in_turn: bool,
     /// How a committed write becomes an event.
     #[serde(default, skip_serializing_if = "WriteMode::is_dual")]
     pub write: WriteMode,
@@ -79,6 +84,10 @@ pub struct Reaction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<String>,
     pub write: String,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn yes() -> bool {
@@ -143,6 +152,7 @@ impl ServiceSpec {
             publish: None,
             calls: Vec::new(),
             call_timeout: default_call_timeout(),
+            calls_in_turn: false,
             write: WriteMode::default(),
             reads: Vec::new(),
             rejects: Vec::new(),

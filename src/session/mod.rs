@@ -108,7 +108,10 @@ impl Session {
     /// The app as a new user first sees it: the welcome view, with the
     /// default lesson loaded behind it.
     pub fn new(speed: f64, found: recovery::AtStart) -> Self {
-        let doc = match PRESETS.get(presets::DEFAULT).map(|p| (p.file, p.load())) {
+        let doc = match presets::index_of(presets::DEFAULT)
+            .and_then(|i| PRESETS.get(i))
+            .map(|p| (p.file, p.load()))
+        {
             Some((file, Ok(s))) => Document::new(s, None, file.to_string()),
             _ => Document::new(empty_scenario(), None, "Untitled".into()),
         };
@@ -227,7 +230,7 @@ impl Session {
         let question = p
             .marks()
             .iter()
-            .find(|&&(t, n)| t > from && (t as f64) <= target && self.lesson.blocks(s, n))
+            .find(|&&(t, n)| t >= from && (t as f64) <= target && self.lesson.blocks(s, n))
             .map(|&(t, _)| t);
         if let Some(t) = question {
             p.advance(t as f64, true);

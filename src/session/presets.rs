@@ -20,6 +20,7 @@ macro_rules! preset {
 
 /// Every preset, in teaching order.
 pub const PRESETS: &[Preset] = &[
+    preset!("00-request-path.ron"),
     preset!("01-data-ownership.ron"),
     preset!("02-api-composition.ron"),
     preset!("03-event-driven-replication.ron"),
@@ -31,8 +32,13 @@ pub const PRESETS: &[Preset] = &[
     preset!("08-unit-of-work.ron"),
 ];
 
-/// The preset a new user starts with.
-pub const DEFAULT: usize = 2;
+/// The preset loaded behind the welcome view.
+pub const DEFAULT: &str = "03-event-driven-replication.ron";
+
+/// The place of a preset in [`PRESETS`], by its file name.
+pub fn index_of(file: &str) -> Option<usize> {
+    PRESETS.iter().position(|p| p.file == file)
+}
 
 impl Preset {
     pub fn load(&self) -> Result<Scenario, ScenarioError> {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde_json::{Value as Json, json};
 
 use super::{DropReason, FaultEvent, StepKind, Trace};
-use crate::model::{Key, NodeIdx, Record, body_label, value_text};
+use crate::model::{Body, Key, NodeIdx, Record, body_label, value_text};
 use crate::model::{deliver_flags, message_flags};
 use crate::scenario::{Scenario, fmt_time};
 
@@ -152,6 +152,26 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Participant names Mermaid reads: letters, digits and underscores
+/// (a dash would be taken for the start of an arrow), each unique.
+fn mermaid_ids(trace: &Trace) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(trace.nodes.len());
+    for (i, n) in trace.nodes.iter().enumerate() {
+        let mut id: String =
+            n.id.chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+        if id.is_empty() || id.starts_with(|c: char| c.is_ascii_digit()) {
+            id.insert(0, 'n');
+        }
+        if out.contains(&id) {
+            id = format!("{id}_{i}");
+        }
+        out.push(id);
+    }
+    out
+}
+
 /// Text safe inside a Mermaid message or note.
 fn mermaid_text(s: &str) -> String {
     s.chars()
@@ -171,16 +191,13 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
         mermaid_text(&scenario.title),
         trace.seed
     )?;
-    for n in &trace.nodes {
-        writeln!(
-            out,
-            "    participant {} as {}",
-            n.id,
-            mermaid_text(&n.label)
-        )?;
+    let ids = mermaid_ids(trace);
+    for (n, id) in trace.nodes.iter().zip(&ids) {
+        writeln!(out, "    participant {id} as {}", mermaid_text(&n.label))?;
     }
-    let (first, last) = match (trace.nodes.first(), trace.nodes.last()) {
-        (Some(a), Some(b)) => (a.id.as_str(), b.id.as_str()),
+    let id = |n: NodeIdx| ids.get(n as usize).map_or("unknown", String::as_str);
+    let (first, last) = match (ids.first(), ids.last()) {
+        (Some(a), Some(b)) => (a.as_str(), b.as_str()),
         _ => return Ok(()),
     };
     let mut arrows = 0usize;
@@ -196,11 +213,16 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                 let Some(m) = trace.message(s.id) else {
                     continue;
                 };
-                let label = trace
-                    .body(m.body)
+                let body = trace.body(m.body);
+                let label = body
                     .map(|b| body_label(&trace.names, b))
                     .unwrap_or_default();
-                let (from, to) = (trace.node_id(m.from), trace.node_id(m.to));
+                let arrow = if body.is_some_and(Body::is_reply) {
+                    "-->>"
+                } else {
+                    "->>"
+                };
+                let (from, to) = (id(m.from), id(m.to));
                 let mut text = format!("{t} {label}");
                 if m.flags & message_flags::DUPLICATE != 0 {
                     text.push_str(" (duplicate)");
@@ -219,15 +241,16 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                         " (dropped: {})",
                         DropReason::from_flags(s.flags).text()
                     ));
-                    writeln!(out, "    {from}-x{to}: {}", mermaid_text(&text))?;
+                    let cross = if arrow == "-->>" { "--x" } else { "-x" };
+                    writeln!(out, "    {from}{cross}{to}: {}", mermaid_text(&text))?;
                 } else {
-                    writeln!(out, "    {from}->>{to}: {}", mermaid_text(&text))?;
+                    writeln!(out, "    {from}{arrow}{to}: {}", mermaid_text(&text))?;
                 }
                 arrows += 1;
             }
             StepKind::Fault => {
                 if let Some(f) = trace.faults.get(s.id as usize) {
-                    let who = trace.node_id(s.node);
+                    let who = id(s.node);
                     writeln!(
                         out,
                         "    Note over {who}: {t} {}",

@@ -70,8 +70,10 @@ fn measure(s: Scenario, at: f64, run_to_end: bool) -> FrameStats {
 
 /// Runs both cases; the last line is the one the issue asks for.
 pub fn run() -> Result<String, String> {
-    let small_text = crate::session::presets::PRESETS
-        .get(crate::session::presets::DEFAULT)
+    use crate::session::presets;
+    // The replication lesson, the same small case as always.
+    let small_text = presets::index_of("03-event-driven-replication.ron")
+        .and_then(|i| presets::PRESETS.get(i))
         .ok_or("no preset")?;
     let small = small_text.load().map_err(|e| e.to_string())?;
     let large = fanout_scenario(FanoutArgs {

@@ -92,7 +92,7 @@ impl SettleApp {
                     .show(ui, |ui| {
                         egui::Panel::right("replicas-presenting")
                             .resizable(true)
-                            .default_size(ui.available_width() * 0.4)
+                            .default_size(ui.available_width() * 0.38)
                             .show(ui, |ui| {
                                 egui::ScrollArea::vertical()
                                     .id_salt("replicas-presenting-scroll")

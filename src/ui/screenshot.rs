@@ -65,9 +65,28 @@ impl eframe::App for ShotApp {
 }
 
 /// Opens `file` in a window of `size`, shows moment `at`, saves `out`.
-pub fn screenshot(file: &Path, at: Micros, out: &Path, size: (f32, f32)) -> Result<(), String> {
+/// How the window looks in the shot.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Look {
+    /// Presentation mode, as on a projector.
+    pub present: bool,
+    /// The light theme.
+    pub light: bool,
+}
+
+pub fn screenshot(
+    file: &Path,
+    at: Micros,
+    out: &Path,
+    size: (f32, f32),
+    look: Look,
+) -> Result<(), String> {
     crate::scenario::load_file(file).map_err(|e| e.to_string())?;
-    let mut app = SettleApp::new(Prefs::default());
+    let mut app = SettleApp::new(Prefs {
+        dark: !look.light,
+        ..Prefs::default()
+    });
+    app.presenting = look.present;
     app.open(file);
     let outcome: Outcome = Arc::new(Mutex::new(None));
     let shot = ShotApp {

@@ -19,6 +19,9 @@ pub struct View<'a> {
     pub can_redo: bool,
     /// The learner's way through the lesson.
     pub lesson: &'a Lesson,
+    /// Which run is shown: (session generation, document revision, seed);
+    /// a view caching anything about the run starts afresh when it changes.
+    pub run: (u64, u64, u64),
 }
 
 impl<'a> View<'a> {
@@ -33,6 +36,11 @@ impl<'a> View<'a> {
             can_undo: s.doc.can_undo(),
             can_redo: s.doc.can_redo(),
             lesson: &s.lesson,
+            run: (
+                s.generation,
+                s.doc.revision,
+                s.player.as_ref().map_or(0, |p| p.seed),
+            ),
         }
     }
 

@@ -26,6 +26,9 @@ pub struct ServiceWiring {
     /// Called services, with the id used to name a missing answer.
     pub calls: Vec<(NodeIdx, Sym)>,
     pub call_timeout: Micros,
+    /// Ask the called services one read at a time, after the service's
+    /// own record is in, rather than all at once.
+    pub calls_in_turn: bool,
     /// Write mode outbox: the event commits as an outbox row with the
     /// record, and a CDC connector publishes it; the service never does.
     pub outbox: bool,
@@ -58,6 +61,9 @@ enum Pending {
     Read {
         asker: (NodeIdx, u32),
         id: Sym,
+        /// The called services are still to be asked: they are asked in
+        /// turn, once the service's own record is in.
+        calls_due: bool,
         own: Option<Record>,
         parts: Vec<(NodeIdx, Sym, Option<Answer>)>,
         /// Rows of other services' tables, read from the shared database.
@@ -136,6 +142,7 @@ impl Service {
             publish,
             calls,
             call_timeout: spec.call_timeout.0,
+            calls_in_turn: spec.calls_in_turn,
         }))
     }
 
@@ -333,7 +340,27 @@ impl Service {
             .iter()
             .map(|&(c, name)| (c, name, None))
             .collect();
-        // Calls carry the read's own number, so their answers find it.
+        let calls_due = self.w.calls_in_turn && own.is_none();
+        if !calls_due {
+            self.ask_calls(cx, req, id);
+        }
+        self.pending.insert(
+            req,
+            Pending::Read {
+                asker,
+                id,
+                calls_due,
+                own,
+                parts,
+                foreign,
+            },
+        );
+        self.maybe_answer(cx, req, false);
+    }
+
+    /// Asks every called service for `id`, under the read's own number so
+    /// their answers find it, and starts waiting for them.
+    fn ask_calls(&mut self, cx: &mut Cx, req: u32, id: Sym) {
         for &(callee, _) in &self.w.calls {
             cx.send(
                 callee,
@@ -346,17 +373,6 @@ impl Service {
         if !self.w.calls.is_empty() {
             cx.timer(self.w.call_timeout, u64::from(req));
         }
-        self.pending.insert(
-            req,
-            Pending::Read {
-                asker,
-                id,
-                own,
-                parts,
-                foreign,
-            },
-        );
-        self.maybe_answer(cx, req, false);
     }
 
     /// Answers a read once every part is in, or on timeout with what is in.
@@ -382,6 +398,7 @@ impl Service {
             own,
             parts,
             foreign,
+            ..
         }) = self.pending.remove(&req)
         else {
             return;
@@ -533,13 +550,27 @@ impl Actor for Service {
                 }
             }
             Body::DbResult { req, record } => {
-                if let Some(Pending::Read { own, foreign, .. }) = self.pending.get_mut(&req) {
+                let mut ask = None;
+                if let Some(Pending::Read {
+                    own,
+                    foreign,
+                    calls_due,
+                    id,
+                    ..
+                }) = self.pending.get_mut(&req)
+                {
                     if record.key.table == self.w.table {
                         *own = Some(record);
+                        if std::mem::take(calls_due) {
+                            ask = Some(*id);
+                        }
                     } else if let Some(slot) = foreign.iter_mut().find(|f| f.0 == record.key.table)
                     {
                         slot.1 = Some(record);
                     }
+                }
+                if let Some(id) = ask {
+                    self.ask_calls(cx, req, id);
                 }
                 self.maybe_answer(cx, req, false);
             }

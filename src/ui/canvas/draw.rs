@@ -319,13 +319,21 @@ fn behind<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
         .collect()
 }
 
-/// The nodes, drawn only where visible.
+/// What a node says about its state, beside its name.
+struct Badges {
+    crashed: bool,
+    shared: bool,
+    /// How far behind its owner a copy is, in ms (0 when caught up).
+    behind: Option<f64>,
+}
+
+/// The nodes, drawn only where visible: boxes scaled with the drawing, or
+/// on a projector name plates whose names stay large at any zoom.
 pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) {
     let (painter, visuals) = (&sc.painter, &sc.visuals);
     let zoom = sc.t.zoom;
     let focus = current_focus(view);
     let behind = behind(view);
-    let detailed = zoom >= 0.35;
     let shared_dbs = crate::scenario::shared_databases(view.scenario);
     let shared: BTreeSet<&str> = shared_dbs.iter().map(|(db, _)| db.as_str()).collect();
     for n in &view.scenario.nodes {
@@ -345,16 +353,21 @@ pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) 
         } else {
             visuals.window_fill
         };
+        let plate = view.presenting;
         // Zoomed far out, square corners and no icon: the shapes are a few
         // pixels across, and hundreds of them are drawn.
-        let radius = if detailed {
+        let detailed = plate || zoom >= 0.35;
+        let radius = if plate {
+            CornerRadius::same(10)
+        } else if detailed {
             CornerRadius::same((10.0 * zoom).clamp(2.0, 20.0) as u8)
         } else {
             CornerRadius::ZERO
         };
         if focus.contains(n.id.as_str()) {
+            let grow = if plate { 6.0 } else { 6.0 * zoom };
             painter.rect_stroke(
-                r.expand(6.0 * zoom),
+                r.expand(grow),
                 radius,
                 Stroke::new(4.0, theme::NARRATION.gamma_multiply(0.8)),
                 StrokeKind::Outside,
@@ -369,102 +382,26 @@ pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) 
             Stroke::new(2.0, if down { Color32::GRAY } else { accent })
         };
         painter.rect_stroke(r, radius, border, StrokeKind::Inside);
-        let icon_size = (r.height() - 16.0 * zoom).max(8.0);
-        let icon_rect =
-            Rect::from_min_size(r.min + vec2(10.0, 8.0) * zoom, vec2(icon_size, icon_size));
         let tint = if down { Color32::GRAY } else { accent };
-        if detailed {
-            egui::Image::new(view.icons.for_kind(kind))
-                .tint(tint)
-                .paint_at(ui, icon_rect);
-        } else {
-            painter.rect_filled(icon_rect.shrink(icon_rect.width() * 0.2), 0.0, tint);
-        }
-        let text_x = icon_rect.max.x + 8.0 * zoom;
         let text_color = if down {
             visuals.weak_text_color()
         } else {
             visuals.strong_text_color()
         };
-        let size = (15.0 * zoom).clamp(6.0, 30.0);
-        // Long names shrink to fit the box rather than spill out of it;
-        // zoomed far out, only names are drawn (small print is unreadable).
-        let room = (r.max.x - text_x - 18.0 * zoom).max(10.0);
-        let wide = if detailed {
-            painter
-                .layout_no_wrap(
-                    n.label().to_string(),
-                    FontId::proportional(size),
-                    text_color,
-                )
-                .size()
-                .x
+        if plate {
+            name_plate(ui, sc, view, n, r, tint, text_color);
         } else {
-            0.0
-        };
-        let fitted = if wide > room {
-            (size * room / wide).max(size * 0.6)
-        } else {
-            size
-        };
-        painter.text(
-            pos2(text_x, r.center().y - 2.0 * zoom),
-            Align2::LEFT_BOTTOM,
-            n.label(),
-            FontId::proportional(fitted),
-            text_color,
-        );
-        if detailed {
-            let sub = match &n.kind {
-                NodeKind::Service(svc) => format!("service · {}", svc.table),
-                NodeKind::Replica(rep) => format!("replica · {}", rep.table),
-                other => other.word().to_string(),
-            };
-            painter.text(
-                pos2(text_x, r.center().y + 2.0 * zoom),
-                Align2::LEFT_TOP,
-                sub,
-                FontId::proportional(size * 0.75),
-                visuals.weak_text_color(),
-            );
+            name_box(ui, sc, view, n, r, detailed, tint, text_color);
         }
-        if shared.contains(n.id.as_str()) && detailed {
-            painter.text(
-                r.right_bottom() + vec2(-8.0, -4.0) * zoom,
-                Align2::RIGHT_BOTTOM,
-                "SHARED!",
-                FontId::proportional(size * 0.7),
-                theme::readable(theme::FAULT, fill),
-            );
-        }
-        if down {
-            painter.text(
-                r.right_top() + vec2(-8.0, 6.0) * zoom,
-                Align2::RIGHT_TOP,
-                "CRASHED",
-                FontId::proportional(size * 0.8),
-                theme::readable(theme::FAULT, fill),
-            );
-        } else if let Some(&lag) = behind.get(n.id.as_str()) {
-            let c = if lag > 0.0 {
-                theme::STALE
-            } else {
-                theme::AGREES
-            };
-            painter.circle_filled(
-                r.right_top() + vec2(-12.0, 12.0) * zoom,
-                5.0 * zoom.sqrt(),
-                c,
-            );
-            if lag > 0.0 && detailed {
-                painter.text(
-                    r.right_bottom() + vec2(-8.0, -4.0) * zoom,
-                    Align2::RIGHT_BOTTOM,
-                    format!("behind {lag:.0} ms"),
-                    FontId::proportional(size * 0.7),
-                    theme::readable(c, fill),
-                );
-            }
+        let badges = Badges {
+            crashed: down,
+            shared: shared.contains(n.id.as_str()),
+            behind: behind.get(n.id.as_str()).copied(),
+        };
+        if plate {
+            plate_badges(painter, r, &badges);
+        } else if detailed || badges.crashed {
+            box_badges(painter, r, zoom, &badges, fill);
         }
         if is_hovered || selected || connecting {
             let on_port = matches!(hovered, Hit::Port(id) if id == &n.id);
@@ -475,5 +412,165 @@ pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) 
             };
             painter.circle(port_of(r), 6.0, visuals.window_fill, Stroke::new(2.0, c));
         }
+    }
+}
+
+/// A node as a box scaled with the drawing: icon, name, and its kind and
+/// table in small print.
+#[allow(clippy::too_many_arguments)]
+fn name_box(
+    ui: &Ui,
+    sc: &Scene,
+    view: &View,
+    n: &crate::scenario::Node,
+    r: Rect,
+    detailed: bool,
+    tint: Color32,
+    text_color: Color32,
+) {
+    let (painter, zoom) = (&sc.painter, sc.t.zoom);
+    let icon_size = (r.height() - 16.0 * zoom).max(8.0);
+    let icon_rect = Rect::from_min_size(r.min + vec2(10.0, 8.0) * zoom, vec2(icon_size, icon_size));
+    if detailed {
+        egui::Image::new(view.icons.for_kind(n.kind.kind()))
+            .tint(tint)
+            .paint_at(ui, icon_rect);
+    } else {
+        painter.rect_filled(icon_rect.shrink(icon_rect.width() * 0.2), 0.0, tint);
+    }
+    let text_x = icon_rect.max.x + 8.0 * zoom;
+    let size = (15.0 * zoom).clamp(6.0, 30.0);
+    // Long names shrink to fit the box rather than spill out of it;
+    // zoomed far out, only names are drawn (small print is unreadable).
+    let room = (r.max.x - text_x - 18.0 * zoom).max(10.0);
+    let wide = if detailed {
+        painter
+            .layout_no_wrap(
+                n.label().to_string(),
+                FontId::proportional(size),
+                text_color,
+            )
+            .size()
+            .x
+    } else {
+        0.0
+    };
+    let fitted = if wide > room {
+        (size * room / wide).max(size * 0.6)
+    } else {
+        size
+    };
+    painter.text(
+        pos2(text_x, r.center().y - 2.0 * zoom),
+        Align2::LEFT_BOTTOM,
+        n.label(),
+        FontId::proportional(fitted),
+        text_color,
+    );
+    if detailed {
+        let sub = match &n.kind {
+            NodeKind::Service(svc) => format!("service · {}", svc.table),
+            NodeKind::Replica(rep) => format!("replica · {}", rep.table),
+            other => other.word().to_string(),
+        };
+        painter.text(
+            pos2(text_x, r.center().y + 2.0 * zoom),
+            Align2::LEFT_TOP,
+            sub,
+            FontId::proportional(size * 0.75),
+            sc.visuals.weak_text_color(),
+        );
+    }
+}
+
+/// A node as a name plate for the back row: icon and name at a fixed size.
+fn name_plate(
+    ui: &Ui,
+    sc: &Scene,
+    view: &View,
+    n: &crate::scenario::Node,
+    r: Rect,
+    tint: Color32,
+    text_color: Color32,
+) {
+    let icon = Rect::from_center_size(pos2(r.min.x + 10.0 + 12.0, r.center().y), vec2(24.0, 24.0));
+    egui::Image::new(view.icons.for_kind(n.kind.kind()))
+        .tint(tint)
+        .paint_at(ui, icon);
+    sc.painter.text(
+        pos2(icon.max.x + 8.0, r.center().y),
+        Align2::LEFT_CENTER,
+        n.label(),
+        FontId::proportional(super::transform::PLATE_FONT),
+        text_color,
+    );
+}
+
+/// State words inside a box: shared, crashed, how far behind.
+fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color32) {
+    let size = (15.0 * zoom).clamp(6.0, 30.0);
+    if b.shared {
+        painter.text(
+            r.right_bottom() + vec2(-8.0, -4.0) * zoom,
+            Align2::RIGHT_BOTTOM,
+            "SHARED!",
+            FontId::proportional(size * 0.7),
+            theme::readable(theme::FAULT, fill),
+        );
+    }
+    if b.crashed {
+        painter.text(
+            r.right_top() + vec2(-8.0, 6.0) * zoom,
+            Align2::RIGHT_TOP,
+            "CRASHED",
+            FontId::proportional(size * 0.8),
+            theme::readable(theme::FAULT, fill),
+        );
+    } else if let Some(lag) = b.behind {
+        let c = if lag > 0.0 {
+            theme::STALE
+        } else {
+            theme::AGREES
+        };
+        painter.circle_filled(
+            r.right_top() + vec2(-12.0, 12.0) * zoom,
+            5.0 * zoom.sqrt(),
+            c,
+        );
+        if lag > 0.0 {
+            painter.text(
+                r.right_bottom() + vec2(-8.0, -4.0) * zoom,
+                Align2::RIGHT_BOTTOM,
+                format!("behind {lag:.0} ms"),
+                FontId::proportional(size * 0.7),
+                theme::readable(c, fill),
+            );
+        }
+    }
+}
+
+/// State words above a name plate, large enough to read from afar.
+fn plate_badges(painter: &Painter, r: Rect, b: &Badges) {
+    let mut words: Vec<(String, Color32)> = Vec::new();
+    if b.crashed {
+        words.push(("CRASHED".into(), theme::FAULT));
+    }
+    if b.shared {
+        words.push(("SHARED!".into(), theme::FAULT));
+    }
+    if !b.crashed
+        && let Some(lag) = b.behind
+        && lag > 0.0
+    {
+        words.push((format!("behind {lag:.0} ms"), theme::STALE));
+    }
+    let mut y = r.min.y - 3.0;
+    for (text, c) in words {
+        let galley = painter.layout_no_wrap(text, FontId::proportional(16.0), theme::on(c));
+        let at = pos2(r.center().x - galley.size().x / 2.0, y - galley.size().y);
+        let pill = Rect::from_min_size(at, galley.size()).expand2(vec2(6.0, 1.0));
+        painter.rect_filled(pill, 6.0, c);
+        painter.galley(at, galley, theme::on(c));
+        y = pill.min.y - 2.0;
     }
 }

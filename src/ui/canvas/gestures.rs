@@ -78,7 +78,7 @@ pub fn drags(
     match &st.drag {
         Drag::Move { origin, start } => {
             if let Some(p) = pointer_now {
-                let delta = (p - *origin) / st.t.zoom;
+                let delta = (p - *origin) / st.t.scale();
                 let places = start
                     .iter()
                     .map(|(id, &(x, y))| {

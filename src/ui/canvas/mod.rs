@@ -40,6 +40,8 @@ pub struct CanvasState {
     renaming: Option<(String, String)>,
     rename_focus: bool,
     menu: Hit,
+    /// Where each node was drawn last frame (boxes or name plates).
+    pub drawn: std::collections::BTreeMap<String, Rect>,
 }
 
 impl Default for CanvasState {
@@ -53,6 +55,7 @@ impl Default for CanvasState {
             renaming: None,
             rename_focus: false,
             menu: Hit::Empty,
+            drawn: Default::default(),
         }
     }
 }
@@ -89,9 +92,27 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     {
         st.fit = true;
     }
+    // On a projector nodes are name plates, sized by their names.
+    let plates: Option<Vec<egui::Vec2>> = view.presenting.then(|| {
+        let font = egui::FontId::proportional(transform::PLATE_FONT);
+        s.nodes
+            .iter()
+            .map(|n| {
+                let w = ui
+                    .painter()
+                    .layout_no_wrap(n.label().to_string(), font.clone(), egui::Color32::WHITE)
+                    .size()
+                    .x;
+                transform::plate_size(w)
+            })
+            .collect()
+    });
     if st.fit {
         st.fit = false;
-        st.t.fit(rect, s, if view.presenting { 2.5 } else { 1.25 });
+        match &plates {
+            Some(sizes) => st.t.fit_plates(rect, s, sizes, 2.5),
+            None => st.t.fit(rect, s, 1.25),
+        }
         st.fitted_for = Some(rect.size());
     }
     let visuals = ui.visuals().clone();
@@ -113,10 +134,16 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         rect,
         visuals,
         t: st.t,
-        layout: Layout::new(&st.t, rect.min, s),
+        layout: Layout::new(&st.t, rect.min, s, plates.as_deref()),
         faults: Faults::at(view),
         pointer: ui.input(|i| i.pointer.hover_pos()),
     };
+    st.drawn = sc
+        .layout
+        .rects
+        .iter()
+        .map(|(id, r)| (id.to_string(), *r))
+        .collect();
     draw::grid(&sc);
     draw::links(&sc, view);
     draw::messages(&sc, view);

@@ -21,6 +21,10 @@ pub const MAX_ZOOM: f32 = 4.0;
 pub struct Transform {
     pub offset: Vec2,
     pub zoom: f32,
+    /// How much more (or less) positions are spread vertically than
+    /// horizontally: 1 when drawing boxes; name plates on a wide, short
+    /// projector screen spread the drawing to the room there is.
+    pub aspect: f32,
 }
 
 impl Default for Transform {
@@ -28,22 +32,31 @@ impl Default for Transform {
         Transform {
             offset: vec2(40.0, 40.0),
             zoom: 1.0,
+            aspect: 1.0,
         }
     }
 }
 
 impl Transform {
+    /// Screen points per canvas unit, across and down.
+    pub fn scale(self) -> Vec2 {
+        vec2(self.zoom, self.zoom * self.aspect)
+    }
+
     pub fn to_screen(self, origin: Pos2, p: Pos2) -> Pos2 {
-        origin + self.offset + p.to_vec2() * self.zoom
+        origin + self.offset + p.to_vec2() * self.scale()
     }
 
     pub fn to_world(self, origin: Pos2, p: Pos2) -> Pos2 {
-        ((p - origin - self.offset) / self.zoom).to_pos2()
+        ((p - origin - self.offset) / self.scale()).to_pos2()
     }
 
     /// Where a node at canvas position `pos` sits on screen.
     pub fn node_rect(&self, origin: Pos2, pos: (f32, f32)) -> Rect {
-        Rect::from_min_size(self.to_screen(origin, pos2(pos.0, pos.1)), NODE * self.zoom)
+        Rect::from_min_size(
+            self.to_screen(origin, pos2(pos.0, pos.1)),
+            NODE * self.scale(),
+        )
     }
 
     /// Zooms by `factor` keeping the point under `at` where it is.
@@ -54,9 +67,9 @@ impl Transform {
         self.offset += at - after;
     }
 
-    /// Shows every node of `s` in `rect`, leaving room at the bottom for
-    /// the narration card, magnifying no more than `max_zoom` (a drawing of
-    /// one or two nodes is not blown up to fill the screen).
+    /// Shows every node of `s` in `rect`, magnifying no more than
+    /// `max_zoom` (a drawing of one or two nodes is not blown up to fill
+    /// the screen).
     pub fn fit(&mut self, rect: Rect, s: &Scenario, max_zoom: f32) {
         let mut bounds = Rect::NOTHING;
         for n in &s.nodes {
@@ -68,16 +81,60 @@ impl Transform {
         }
         let margin = 40.0;
         let zx = (rect.width() - 2.0 * margin) / bounds.width();
-        let zy = (rect.height() - 2.0 * margin - 90.0) / bounds.height();
+        let zy = (rect.height() - 2.0 * margin) / bounds.height();
         self.zoom = zx.min(zy).clamp(0.25, max_zoom.max(0.25));
+        self.aspect = 1.0;
         let center = bounds.center().to_vec2() * self.zoom;
-        self.offset = rect.size() / 2.0 - center - vec2(0.0, 45.0);
+        self.offset = rect.size() / 2.0 - center;
     }
 }
 
 /// Snaps a canvas position to the grid.
 pub fn snap(p: Pos2) -> (f32, f32) {
     ((p.x / GRID).round() * GRID, (p.y / GRID).round() * GRID)
+}
+
+/// The type size of node names on a projector, in points.
+pub const PLATE_FONT: f32 = 20.0;
+/// A name plate's height, in points.
+pub const PLATE_HEIGHT: f32 = 34.0;
+
+/// In presentation mode nodes are name plates sized for the back row: the
+/// name at a fixed size whatever the zoom, the plate as wide as the name.
+pub fn plate_size(name_width: f32) -> Vec2 {
+    vec2(name_width + 24.0 + 34.0, PLATE_HEIGHT)
+}
+
+impl Transform {
+    /// Shows every plate of `sizes` (by node) in `rect`: positions scale,
+    /// plates keep their size.
+    pub fn fit_plates(&mut self, rect: Rect, s: &Scenario, sizes: &[Vec2], max_zoom: f32) {
+        if s.nodes.is_empty() {
+            *self = Transform::default();
+            return;
+        }
+        let centre = |n: &crate::scenario::Node| pos2(n.pos.0, n.pos.1) + NODE / 2.0;
+        let mut bounds = Rect::NOTHING;
+        for n in &s.nodes {
+            bounds = bounds.union(Rect::from_center_size(centre(n), Vec2::ZERO));
+        }
+        let widest = sizes.iter().map(|v| v.x).fold(0.0, f32::max);
+        let margin = 16.0;
+        let room = vec2(
+            rect.width() - 2.0 * margin - widest,
+            rect.height() - 2.0 * margin - PLATE_HEIGHT,
+        );
+        // Across and down are fitted each on its own (within a factor of
+        // two of each other): plates keep their size, so it is the room
+        // between them that matters.
+        let fit_x = (room.x / bounds.width().max(1.0)).clamp(0.05, max_zoom.max(0.05));
+        let fit_y = (room.y / bounds.height().max(1.0)).clamp(0.05, max_zoom.max(0.05));
+        let zx = fit_x.min(2.0 * fit_y);
+        let zy = fit_y.min(2.0 * zx);
+        self.zoom = zx;
+        self.aspect = zy / zx;
+        self.offset = rect.size() / 2.0 - bounds.center().to_vec2() * self.scale();
+    }
 }
 
 /// Every node's rectangle on screen this frame.
@@ -89,8 +146,21 @@ pub struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    pub fn new(t: &Transform, origin: Pos2, s: &'a Scenario) -> Self {
-        let by_index: Vec<Rect> = s.nodes.iter().map(|n| t.node_rect(origin, n.pos)).collect();
+    /// Node rectangles: scaled boxes, or (with `plates`) name plates of
+    /// those sizes centred where the boxes would be.
+    pub fn new(t: &Transform, origin: Pos2, s: &'a Scenario, plates: Option<&[Vec2]>) -> Self {
+        let by_index: Vec<Rect> = s
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let r = t.node_rect(origin, n.pos);
+                match plates.and_then(|p| p.get(i)) {
+                    Some(&size) => Rect::from_center_size(r.center(), size),
+                    None => r,
+                }
+            })
+            .collect();
         let rects = s
             .nodes
             .iter()

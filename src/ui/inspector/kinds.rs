@@ -177,6 +177,18 @@ fn service(
             }
         });
         ui.end_row();
+        label(ui, "");
+        let mut in_turn = svc.calls_in_turn;
+        if ui
+            .checkbox(&mut in_turn, "one after its own read, not all at once")
+            .on_hover_text("Ask the called services only once this service has read its own record")
+            .changed()
+        {
+            let mut k = svc.clone();
+            k.calls_in_turn = in_turn;
+            cmds.push(Cmd::Edit(set(k)));
+        }
+        ui.end_row();
         let l = label(ui, "Waits at most");
         let (r, d) = millis(ui, &l, svc.call_timeout);
         let mut k = svc.clone();

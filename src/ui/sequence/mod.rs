@@ -1,0 +1,309 @@
+//! The live sequence diagram: one lane per node, one arrow per message.
+//! "By order" draws one row per message in the order they were sent, as a
+//! textbook figure does (the default for lessons and presentation); "by
+//! time" keeps the true time scale with idle stretches squeezed. Both
+//! follow the moment shown unless the viewer scrolls away, draw in-flight
+//! arrows as far as they have come, and look only at what is on screen.
+//!
+//! `lanes` holds the lanes (order, hidden, collapsed), `by_order` and
+//! `by_time` the two layouts, `arrows` what both draw of a message.
+
+mod arrows;
+mod by_order;
+mod by_time;
+mod lanes;
+
+use egui::{Align2, FontId, Rect, Sense, Stroke, Ui, pos2};
+
+use super::theme;
+use super::view::View;
+use crate::model::fmt_time;
+use crate::session::Cmd;
+use by_order::{Metrics, Rows};
+use by_time::{Axis, Idle};
+use lanes::{LaneChoice, Lanes};
+
+/// How the diagram lays messages out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    ByOrder,
+    ByTime,
+}
+
+const MIN_LANE: f32 = 110.0;
+
+pub struct SequenceState {
+    pub layout: Layout,
+    /// Vertical scale of the time layout.
+    pub px_per_ms: f32,
+    /// Keep the moment shown in view.
+    pub follow: bool,
+    /// Where the view starts when not following: a row (by order) or a
+    /// squeezed time in microseconds (by time).
+    top: f64,
+    /// Horizontal scroll, in points.
+    lane_offset: f32,
+    pub lanes: LaneChoice,
+    rows: Rows,
+    idle: Idle,
+    /// What the caches were built for: (run, lane choice).
+    made_for: Option<((u64, u64, u64), LaneChoice)>,
+    /// The selected message the view last scrolled to.
+    scrolled_to: Option<u32>,
+}
+
+impl SequenceState {
+    pub fn new(px_per_ms: f32) -> Self {
+        SequenceState {
+            layout: Layout::ByOrder,
+            px_per_ms: px_per_ms.clamp(0.01, 50.0),
+            follow: true,
+            top: 0.0,
+            lane_offset: 0.0,
+            lanes: LaneChoice::default(),
+            rows: Rows::default(),
+            idle: Idle::default(),
+            made_for: None,
+            scrolled_to: None,
+        }
+    }
+}
+
+/// Type sizes: (labels, headers, row height).
+fn sizes(presenting: bool) -> (f32, f32, f32) {
+    if presenting {
+        (16.0, 16.0, 32.0)
+    } else {
+        (12.0, 12.5, 24.0)
+    }
+}
+
+pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>) {
+    let Some(p) = view.player else {
+        ui.weak("The sequence diagram appears once the scenario can run.");
+        return;
+    };
+    toolbar(ui, st);
+    let t = p.trace();
+    let key = (view.run, st.lanes.clone());
+    if st.made_for.as_ref() != Some(&key) {
+        st.rows = Rows::default();
+        st.idle = Idle::default();
+        st.made_for = Some(key);
+    }
+    let lanes = Lanes::new(t, &st.lanes);
+    st.rows.update(t, &lanes);
+    st.idle.update(t);
+
+    let (label_px, header_px, row_px) = sizes(view.presenting);
+    let header_h = header_px + 14.0;
+    let gutter_w = if view.presenting { 84.0 } else { 64.0 };
+    let (rect, resp) = ui.allocate_exact_size(ui.available_size(), Sense::click());
+    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "Sequence diagram"));
+    if rect.height() < header_h + 20.0 {
+        return;
+    }
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals().clone();
+    let bg = visuals.extreme_bg_color;
+    painter.rect_filled(rect, 0.0, bg);
+    let body = Rect::from_min_max(pos2(rect.min.x + gutter_w, rect.min.y + header_h), rect.max);
+    let gutter = Rect::from_min_max(pos2(rect.min.x, body.min.y), pos2(body.min.x, rect.max.y));
+    let n = lanes.list.len().max(1);
+    let lane_w = (body.width() / n as f32).max(MIN_LANE);
+    let max_offset = (lane_w * n as f32 - body.width()).max(0.0);
+
+    // Scrolling: sideways for lanes, up and down through time or rows.
+    if resp.hovered() {
+        let (scroll, zoom, shift) =
+            ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta(), i.modifiers.shift));
+        if st.layout == Layout::ByTime && (zoom - 1.0).abs() > 1e-4 {
+            st.px_per_ms = (st.px_per_ms * zoom).clamp(0.05, 20.0);
+        } else if shift || scroll.x.abs() > scroll.y.abs() {
+            st.lane_offset -= if shift { scroll.y } else { scroll.x };
+        } else if scroll.y.abs() > 0.0 {
+            st.follow = false;
+            st.top -= match st.layout {
+                Layout::ByOrder => f64::from(scroll.y / row_px),
+                Layout::ByTime => f64::from(scroll.y) / f64::from(st.px_per_ms) * 1000.0,
+            };
+        }
+    }
+    st.lane_offset = st.lane_offset.clamp(0.0, max_offset);
+    let offset = st.lane_offset;
+    let lane_x = move |k: usize| lanes::lane_x(body, lane_w, offset, k);
+    for (k, lane) in lanes.list.iter().enumerate() {
+        let x = lane_x(k);
+        if x >= body.min.x && x <= body.max.x {
+            painter.line_segment(
+                [pos2(x, body.min.y), pos2(x, body.max.y)],
+                Stroke::new(1.0, theme::kind_color(lane.kind).gamma_multiply(0.5)),
+            );
+        }
+    }
+    let now = p.time();
+    let selected = view.selection.message;
+    let pointer = resp.hover_pos();
+    // A newly selected message scrolls into view.
+    let jump = selected.filter(|&m| st.scrolled_to != Some(m));
+    st.scrolled_to = selected;
+    let hovered = match st.layout {
+        Layout::ByOrder => {
+            let shown = st.rows.shown(p.upto());
+            let fit = (body.height() / row_px).floor().max(1.0) as usize;
+            if let Some(row) = jump.and_then(|m| st.rows.row_of(m)).filter(|&r| r < shown) {
+                st.follow = false;
+                st.top = row.saturating_sub(fit / 2) as f64;
+            }
+            if st.follow {
+                st.top = shown.saturating_sub(fit) as f64;
+            }
+            st.top = st.top.clamp(0.0, shown.saturating_sub(1) as f64);
+            let first = st.top as usize;
+            let last = (first + fit + 1).min(shown);
+            let scenario = view.scenario;
+            let narration = |n: u32| {
+                scenario
+                    .narration
+                    .get(n as usize)
+                    .map(|s| s.text.chars().take(100).collect())
+                    .unwrap_or_default()
+            };
+            let frame = by_order::Frame {
+                painter: &painter,
+                t,
+                lanes: &lanes,
+                lane_x: &lane_x,
+                body,
+                gutter,
+                now,
+                selected,
+                text: visuals.text_color(),
+                weak: visuals.weak_text_color(),
+                bg,
+                narration: &narration,
+            };
+            let metrics = Metrics {
+                row: row_px,
+                font: label_px,
+            };
+            let hovered = by_order::draw(&frame, &st.rows.rows[first..last], &metrics, pointer);
+            // The moment shown: under the last row sent by now.
+            let y = body.min.y + (last - first) as f32 * row_px;
+            now_line(&painter, rect, body, y, now, theme::NOW);
+            hovered
+        }
+        Layout::ByTime => {
+            let axis = Axis::new(&st.idle, st.px_per_ms);
+            let span = axis.span(body.height());
+            if let Some(m) = jump.and_then(|m| t.message(m)) {
+                st.follow = false;
+                st.top = axis.squeeze(t.sent_at(m) as f64) - span / 2.0;
+            }
+            if st.follow {
+                st.top = axis.squeeze(now) - span + axis.span(40.0);
+            }
+            st.top = st.top.max(-span * 0.1);
+            let frame = by_time::Frame {
+                painter: &painter,
+                t,
+                lanes: &lanes,
+                lane_x: &lane_x,
+                body,
+                gutter,
+                now,
+                top: st.top,
+                selected,
+                font: label_px,
+                text: visuals.text_color(),
+                weak: visuals.weak_text_color(),
+                bg,
+                max_latency: p.index.max_latency(),
+            };
+            let hovered = by_time::draw(&frame, &axis, pointer);
+            let y = body.min.y + axis.y(st.top, now);
+            if y >= body.min.y && y <= body.max.y {
+                now_line(&painter, rect, body, y, now, theme::NOW);
+            }
+            hovered
+        }
+    };
+    let band = Rect::from_min_max(rect.min, pos2(rect.max.x, body.min.y));
+    lanes::headers(
+        ui,
+        &painter,
+        &lanes,
+        &mut st.lanes,
+        &lanes::Band {
+            rect: band,
+            x_of: &lane_x,
+            width: lane_w,
+            font: header_px,
+        },
+    );
+    if let Some(i) = hovered {
+        resp.clone()
+            .on_hover_text_at_pointer(arrows::hover_text(t, i));
+    }
+    if resp.clicked() {
+        cmds.push(Cmd::SelectMessage(hovered));
+    }
+}
+
+fn toolbar(ui: &mut Ui, st: &mut SequenceState) {
+    ui.horizontal(|ui| {
+        ui.selectable_value(&mut st.layout, Layout::ByOrder, "By order")
+            .on_hover_text("One row per message, in the order they were sent");
+        ui.selectable_value(&mut st.layout, Layout::ByTime, "By time")
+            .on_hover_text("True time scale; long silences squeezed to a break");
+        ui.separator();
+        if ui
+            .selectable_label(st.follow, "Follow now")
+            .on_hover_text("Keep the moment shown in view")
+            .clicked()
+        {
+            st.follow = !st.follow;
+        }
+        if st.layout == Layout::ByTime {
+            let l = ui.label("Scale");
+            ui.add(
+                egui::Slider::new(&mut st.px_per_ms, 0.05..=20.0)
+                    .logarithmic(true)
+                    .suffix(" px/ms"),
+            )
+            .labelled_by(l.id)
+            .on_hover_text("Ctrl+scroll over the diagram also zooms");
+        }
+        if (!st.lanes.hidden.is_empty() || !st.lanes.collapsed.is_empty())
+            && ui
+                .button("Show every lane")
+                .on_hover_text("Bring back hidden lanes and expand collapsed ones")
+                .clicked()
+        {
+            st.lanes.hidden.clear();
+            st.lanes.collapsed.clear();
+        }
+        ui.weak("Scroll to look back · drag a lane's header to move it · right-click it to hide or collapse");
+    });
+}
+
+fn now_line(
+    painter: &egui::Painter,
+    rect: Rect,
+    body: Rect,
+    y: f32,
+    now: f64,
+    color: egui::Color32,
+) {
+    painter.line_segment(
+        [pos2(rect.min.x, y), pos2(body.max.x, y)],
+        Stroke::new(1.5, color),
+    );
+    painter.text(
+        pos2(rect.min.x + 2.0, y - 2.0),
+        Align2::LEFT_BOTTOM,
+        fmt_time(now as u64),
+        FontId::monospace(11.0),
+        color,
+    );
+}
