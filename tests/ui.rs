@@ -166,12 +166,18 @@ fn dragging_from_a_port_links_two_nodes() {
     let app = h.state();
     assert_eq!(app.session.doc.scenario.nodes.len(), 2);
     assert!(app.session.doc.scenario.links.is_empty());
-    let (a, b) = (
-        app.session.doc.scenario.nodes[0].pos,
-        app.session.doc.scenario.nodes[1].pos,
+    // Found by name in the accessibility tree; the port is the node's
+    // right-hand handle.
+    let client = h.get_by_label("client-1, client").rect();
+    let from = h
+        .state()
+        .canvas
+        .port_screen_pos(h.state().session.doc.scenario.nodes[0].pos);
+    assert!(
+        client.expand(12.0).contains(from),
+        "the port is off its node"
     );
-    let from = app.canvas.port_screen_pos(a);
-    let to = app.canvas.node_screen_rect(b).center();
+    let to = h.get_by_label("service-1, service").rect().center();
     drag(&mut h, from, to);
     let s = &h.state().session.doc.scenario;
     assert_eq!(s.links.len(), 1, "no link was made");
@@ -191,9 +197,12 @@ fn dragging_from_a_port_links_two_nodes() {
 fn dragging_a_node_moves_it_and_one_undo_puts_it_back() {
     let mut h = harness();
     open_lesson(&mut h);
-    let app = h.state();
-    let start = app.session.doc.scenario.nodes[0].pos;
-    let center = app.canvas.node_screen_rect(start).center();
+    let start = h.state().session.doc.scenario.nodes[0].pos;
+    let name = format!(
+        "{}, client",
+        h.state().session.doc.scenario.nodes[0].label()
+    );
+    let center = h.get_by_label(&name).rect().center();
     drag(&mut h, center, center + vec2(0.0, 120.0));
     let moved = h.state().session.doc.scenario.nodes[0].pos;
     assert!(moved.1 > start.1 + 40.0, "{start:?} -> {moved:?}");

@@ -176,15 +176,20 @@ impl SettleApp {
         } else {
             egui::Theme::Light
         });
-        self.dropped_files(&ctx);
-        self.keys(&ctx);
+        let mut cmds = std::mem::take(&mut self.cmds);
+        self.dropped_files(&ctx, &mut cmds);
+        self.keys(&ctx, &mut cmds);
         self.reset_views_if_replaced();
-        let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
-        self.session.tick(dt);
+        // A pass egui runs again (a sizing pass) gets no new input but the
+        // same frame time: the run advances once per frame.
+        if ctx.current_pass_index() == 0 {
+            let dt = f64::from(ctx.input(|i| i.stable_dt)).min(0.1);
+            self.session.tick(dt);
+        }
         let Some(icons) = self.icons.take() else {
+            self.cmds = cmds;
             return;
         };
-        let mut cmds = std::mem::take(&mut self.cmds);
         if self.session.welcome {
             welcome::ui(ui, &icons, &self.session, &mut cmds);
         } else {
@@ -241,7 +246,7 @@ impl SettleApp {
     }
 
     /// Keys of the keymap pressed this frame, as commands.
-    fn keys(&mut self, ctx: &Context) {
+    fn keys(&mut self, ctx: &Context, cmds: &mut Vec<Cmd>) {
         // A dialog in front takes the keys itself (Esc closes it).
         if self.file_dialog.is_some()
             || self.session.confirm.is_some()
@@ -249,22 +254,21 @@ impl SettleApp {
         {
             return;
         }
-        let typing = ctx.egui_wants_keyboard_input();
-        for action in keymap::pressed(ctx, typing, self.session.welcome) {
+        for action in keymap::pressed(ctx, self.session.welcome) {
             let c = match action {
                 KeyAction::Run(c) => c,
                 KeyAction::Escape if self.help => Cmd::View(ViewCmd::ToggleHelp),
                 KeyAction::Escape if self.presenting => Cmd::View(ViewCmd::TogglePresentation),
                 KeyAction::Escape => Cmd::Select(Selection::default()),
             };
-            self.cmds.push(c);
+            cmds.push(c);
         }
     }
 
-    fn dropped_files(&mut self, ctx: &Context) {
+    fn dropped_files(&mut self, ctx: &Context, cmds: &mut Vec<Cmd>) {
         let dropped = ctx.input(|i| i.raw.dropped_files.clone());
         if let Some(path) = dropped.first().map(|f| f.path().to_path_buf()) {
-            self.cmds.push(Cmd::Open(path));
+            cmds.push(Cmd::Open(path));
         }
     }
 

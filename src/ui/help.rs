@@ -39,6 +39,11 @@ pub fn ui(ctx: &egui::Context, open: &mut bool) {
                         ui.label(what);
                         ui.end_row();
                     }
+                    for (keys, what) in keymap::canvas::HELP {
+                        ui.label(RichText::new(*keys).monospace().strong());
+                        ui.label(*what);
+                        ui.end_row();
+                    }
                     for (gesture, what) in GESTURES {
                         ui.label(RichText::new(*gesture).monospace().strong());
                         ui.label(*what);

@@ -23,6 +23,9 @@ pub struct Binding {
     pub help: Option<&'static str>,
     /// Works while a text field has the keyboard (window-wide commands).
     pub while_typing: bool,
+    /// Works while a button or a canvas node has the keyboard (Space does
+    /// not: it presses the focused button).
+    pub with_focus: bool,
     /// Works on the welcome view too.
     pub on_welcome: bool,
 }
@@ -33,6 +36,7 @@ fn bind(m: Modifiers, k: Key, action: KeyAction, help: Option<&'static str>) -> 
         action,
         help,
         while_typing: false,
+        with_focus: true,
         on_welcome: false,
     }
 }
@@ -79,7 +83,10 @@ pub fn bindings() -> Vec<Binding> {
                 Some("Presentation mode"),
             )
         },
-        bind(none, Key::Space, run(Cmd::TogglePlay), Some("Play / pause")),
+        Binding {
+            with_focus: false,
+            ..bind(none, Key::Space, run(Cmd::TogglePlay), Some("Play / pause"))
+        },
         bind(
             none,
             Key::Period,
@@ -145,6 +152,41 @@ pub fn shortcut_text(ctx: &Context, cmd: &Cmd) -> Option<String> {
         .map(|b| ctx.format_shortcut(&b.keys))
 }
 
+/// Keys that act on the focused node or link of the canvas (see
+/// `ui::canvas::access`), and what the help overlay says of them.
+pub mod canvas {
+    use egui::{Key, KeyboardShortcut, Modifiers};
+
+    /// Start a link from the focused node; Enter on another finishes it.
+    pub const LINK: Key = Key::L;
+    /// Open the focused node's or link's actions.
+    pub const MENU: KeyboardShortcut = KeyboardShortcut::new(Modifiers::SHIFT, Key::F10);
+    pub const MENU_ALT: Key = Key::M;
+    /// How far Shift+arrow moves a node, in canvas units (an arrow alone
+    /// moves it one grid step).
+    pub const SHOVE: f32 = 100.0;
+
+    pub const HELP: &[(&str, &str)] = &[
+        (
+            "Tab / Shift+Tab",
+            "Move through the drawing's nodes and links, in reading order",
+        ),
+        ("Arrow keys", "Move the focused node (with Shift, further)"),
+        (
+            "Enter",
+            "Edit the focused node in the inspector; finish a link",
+        ),
+        (
+            "L",
+            "Start a link from the focused node; Enter on another node finishes it",
+        ),
+        (
+            "Shift+F10 or M",
+            "Actions of the focused node or link: crash, restart, cut, heal, delete",
+        ),
+    ];
+}
+
 /// Whether Esc was pressed this frame. egui takes Esc to end text editing
 /// before any widget sees it, so this reads the frame's raw input.
 pub fn escape_pressed(ctx: &Context) -> bool {
@@ -164,7 +206,9 @@ pub fn escape_pressed(ctx: &Context) -> bool {
 
 /// What the keys pressed this frame ask for, taking the keys out of the
 /// input so no widget also acts on them.
-pub fn pressed(ctx: &Context, typing: bool, welcome: bool) -> Vec<KeyAction> {
+pub fn pressed(ctx: &Context, welcome: bool) -> Vec<KeyAction> {
+    let typing = ctx.text_edit_focused();
+    let focused = ctx.egui_wants_keyboard_input();
     let mut out = Vec::new();
     ctx.input_mut(|i| {
         // "?" arrives as text on keyboards where it is not Shift+/.
@@ -176,7 +220,10 @@ pub fn pressed(ctx: &Context, typing: bool, welcome: bool) -> Vec<KeyAction> {
             out.push(KeyAction::Run(Cmd::View(ViewCmd::ToggleHelp)));
         }
         for b in bindings() {
-            if (typing && !b.while_typing) || (welcome && !b.on_welcome) {
+            if (typing && !b.while_typing)
+                || (focused && !typing && !b.with_focus)
+                || (welcome && !b.on_welcome)
+            {
                 continue;
             }
             if i.consume_shortcut(&b.keys) && !out.contains(&b.action) {

@@ -123,5 +123,11 @@ impl SettleApp {
             }
             canvas::ui(ui, &mut self.canvas, &view, cmds);
         });
+        // Enter on a node on the canvas goes on to its settings.
+        if self.canvas.take_to_inspector()
+            && let Some(id) = self.session.selection.nodes.iter().next()
+        {
+            self.inspector.focus_name(id);
+        }
     }
 }

@@ -52,8 +52,15 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
             .link_axis(link, [true, false])
             .x_axis_label("time (s)")
     };
+    // What each plot shows at the moment, for screen readers.
+    let at = s.t.partition_point(|&x| x <= now).checked_sub(1);
+    let value = |v: &[f64]| at.and_then(|i| v.get(i)).copied().unwrap_or(0.0);
+    let peak = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
+    let say = |r: &egui::Response, text: String| {
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &text));
+    };
     ui.label("Records that differ between copies");
-    plot("divergent").show(ui, |pu| {
+    let r = plot("divergent").show(ui, |pu| {
         pu.line(
             Line::new("divergent records", points(&s.t, &s.divergent))
                 .color(theme::STALE)
@@ -61,8 +68,16 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
         );
         pu.vline(VLine::new("", now).color(theme::NOW));
     });
+    say(
+        &r.response,
+        format!(
+            "Plot of records that differ between copies: {:.0} now, at most {:.0} so far",
+            value(&s.divergent),
+            peak(&s.divergent)
+        ),
+    );
     ui.label("Staleness: age of the oldest write a copy has not seen (ms)");
-    plot("staleness")
+    let r = plot("staleness")
         .legend(
             Legend::default()
                 .position(egui_plot::Corner::LeftTop)
@@ -84,8 +99,16 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
             }
             pu.vline(VLine::new("", now).color(theme::NOW));
         });
+    say(
+        &r.response,
+        format!(
+            "Plot of staleness: the worst copy is {:.0} ms behind now, at most {:.0} ms so far",
+            value(&s.staleness_max),
+            peak(&s.staleness_max)
+        ),
+    );
     ui.label("Messages in flight");
-    plot("inflight").show(ui, |pu| {
+    let r = plot("inflight").show(ui, |pu| {
         pu.line(
             Line::new("in flight", points(&s.t, &s.in_flight))
                 .color(theme::NARRATION)
@@ -93,4 +116,12 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
         );
         pu.vline(VLine::new("", now).color(theme::NOW));
     });
+    say(
+        &r.response,
+        format!(
+            "Plot of messages in flight: {:.0} now, at most {:.0} so far",
+            value(&s.in_flight),
+            peak(&s.in_flight)
+        ),
+    );
 }

@@ -74,13 +74,16 @@ pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec
             cmds.push(Cmd::SetSpeed(speed));
         }
         ui.separator();
-        ui.label("Seed");
+        let name = ui.label("Seed");
         let r = ui
             .add(egui::TextEdit::singleline(seed_text).desired_width(70.0))
+            .labelled_by(name.id)
             .on_hover_text("Same scenario and seed, same run");
+        // Passing through the field changes nothing; a new number reruns.
         if r.lost_focus() {
             match seed_text.trim().parse::<u64>() {
-                Ok(seed) => cmds.push(Cmd::SetSeed(seed)),
+                Ok(seed) if seed != p.seed => cmds.push(Cmd::SetSeed(seed)),
+                Ok(_) => {}
                 Err(_) => *seed_text = p.seed.to_string(),
             }
         }

@@ -309,7 +309,7 @@ pub fn current_focus<'a>(view: &View<'a>) -> BTreeSet<&'a str> {
 }
 
 /// How far behind its owner each copy is, in ms, by node id.
-fn behind<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
+pub fn behind<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
     let Some(p) = view.player else {
         return BTreeMap::new();
     };
@@ -329,11 +329,17 @@ struct Badges {
 
 /// The nodes, drawn only where visible: boxes scaled with the drawing, or
 /// on a projector name plates whose names stay large at any zoom.
-pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) {
+pub fn nodes(
+    ui: &Ui,
+    sc: &Scene,
+    view: &View,
+    hovered: &Hit,
+    connecting: bool,
+    behind: &BTreeMap<&str, f64>,
+) {
     let (painter, visuals) = (&sc.painter, &sc.visuals);
     let zoom = sc.t.zoom;
     let focus = current_focus(view);
-    let behind = behind(view);
     let shared_dbs = crate::scenario::shared_databases(view.scenario);
     let shared: BTreeSet<&str> = shared_dbs.iter().map(|(db, _)| db.as_str()).collect();
     for n in &view.scenario.nodes {

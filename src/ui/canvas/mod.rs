@@ -7,6 +7,7 @@
 //! the pointer, `gestures` turns input into commands, `menus` holds the
 //! right-click menus and `palette` the list of kinds to add.
 
+mod access;
 mod draw;
 mod gestures;
 mod hit;
@@ -40,6 +41,8 @@ pub struct CanvasState {
     renaming: Option<(String, String)>,
     rename_focus: bool,
     menu: Hit,
+    /// What the keyboard is doing on the canvas.
+    pub(super) keys: access::Keyboard,
     /// Where each node was drawn last frame (boxes or name plates).
     pub drawn: std::collections::BTreeMap<String, Rect>,
 }
@@ -55,6 +58,7 @@ impl Default for CanvasState {
             renaming: None,
             rename_focus: false,
             menu: Hit::Empty,
+            keys: Default::default(),
             drawn: Default::default(),
         }
     }
@@ -75,6 +79,11 @@ impl CanvasState {
         transform::port_of(self.node_screen_rect(pos))
     }
 
+    /// Whether Enter on a node asked for its settings this frame.
+    pub fn take_to_inspector(&mut self) -> bool {
+        std::mem::take(&mut self.keys.to_inspector)
+    }
+
     /// The current zoom.
     pub fn zoom(&self) -> f32 {
         self.t.zoom
@@ -83,7 +92,7 @@ impl CanvasState {
 
 /// Draws the canvas and handles its gestures.
 pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
-    let (rect, bg) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+    let rect = Rect::from_min_size(ui.next_widget_position(), ui.available_size());
     st.rect = rect;
     let s = view.scenario;
     if st
@@ -118,6 +127,25 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     let visuals = ui.visuals().clone();
     ui.painter_at(rect)
         .rect_filled(rect, 0.0, visuals.extreme_bg_color);
+    // Keyboard and screen-reader elements first, so the pointer still
+    // reaches the canvas's own area registered after them.
+    let faults = Faults::at(view);
+    let staleness = draw::behind(view);
+    {
+        let layout = Layout::new(&st.t, rect.min, s, plates.as_deref());
+        if crate::ui::keymap::escape_pressed(ui.ctx()) {
+            st.keys.linking = None;
+        }
+        access::elements(ui, st, view, &layout, &faults, &staleness, cmds);
+    }
+    let bg = ui.allocate_rect(rect, Sense::click_and_drag());
+    bg.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::Canvas,
+            true,
+            "Drawing: Tab moves through its nodes and links",
+        )
+    });
 
     // Zoom at the cursor.
     if let Some(hover) = bg.hover_pos() {
@@ -135,7 +163,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         visuals,
         t: st.t,
         layout: Layout::new(&st.t, rect.min, s, plates.as_deref()),
-        faults: Faults::at(view),
+        faults,
         pointer: ui.input(|i| i.pointer.hover_pos()),
     };
     st.drawn = sc
@@ -151,8 +179,26 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     let hovered = bg
         .hover_pos()
         .map_or(Hit::Empty, |p| hit::test(s, &sc.layout, p));
-    let connecting = matches!(st.drag, Drag::Connect { .. });
-    draw::nodes(ui, &sc, view, &hovered, connecting);
+    let connecting = matches!(st.drag, Drag::Connect { .. }) || st.keys.linking.is_some();
+    draw::nodes(ui, &sc, view, &hovered, connecting, &staleness);
+    if let Some(from) = st.keys.linking.as_deref().and_then(|id| sc.layout.rect(id)) {
+        let to = ui
+            .memory(|m| m.focused())
+            .and_then(|f| {
+                s.nodes
+                    .iter()
+                    .find(|n| ui.make_persistent_id(("canvas-node", &n.id)) == f)
+            })
+            .and_then(|n| sc.layout.rect(&n.id))
+            .map_or(from.center() + vec2(60.0, 0.0), |r| r.center());
+        sc.painter.extend(egui::Shape::dashed_line(
+            &[from.center(), to],
+            egui::Stroke::new(2.5, sc.visuals.selection.stroke.color),
+            8.0,
+            5.0,
+        ));
+    }
+    access::menu(ui, st, view, &sc.layout, cmds);
 
     gestures::drags(ui, st, &sc, view, &bg, cmds);
     gestures::clicks(ui, st, &sc, view, &bg, cmds);

@@ -16,6 +16,8 @@ pub struct Fields {
     active: Option<Active>,
     /// Whether the active field was drawn this frame.
     seen: bool,
+    /// A field to give keyboard focus to when it is next drawn.
+    pub focus: Option<String>,
 }
 
 struct Active {
@@ -74,6 +76,10 @@ pub fn text(
     let r = ui
         .add(egui::TextEdit::singleline(&mut buf).id_salt(("field", key)))
         .labelled_by(label.id);
+    if st.focus.as_deref() == Some(key) {
+        st.focus = None;
+        r.request_focus();
+    }
 
     if r.has_focus() {
         if escape {

@@ -25,6 +25,13 @@ pub struct InspectorState {
     fire: fire::FireForm,
 }
 
+impl InspectorState {
+    /// Puts keyboard focus in node `id`'s name field when it is next drawn.
+    pub fn focus_name(&mut self, id: &str) {
+        self.fields.focus = Some(format!("{id}/name"));
+    }
+}
+
 pub fn ui(ui: &mut Ui, view: &View, st: &mut InspectorState, cmds: &mut Vec<Cmd>) {
     st.fields.begin();
     ui.heading("Inspector");

@@ -74,6 +74,39 @@ impl Rows {
     }
 }
 
+/// A row in words: "0.300 s, Checkout to Orders: write 1001".
+pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String) -> String {
+    match *row {
+        Row::Message(i) => {
+            let Some(msg) = t.message(i) else {
+                return String::new();
+            };
+            let fate = if msg.at as f64 > now {
+                ", in flight"
+            } else if msg.fate == Fate::Dropped {
+                ", dropped"
+            } else {
+                ""
+            };
+            format!(
+                "{} s, {} to {}: {}{fate}",
+                fmt_time(t.sent_at(msg)).trim_end_matches('s'),
+                t.node_label(msg.from),
+                t.node_label(msg.to),
+                arrows::label(t, i)
+            )
+        }
+        Row::Fault(i) => t.faults.get(i as usize).map_or(String::new(), |r| {
+            format!(
+                "{} s, fault: {}",
+                fmt_time(r.at).trim_end_matches('s'),
+                crate::trace::export::fault_said(t, &r.fault)
+            )
+        }),
+        Row::Mark(n) => format!("Step {}: {}", n + 1, narration(n)),
+    }
+}
+
 /// Sizes of the figure.
 pub struct Metrics {
     pub row: f32,

@@ -50,6 +50,9 @@ pub struct SequenceState {
     made_for: Option<((u64, u64, u64), LaneChoice)>,
     /// The selected message the view last scrolled to.
     scrolled_to: Option<u32>,
+    /// What last frame showed, row by row, in words: the diagram's
+    /// elements for screen readers.
+    spoken: Vec<(Rect, String)>,
 }
 
 impl SequenceState {
@@ -65,6 +68,7 @@ impl SequenceState {
             idle: Idle::default(),
             made_for: None,
             scrolled_to: None,
+            spoken: Vec::new(),
         }
     }
 }
@@ -98,6 +102,12 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
     let (label_px, header_px, row_px) = sizes(view.presenting);
     let header_h = header_px + 14.0;
     let gutter_w = if view.presenting { 84.0 } else { 64.0 };
+    // The rows in words, registered before the diagram's own area so the
+    // pointer still reaches the diagram.
+    for (k, (r, words)) in st.spoken.iter().enumerate() {
+        let e = ui.interact(*r, ui.make_persistent_id(("seq-row", k)), Sense::hover());
+        e.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ListItem, true, words));
+    }
     let (rect, resp) = ui.allocate_exact_size(ui.available_size(), Sense::click());
     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, "Sequence diagram"));
     if rect.height() < header_h + 20.0 {
@@ -187,7 +197,18 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                 row: row_px,
                 font: label_px,
             };
-            let hovered = by_order::draw(&frame, &st.rows.rows[first..last], &metrics, pointer);
+            let shown_rows = &st.rows.rows[first..last];
+            let hovered = by_order::draw(&frame, shown_rows, &metrics, pointer);
+            st.spoken = shown_rows
+                .iter()
+                .enumerate()
+                .map(|(k, row)| {
+                    let y = body.min.y + k as f32 * row_px;
+                    let r =
+                        Rect::from_min_size(pos2(body.min.x, y), egui::vec2(body.width(), row_px));
+                    (r, by_order::spoken(t, row, now, &narration))
+                })
+                .collect();
             // The moment shown: under the last row sent by now.
             let y = body.min.y + (last - first) as f32 * row_px;
             now_line(&painter, rect, body, y, now, theme::NOW);
@@ -221,6 +242,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                 max_latency: p.index.max_latency(),
             };
             let hovered = by_time::draw(&frame, &axis, pointer);
+            st.spoken.clear();
             let y = body.min.y + axis.y(st.top, now);
             if y >= body.min.y && y <= body.max.y {
                 now_line(&painter, rect, body, y, now, theme::NOW);

@@ -1,0 +1,219 @@
+//! What a screen reader and a keyboard-only learner meet: every input is
+//! named, every canvas node and link is an element of its own with its
+//! state in words, the replica table and the diagram speak their contents,
+//! and a lesson and an edit can be done with the keyboard alone.
+
+use egui::{Event, Key, Modifiers, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use settle::scenario::NodeKind;
+use settle::session::{Cmd, Selection};
+use settle::ui::SettleApp;
+use settle::ui::app::Prefs;
+
+fn harness() -> Harness<'static, SettleApp> {
+    Harness::builder()
+        .with_size(vec2(1440.0, 900.0))
+        .with_max_steps(20)
+        .build_ui_state(
+            |ui, app: &mut SettleApp| app.show(ui),
+            SettleApp::new(Prefs::default()),
+        )
+}
+
+fn open(h: &mut Harness<'static, SettleApp>, title: &str) {
+    h.run_steps(2);
+    h.get_by_label_contains(title).click();
+    h.run_steps(4);
+}
+
+#[test]
+fn every_input_has_a_name_wherever_a_learner_goes() {
+    let mut h = harness();
+    h.run_steps(3);
+    h.check_accessibility();
+    open(&mut h, "Event-driven replication");
+    h.check_accessibility();
+    for id in ["catalog", "search", "admin", "bus", "catalog-db"] {
+        h.state_mut().push(Cmd::Select(Selection::node(id)));
+        h.run_steps(3);
+        h.check_accessibility();
+    }
+    h.state_mut().push(Cmd::Select(Selection::link(0)));
+    h.run_steps(3);
+    h.check_accessibility();
+    h.state_mut().push(Cmd::Seek(2_200_000.0));
+    h.run_steps(3);
+    h.check_accessibility();
+    h.key_press(Key::F11);
+    h.run_steps(4);
+    h.check_accessibility();
+}
+
+#[test]
+fn canvas_nodes_and_links_are_found_and_clicked_by_name() {
+    let mut h = harness();
+    open(&mut h, "Event-driven replication");
+    // Crash the catalog database: its node says so.
+    h.state_mut().push(Cmd::Seek(1_200_000.0));
+    h.run_steps(2);
+    h.get_by_label("Pricing, replica").click();
+    h.run_steps(3);
+    assert!(h.state().session.selection.nodes.contains("pricing"));
+    h.get_by_label("Link Event bus to Recommendations").click();
+    h.run_steps(3);
+    assert!(h.state().session.selection.link.is_some());
+    // At 1.2 s the link to Recommendations is cut, and says so.
+    let link = h.get_by_label("Link Event bus to Recommendations");
+    let said = link
+        .accesskit_node()
+        .description()
+        .unwrap_or_default()
+        .to_string();
+    assert!(said.contains("cut"), "{said}");
+    let rec = h.get_by_label("Recommendations, replica");
+    let said = rec
+        .accesskit_node()
+        .description()
+        .unwrap_or_default()
+        .to_string();
+    assert!(said.contains("stale") || said.contains("agrees"), "{said}");
+}
+
+#[test]
+fn the_replica_table_and_the_diagram_speak_their_contents() {
+    let mut h = harness();
+    open(&mut h, "Event-driven replication");
+    h.state_mut().push(Cmd::Seek(1_500_000.0));
+    h.run_steps(4);
+    // A cell: copy, record, value, version, agreement.
+    let cells = h.query_all_by_label_contains("Recommendations, sku-");
+    assert!(cells.count() > 0, "no replica cell speaks");
+    h.get_all_by_label_contains("version")
+        .next()
+        .expect("a cell with its version");
+    // The diagram's rows: time, from, to, what.
+    h.get_all_by_label_contains("s, Catalog service to Event bus: product-changed")
+        .next()
+        .expect("a spoken arrow");
+}
+
+/// Presses Tab until the element named `label` has the keyboard.
+fn tab_to(h: &mut Harness<'static, SettleApp>, label: &str) {
+    for _ in 0..200 {
+        if h.query_all_by_label(label).any(|n| n.is_focused()) {
+            return;
+        }
+        h.key_press(Key::Tab);
+        h.run_steps(1);
+    }
+    panic!("Tab never reached {label}");
+}
+
+#[test]
+fn a_lesson_and_an_edit_with_the_keyboard_alone() {
+    let mut h = harness();
+    h.run_steps(2);
+    // The lesson: open it and step through with Next.
+    tab_to(&mut h, "04 Outbox and CDC");
+    h.key_press(Key::Enter);
+    h.run_steps(4);
+    assert!(!h.state().session.welcome);
+    // Step 1 shows on opening; two Nexts reach the question of step 3.
+    for _ in 0..2 {
+        tab_to(&mut h, "Next ▶");
+        h.key_press(Key::Space);
+        h.run_steps(2);
+        // Let the run play to the step.
+        for _ in 0..600 {
+            if !h.state().session.player.as_ref().is_some_and(|p| p.playing) {
+                break;
+            }
+            h.run_steps(1);
+        }
+    }
+    h.get_by_label("Step 3 of 7");
+    // Step 3 asks: answer it from the keyboard.
+    tab_to(&mut h, "Only the outbox side gets it");
+    h.key_press(Key::Space);
+    h.run_steps(2);
+    assert_eq!(h.state().session.lesson.guesses.len(), 1);
+
+    // The edit: a blank drawing, two nodes, a link, a name, a request, a crash.
+    h.key_press(Key::Escape);
+    h.state_mut().push(Cmd::ConfirmDiscard);
+    h.state_mut().push(Cmd::New);
+    h.run_steps(3);
+    h.state_mut().push(Cmd::ConfirmDiscard);
+    h.run_steps(3);
+    assert!(
+        h.state().session.doc.scenario.nodes.is_empty(),
+        "no blank drawing"
+    );
+    tab_to(&mut h, "Add client");
+    h.key_press(Key::Space);
+    h.run_steps(2);
+    tab_to(&mut h, "Add service");
+    h.key_press(Key::Space);
+    h.run_steps(3);
+    // Link: focus the client, L, focus the service, Enter.
+    tab_to(&mut h, "client-1, client");
+    h.key_press(Key::L);
+    h.run_steps(1);
+    tab_to(&mut h, "service-1, service");
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(
+        h.state().session.doc.scenario.links.len(),
+        1,
+        "no link made"
+    );
+    // Move it with the arrows.
+    let before = h.state().session.doc.scenario.nodes[1].pos;
+    h.key_press(Key::ArrowDown);
+    h.run_steps(2);
+    assert!(
+        h.state().session.doc.scenario.nodes[1].pos.1 > before.1,
+        "arrow did not move it"
+    );
+    // Rename: Enter goes to the inspector's name field.
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(Event::Text("Orders".into()));
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    assert_eq!(h.state().session.doc.scenario.nodes[1].label(), "Orders");
+    // Fire a request from the client: Enter takes the keyboard to its
+    // inspector, and Tab goes on from there.
+    tab_to(&mut h, "client-1, client");
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    tab_to(&mut h, "Record id");
+    h.event(Event::Text("7".into()));
+    h.run_steps(1);
+    tab_to(&mut h, "Fire request");
+    h.key_press(Key::Space);
+    h.run_steps(3);
+    assert!(
+        !h.state().session.doc.scenario.workload.is_empty(),
+        "no request fired"
+    );
+    // Crash the service from its actions menu.
+    tab_to(&mut h, "Orders, service");
+    h.key_press_modifiers(Modifiers::SHIFT, Key::F10);
+    h.run_steps(2);
+    tab_to(&mut h, "Crash");
+    h.key_press(Key::Space);
+    h.run_steps(3);
+    assert!(
+        h.state().session.doc.scenario.faults.iter().any(
+            |f| matches!(f, settle::scenario::Fault::Crash { node, .. } if node == "service-1")
+        ),
+        "no crash recorded"
+    );
+    assert!(matches!(
+        h.state().session.doc.scenario.nodes[1].kind,
+        NodeKind::Service(_)
+    ));
+}
