@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::check;
 use crate::scenario::{self, Scenario, fmt_ms, fmt_time, parse_dur};
 use crate::sim::{Engine, RunEnd};
-use crate::trace::{StepKind, Trace, export};
+use crate::trace::{StepKind, Trace, export, query};
 
 /// Settle: watch data move and settle across microservices.
 #[derive(Debug, Parser)]
@@ -55,6 +55,20 @@ pub enum Command {
         #[arg(long)]
         light: bool,
     },
+    /// Run two scenarios with one seed and say where the runs part ways.
+    /// The last line is `first_difference_at=T differing_records=N`.
+    Compare {
+        /// The first scenario file (A).
+        a: PathBuf,
+        /// The second scenario file (B); without it, a variant A declares.
+        b: Option<PathBuf>,
+        /// Compare A with its variant of this name (default: its first).
+        #[arg(long)]
+        variant: Option<String>,
+        /// Seed for both runs (default: A's own).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
     /// Measure the simulation engine or the app's drawing.
     #[command(subcommand)]
     Bench(BenchKind),
@@ -79,6 +93,9 @@ pub struct RunArgs {
     /// Write the run as a Mermaid sequence diagram to this file.
     #[arg(long, value_name = "PATH")]
     pub mermaid_out: Option<PathBuf>,
+    /// Run the scenario's variant of this name instead of the scenario.
+    #[arg(long)]
+    pub variant: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +160,21 @@ pub fn run(command: Command) -> ExitCode {
             }
         },
         Command::Open { file } => window(Some(file)),
+        Command::Compare {
+            a,
+            b,
+            variant,
+            seed,
+        } => match compare_files(&a, b.as_deref(), variant.as_deref(), seed) {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Screenshot {
             file,
             at,
@@ -214,7 +246,22 @@ fn run_file(args: &RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let s = match &args.variant {
+        None => s,
+        Some(name) => match named_variant(&s, name) {
+            Some(v) => v,
+            None => {
+                eprintln!("{}: no variant is called \"{name}\"", args.file.display());
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     run_scenario(&s, args)
+}
+
+/// The scenario a variant of `s` makes, found by name.
+fn named_variant(s: &Scenario, name: &str) -> Option<Scenario> {
+    s.variant(s.variants.iter().position(|v| v.name == name)?)
 }
 
 /// Runs a loaded scenario with the command's options and prints the report.
@@ -281,6 +328,116 @@ pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Runs A and B (a file, or one of A's variants) to their ends with one
+/// seed and reports where they part ways and which records differ.
+pub fn compare_files(
+    a: &Path,
+    b: Option<&Path>,
+    variant: Option<&str>,
+    seed: Option<u64>,
+) -> Result<String, String> {
+    let sa = scenario::load_file(a).map_err(|e| e.to_string())?;
+    let sb = match (b, variant) {
+        (Some(b), None) => scenario::load_file(b).map_err(|e| e.to_string())?,
+        (Some(_), Some(_)) => return Err("give a second file or --variant, not both".into()),
+        (None, name) => {
+            let made = match name {
+                Some(name) => named_variant(&sa, name),
+                None => sa.variant(0),
+            };
+            match (made, name) {
+                (Some(s), _) => s,
+                (None, Some(name)) => {
+                    return Err(format!("{}: no variant is called \"{name}\"", a.display()));
+                }
+                (None, None) => {
+                    return Err(format!(
+                        "{}: declares no variants; name a second file to compare with",
+                        a.display()
+                    ));
+                }
+            }
+        }
+    };
+    let seed = seed.unwrap_or(sa.seed);
+    let run = |s: &Scenario| -> Result<Engine, String> {
+        let mut e = Engine::new(s, seed).map_err(|e| e.to_string())?;
+        e.run();
+        Ok(e)
+    };
+    let (ea, eb) = (run(&sa)?, run(&sb)?);
+    let (ta, tb) = (ea.trace(), eb.trace());
+    let (ia, ib) = (query::Index::new(ta), query::Index::new(tb));
+    let mut out = format!("A: {}\nB: {}\nseed {seed}\n", sa.title, sb.title);
+    let parting = query::first_difference(ta, tb);
+    match &parting {
+        None => out.push_str("The runs agree from start to end.\n"),
+        Some(p) => {
+            out.push_str(&format!("The runs part ways at {}:\n", fmt_time(p.at)));
+            for (side, t, step) in [("A", ta, p.a), ("B", tb, p.b)] {
+                let said = step.map_or("(its run has ended)".to_string(), |i| step_said(t, i));
+                out.push_str(&format!("  {side}: {said}\n"));
+            }
+        }
+    }
+    let differ = query::records_differing(query::Moment::end(ta, &ia), query::Moment::end(tb, &ib));
+    if !differ.is_empty() {
+        out.push_str(&format!(
+            "Records that differ at the end ({}):\n",
+            differ.len()
+        ));
+        let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+        for d in &differ {
+            out.push_str(&format!(
+                "  {} {}/{}: A {}, B {}\n",
+                d.node,
+                d.table,
+                d.id,
+                or_dash(&d.a),
+                or_dash(&d.b)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "first_difference_at={} differing_records={}\n",
+        parting.map_or("none".to_string(), |p| fmt_time(p.at)),
+        differ.len()
+    ));
+    Ok(out)
+}
+
+/// One step of a run in words, for the compare report.
+fn step_said(t: &Trace, i: usize) -> String {
+    let Some(s) = t.step(i) else {
+        return String::new();
+    };
+    let at = fmt_time(t.step_time(i));
+    match s.kind {
+        StepKind::Deliver | StepKind::Drop => t.message(s.id).map_or(at.clone(), |m| {
+            let what = t
+                .body(m.body)
+                .map(|b| crate::model::body_label(&t.names, b))
+                .unwrap_or_default();
+            let dropped = if s.kind == StepKind::Drop {
+                " (dropped)"
+            } else {
+                ""
+            };
+            format!(
+                "{at} {} → {}: {what}{dropped}",
+                t.node_label(m.from),
+                t.node_label(m.to)
+            )
+        }),
+        StepKind::Fault => t.faults.get(s.id as usize).map_or(at.clone(), |f| {
+            format!("{at} {}", export::fault_said(t, &f.fault))
+        }),
+        StepKind::Work => format!("{at} {} fires its next request", t.node_label(s.node)),
+        StepKind::Timer => format!("{at} a timer fires at {}", t.node_label(s.node)),
+        StepKind::Mark => format!("{at} a narration step"),
     }
 }
 

@@ -7,6 +7,7 @@ mod common;
 use proptest::prelude::*;
 use settle::model::Dur;
 use settle::scenario::{Kind, Link, NodeKind, Op, Scenario, ValueSpec};
+use settle::session::compare::{CompareCmd, Side};
 use settle::session::presets::PRESETS;
 use settle::session::{Action, Cmd, Document, Edit, Selection, Session, ViewCmd};
 
@@ -198,6 +199,11 @@ proptest! {
             if let Some(p) = &session.player {
                 prop_assert!(p.time().is_finite());
                 prop_assert!(p.upto() <= p.trace().steps.len());
+                // Compared runs share one clock and one seed.
+                if let Some(o) = session.compare.as_ref().and_then(|c| c.other_player.as_ref()) {
+                    prop_assert_eq!(o.time(), p.time());
+                    prop_assert_eq!(o.seed, p.seed);
+                }
             }
         }
         std::fs::remove_dir_all(&dir).ok();
@@ -246,5 +252,14 @@ fn command() -> impl Strategy<Value = Cmd> {
         4 => recipe().prop_map(|r| Cmd::Edit(concrete(&preset(2), &r))),
         1 => recipe().prop_map(|r| Cmd::Gesture(concrete(&preset(2), &r))),
         1 => (0..40usize).prop_map(|n| Cmd::Act(Action::Crash(format!("n{n}")))),
+        1 => prop_oneof![
+            Just(CompareCmd::Duplicate),
+            (0..4usize).prop_map(CompareCmd::Variant),
+            Just(CompareCmd::Edit(Side::A)),
+            Just(CompareCmd::Edit(Side::B)),
+            Just(CompareCmd::End { keep: Side::A }),
+            Just(CompareCmd::End { keep: Side::B }),
+        ]
+        .prop_map(Cmd::Compare),
     ]
 }

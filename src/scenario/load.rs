@@ -30,6 +30,8 @@ impl Bounds {
     pub const FAULTS: usize = 10_000;
     pub const NARRATION: usize = 1_000;
     pub const EXPECTATIONS: usize = 1_000;
+    /// Named variants one scenario may declare.
+    pub const VARIANTS: usize = 16;
     /// Longest id, in characters.
     pub const ID_CHARS: usize = 64;
     /// Longest text (titles, captions, values), in characters.

@@ -9,12 +9,14 @@ mod locate;
 mod specs;
 mod story;
 mod validate;
+mod variant;
 
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
 pub use load::{Bounds, ScenarioError, from_str, load_file, to_ron};
 pub use specs::*;
 pub use story::{Ask, Fault, Narration, Op, Trigger, ValueSpec, Work};
+pub use variant::Variant;
 
 pub use crate::model::time::{Dur, Micros, Prob, fmt_ms, fmt_time, parse_dur};
 
@@ -46,6 +48,9 @@ pub struct Scenario {
     pub narration: Vec<Narration>,
     #[serde(default)]
     pub expect: Vec<Expectation>,
+    /// Other versions of this scenario to compare it with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
 }
 
 fn default_seed() -> u64 {

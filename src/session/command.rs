@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::actions::Action;
+use super::compare::CompareCmd;
 use super::edit::Edit;
 
 /// What is selected, across every view.
@@ -103,6 +104,8 @@ pub enum Cmd {
     },
     /// Hide the notice.
     DismissNotice,
+    /// Start, steer or end compare mode.
+    Compare(CompareCmd),
     /// Something only the window can do; the session hands it back.
     View(ViewCmd),
 }

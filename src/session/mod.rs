@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod command;
+pub mod compare;
 pub mod document;
 pub mod edit;
 pub mod files;
@@ -79,6 +80,8 @@ pub struct Session {
     /// Bumped whenever another drawing replaces this one, so views know to
     /// start afresh.
     pub generation: u64,
+    /// A second drawing run beside this one, when comparing.
+    pub compare: Option<compare::Compare>,
 }
 
 /// The last part of a path, for titles.
@@ -101,6 +104,7 @@ pub fn empty_scenario() -> Scenario {
         faults: Vec::new(),
         narration: Vec::new(),
         expect: Vec::new(),
+        variants: Vec::new(),
     }
 }
 
@@ -131,6 +135,7 @@ impl Session {
             last: found.last,
             recovered: found.recovered,
             generation: 0,
+            compare: None,
         };
         session.rebuild();
         session
@@ -162,6 +167,7 @@ impl Session {
 
     fn replace(&mut self, doc: Document) {
         self.generation += 1;
+        self.compare = None;
         self.doc = doc;
         self.selection = Selection::default();
         self.welcome = false;
@@ -237,6 +243,7 @@ impl Session {
             self.lesson.heading_to = None;
         }
         self.note_progress();
+        self.keep_in_step();
     }
 
     /// Records a finished lesson once its last step is reached.
@@ -266,6 +273,7 @@ impl Session {
             self.really_apply(c)
         };
         self.rebuild_if_edited();
+        self.keep_in_step();
         if let Some(p) = &self.player {
             self.speed = p.speed;
         }
@@ -412,6 +420,7 @@ impl Session {
                 }
             }
             Cmd::DismissNotice => self.notice = None,
+            Cmd::Compare(c) => self.compare_cmd(c),
             Cmd::View(v) => return Some(v),
             Cmd::Play
             | Cmd::Pause

@@ -48,6 +48,11 @@ pub struct SettleApp {
     pub session: Session,
     pub canvas: CanvasState,
     pub(super) seq: SequenceState,
+    /// Side B's canvas and diagram in compare mode.
+    pub canvas_b: CanvasState,
+    pub(super) seq_b: SequenceState,
+    /// Whether the views were last laid out for compare mode.
+    pub(super) compared: bool,
     pub(super) log: LogState,
     pub(super) inspector: InspectorState,
     pub(super) lesson: LessonState,
@@ -93,6 +98,9 @@ impl SettleApp {
             session,
             canvas: CanvasState::default(),
             seq: SequenceState::new(px),
+            canvas_b: CanvasState::default(),
+            seq_b: SequenceState::new(px),
+            compared: false,
             log: LogState::default(),
             inspector: InspectorState::default(),
             lesson: LessonState::default(),

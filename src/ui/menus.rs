@@ -81,6 +81,7 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             };
             item(ui, theme, Cmd::View(ViewCmd::ToggleTheme), true, cmds);
         });
+        ui.menu_button("Compare", |ui| super::compare::menu(ui, view, cmds));
         ui.menu_button("Help", |ui| {
             item(
                 ui,

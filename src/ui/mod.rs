@@ -8,6 +8,7 @@ pub mod app;
 pub mod bench;
 mod canvas;
 mod checks;
+mod compare;
 mod dialogs;
 mod file_dialog;
 mod fonts;
