@@ -6,7 +6,7 @@ mod common;
 
 use proptest::prelude::*;
 use settle::model::Dur;
-use settle::scenario::{Kind, Link, NodeKind, Op, Scenario, ValueSpec};
+use settle::scenario::{Kind, Link, Narration, NodeKind, Op, Scenario, ValueSpec};
 use settle::session::compare::{CompareCmd, Side};
 use settle::session::presets::PRESETS;
 use settle::session::{Action, Cmd, Document, Edit, Selection, Session, ViewCmd};
@@ -28,6 +28,9 @@ enum Recipe {
     DeleteNode(usize),
     DeleteLink(usize),
     Crash(usize, u64),
+    Caption(u64, String),
+    MoveCaption(usize, u64),
+    DeleteCaption(usize),
 }
 
 fn recipe() -> impl Strategy<Value = Recipe> {
@@ -42,6 +45,9 @@ fn recipe() -> impl Strategy<Value = Recipe> {
         (0..40usize).prop_map(Recipe::DeleteNode),
         (0..40usize).prop_map(Recipe::DeleteLink),
         (0..40usize, 0..3_000u64).prop_map(|(n, ms)| Recipe::Crash(n, ms)),
+        (0..3_000u64, "[a-z ]{1,20}").prop_map(|(ms, t)| Recipe::Caption(ms, t)),
+        (0..20usize, 0..3_000u64).prop_map(|(i, ms)| Recipe::MoveCaption(i, ms)),
+        (0..20usize).prop_map(Recipe::DeleteCaption),
     ]
 }
 
@@ -103,6 +109,28 @@ fn concrete(s: &Scenario, r: &Recipe) -> Edit {
         Recipe::DeleteNode(n) => Edit::DeleteNodes(vec![node_id(s, *n)]),
         Recipe::DeleteLink(l) => Edit::DeleteLink(*l % s.links.len().max(1)),
         Recipe::Crash(n, ms) => Action::Crash(node_id(s, *n)).at(ms * 1_000),
+        Recipe::Caption(ms, text) => Edit::AddCaption(Narration {
+            at: Some(Dur::ms(*ms)),
+            when: None,
+            text: text.clone(),
+            focus: Vec::new(),
+            ask: None,
+        }),
+        Recipe::MoveCaption(i, ms) => {
+            let index = i % s.narration.len().max(1);
+            let mut caption = s.narration.get(index).cloned().unwrap_or(Narration {
+                at: None,
+                when: None,
+                text: "x".into(),
+                focus: Vec::new(),
+                ask: None,
+            });
+            if caption.at.is_some() {
+                caption.at = Some(Dur::ms(*ms));
+            }
+            Edit::SetCaption { index, caption }
+        }
+        Recipe::DeleteCaption(i) => Edit::DeleteCaption(i % s.narration.len().max(1)),
     }
 }
 

@@ -53,6 +53,9 @@ pub struct SettleApp {
     pub(super) seq_b: SequenceState,
     /// Whether the views were last laid out for compare mode.
     pub(super) compared: bool,
+    /// Record is on: the captions window is open.
+    pub recording: bool,
+    pub(super) captions: super::captions::CaptionsState,
     pub(super) log: LogState,
     pub(super) inspector: InspectorState,
     pub(super) lesson: LessonState,
@@ -101,6 +104,8 @@ impl SettleApp {
             canvas_b: CanvasState::default(),
             seq_b: SequenceState::new(px),
             compared: false,
+            recording: false,
+            captions: Default::default(),
             log: LogState::default(),
             inspector: InspectorState::default(),
             lesson: LessonState::default(),

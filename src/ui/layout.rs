@@ -8,7 +8,8 @@ use super::app::SettleApp;
 use super::icons::Icons;
 use super::view::{CompareView, View};
 use super::{
-    canvas, checks, compare, inspector, log, menus, narration, plots, replicas, sequence, timeline,
+    canvas, captions, checks, compare, inspector, log, menus, narration, plots, replicas, sequence,
+    timeline,
 };
 use crate::session::Cmd;
 use crate::session::compare::Side;
@@ -139,6 +140,7 @@ impl SettleApp {
                     dark: self.prefs.dark,
                     snap: &mut self.prefs.snap,
                     open_path: &mut self.open_path,
+                    recording: &mut self.recording,
                 },
                 cmds,
             );
@@ -288,6 +290,15 @@ impl SettleApp {
                 canvas::ui(ui, canvas_a, &view, cmds);
             }
         });
+        if self.recording {
+            captions::window(
+                ui.ctx(),
+                &mut self.recording,
+                &mut self.captions,
+                &view,
+                cmds,
+            );
+        }
         // Enter on a node on the canvas goes on to its settings.
         let asked = match editing {
             Side::A => self.canvas.take_to_inspector(),

@@ -1,7 +1,7 @@
 //! The menu bar and the banner under it (why the drawing cannot run, the
 //! last notice, the shared-database warning).
 
-use egui::Ui;
+use egui::{RichText, Ui};
 
 use super::keymap;
 use super::theme;
@@ -29,6 +29,8 @@ pub struct Bar<'a> {
     pub snap: &'a mut bool,
     /// Set to open the "Open a path" window.
     pub open_path: &'a mut Option<String>,
+    /// The Record switch.
+    pub recording: &'a mut bool,
 }
 
 pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
@@ -109,6 +111,14 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             {
                 cmds.push(Cmd::View(ViewCmd::TogglePresentation));
             }
+            let rec = if *bar.recording {
+                RichText::new("● Recording").color(theme::ink(ui, theme::FAULT))
+            } else {
+                RichText::new("● Record")
+            };
+            ui.toggle_value(bar.recording, rec).on_hover_text(
+                "Keep live actions and write captions: the drawing becomes a lesson",
+            );
         });
     });
 }

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod bench;
 mod canvas;
+mod captions;
 mod checks;
 mod compare;
 mod dialogs;
