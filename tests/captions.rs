@@ -156,7 +156,7 @@ fn captions_keep_time_order_and_their_place_among_equals() {
     use settle::session::Edit;
     let mut s = settle::session::empty_scenario();
     for (ms, t) in [(500, "b"), (100, "a"), (500, "c")] {
-        Edit::AddCaption(caption(ms, t)).apply(&mut s);
+        Edit::AddCaption(Box::new(caption(ms, t))).apply(&mut s);
     }
     let texts = |s: &settle::scenario::Scenario| -> Vec<String> {
         s.narration.iter().map(|n| n.text.clone()).collect()
@@ -165,14 +165,14 @@ fn captions_keep_time_order_and_their_place_among_equals() {
     // Rewording keeps the place, even among captions at the same moment.
     Edit::SetCaption {
         index: 1,
-        caption: caption(500, "B"),
+        caption: Box::new(caption(500, "B")),
     }
     .apply(&mut s);
     assert_eq!(texts(&s), ["a", "B", "c"]);
     // A new moment moves it.
     Edit::SetCaption {
         index: 0,
-        caption: caption(900, "a"),
+        caption: Box::new(caption(900, "a")),
     }
     .apply(&mut s);
     assert_eq!(texts(&s), ["B", "c", "a"]);

@@ -109,13 +109,13 @@ fn concrete(s: &Scenario, r: &Recipe) -> Edit {
         Recipe::DeleteNode(n) => Edit::DeleteNodes(vec![node_id(s, *n)]),
         Recipe::DeleteLink(l) => Edit::DeleteLink(*l % s.links.len().max(1)),
         Recipe::Crash(n, ms) => Action::Crash(node_id(s, *n)).at(ms * 1_000),
-        Recipe::Caption(ms, text) => Edit::AddCaption(Narration {
+        Recipe::Caption(ms, text) => Edit::AddCaption(Box::new(Narration {
             at: Some(Dur::ms(*ms)),
             when: None,
             text: text.clone(),
             focus: Vec::new(),
             ask: None,
-        }),
+        })),
         Recipe::MoveCaption(i, ms) => {
             let index = i % s.narration.len().max(1);
             let mut caption = s.narration.get(index).cloned().unwrap_or(Narration {
@@ -128,7 +128,10 @@ fn concrete(s: &Scenario, r: &Recipe) -> Edit {
             if caption.at.is_some() {
                 caption.at = Some(Dur::ms(*ms));
             }
-            Edit::SetCaption { index, caption }
+            Edit::SetCaption {
+                index,
+                caption: Box::new(caption),
+            }
         }
         Recipe::DeleteCaption(i) => Edit::DeleteCaption(i % s.narration.len().max(1)),
     }

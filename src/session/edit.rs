@@ -45,11 +45,11 @@ pub enum Edit {
     /// A request recorded live, at its moment.
     AddWork(Work),
     /// A caption written while recording, kept in time order.
-    AddCaption(Narration),
+    AddCaption(Box<Narration>),
     /// Caption `index` rewritten; a new moment moves it into time order.
     SetCaption {
         index: usize,
-        caption: Narration,
+        caption: Box<Narration>,
     },
     DeleteCaption(usize),
 }
@@ -104,15 +104,15 @@ impl Edit {
             Edit::AddWork(w) => s.workload.push(w.clone()),
             Edit::AddCaption(c) => {
                 if s.narration.len() < Bounds::NARRATION {
-                    insert_in_time_order(&mut s.narration, c.clone());
+                    insert_in_time_order(&mut s.narration, (**c).clone());
                 }
             }
             Edit::SetCaption { index, caption } => match s.narration.get_mut(*index) {
                 // Same moment: same place among captions at that moment.
-                Some(c) if c.at == caption.at => *c = caption.clone(),
+                Some(c) if c.at == caption.at => *c = (**caption).clone(),
                 Some(_) => {
                     s.narration.remove(*index);
-                    insert_in_time_order(&mut s.narration, caption.clone());
+                    insert_in_time_order(&mut s.narration, (**caption).clone());
                 }
                 None => {}
             },

@@ -54,13 +54,13 @@ fn body(ui: &mut Ui, st: &mut CaptionsState, view: &View, cmds: &mut Vec<Cmd>) {
         .on_hover_text("Highlights the selected nodes; write its words below")
         .clicked()
     {
-        cmds.push(Cmd::Edit(Edit::AddCaption(Narration {
+        cmds.push(Cmd::Edit(Edit::AddCaption(Box::new(Narration {
             at: Some(Dur(now)),
             when: None,
             text: "New caption: say what happens here.".into(),
             focus,
             ask: None,
-        })));
+        }))));
     }
     for (i, c) in view.scenario.narration.iter().enumerate() {
         ui.separator();
@@ -80,7 +80,7 @@ fn caption(
 ) {
     let set = move |c: Narration| Edit::SetCaption {
         index: i,
-        caption: c,
+        caption: Box::new(c),
     };
     ui.horizontal(|ui| {
         ui.label(RichText::new(format!("Step {}", i + 1)).strong());
@@ -189,7 +189,7 @@ fn question(
 ) {
     let set = move |c: Narration| Edit::SetCaption {
         index: i,
-        caption: c,
+        caption: Box::new(c),
     };
     ui.indent("question", |ui| {
         let l = ui.label("Choices, one per line (2 to 6)");
