@@ -101,9 +101,22 @@ pub struct RunArgs {
 #[derive(Debug, Subcommand)]
 pub enum BenchKind {
     /// One writer, one broker, many replicas applying last-writer-wins.
-    Fanout(FanoutArgs),
+    Fanout(FanoutCmd),
     /// Frame time of the whole app drawn headless, small preset against a large run.
     Ui,
+}
+
+/// The fan-out benchmark and how to measure it.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct FanoutCmd {
+    #[command(flatten)]
+    pub size: FanoutArgs,
+    /// Also run the lean reference loop, interleaved, and print the ratio.
+    #[arg(long)]
+    pub compare: bool,
+    /// Interleaved runs of each with --compare; the median ratio counts.
+    #[arg(long, default_value_t = 5)]
+    pub runs: u32,
 }
 
 /// The fan-out benchmark's size.
@@ -208,11 +221,15 @@ pub fn run(command: Command) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Bench(BenchKind::Fanout(a)) => {
-            let r = crate::bench::fanout(a);
+        Command::Bench(BenchKind::Fanout(c)) => {
+            let r = if c.compare {
+                crate::bench::fanout_compared(c.size, c.runs.clamp(1, 50))
+            } else {
+                crate::bench::fanout(c.size).map(|r| r.to_string())
+            };
             match r {
-                Ok(r) => {
-                    println!("{r}");
+                Ok(line) => {
+                    println!("{line}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
