@@ -114,6 +114,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
         faults: Vec::new(),
         narration: Vec::new(),
         expect: Vec::new(),
+        challenges: Vec::new(),
     }
 }
 

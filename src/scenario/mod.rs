@@ -2,17 +2,21 @@
 //! lesson ships as. Plain data, read and written as RON; [`load`] turns text
 //! into a checked [`Scenario`] or an error that points into the file.
 
+mod challenge;
 mod expect;
 mod kind;
 mod load;
 mod locate;
+mod quiz;
 mod specs;
 mod story;
 mod validate;
 
+pub use challenge::Challenge;
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
-pub use load::{Bounds, ScenarioError, from_str, load_file, to_ron};
+pub use load::{Bounds, ScenarioError, from_str, load_file, read_text, to_ron};
+pub use quiz::{Question, Quiz, ShowMe, is_quiz, quiz_from_str};
 pub use specs::*;
 pub use story::{Ask, Fault, Narration, Op, Trigger, ValueSpec, Work};
 
@@ -46,6 +50,9 @@ pub struct Scenario {
     pub narration: Vec<Narration>,
     #[serde(default)]
     pub expect: Vec<Expectation>,
+    /// After the lesson: the same system broken, to fix in the editor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub challenges: Vec<Challenge>,
 }
 
 fn default_seed() -> u64 {

@@ -101,6 +101,7 @@ pub fn empty_scenario() -> Scenario {
         faults: Vec::new(),
         narration: Vec::new(),
         expect: Vec::new(),
+        challenges: Vec::new(),
     }
 }
 

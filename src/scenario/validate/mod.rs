@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod challenge;
 mod expect;
 mod kinds;
 mod story;
@@ -42,6 +43,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.faults();
     c.narration();
     c.expectations();
+    c.challenges();
     c.problems
 }
 
