@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::actions::Action;
+use super::challenge::ChallengeCmd;
 use super::edit::Edit;
+use super::quiz::QuizCmd;
+use crate::model::Micros;
 
 /// What is selected, across every view.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -103,6 +106,20 @@ pub enum Cmd {
     },
     /// Hide the notice.
     DismissNotice,
+    /// Open a preset lesson paused at a moment: the quiz's "Show me".
+    ShowMe {
+        lesson: usize,
+        at: Micros,
+    },
+    /// Open challenge `index` of preset lesson `lesson` as a new drawing.
+    OpenChallenge {
+        lesson: usize,
+        index: usize,
+    },
+    /// The open challenge's card.
+    Challenge(ChallengeCmd),
+    /// The course quiz.
+    Quiz(QuizCmd),
     /// Something only the window can do; the session hands it back.
     View(ViewCmd),
 }

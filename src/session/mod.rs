@@ -4,14 +4,17 @@
 //! browser build all drive this one [`Session`]; nothing here knows egui.
 
 pub mod actions;
+pub mod challenge;
 pub mod command;
 pub mod document;
 pub mod edit;
 pub mod files;
+pub mod glossary;
 pub mod lesson;
 pub mod player;
 pub mod presets;
 pub mod progress;
+pub mod quiz;
 pub mod recovery;
 
 use std::path::{Path, PathBuf};
@@ -79,6 +82,10 @@ pub struct Session {
     /// Bumped whenever another drawing replaces this one, so views know to
     /// start afresh.
     pub generation: u64,
+    /// The learner's way through the course quiz.
+    pub quiz: quiz::QuizRun,
+    /// The challenge being worked on (see [`Session::challenge`]).
+    pub challenge: Option<challenge::Active>,
 }
 
 /// The last part of a path, for titles.
@@ -129,6 +136,8 @@ impl Session {
             last: found.last,
             recovered: found.recovered,
             generation: 0,
+            quiz: Default::default(),
+            challenge: None,
         };
         session.rebuild();
         session
@@ -163,6 +172,7 @@ impl Session {
         self.doc = doc;
         self.selection = Selection::default();
         self.welcome = false;
+        self.quiz.open = false;
         self.player = None;
         self.rebuild();
     }
@@ -255,7 +265,13 @@ impl Session {
     pub fn apply(&mut self, c: Cmd) -> Option<ViewCmd> {
         let replaces = matches!(
             c,
-            Cmd::New | Cmd::OpenPreset(_) | Cmd::Open(_) | Cmd::Resume | Cmd::Recover(_)
+            Cmd::New
+                | Cmd::OpenPreset(_)
+                | Cmd::Open(_)
+                | Cmd::Resume
+                | Cmd::Recover(_)
+                | Cmd::ShowMe { .. }
+                | Cmd::OpenChallenge { .. }
         );
         let out = if replaces && self.doc.dirty {
             self.confirm = Some(Box::new(c));
@@ -410,6 +426,16 @@ impl Session {
                 }
             }
             Cmd::DismissNotice => self.notice = None,
+            Cmd::ShowMe { lesson, at } => {
+                self.really_apply(Cmd::OpenPreset(lesson));
+                if let Some(p) = &mut self.player {
+                    p.control(&Cmd::Pause);
+                    p.control(&Cmd::Seek(at as f64));
+                }
+            }
+            Cmd::OpenChallenge { lesson, index } => self.open_challenge(lesson, index),
+            Cmd::Challenge(c) => self.challenge_cmd(c),
+            Cmd::Quiz(q) => self.quiz_cmd(q),
             Cmd::View(v) => return Some(v),
             Cmd::Play
             | Cmd::Pause
