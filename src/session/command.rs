@@ -134,6 +134,8 @@ pub enum ViewCmd {
     TogglePresentation,
     ToggleHelp,
     ToggleTheme,
+    /// Help ▸ Glossary.
+    ToggleGlossary,
     /// Fit the drawing to the canvas.
     Fit,
 }

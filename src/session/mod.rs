@@ -427,6 +427,9 @@ impl Session {
             }
             Cmd::DismissNotice => self.notice = None,
             Cmd::ShowMe { lesson, at } => {
+                if lesson >= PRESETS.len() {
+                    return None;
+                }
                 self.really_apply(Cmd::OpenPreset(lesson));
                 if let Some(p) = &mut self.player {
                     p.control(&Cmd::Pause);

@@ -44,6 +44,7 @@ impl SettleApp {
                 session.notice.as_ref(),
                 cmds,
             );
+            super::quiz::return_strip(ui, session, cmds);
         });
         egui::Panel::bottom("timeline").show(ui, |ui| {
             timeline::ui(ui, &view, &mut self.seed_text, cmds);
@@ -81,6 +82,7 @@ impl SettleApp {
         }
         egui::CentralPanel::default().show(ui, |ui| {
             narration::panel(ui, &view, &mut self.lesson, cmds);
+            super::challenge::panel(ui, &view, session, cmds);
             if self.presenting {
                 // The back row needs the run's views large: the diagram and
                 // the replica states side by side under the drawing.
