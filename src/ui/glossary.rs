@@ -10,11 +10,29 @@ use egui::{FontId, Galley, Rect, Response, RichText, Sense, Stroke, Ui, Vec2, po
 use super::theme;
 use crate::session::glossary::{self, Term};
 
+/// Where the terms are in a text, found once while the text stays on
+/// screen rather than every frame.
+#[derive(Default)]
+struct Finder;
+
+type Marks = Vec<(Range<usize>, &'static Term)>;
+
+impl egui::cache::ComputerMut<&str, Marks> for Finder {
+    fn compute(&mut self, text: &str) -> Marks {
+        glossary::find(text)
+    }
+}
+
 /// `text` at `size`, each glossary term underlined the first time it
 /// appears and explained while the pointer rests on it. One label, named
 /// by the whole text for screen readers.
 pub fn text(ui: &mut Ui, text: &str, size: f32) -> Response {
-    let marks = glossary::find(text);
+    let marks = ui.ctx().memory_mut(|m| {
+        m.caches
+            .cache::<egui::cache::FrameCache<Marks, Finder>>()
+            .get(text)
+            .clone()
+    });
     let color = ui.visuals().text_color();
     let plain = TextFormat {
         font_id: FontId::proportional(size),
