@@ -53,6 +53,13 @@ fn the_quiz_is_taken_by_clicking_and_keeps_its_best_score() {
     h.run_steps(3);
     assert!(h.state().session.quiz.open);
     h.get_by_label_contains(&format!("Question 1 of {n}"));
+    // Large type for a projector, and back.
+    h.get_by_label("Present").click();
+    h.run_steps(3);
+    assert!(h.state().presenting);
+    h.get_by_label("Exit presentation").click();
+    h.run_steps(3);
+    assert!(!h.state().presenting);
     for (i, question) in q.questions.iter().enumerate() {
         // One wrong answer, on the second question; the rest right.
         let pick = if i == 1 {

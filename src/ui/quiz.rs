@@ -66,6 +66,19 @@ fn body(
                 cmds.push(Cmd::Quiz(QuizCmd::Close));
                 cmds.push(Cmd::Welcome);
             }
+            // Large type for the back row, as in the editor.
+            let present = if presenting {
+                "Exit presentation"
+            } else {
+                "Present"
+            };
+            if ui
+                .button(RichText::new(present).size(small))
+                .on_hover_text("Large type for a projector")
+                .clicked()
+            {
+                cmds.push(Cmd::View(crate::session::ViewCmd::TogglePresentation));
+            }
         });
     });
     if !q.intro.is_empty() {

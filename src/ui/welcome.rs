@@ -126,8 +126,12 @@ fn summary(session: &Session, lessons: &[(usize, &Preset, Option<Scenario>)]) ->
         .flat_map(|s| s.challenges.iter().map(|c| c.title.as_str()))
         .collect();
     let solved = titles.iter().filter(|t| p.challenges.contains(**t)).count();
+    let predictions = match asked {
+        0 => "no predictions made yet".to_string(),
+        n => format!("{right} of {n} predictions right"),
+    };
     format!(
-        "{done} of {} lessons done · {right} of {asked} predictions right · {solved} of {} challenges solved",
+        "{done} of {} lessons done · {predictions} · {solved} of {} challenges solved",
         lessons.len(),
         titles.len()
     )
