@@ -156,26 +156,7 @@ fn service(
         ui.end_row();
     }
 
-    // Reading another's table straight from a shared database can only be
-    // undone here; a new one is never offered.
-    if !svc.reads.is_empty() {
-        label(ui, "Reads straight from");
-        ui.vertical(|ui| {
-            for table in &svc.reads {
-                let mut on = true;
-                if ui
-                    .checkbox(&mut on, table)
-                    .on_hover_text("Another service's table, read from the database they share")
-                    .changed()
-                {
-                    let mut k = svc.clone();
-                    k.reads.retain(|t| t != table);
-                    cmds.push(Cmd::Edit(set(k)));
-                }
-            }
-        });
-        ui.end_row();
-    }
+    direct_reads(ui, id, svc, cmds);
 
     let others: Vec<(String, String)> = nodes_of(view, Kind::Service)
         .into_iter()
@@ -205,6 +186,31 @@ fn service(
         gesture(&r, cmds, set(k));
         ui.end_row();
     }
+}
+
+/// The tables of other services this one reads straight from a database
+/// they share. A read can only be unticked here, never added: the editor
+/// does not offer the anti-pattern, only the way out of it.
+fn direct_reads(ui: &mut Ui, id: &str, svc: &ServiceSpec, cmds: &mut Vec<Cmd>) {
+    if svc.reads.is_empty() {
+        return;
+    }
+    label(ui, "Reads straight from");
+    ui.vertical(|ui| {
+        for table in &svc.reads {
+            let mut on = true;
+            if ui
+                .checkbox(&mut on, table)
+                .on_hover_text("Another service's table, read from the database they share")
+                .changed()
+            {
+                let mut k = svc.clone();
+                k.reads.retain(|t| t != table);
+                cmds.push(Cmd::Edit(set_spec(id, NodeKind::Service(k))));
+            }
+        }
+    });
+    ui.end_row();
 }
 
 fn database(ui: &mut Ui, view: &View, id: &str) {
