@@ -96,6 +96,13 @@ pub fn from_str(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
             "the file is empty: a scenario starts with ( title: \"...\", nodes: [ ... ] )".into(),
         ));
     }
+    if super::quiz::is_quiz(src) {
+        return Err(at(
+            1,
+            1,
+            "this is the course quiz, not a scenario: `settle validate` checks it, and the welcome view opens it".into(),
+        ));
+    }
     let scenario: Scenario = ron_options().from_str(src).map_err(|e| {
         at(
             e.span.start.line,
