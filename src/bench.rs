@@ -119,6 +119,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
         narration: Vec::new(),
         expect: Vec::new(),
         variants: Vec::new(),
+        challenges: Vec::new(),
     }
 }
 

@@ -25,9 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario without a window and print what happened.
     Run(RunArgs),
-    /// Check a scenario file and report the first problem, with its line and column.
+    /// Check a scenario file (or the course quiz) and report the first problem, with its line and column.
     Validate {
-        /// The scenario file (.ron).
+        /// The scenario or quiz file (.ron).
         file: PathBuf,
     },
     /// Open the window on a scenario file.
@@ -156,22 +156,7 @@ fn parse_until(s: &str) -> Result<u64, String> {
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Run(args) => run_file(&args),
-        Command::Validate { file } => match scenario::load_file(&file) {
-            Ok(s) => {
-                println!(
-                    "{}: ok — \"{}\", {} nodes, {} links",
-                    file.display(),
-                    s.title,
-                    s.nodes.len(),
-                    s.links.len()
-                );
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Validate { file } => validate(&file),
         Command::Open { file } => window(Some(file)),
         Command::Compare {
             a,
@@ -237,6 +222,40 @@ pub fn run(command: Command) -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// Checks a scenario, or the quiz when the file holds questions.
+fn validate(file: &Path) -> ExitCode {
+    let name = file.display().to_string();
+    let checked = scenario::read_text(file).and_then(|text| {
+        if scenario::is_quiz(&text) {
+            crate::session::quiz::from_str(&text, &name)
+                .map(|q| format!("quiz \"{}\", {} questions", q.title, q.questions.len()))
+        } else {
+            scenario::from_str(&text, &name).map(|s| {
+                let challenges = match s.challenges.len() {
+                    0 => String::new(),
+                    n => format!(", {n} challenge(s)"),
+                };
+                format!(
+                    "\"{}\", {} nodes, {} links{challenges}",
+                    s.title,
+                    s.nodes.len(),
+                    s.links.len()
+                )
+            })
+        }
+    });
+    match checked {
+        Ok(what) => {
+            println!("{name}: ok — {what}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }

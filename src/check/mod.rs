@@ -140,6 +140,29 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
             *at_least,
         )
         .at(first_flagged(trace, message_flags::FOREIGN)),
+        Expectation::ForeignReadsAtMost { at_most } => verdict(
+            format!("at most {at_most} read(s) straight from another service's table"),
+            t.foreign_reads <= u64::from(*at_most),
+            format!("{} read(s) of another service's table", t.foreign_reads),
+        )
+        .at(first_flagged(trace, message_flags::FOREIGN)),
+        Expectation::NoSharedDatabase => {
+            let shared = crate::scenario::shared_databases(s);
+            let why = if shared.is_empty() {
+                "every database is used by one service".to_string()
+            } else {
+                shared
+                    .iter()
+                    .map(|(db, users)| format!("{db} is used by {}", users.join(" and ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            verdict(
+                "each service owns its database".to_string(),
+                shared.is_empty(),
+                why,
+            )
+        }
         Expectation::DuplicatesIgnored { at_least } => at_least_check(
             "duplicate delivery(ies) recognised and ignored",
             t.duplicates_ignored,

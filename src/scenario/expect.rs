@@ -47,8 +47,12 @@ pub enum Expectation {
         id: String,
         value: String,
     },
-    /// At least this many reads went straight to another service's table.
+    /// At least this many reads went straight to another service's table...
     ForeignReads { at_least: u32 },
+    /// ...or at most this many.
+    ForeignReadsAtMost { at_most: u32 },
+    /// No database is used by more than one service: each owns its own.
+    NoSharedDatabase,
     /// Every request the client sent was answered.
     AllAnswered { client: String },
     /// Some answer the client received contains this text.
@@ -70,6 +74,8 @@ impl Expectation {
     /// When its verdict is final.
     pub fn decided(&self) -> Decided {
         match self {
+            // A property of the drawing, known before the run starts.
+            Expectation::NoSharedDatabase => Decided::At(0),
             Expectation::Converged { by: at, .. } | Expectation::Diverged { at, .. } => {
                 Decided::At(at.0)
             }
@@ -85,6 +91,7 @@ impl Expectation {
             | Expectation::SagasSettled { .. }
             | Expectation::NoHalfWrite { .. }
             | Expectation::WritesLostAtMost { .. }
+            | Expectation::ForeignReadsAtMost { .. }
             | Expectation::FinalValue { .. }
             | Expectation::AllAnswered { .. } => Decided::AtEnd,
         }

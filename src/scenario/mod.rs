@@ -2,18 +2,22 @@
 //! lesson ships as. Plain data, read and written as RON; [`load`] turns text
 //! into a checked [`Scenario`] or an error that points into the file.
 
+mod challenge;
 mod expect;
 mod kind;
 mod load;
 mod locate;
+mod quiz;
 mod specs;
 mod story;
 mod validate;
 mod variant;
 
+pub use challenge::Challenge;
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
-pub use load::{Bounds, ScenarioError, from_str, load_file, to_ron};
+pub use load::{Bounds, ScenarioError, from_str, load_file, read_text, to_ron};
+pub use quiz::{Question, Quiz, ShowMe, is_quiz, quiz_from_str};
 pub use specs::*;
 pub use story::{Ask, Fault, Narration, Op, Trigger, ValueSpec, Work};
 pub use variant::Variant;
@@ -51,6 +55,9 @@ pub struct Scenario {
     /// Other versions of this scenario to compare it with.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<Variant>,
+    /// After the lesson: the same system broken, to fix in the editor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub challenges: Vec<Challenge>,
 }
 
 fn default_seed() -> u64 {

@@ -41,12 +41,14 @@ pub struct Variant {
 
 impl Scenario {
     /// The scenario variant `i` makes of this one, or `None` when there is
-    /// no such variant. The result declares no variants and tells no story
-    /// of its own: the base's narration would be read as true of it.
+    /// no such variant. The result declares no variants or challenges and
+    /// tells no story of its own: the base's narration would be read as
+    /// true of it.
     pub fn variant(&self, i: usize) -> Option<Scenario> {
         let v = self.variants.get(i)?;
         let mut s = self.clone();
         s.variants.clear();
+        s.challenges.clear();
         s.title = format!("{} — {}", self.title, v.name);
         if !v.about.is_empty() {
             s.summary.clone_from(&v.about);

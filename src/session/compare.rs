@@ -79,6 +79,7 @@ impl Session {
                 // The lesson's words are about A; B is there to be changed.
                 b.narration.clear();
                 b.variants.clear();
+                b.challenges.clear();
                 self.start_compare(b);
             }
             CompareCmd::Variant(i) => {

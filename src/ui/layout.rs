@@ -153,6 +153,7 @@ impl SettleApp {
                 session.notice.as_ref(),
                 cmds,
             );
+            super::quiz::return_strip(ui, session, cmds);
         });
         egui::Panel::bottom("timeline").show(ui, |ui| {
             timeline::ui(ui, &view, &mut self.seed_text, cmds);
@@ -214,6 +215,7 @@ impl SettleApp {
                 }
                 _ => narration::panel(ui, &view, &mut self.lesson, cmds),
             }
+            super::challenge::panel(ui, &view, session, cmds);
             if self.presenting {
                 // The back row needs the run's views large: under the
                 // drawing, the diagram beside the replica states (in

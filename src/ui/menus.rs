@@ -8,6 +8,7 @@ use super::theme;
 use super::view::View;
 use crate::scenario;
 use crate::session::presets::PRESETS;
+use crate::session::quiz::QuizCmd;
 use crate::session::{Cmd, Notice, Session, ViewCmd};
 
 /// A menu entry with the shortcut the keymap gives its command.
@@ -48,6 +49,8 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
                         cmds.push(Cmd::OpenPreset(i));
                     }
                 }
+                ui.separator();
+                item(ui, "Course quiz", Cmd::Quiz(QuizCmd::Open), true, cmds);
             });
             ui.separator();
             item(ui, "Save", Cmd::Save, true, cmds);
@@ -89,6 +92,13 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
                 ui,
                 "Keyboard shortcuts",
                 Cmd::View(ViewCmd::ToggleHelp),
+                true,
+                cmds,
+            );
+            item(
+                ui,
+                "Glossary",
+                Cmd::View(ViewCmd::ToggleGlossary),
                 true,
                 cmds,
             );

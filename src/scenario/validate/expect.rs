@@ -94,6 +94,8 @@ impl<'a> Checker<'a> {
                 }
                 Expectation::SagasSettled { .. }
                 | Expectation::ForeignReads { .. }
+                | Expectation::ForeignReadsAtMost { .. }
+                | Expectation::NoSharedDatabase
                 | Expectation::StaleReads { .. }
                 | Expectation::DuplicatesIgnored { .. }
                 | Expectation::Dropped { .. } => {}

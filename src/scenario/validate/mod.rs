@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod challenge;
 mod expect;
 mod kinds;
 mod story;
@@ -43,6 +44,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.narration();
     c.expectations();
     c.variants();
+    c.challenges();
     c.problems
 }
 

@@ -3,7 +3,8 @@
 //! not come in time, so its outcome is unknown) it runs the compensations
 //! of the steps done, newest first, retrying each until it is
 //! acknowledged. Its saga log is durable: after a crash it resumes every
-//! unfinished saga where it stood.
+//! unfinished saga where it stood. A step without a compensation cannot
+//! be undone: the saga passes over it, and what it did stays.
 
 use std::collections::BTreeMap;
 
@@ -15,13 +16,13 @@ use crate::sim::wiring::Wiring;
 use crate::model::{Answer, Body, Key, Micros, NodeIdx, ReqOp, Sym, Value};
 
 /// One step, resolved: the service, the value that does it, the value
-/// that undoes it.
+/// that undoes it (none when the step has no compensation).
 #[derive(Clone, Copy, Debug)]
 pub struct Step {
     pub service: NodeIdx,
     pub name: Sym,
     pub action: Value,
-    pub compensation: Value,
+    pub compensation: Option<Value>,
 }
 
 #[derive(Clone, Debug)]
@@ -68,7 +69,8 @@ impl Orchestrator {
                 service: w.find(&st.service)?,
                 name: w.intern(&st.service),
                 action: Value::Text(w.intern(&st.action)),
-                compensation: Value::Text(w.intern(&st.compensation)),
+                compensation: (!st.compensation.trim().is_empty())
+                    .then(|| Value::Text(w.intern(&st.compensation))),
             });
         }
         let table = w.intern(w.my_id);
@@ -131,6 +133,22 @@ impl Orchestrator {
         let Some(saga) = self.sagas.get(&id).copied() else {
             return;
         };
+        // Nothing undoes a step without a compensation: pass over it.
+        if let Phase::Compensating(j) = saga.phase
+            && self
+                .w
+                .steps
+                .get(j)
+                .is_some_and(|s| s.compensation.is_none())
+        {
+            let next = match j {
+                0 => Phase::Compensated,
+                j => Phase::Compensating(j - 1),
+            };
+            self.set(cx, id, next);
+            let why = format!("step {} has no compensation, so it stays done", j + 1);
+            return self.advance(cx, id, Some(why));
+        }
         let n = self.w.steps.len();
         let text = match saga.phase {
             Phase::Forward(i) => format!("step {} of {n}", i + 1),
@@ -191,7 +209,11 @@ impl Orchestrator {
         };
         self.last_req += 1;
         let req = self.last_req;
-        let value = if undo { s.compensation } else { s.action };
+        let value = match (undo, s.compensation) {
+            (false, _) => s.action,
+            (true, Some(c)) => c,
+            (true, None) => return,
+        };
         cx.send(
             s.service,
             Body::Request {

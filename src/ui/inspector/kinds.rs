@@ -26,8 +26,8 @@ pub fn settings(ui: &mut Ui, view: &View, st: &mut Fields, n: &Node, cmds: &mut 
             NodeKind::Replica(r) => replica(ui, view, st, &n.id, r, cmds),
             NodeKind::Cdc(c) => cdc(ui, view, &n.id, c, cmds),
             NodeKind::Composer(c) => composer(ui, view, &n.id, c, cmds),
-            NodeKind::Orchestrator(o) => orchestrator(ui, view, &n.id, o, cmds),
-            NodeKind::Peer(p) => peer(ui, &n.id, p, cmds),
+            NodeKind::Orchestrator(o) => orchestrator(ui, view, st, &n.id, o, cmds),
+            NodeKind::Peer(p) => peer(ui, view, &n.id, p, cmds),
         });
 }
 
@@ -156,6 +156,8 @@ fn service(
         ui.end_row();
     }
 
+    direct_reads(ui, id, svc, cmds);
+
     let others: Vec<(String, String)> = nodes_of(view, Kind::Service)
         .into_iter()
         .filter(|(o, _)| o != id)
@@ -196,6 +198,31 @@ fn service(
         gesture(&r, cmds, set(k));
         ui.end_row();
     }
+}
+
+/// The tables of other services this one reads straight from a database
+/// they share. A read can only be unticked here, never added: the editor
+/// does not offer the anti-pattern, only the way out of it.
+fn direct_reads(ui: &mut Ui, id: &str, svc: &ServiceSpec, cmds: &mut Vec<Cmd>) {
+    if svc.reads.is_empty() {
+        return;
+    }
+    label(ui, "Reads straight from");
+    ui.vertical(|ui| {
+        for table in &svc.reads {
+            let mut on = true;
+            if ui
+                .checkbox(&mut on, table)
+                .on_hover_text("Another service's table, read from the database they share")
+                .changed()
+            {
+                let mut k = svc.clone();
+                k.reads.retain(|t| t != table);
+                cmds.push(Cmd::Edit(set_spec(id, NodeKind::Service(k))));
+            }
+        }
+    });
+    ui.end_row();
 }
 
 fn database(ui: &mut Ui, view: &View, id: &str) {
@@ -337,20 +364,46 @@ fn composer(ui: &mut Ui, view: &View, id: &str, c: &ComposerSpec, cmds: &mut Vec
     ui.end_row();
 }
 
-fn orchestrator(ui: &mut Ui, view: &View, id: &str, o: &OrchestratorSpec, cmds: &mut Vec<Cmd>) {
-    label(ui, "Steps");
-    ui.vertical(|ui| {
-        for (k, st) in o.steps.iter().enumerate() {
-            ui.label(format!(
-                "{}. {}: {} (undo: {})",
+fn orchestrator(
+    ui: &mut Ui,
+    view: &View,
+    fields_st: &mut Fields,
+    id: &str,
+    o: &OrchestratorSpec,
+    cmds: &mut Vec<Cmd>,
+) {
+    // Each step, and the write that undoes it (empty: nothing can).
+    for (k, st) in o.steps.iter().enumerate() {
+        let l = label(
+            ui,
+            &format!(
+                "{}. {}: {}, undone by",
                 k + 1,
                 view.label(&st.service),
-                st.action,
-                st.compensation
-            ));
+                st.action
+            ),
+        );
+        let (owner, base) = (id.to_string(), o.clone());
+        fields::text(
+            ui,
+            fields_st,
+            &format!("{id}/compensation/{k}"),
+            &l,
+            &st.compensation,
+            cmds,
+            move |undo| {
+                let mut spec = base.clone();
+                if let Some(step) = spec.steps.get_mut(k) {
+                    step.compensation = undo;
+                }
+                set_spec(&owner, NodeKind::Orchestrator(spec))
+            },
+        );
+        if st.compensation.trim().is_empty() {
+            ui.label("(none: this step cannot be undone)");
         }
-    });
-    ui.end_row();
+        ui.end_row();
+    }
     let l = label(ui, "Gives a step");
     let (r, d) = millis(ui, &l, o.step_timeout);
     let mut k = o.clone();
@@ -359,17 +412,51 @@ fn orchestrator(ui: &mut Ui, view: &View, id: &str, o: &OrchestratorSpec, cmds: 
     ui.end_row();
 }
 
-fn peer(ui: &mut Ui, id: &str, p: &PeerSpec, cmds: &mut Vec<Cmd>) {
-    label(ui, "Copy of");
-    ui.label(&p.table);
-    ui.end_row();
-    label(ui, "On conflict");
-    ui.label(match p.strategy {
+/// How a strategy reads in the inspector.
+fn strategy_words(s: Strategy) -> &'static str {
+    match s {
         Strategy::LastWriterWins => "last writer wins (by timestamp)",
         Strategy::VersionVectors => "keep both (version vectors)",
         Strategy::Counter => "add up (counter CRDT)",
         Strategy::Set => "union (set CRDT)",
-    });
+    }
+}
+
+fn peer(ui: &mut Ui, view: &View, id: &str, p: &PeerSpec, cmds: &mut Vec<Cmd>) {
+    label(ui, "Copy of");
+    ui.label(&p.table);
+    ui.end_row();
+    // Every copy of a table settles conflicts alike: a choice here is made
+    // for all of them, as one undoable edit.
+    let l = label(ui, "On conflict");
+    let mut choice = p.strategy;
+    egui::ComboBox::from_id_salt("peer-strategy")
+        .selected_text(strategy_words(p.strategy))
+        .show_ui(ui, |ui| {
+            for s in [
+                Strategy::LastWriterWins,
+                Strategy::VersionVectors,
+                Strategy::Counter,
+                Strategy::Set,
+            ] {
+                ui.selectable_value(&mut choice, s, strategy_words(s));
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text(format!("For every copy of {}", p.table));
+    if choice != p.strategy {
+        cmds.push(Cmd::Checkpoint);
+        for m in &view.scenario.nodes {
+            if let NodeKind::Peer(q) = &m.kind
+                && q.table == p.table
+            {
+                let mut k = q.clone();
+                k.strategy = choice;
+                cmds.push(Cmd::Gesture(set_spec(&m.id, NodeKind::Peer(k))));
+            }
+        }
+    }
     ui.end_row();
     let l = label(ui, "Clock ahead by");
     let (r, d) = millis(ui, &l, p.clock_skew);
