@@ -30,6 +30,9 @@ pub struct OrchestratorWiring {
     pub timeout: Micros,
     /// The table its saga log is shown as.
     pub table: Sym,
+    /// Steps from this index on come after the pivot: once the pivot step
+    /// has succeeded there is no going back, so they are retried forward.
+    pub forward_from: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,10 +75,12 @@ impl Orchestrator {
             });
         }
         let table = w.intern(w.my_id);
+        let forward_from = spec.pivot.unwrap_or(steps.len());
         Ok(Orchestrator::new(OrchestratorWiring {
             steps,
             timeout: spec.step_timeout.0.max(1),
             table,
+            forward_from,
         }))
     }
 
@@ -90,10 +95,21 @@ impl Orchestrator {
     }
 
     /// A step's answer: move the saga on.
-    fn answered(&mut self, cx: &mut Cx, id: Sym, ok: bool, from: NodeIdx) {
+    fn answered(&mut self, cx: &mut Cx, req: u32, id: Sym, ok: bool, from: NodeIdx) {
         let Some(saga) = self.sagas.get(&id).copied() else {
             return;
         };
+        if let Phase::Forward(i) = saga.phase
+            && !ok
+            && i >= self.w.forward_from
+        {
+            // Past the pivot a refusal is not a reason to undo: the step
+            // is tried again when its timer runs out.
+            self.pending.insert(req, id);
+            let text = format!("step {} refused; past the pivot, retrying it", i + 1);
+            self.log(cx, id, &text);
+            return;
+        }
         let next = match (saga.phase, ok) {
             (Phase::Forward(i), true) if i + 1 < self.w.steps.len() => Phase::Forward(i + 1),
             (Phase::Forward(_), true) => Phase::Completed,
@@ -133,7 +149,10 @@ impl Orchestrator {
         };
         let n = self.w.steps.len();
         let text = match saga.phase {
-            Phase::Forward(i) => format!("step {} of {n}", i + 1),
+            Phase::Forward(i) => match &reason {
+                Some(why) => format!("{why}: step {} of {n}", i + 1),
+                None => format!("step {} of {n}", i + 1),
+            },
             Phase::Compensating(j) => match &reason {
                 Some(why) => format!("{why}: undoing step {}", j + 1),
                 None => format!("undoing step {}", j + 1),
@@ -236,7 +255,7 @@ impl Actor for Orchestrator {
                     return;
                 };
                 let ok = matches!(answer, Answer::Written { .. });
-                self.answered(cx, id, ok, m.from);
+                self.answered(cx, req, id, ok, m.from);
             }
             _ => {}
         }
@@ -253,11 +272,19 @@ impl Actor for Orchestrator {
             return;
         };
         let next = match saga.phase {
+            // Past the pivot there is no going back: try the step again.
+            Phase::Forward(i) if i >= self.w.forward_from => Phase::Forward(i),
             Phase::Forward(i) => Phase::Compensating(i),
             other => other,
         };
         self.set(cx, id, next);
         let who = match saga.phase {
+            Phase::Forward(i) if i >= self.w.forward_from => self.w.steps.get(i).map(|s| {
+                format!(
+                    "{} did not answer; past the pivot, retrying",
+                    cx.names.get(s.name)
+                )
+            }),
             Phase::Forward(i) => self
                 .w
                 .steps

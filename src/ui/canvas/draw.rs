@@ -418,6 +418,7 @@ pub fn nodes(ui: &Ui, sc: &Scene, view: &View, hovered: &Hit, connecting: bool) 
             let sub = match &n.kind {
                 NodeKind::Service(svc) => format!("service · {}", svc.table),
                 NodeKind::Replica(rep) => format!("replica · {}", rep.table),
+                NodeKind::Projection(p) => format!("projection · {}", p.view),
                 other => other.word().to_string(),
             };
             painter.text(
