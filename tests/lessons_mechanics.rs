@@ -255,3 +255,30 @@ fn after_the_pivot_a_silent_service_is_retried_not_compensated() {
     assert!(!o.passed, "without the pivot order 14 is undone: {}", o.why);
     assert!(outcome(&no_pivot, settled(1, 2)).passed);
 }
+
+#[test]
+fn a_pending_mark_keeps_others_off_the_reserved_stock() {
+    let s = lesson("07-");
+    let refused = answer("clerk", "held by a saga still running");
+    let settled = Expectation::SagasSettled {
+        completed_at_least: 2,
+        compensated_at_least: 1,
+    };
+    assert!(outcome(&s, refused.clone()).passed);
+    assert!(outcome(&s, settled.clone()).passed);
+    // Without the semantic lock the clerk takes the stock of an order the
+    // saga then completes: a completed saga whose stock is gone.
+    let mut unlocked = s.clone();
+    for n in &mut unlocked.nodes {
+        if let NodeKind::Orchestrator(o) = &mut n.kind {
+            for st in &mut o.steps {
+                st.pending = false;
+            }
+        }
+    }
+    unlocked.narration.clear();
+    assert!(!outcome(&unlocked, refused).passed);
+    let o = outcome(&unlocked, settled);
+    assert!(!o.passed, "{}", o.why);
+    assert!(o.why.contains("does not hold \"reserved\""), "{}", o.why);
+}

@@ -158,7 +158,20 @@ pub struct SagaStep {
     pub service: String,
     pub action: String,
     pub compensation: String,
+    /// A semantic lock: the step writes its action marked pending, the
+    /// service refuses anyone else's write to that record while it is,
+    /// and the saga confirms the plain action once every step is done.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
 }
+
+/// The value a step with a semantic lock writes until its saga confirms it.
+pub fn pending_mark(action: &str) -> String {
+    format!("{action} {PENDING}")
+}
+
+/// What marks a record as held by a saga still running.
+pub const PENDING: &str = "(pending)";
 
 impl ServiceSpec {
     /// A service owning `table` in a store of its own, every other setting

@@ -262,6 +262,7 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
                 service: y.to_string(),
                 action: "done".into(),
                 compensation: "undone".into(),
+                pending: false,
             }),
             (NodeKind::Composer(c), Kind::Service) if !c.calls.iter().any(|k| k == y) => {
                 c.calls.push(y.to_string())

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::{Actor, Cx, Incoming, Store};
-use crate::scenario::OrchestratorSpec;
+use crate::scenario::{OrchestratorSpec, pending_mark};
 use crate::sim::build::BuildError;
 use crate::sim::wiring::Wiring;
 
@@ -22,6 +22,8 @@ pub struct Step {
     pub name: Sym,
     pub action: Value,
     pub compensation: Value,
+    /// The action marked pending (a semantic lock), confirmed at the end.
+    pub pending: Option<Value>,
 }
 
 #[derive(Clone, Debug)]
@@ -41,8 +43,18 @@ enum Phase {
     Forward(usize),
     /// Undoing step i (counting down to 0).
     Compensating(usize),
+    /// Every step done: confirming step i, marked pending until now.
+    Confirming(usize),
     Completed,
     Compensated,
+}
+
+/// What a request does to a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Act {
+    Do,
+    Undo,
+    Confirm,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -72,6 +84,9 @@ impl Orchestrator {
                 name: w.intern(&st.service),
                 action: Value::Text(w.intern(&st.action)),
                 compensation: Value::Text(w.intern(&st.compensation)),
+                pending: st
+                    .pending
+                    .then(|| Value::Text(w.intern(&pending_mark(&st.action)))),
             });
         }
         let table = w.intern(w.my_id);
@@ -112,7 +127,9 @@ impl Orchestrator {
         }
         let next = match (saga.phase, ok) {
             (Phase::Forward(i), true) if i + 1 < self.w.steps.len() => Phase::Forward(i + 1),
-            (Phase::Forward(_), true) => Phase::Completed,
+            (Phase::Forward(_), true) => self.confirm_from(0),
+            // A confirmation is past every step: it is only ever retried.
+            (Phase::Confirming(j), _) => self.confirm_from(j + 1),
             (Phase::Forward(0), false) => Phase::Compensated,
             (Phase::Forward(i), false) => Phase::Compensating(i - 1),
             // A refused compensation is a definite answer: the service holds
@@ -126,6 +143,13 @@ impl Orchestrator {
             .then(|| format!("{} said no", cx.names.get(self.name_of(from))));
         self.set(cx, id, next);
         self.advance(cx, id, why);
+    }
+
+    /// The first step from `j` on still marked pending, or the end.
+    fn confirm_from(&self, j: usize) -> Phase {
+        (j..self.w.steps.len())
+            .find(|&k| self.w.steps.get(k).is_some_and(|s| s.pending.is_some()))
+            .map_or(Phase::Completed, Phase::Confirming)
     }
 
     fn name_of(&self, node: NodeIdx) -> Sym {
@@ -157,6 +181,7 @@ impl Orchestrator {
                 Some(why) => format!("{why}: undoing step {}", j + 1),
                 None => format!("undoing step {}", j + 1),
             },
+            Phase::Confirming(j) => format!("all steps done: confirming step {}", j + 1),
             Phase::Completed => "completed".to_string(),
             Phase::Compensated => match &reason {
                 Some(why) => format!("compensated ({why})"),
@@ -165,8 +190,9 @@ impl Orchestrator {
         };
         self.log(cx, id, &text);
         match saga.phase {
-            Phase::Forward(i) => self.send(cx, id, i, false),
-            Phase::Compensating(j) => self.send(cx, id, j, true),
+            Phase::Forward(i) => self.send(cx, id, i, Act::Do),
+            Phase::Compensating(j) => self.send(cx, id, j, Act::Undo),
+            Phase::Confirming(j) => self.send(cx, id, j, Act::Confirm),
             Phase::Completed | Phase::Compensated => {
                 if let Some((to, req)) = saga.asker {
                     let answer = if saga.phase == Phase::Completed {
@@ -204,13 +230,17 @@ impl Orchestrator {
         cx.changed(body);
     }
 
-    fn send(&mut self, cx: &mut Cx, id: Sym, step: usize, undo: bool) {
+    fn send(&mut self, cx: &mut Cx, id: Sym, step: usize, act: Act) {
         let Some(s) = self.w.steps.get(step).copied() else {
             return;
         };
         self.last_req += 1;
         let req = self.last_req;
-        let value = if undo { s.compensation } else { s.action };
+        let value = match act {
+            Act::Do => s.pending.unwrap_or(s.action),
+            Act::Undo => s.compensation,
+            Act::Confirm => s.action,
+        };
         cx.send(
             s.service,
             Body::Request {
@@ -304,7 +334,12 @@ impl Actor for Orchestrator {
         let open: Vec<Sym> = self
             .sagas
             .iter()
-            .filter(|(_, s)| matches!(s.phase, Phase::Forward(_) | Phase::Compensating(_)))
+            .filter(|(_, s)| {
+                matches!(
+                    s.phase,
+                    Phase::Forward(_) | Phase::Compensating(_) | Phase::Confirming(_)
+                )
+            })
             .map(|(id, _)| *id)
             .collect();
         for id in open {

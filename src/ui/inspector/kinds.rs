@@ -393,8 +393,13 @@ fn orchestrator(ui: &mut Ui, view: &View, id: &str, o: &OrchestratorSpec, cmds: 
     label(ui, "Steps");
     ui.vertical(|ui| {
         for (k, st) in o.steps.iter().enumerate() {
+            let lock = if st.pending {
+                ", pending until the saga ends"
+            } else {
+                ""
+            };
             ui.label(format!(
-                "{}. {}: {} (undo: {})",
+                "{}. {}: {} (undo: {}{lock})",
                 k + 1,
                 view.label(&st.service),
                 st.action,

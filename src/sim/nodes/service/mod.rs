@@ -12,7 +12,7 @@ use super::{Actor, Cx, Incoming, Store};
 use crate::model::WriteKind;
 use crate::model::deliver_flags::{LOST_UPDATE, VERSION_CONFLICT};
 use crate::model::{Answer, Body, EventId, Key, Micros, NodeIdx, Record, ReqOp, Sym, Value};
-use crate::scenario::{EventShape, ServiceSpec, WriteMode};
+use crate::scenario::{EventShape, PENDING, ServiceSpec, WriteMode};
 use crate::sim::build::BuildError;
 use crate::sim::wiring::Wiring;
 
@@ -84,6 +84,9 @@ pub struct Service {
     pending: BTreeMap<u32, Pending>,
     /// Event ids already reacted to, per publisher (durable).
     seen: BTreeMap<NodeIdx, super::DedupWindow>,
+    /// Records marked pending by a saga still running (semantic locks):
+    /// only the node that marked one may write it (durable).
+    locks: BTreeMap<Sym, NodeIdx>,
     /// Events published and not yet acknowledged by the broker. Memory
     /// only: a crash between commit and publish loses the event, which is
     /// exactly the dual-write problem the outbox exists to solve.
@@ -156,6 +159,7 @@ impl Service {
             last_req: 0,
             pending: BTreeMap::new(),
             seen: BTreeMap::new(),
+            locks: BTreeMap::new(),
             unpublished,
         }
     }
@@ -191,6 +195,22 @@ impl Service {
         (value, mode): (Value, WriteKind),
         event: Option<(NodeIdx, EventId)>,
     ) {
+        if let Some((from, req)) = asker
+            && self.locks.get(&id).is_some_and(|&holder| holder != from)
+        {
+            // A semantic lock: a saga still running holds this record.
+            let reason = cx
+                .names
+                .intern("held by a saga still running (pending); try again when it ends");
+            cx.send(
+                from,
+                Body::Answer {
+                    req,
+                    answer: Answer::Refused { reason },
+                },
+            );
+            return;
+        }
         if self.w.rejects.contains(&id) {
             // In a choreography the others learn of the refusal by event.
             let refusal = Record {
@@ -217,6 +237,15 @@ impl Service {
                 );
             }
             return;
+        }
+        // The holder's own writes take, keep or release its lock.
+        if let Some((from, _)) = asker {
+            let pending = matches!(value, Value::Text(t) if cx.names.get(t).ends_with(PENDING));
+            if pending {
+                self.locks.insert(id, from);
+            } else {
+                self.locks.remove(&id);
+            }
         }
         let key = Key {
             table: self.w.table,
