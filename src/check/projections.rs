@@ -38,7 +38,7 @@ pub(super) fn view_matches_sources(
             let NodeKind::Service(svc) = &n.kind else {
                 continue;
             };
-            if !svc.publish.as_ref().is_some_and(|p| p.topic == src.topic) {
+            if svc.publish.as_ref().is_none_or(|p| p.topic != src.topic) {
                 continue;
             }
             let Some(info) = names

@@ -316,11 +316,6 @@ impl Projection {
             cx.timer(REPLAY_RETRY, REPLAY_TAG);
         }
     }
-
-    /// Source tables this view folds, for the engine's staleness check.
-    pub fn source_tables(&self) -> &[Sym] {
-        &self.tables
-    }
 }
 
 impl Actor for Projection {
