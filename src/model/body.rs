@@ -353,9 +353,10 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             delta,
             ..
         } => {
+            // A change reads "sku-1 -1" or "sku-1 +10"; a record "sku-1=9".
             let (op, sign) = match (delta, record.value) {
-                (true, Value::Int(n)) if n >= 0 => ("", "+"),
-                (true, _) => ("", ""),
+                (true, Value::Int(n)) if n >= 0 => (" ", "+"),
+                (true, _) => (" ", ""),
                 (false, _) => ("=", ""),
             };
             format!(

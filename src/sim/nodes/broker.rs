@@ -130,7 +130,7 @@ impl Broker {
                 .body(body)
                 .map(|b| body_label(cx.names, &b))
                 .unwrap_or_default();
-            let text = format!("{what}: no ack after {attempts} attempts");
+            let text = format!("{what} ({attempts} attempts, no ack)");
             let key = Key {
                 table: dead.table,
                 id: cx.names.intern(&row),
