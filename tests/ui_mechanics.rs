@@ -5,6 +5,7 @@
 use egui::vec2;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use settle::scenario::Fault;
 use settle::session::{Cmd, Selection};
 use settle::ui::SettleApp;
 use settle::ui::app::Prefs;
@@ -21,7 +22,7 @@ fn harness() -> Harness<'static, SettleApp> {
 }
 
 #[test]
-fn the_welcome_view_lists_the_new_lessons_and_a_projection_offers_its_rebuild() {
+fn the_welcome_view_lists_the_new_lessons_and_a_projection_rebuilds_from_its_inspector() {
     let mut h = harness();
     h.run_steps(2);
     h.get_by_label_contains("Idempotent consumer and dead letters");
@@ -32,10 +33,16 @@ fn the_welcome_view_lists_the_new_lessons_and_a_projection_offers_its_rebuild() 
     h.state_mut().push(Cmd::Seek(1_500_000.0));
     h.run_steps(2);
     h.state_mut().push(Cmd::Select(Selection::node("view")));
-    h.run_steps(2);
-    // The action itself is recorded as tests/session.rs checks; here the
-    // inspector must offer it, labelled for a screen reader too.
-    h.get_by_label("Rebuild view now");
+    h.run_steps(6);
+    h.get_by_label("Rebuild view now").click();
+    h.run_steps(3);
+    let faults = &h.state().session.doc.scenario.faults;
+    assert!(
+        faults.iter().any(
+            |f| matches!(f, Fault::Rebuild { node, at } if node == "view" && at.0 == 1_500_000)
+        ),
+        "{faults:?}"
+    );
     let order: Vec<&str> = settle::session::presets::PRESETS
         .iter()
         .map(|p| p.file)
