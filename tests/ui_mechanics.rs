@@ -34,6 +34,8 @@ fn the_welcome_view_lists_the_new_lessons_and_a_projection_rebuilds_from_its_ins
     h.run_steps(2);
     h.state_mut().push(Cmd::Select(Selection::node("view")));
     h.run_steps(6);
+    // Each source's row field can be edited there too.
+    h.get_by_label("order-events rows by field");
     h.get_by_label("Rebuild view now").click();
     h.run_steps(3);
     let faults = &h.state().session.doc.scenario.faults;

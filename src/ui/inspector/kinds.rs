@@ -495,6 +495,28 @@ fn projection(
         }
     });
     ui.end_row();
+    // Which field of each source's records names its row: editable, so a
+    // learner can regroup the view (orders by customer, or by order).
+    for (k, src) in p.sources.iter().enumerate() {
+        let l = label(ui, &format!("{} rows by field", src.topic));
+        let (owner, base) = (id.to_string(), p.clone());
+        fields::text(
+            ui,
+            st,
+            &format!("{id}/row/{k}"),
+            &l,
+            src.row.as_deref().unwrap_or(""),
+            cmds,
+            move |field| {
+                let mut spec = base.clone();
+                if let Some(s) = spec.sources.get_mut(k) {
+                    s.row = (!field.trim().is_empty()).then(|| field.trim().to_string());
+                }
+                set_spec(&owner, NodeKind::Projection(spec))
+            },
+        );
+        ui.end_row();
+    }
 }
 
 fn peer(ui: &mut Ui, id: &str, p: &PeerSpec, cmds: &mut Vec<Cmd>) {
