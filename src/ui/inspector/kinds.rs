@@ -393,18 +393,27 @@ fn orchestrator(ui: &mut Ui, view: &View, id: &str, o: &OrchestratorSpec, cmds: 
     label(ui, "Steps");
     ui.vertical(|ui| {
         for (k, st) in o.steps.iter().enumerate() {
-            let lock = if st.pending {
-                ", pending until the saga ends"
-            } else {
-                ""
-            };
-            ui.label(format!(
-                "{}. {}: {} (undo: {}{lock})",
-                k + 1,
-                view.label(&st.service),
-                st.action,
-                st.compensation
-            ));
+            ui.horizontal(|ui| {
+                ui.label(format!(
+                    "{}. {}: {} (undo: {})",
+                    k + 1,
+                    view.label(&st.service),
+                    st.action,
+                    st.compensation
+                ));
+                let mut pending = st.pending;
+                if ui
+                    .checkbox(&mut pending, "pending")
+                    .on_hover_text("A semantic lock: the record reads pending, and only this saga may write it, until the saga ends")
+                    .changed()
+                {
+                    let mut spec = o.clone();
+                    if let Some(step) = spec.steps.get_mut(k) {
+                        step.pending = pending;
+                    }
+                    cmds.push(Cmd::Edit(set_spec(id, NodeKind::Orchestrator(spec))));
+                }
+            });
         }
     });
     ui.end_row();
