@@ -66,6 +66,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
             pos: (200.0, 0.0),
             kind: NodeKind::Broker(BrokerSpec {
                 delivery: Delivery::AtMostOnce,
+                max_attempts: None,
             }),
         },
     ];
@@ -86,6 +87,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
                 broker: "broker".into(),
                 topic: "items".into(),
                 table: "items".into(),
+                dedup: true,
             }),
         });
         links.push(Link {

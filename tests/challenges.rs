@@ -184,6 +184,7 @@ fn every_copy_catches_up_once_the_bus_delivers_at_least_once() {
         "bus",
         NodeKind::Broker(settle::scenario::BrokerSpec {
             delivery: Delivery::default(),
+            max_attempts: None,
         }),
     );
     assert_solved(&mut s);

@@ -294,3 +294,52 @@ fn command() -> impl Strategy<Value = Cmd> {
         .prop_map(Cmd::Compare),
     ]
 }
+
+/// The operator's actions of issue 10 are offered where they apply and
+/// recorded in the drawing at the moment shown, like any fault.
+#[test]
+fn rebuild_and_redrive_are_offered_and_recorded_at_the_moment_shown() {
+    for (file, node, label) in [
+        ("05-cqrs.ron", "view", "Rebuild view now"),
+        (
+            "03b-idempotent-consumer.ron",
+            "bus",
+            "Re-drive dead letters now",
+        ),
+    ] {
+        let i = PRESETS
+            .iter()
+            .position(|p| p.file == file)
+            .expect("preset listed");
+        let mut session = Session::new(1.0, Default::default());
+        session.apply(Cmd::OpenPreset(i));
+        session.apply(Cmd::Seek(1_500_000.0));
+        let offers =
+            settle::session::actions::node_offers(&session.doc.scenario, None, node, 1_500_000);
+        let offer = offers
+            .into_iter()
+            .find(|o| o.label == label)
+            .unwrap_or_else(|| panic!("{label} offered on {node}"));
+        let before = session.doc.scenario.faults.len();
+        session.apply(Cmd::Act(offer.action));
+        assert!(session.problem.is_none(), "{:?}", session.problem);
+        let faults = &session.doc.scenario.faults;
+        assert_eq!(faults.len(), before + 1);
+        assert!(
+            faults
+                .iter()
+                .any(|f| f.at() == Dur::ms(1_500) && matches!(f, settle::scenario::Fault::Rebuild { node: n, .. } | settle::scenario::Fault::Redrive { node: n, .. } if n == node)),
+            "{faults:?}"
+        );
+    }
+    // Other nodes are not offered either.
+    let s = PRESETS[0].load().expect("loads");
+    for n in &s.nodes {
+        let offers = settle::session::actions::node_offers(&s, None, &n.id, 0);
+        assert!(
+            offers
+                .iter()
+                .all(|o| !o.label.starts_with("Rebuild") && !o.label.starts_with("Re-drive"))
+        );
+    }
+}

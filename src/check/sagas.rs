@@ -78,7 +78,11 @@ pub(super) fn sagas_settled(
             } else if state.starts_with("compensated") {
                 compensated += 1;
                 for (st, owner, table) in &places {
-                    if holds(*owner, *table).as_deref() == Some(st.action.as_str()) {
+                    let held = holds(*owner, *table);
+                    let marked = crate::scenario::pending_mark(&st.action);
+                    if held.as_deref() == Some(st.action.as_str())
+                        || held.as_deref() == Some(marked.as_str())
+                    {
                         half.push(format!(
                             "saga {id} was compensated but {} still holds \"{}\"",
                             st.service, st.action

@@ -194,6 +194,7 @@ fn initiates(x: &Node, y: &Node) -> bool {
         }
         NodeKind::Broker(_) => match &y.kind {
             NodeKind::Replica(r) => r.broker == x.id,
+            NodeKind::Projection(p) => p.broker == x.id,
             NodeKind::Service(svc) => svc.on.iter().any(|r| r.broker == x.id),
             _ => false,
         },
@@ -202,6 +203,8 @@ fn initiates(x: &Node, y: &Node) -> bool {
         NodeKind::Composer(c) => c.calls.iter().any(|k| k == y_id),
         NodeKind::Orchestrator(o) => o.steps.iter().any(|st| st.service == y_id),
         NodeKind::Peer(p) => matches!(&y.kind, NodeKind::Peer(q) if q.table == p.table),
-        NodeKind::Replica(_) => false,
+        // A projection asks its broker to replay a topic only when rebuilt;
+        // the events it folds come from the broker.
+        NodeKind::Replica(_) | NodeKind::Projection(_) => false,
     }
 }

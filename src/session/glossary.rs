@@ -69,6 +69,11 @@ pub const TERMS: &[Term] = &[
         "The database's ordered record of every committed change. Change data capture reads it."
     ),
     term!(
+        "checkpoint",
+        ["checkpoint"],
+        "How far a projection has read each topic it follows. A rebuild starts it again from the beginning."
+    ),
+    term!(
         "choreography",
         ["choreography", "choreographed"],
         "A saga with no conductor: each service reacts to the events of the others, and announces its own outcome as an event."
@@ -116,6 +121,16 @@ pub const TERMS: &[Term] = &[
         "Each service keeps its data in a database that only it uses; any other service that needs the data asks its owner."
     ),
     term!(
+        "dead-letter queue",
+        [
+            "dead-letter queue",
+            "dead letter queue",
+            "dead-letter",
+            "dead letter"
+        ],
+        "Where a broker parks a message that no consumer could take after a set number of attempts, so it stops blocking the rest and a person can look at it."
+    ),
+    term!(
         "domain boundary",
         ["boundary", "boundaries"],
         "The edge of the part of the business a service owns: its data and the rules that guard it. Nothing outside reaches across it."
@@ -144,6 +159,20 @@ pub const TERMS: &[Term] = &[
         "last-writer-wins",
         ["last-writer-wins", "last writer wins"],
         "A conflict rule: keep the write with the latest timestamp and drop the other, silently. Clocks that disagree decide who wins."
+    ),
+    term!(
+        "lost update",
+        ["lost update", "lost updates"],
+        "Two users read the same version and both write it back; the second write silently undoes the first."
+    ),
+    term!(
+        "optimistic concurrency",
+        [
+            "optimistic concurrency",
+            "versioned write",
+            "versioned writes"
+        ],
+        "Each write says which version of the record it read, and the database refuses it if the record has moved on since. Nothing is locked while a user edits."
     ),
     term!(
         "orchestrator",

@@ -30,8 +30,10 @@ pub fn message_color(kind: &str) -> Color32 {
     match kind {
         "write" | "read" => Color32::from_rgb(0x45, 0x9b, 0xd8),
         "written" | "answer" | "refused" => Color32::from_rgb(0x57, 0xb8, 0x7a),
+        // A refused versioned write: the warning a learner must notice.
+        "conflict" | "db conflict" => Color32::from_rgb(0xe0, 0x5a, 0x5a),
         "db write" | "db read" | "committed" | "db result" => Color32::from_rgb(0xe7, 0x6f, 0x51),
-        "event" => Color32::from_rgb(0xb0, 0x7c, 0xf0),
+        "event" | "replay" | "replayed" => Color32::from_rgb(0xb0, 0x7c, 0xf0),
         "ack" => Color32::from_rgb(0x9a, 0x9a, 0x9a),
         _ => Color32::GRAY,
     }
