@@ -8,8 +8,10 @@
 //! judges a run; [`session`] is the application without a window; [`ui`]
 //! and [`cli`] are the two front ends.
 
+#[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
 pub mod check;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod model;
 pub mod scenario;

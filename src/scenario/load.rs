@@ -137,18 +137,43 @@ pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     };
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot open the file: {e}")))?;
     if meta.len() > Bounds::FILE_BYTES as u64 {
-        return Err(fail(format!(
-            "the file is {} bytes; scenarios are limited to {} bytes",
-            meta.len(),
-            Bounds::FILE_BYTES
-        )));
+        return Err(too_large(&file, meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        fail(format!(
+    text_of(&file, bytes)
+}
+
+/// Reads a file handed over as bytes (a browser's file picker or a file
+/// dropped on the page), with the same limits as one read from disk.
+pub fn load_bytes(file: &str, bytes: Vec<u8>) -> Result<Scenario, ScenarioError> {
+    if bytes.len() > Bounds::FILE_BYTES {
+        return Err(too_large(file, bytes.len() as u64));
+    }
+    let text = text_of(file, bytes)?;
+    from_str(&text, file)
+}
+
+fn too_large(file: &str, len: u64) -> ScenarioError {
+    ScenarioError {
+        file: file.to_string(),
+        line: 1,
+        col: 1,
+        message: format!(
+            "the file is {len} bytes; scenarios are limited to {} bytes",
+            Bounds::FILE_BYTES
+        ),
+    }
+}
+
+fn text_of(file: &str, bytes: Vec<u8>) -> Result<String, ScenarioError> {
+    String::from_utf8(bytes).map_err(|e| ScenarioError {
+        file: file.to_string(),
+        line: 1,
+        col: 1,
+        message: format!(
             "the file is not UTF-8 text (bad byte at offset {})",
             e.utf8_error().valid_up_to()
-        ))
+        ),
     })
 }
 

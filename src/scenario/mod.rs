@@ -16,7 +16,7 @@ mod variant;
 pub use challenge::Challenge;
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
-pub use load::{Bounds, ScenarioError, from_str, load_file, read_text, to_ron};
+pub use load::{Bounds, ScenarioError, from_str, load_bytes, load_file, read_text, to_ron};
 pub use quiz::{Question, Quiz, ShowMe, is_quiz, quiz_from_str};
 pub use specs::*;
 pub use story::{Ask, Fault, Narration, Op, Trigger, ValueSpec, Work};

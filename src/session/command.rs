@@ -49,6 +49,12 @@ pub enum Cmd {
     /// A preset lesson, by its place in [`super::presets::PRESETS`].
     OpenPreset(usize),
     Open(PathBuf),
+    /// A file handed over as bytes, with no path (the browser's picker, a
+    /// file dropped on a web page).
+    OpenBytes {
+        name: String,
+        bytes: Vec<u8>,
+    },
     /// Save where the drawing came from; ask the window for a place when
     /// it came from nowhere.
     Save,
@@ -141,4 +147,6 @@ pub enum ViewCmd {
     ToggleGlossary,
     /// Fit the drawing to the canvas.
     Fit,
+    /// Put a link to this lesson at this moment on the clipboard.
+    CopyLink,
 }

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod files;
 pub mod glossary;
 pub mod lesson;
+pub mod link;
 pub mod player;
 pub mod presets;
 pub mod progress;
@@ -170,6 +171,51 @@ impl Session {
         }
     }
 
+    /// Opens a file handed over as bytes, with no path of its own (the
+    /// browser's file picker, a file dropped on the page): like [`open`],
+    /// an error is shown and the drawing kept.
+    ///
+    /// [`open`]: Session::open
+    pub fn open_bytes(&mut self, name: &str, bytes: Vec<u8>) {
+        match scenario::load_bytes(name, bytes) {
+            Ok(s) => self.replace(Document::new(s, None, name.to_string())),
+            Err(e) => {
+                if self.welcome {
+                    self.replace(Document::new(empty_scenario(), None, "Untitled".into()));
+                }
+                self.notice = Some(Notice::error(e.to_string()));
+            }
+        }
+    }
+
+    /// A link to the lesson on screen at the moment shown (see [`link`]),
+    /// while a lesson is open as it ships; `None` for any other drawing,
+    /// since a link can only name a lesson every copy of Settle has.
+    pub fn link_here(&self) -> Option<String> {
+        if self.welcome || self.doc.path.is_some() || self.doc.dirty || self.compare.is_some() {
+            return None;
+        }
+        let lesson = presets::index_of(&self.doc.name)?;
+        let at = self.player.as_ref().map_or(0, |p| p.now());
+        link::format(lesson, at)
+    }
+
+    /// The drawing as the file Save writes, and the name to give it.
+    pub fn file_to_save(&self) -> Result<(String, String), String> {
+        let text = scenario::to_ron(&self.doc.scenario)
+            .map_err(|e| format!("Could not write the scenario: {e}"))?;
+        let name = format!("{}.ron", self.doc.name.trim_end_matches(".ron"));
+        Ok((name, text))
+    }
+
+    /// The drawing was handed to the person as a download named `name`: it
+    /// is saved as far as Settle can tell.
+    pub fn downloaded(&mut self, name: &str) {
+        self.doc.name = name.to_string();
+        self.doc.dirty = false;
+        self.notice = Some(Notice::info(format!("Downloaded {name}")));
+    }
+
     /// Shows a document built elsewhere (tests, benchmarks).
     pub fn load(&mut self, doc: Document) {
         self.replace(doc);
@@ -278,6 +324,7 @@ impl Session {
             Cmd::New
                 | Cmd::OpenPreset(_)
                 | Cmd::Open(_)
+                | Cmd::OpenBytes { .. }
                 | Cmd::Resume
                 | Cmd::Recover(_)
                 | Cmd::ShowMe { .. }
@@ -306,6 +353,7 @@ impl Session {
                 None => {}
             },
             Cmd::Open(path) => self.open(&path),
+            Cmd::OpenBytes { name, bytes } => self.open_bytes(&name, bytes),
             Cmd::Save => match self.doc.path.clone() {
                 Some(path) => self.save_to(&path),
                 None => return Some(ViewCmd::SaveAsDialog),

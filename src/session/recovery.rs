@@ -24,6 +24,14 @@ const ASIDE: &str = "recovered-";
 /// Most moved-aside copies offered at once (older ones stay on disk).
 const OFFERED: usize = 5;
 
+/// The current time in milliseconds since 1970 (the browser's clock in
+/// the web build, where the standard library has none).
+pub fn now_ms() -> u64 {
+    web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
 /// What the recovery file holds.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use egui::{Context, ViewportCommand};
+use egui::Context;
 use serde::{Deserialize, Serialize};
 
 use super::canvas::CanvasState;
@@ -17,7 +17,9 @@ use super::keymap::{self, KeyAction};
 use super::layout::BottomTab;
 use super::log::LogState;
 use super::narration::LessonState;
+#[cfg(not(target_arch = "wasm32"))]
 use super::progress_store::{self, ProgressStore};
+#[cfg(not(target_arch = "wasm32"))]
 use super::recovery::{self, Saver};
 use super::sequence::SequenceState;
 use super::{dialogs, glossary, help, quiz, welcome};
@@ -76,6 +78,8 @@ pub struct SettleApp {
     /// The session generation, document revision and seed the views were
     /// last made for.
     shown: Option<(u64, u64, u64)>,
+    /// A link to copy to the clipboard in the next frame.
+    copied: Option<String>,
     /// The in-window file dialog, while open, and what it chooses for.
     file_dialog: Option<(FileDialog, Choosing)>,
     /// Try the platform's file dialog first (the real window does; tests
@@ -84,9 +88,20 @@ pub struct SettleApp {
     /// Where file dialogs start when the drawing has no folder of its own.
     pub files_dir: PathBuf,
     /// Keeps the recovery copy on disk (the real window only).
+    #[cfg(not(target_arch = "wasm32"))]
     saver: Option<Saver>,
     /// Keeps the learner's progress on disk.
+    #[cfg(not(target_arch = "wasm32"))]
     progress_store: Option<ProgressStore>,
+    /// Keeps the drawing and the progress in the browser's storage.
+    #[cfg(target_arch = "wasm32")]
+    keeper: Option<super::web::Keeper>,
+    /// A file the browser's picker chose, for the next frame to open.
+    #[cfg(target_arch = "wasm32")]
+    picked: super::web::Picked,
+    /// The page's egui context, for the picker to wake a frame with.
+    #[cfg(target_arch = "wasm32")]
+    ctx: Option<egui::Context>,
 }
 
 /// What a file dialog is choosing a file for.
@@ -126,14 +141,48 @@ impl SettleApp {
             open_path: None,
             shown: None,
             file_dialog: None,
+            copied: None,
             native_dialogs: false,
             files_dir: std::env::current_dir().unwrap_or_default(),
+            #[cfg(not(target_arch = "wasm32"))]
             saver: None,
+            #[cfg(not(target_arch = "wasm32"))]
             progress_store: None,
+            #[cfg(target_arch = "wasm32")]
+            keeper: None,
+            #[cfg(target_arch = "wasm32")]
+            picked: Default::default(),
+            #[cfg(target_arch = "wasm32")]
+            ctx: None,
         }
     }
 
+    /// The app in a web page: preferences, the last drawing and progress
+    /// from the browser's storage; a lesson and moment named in the
+    /// address open at once, paused.
+    #[cfg(target_arch = "wasm32")]
+    pub fn in_browser(cc: &eframe::CreationContext<'_>) -> Self {
+        let prefs: Prefs = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        let mut app = SettleApp::new(prefs);
+        app.ctx = Some(cc.egui_ctx.clone());
+        app.keeper = Some(super::web::Keeper::start(&mut app.session));
+        let (_, fragment) = super::web::location();
+        match crate::session::link::parse(&fragment) {
+            Ok(Some(l)) => app.apply(Cmd::ShowMe {
+                lesson: l.lesson,
+                at: l.at,
+            }),
+            Ok(None) => {}
+            Err(e) => app.session.notice = Some(crate::session::Notice::error(e)),
+        }
+        app
+    }
+
     /// The app with preferences from eframe's storage, opening `file` if given.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_storage(storage: Option<&dyn eframe::Storage>, file: Option<&Path>) -> Self {
         let prefs: Prefs = storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
@@ -150,6 +199,7 @@ impl SettleApp {
 
     /// Keeps a recovery copy of the drawing in `dir`, and offers what an
     /// earlier run left there.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn keep_recovery_in(&mut self, dir: Option<PathBuf>) {
         let Some(dir) = dir else { return };
         let found = crate::session::recovery::at_start(&dir);
@@ -167,6 +217,7 @@ impl SettleApp {
 
     /// Keeps the learner's progress in `dir`: reads what an earlier run
     /// left there, and writes every change back.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn keep_progress_in(&mut self, dir: Option<PathBuf>) {
         let Some(dir) = dir else { return };
         match progress_store::load(&dir) {
@@ -237,27 +288,49 @@ impl SettleApp {
             self.editor(ui, &icons, &mut cmds);
         }
         self.icons = Some(icons);
+        if let Some(link) = self.copied.take() {
+            ctx.copy_text(link);
+        }
         self.windows(&ctx, &mut cmds);
         for c in cmds {
             self.apply(c);
         }
-        if let Some(saver) = &mut self.saver {
-            saver.watch(&self.session);
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            if let Some(saver) = &mut self.saver {
+                saver.watch(&self.session);
+            }
+            if let Some(store) = &mut self.progress_store {
+                store.watch(&self.session.progress);
+            }
         }
-        if let Some(store) = &mut self.progress_store {
-            store.watch(&self.session.progress);
+        #[cfg(target_arch = "wasm32")]
+        if let Some(keeper) = &mut self.keeper {
+            keeper.watch(&self.session);
         }
         // egui paints only on input; a running simulation is input enough.
         if self.session.player.as_ref().is_some_and(|p| p.playing) {
             ctx.request_repaint();
         }
-        let title = if self.session.welcome {
+        let mut title = if self.session.welcome {
             "Settle".to_string()
         } else {
             self.session.doc.title()
         };
+        // A page's tab names the moment too, while paused: a link's landing
+        // place can be read off the tab (and is, by the browser test).
+        if cfg!(target_arch = "wasm32")
+            && !self.session.welcome
+            && let Some(p) = self.session.player.as_ref().filter(|p| !p.playing)
+        {
+            let at = format!(" at {} — Settle", crate::model::fmt_time(p.now()));
+            title = title.replace(" — Settle", &at);
+        }
         if title != self.last_title {
-            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            #[cfg(target_arch = "wasm32")]
+            super::web::set_title(&title);
+            #[cfg(not(target_arch = "wasm32"))]
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.last_title = title;
         }
     }
@@ -312,10 +385,19 @@ impl SettleApp {
         }
     }
 
+    /// A file dropped on the window opens; in a web page it comes as bytes
+    /// (as does one the browser's picker chose).
     fn dropped_files(&mut self, ctx: &Context, cmds: &mut Vec<Cmd>) {
         let dropped = ctx.input(|i| i.raw.dropped_files.clone());
-        if let Some(path) = dropped.first().map(|f| f.path().to_path_buf()) {
-            cmds.push(Cmd::Open(path));
+        if let Some(f) = dropped.first() {
+            #[cfg(not(target_arch = "wasm32"))]
+            cmds.push(Cmd::Open(f.path().to_path_buf()));
+            #[cfg(target_arch = "wasm32")]
+            super::web::read_dropped(f.clone(), self.picked.clone(), ctx.clone());
+        }
+        #[cfg(target_arch = "wasm32")]
+        if let Some((name, bytes)) = self.picked.borrow_mut().take() {
+            cmds.push(Cmd::OpenBytes { name, bytes });
         }
     }
 
@@ -362,10 +444,31 @@ impl SettleApp {
             }
             ViewCmd::ToggleTheme => self.prefs.dark = !self.prefs.dark,
             ViewCmd::Fit => self.canvas.request_fit(),
+            ViewCmd::CopyLink => self.copy_link(),
+        }
+    }
+
+    /// Asks for a file: the browser's picker, or a download to save.
+    #[cfg(target_arch = "wasm32")]
+    fn choose_file(&mut self, choosing: Choosing) {
+        match choosing {
+            Choosing::Open => {
+                if let Some(ctx) = &self.ctx {
+                    super::web::pick_file(self.picked.clone(), ctx.clone());
+                }
+            }
+            Choosing::SaveAs => match self.session.file_to_save() {
+                Ok((name, text)) => {
+                    super::web::download(name.clone(), text);
+                    self.session.downloaded(&name);
+                }
+                Err(e) => self.session.notice = Some(crate::session::Notice::error(e)),
+            },
         }
     }
 
     /// Asks for a file: the platform's dialog where it can open, else ours.
+    #[cfg(not(target_arch = "wasm32"))]
     fn choose_file(&mut self, choosing: Choosing) {
         let dir = self
             .session
@@ -397,6 +500,21 @@ impl SettleApp {
         self.file_dialog = Some((dialog, choosing));
     }
 
+    /// Puts a link to this lesson at this moment on the clipboard: the
+    /// page's own address in a browser; on the desktop, the part after the
+    /// `#`, to add to the address of wherever the web build is served.
+    fn copy_link(&mut self) {
+        let Some(fragment) = self.session.link_here() else {
+            return;
+        };
+        #[cfg(target_arch = "wasm32")]
+        let link = format!("{}{fragment}", super::web::location().0);
+        #[cfg(not(target_arch = "wasm32"))]
+        let link = fragment;
+        self.copied = Some(link.clone());
+        self.session.notice = Some(crate::session::Notice::info(format!("Copied {link}")));
+    }
+
     /// What eframe persists: the preferences (the drawing is kept by the
     /// recovery copy).
     pub fn persisted(&self) -> Prefs {
@@ -414,6 +532,7 @@ impl eframe::App for SettleApp {
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        #[cfg(not(target_arch = "wasm32"))]
         if let Some(saver) = &mut self.saver {
             saver.close(&self.session.doc);
         }

@@ -78,6 +78,7 @@ pub fn confirm_overwrite(ctx: &Context, path: &std::path::Path, cmds: &mut Vec<C
 }
 
 /// What asking the platform for a file gave.
+#[cfg(not(target_arch = "wasm32"))]
 pub enum Native {
     Chosen(PathBuf),
     /// The person closed the dialog.
@@ -88,9 +89,11 @@ pub enum Native {
 
 /// A dialog that comes back faster than a person can close one never
 /// appeared: rfd says "no file" at once when there is no desktop portal.
+#[cfg(not(target_arch = "wasm32"))]
 const TOO_QUICK: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// Asks the platform for a file to open, or where to save one.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn native(save_as: Option<&str>, dir: &std::path::Path) -> Native {
     let started = std::time::Instant::now();
     let dialog = rfd::FileDialog::new()

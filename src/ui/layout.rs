@@ -141,6 +141,7 @@ impl SettleApp {
                     snap: &mut self.prefs.snap,
                     open_path: &mut self.open_path,
                     recording: &mut self.recording,
+                    link: session.link_here(),
                 },
                 cmds,
             );

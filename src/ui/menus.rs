@@ -32,6 +32,8 @@ pub struct Bar<'a> {
     pub open_path: &'a mut Option<String>,
     /// The Record switch.
     pub recording: &'a mut bool,
+    /// A link to this lesson at this moment, when there is one.
+    pub link: Option<String>,
 }
 
 pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
@@ -39,7 +41,8 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
         ui.menu_button("File", |ui| {
             item(ui, "New", Cmd::New, true, cmds);
             item(ui, "Open…", Cmd::View(ViewCmd::OpenDialog), true, cmds);
-            if ui.button("Open a path…").clicked() {
+            // A page cannot read paths: the browser's picker is the way in.
+            if !cfg!(target_arch = "wasm32") && ui.button("Open a path…").clicked() {
                 *bar.open_path = Some(String::new());
             }
             ui.menu_button("Lessons", |ui| {
@@ -55,6 +58,17 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             ui.separator();
             item(ui, "Save", Cmd::Save, true, cmds);
             item(ui, "Save As…", Cmd::View(ViewCmd::SaveAsDialog), true, cmds);
+            ui.separator();
+            let copy = ui
+                .add_enabled(
+                    bar.link.is_some(),
+                    egui::Button::new("Copy link to this moment"),
+                )
+                .on_hover_text("A web address that opens this lesson here, paused")
+                .on_disabled_hover_text("Links name the lessons as they ship: open one unchanged");
+            if copy.clicked() {
+                cmds.push(Cmd::View(ViewCmd::CopyLink));
+            }
             ui.separator();
             item(ui, "Welcome", Cmd::Welcome, true, cmds);
         });
@@ -136,7 +150,7 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
 /// Unsaved work a crash left, each with Recover and Discard: shown on the
 /// welcome view and above the editor until the person decides.
 pub fn recovered(ui: &mut Ui, session: &Session, cmds: &mut Vec<Cmd>) {
-    let now = crate::ui::recovery::now_ms();
+    let now = crate::session::recovery::now_ms();
     for (i, r) in session.recovered.iter().enumerate() {
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(

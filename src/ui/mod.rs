@@ -5,6 +5,7 @@
 //! itself: that is the session's.
 
 pub mod app;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
 mod canvas;
 mod captions;
@@ -12,6 +13,8 @@ mod challenge;
 mod checks;
 mod compare;
 mod dialogs;
+// A page has no folders to list: the browser's picker takes its place.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 mod file_dialog;
 mod fonts;
 mod geometry;
@@ -25,22 +28,29 @@ mod log;
 mod menus;
 mod narration;
 mod plots;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod progress_store;
 mod quiz;
+#[cfg(not(target_arch = "wasm32"))]
 mod recovery;
 mod replicas;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod screenshot;
 mod sequence;
 mod theme;
 mod timeline;
 mod view;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 mod welcome;
 
 pub use app::SettleApp;
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::path::PathBuf;
 
 /// Opens the window, optionally on a file.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn run_window(file: Option<PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -7,23 +7,16 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crate::session::files::write_atomic;
-use crate::session::recovery::{LIVE, Snapshot};
+use crate::session::recovery::{LIVE, Snapshot, now_ms};
 use crate::session::{Document, Session};
 
 /// How long changes must pause before the copy is written.
 const QUIET: Duration = Duration::from_millis(600);
 /// The longest a change waits to be written while changes keep coming.
 const AT_MOST: Duration = Duration::from_secs(2);
-
-/// The current time in milliseconds since 1970.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
 
 /// The folder the recovery copy lives in.
 pub fn folder() -> Option<PathBuf> {
