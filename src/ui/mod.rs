@@ -9,6 +9,7 @@ pub mod bench;
 mod canvas;
 mod checks;
 mod dialogs;
+mod export_window;
 mod file_dialog;
 mod fonts;
 mod geometry;

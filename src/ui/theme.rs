@@ -23,16 +23,10 @@ pub const FAULT: Color32 = Color32::from_rgb(0xd6, 0x3b, 0x3b);
 /// Narration marks and the current-time line.
 pub const NARRATION: Color32 = Color32::from_rgb(0x3a, 0x86, 0xff);
 pub const NOW: Color32 = Color32::from_rgb(0xff, 0x5d, 0x8f);
-/// A message's colour by its kind word.
+/// A message's colour by its kind word (one table, shared with exports).
 pub fn message_color(kind: &str) -> Color32 {
-    match kind {
-        "write" | "read" => Color32::from_rgb(0x45, 0x9b, 0xd8),
-        "written" | "answer" | "refused" => Color32::from_rgb(0x57, 0xb8, 0x7a),
-        "db write" | "db read" | "committed" | "db result" => Color32::from_rgb(0xe7, 0x6f, 0x51),
-        "event" => Color32::from_rgb(0xb0, 0x7c, 0xf0),
-        "ack" => Color32::from_rgb(0x9a, 0x9a, 0x9a),
-        _ => Color32::GRAY,
-    }
+    let [r, g, b] = crate::export::palette::message_rgb(kind);
+    Color32::from_rgb(r, g, b)
 }
 
 /// A colour's relative luminance (WCAG 2), from 0 (black) to 1 (white).
