@@ -14,6 +14,10 @@ use crate::scenario::{
 use crate::sim::{Engine, RunEnd};
 use crate::trace::StepKind;
 
+/// The lean reference loop; its source lives with the benchmarks.
+#[path = "../benches/reference/fanout_lean.rs"]
+pub mod lean;
+
 /// The benchmark's figures; `Display` gives the one line the issue asks for.
 #[derive(Clone, Copy, Debug)]
 pub struct FanoutReport {
@@ -62,6 +66,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
             pos: (200.0, 0.0),
             kind: NodeKind::Broker(BrokerSpec {
                 delivery: Delivery::AtMostOnce,
+                max_attempts: None,
             }),
         },
     ];
@@ -82,6 +87,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
                 broker: "broker".into(),
                 topic: "items".into(),
                 table: "items".into(),
+                dedup: true,
             }),
         });
         links.push(Link {
@@ -114,6 +120,8 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
         faults: Vec::new(),
         narration: Vec::new(),
         expect: Vec::new(),
+        variants: Vec::new(),
+        challenges: Vec::new(),
     }
 }
 
@@ -146,4 +154,46 @@ pub fn fanout(a: FanoutArgs) -> Result<FanoutReport, String> {
         converged,
         peak_trace_bytes: trace.bytes(),
     })
+}
+
+/// Runs the engine and the lean loop one after the other, `runs` times,
+/// and reports the engine's median run with its median ratio to the lean
+/// loop: both are measured on the same machine within seconds, so the
+/// ratio holds where an absolute rate would not.
+pub fn fanout_compared(a: FanoutArgs, runs: u32) -> Result<String, String> {
+    let mut out = String::new();
+    let mut pairs = Vec::new();
+    for i in 0..runs {
+        let engine = fanout(a)?;
+        let lean = lean::run(a.replicas, a.keys, a.writes, a.seed);
+        let rate = |events: u64, secs: f64| events as f64 / secs.max(1e-9);
+        let ratio = rate(engine.events, engine.secs) / rate(lean.events, lean.secs);
+        out.push_str(&format!(
+            "run {}: engine {:.0} events/s, lean {:.0} events/s ({} events, converged={}), ratio {ratio:.3}\n",
+            i + 1,
+            rate(engine.events, engine.secs),
+            rate(lean.events, lean.secs),
+            lean.events,
+            lean.converged,
+        ));
+        pairs.push((ratio, engine));
+    }
+    pairs.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let (ratio, median) = pairs[pairs.len() / 2];
+    if let Some(rss) = peak_rss_bytes() {
+        out.push_str(&format!(
+            "peak_rss_bytes={rss} ({:.2} x the trace)\n",
+            rss as f64 / median.peak_trace_bytes.max(1) as f64
+        ));
+    }
+    out.push_str(&format!("{median} ratio_to_lean={ratio:.3}"));
+    Ok(out)
+}
+
+/// The most memory this process has held, where the system says (Linux).
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }

@@ -13,7 +13,7 @@ use crate::export;
 use crate::scenario::{self, Scenario, fmt_ms, fmt_time, parse_dur};
 use crate::sim::{Engine, RunEnd};
 use crate::trace::export as trace_export;
-use crate::trace::{StepKind, Trace};
+use crate::trace::{StepKind, Trace, query};
 
 /// Settle: watch data move and settle across microservices.
 #[derive(Debug, Parser)]
@@ -27,9 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario without a window and print what happened.
     Run(RunArgs),
-    /// Check a scenario file and report the first problem, with its line and column.
+    /// Check a scenario file (or the course quiz) and report the first problem, with its line and column.
     Validate {
-        /// The scenario file (.ron).
+        /// The scenario or quiz file (.ron).
         file: PathBuf,
     },
     /// Open the window on a scenario file.
@@ -60,6 +60,20 @@ pub enum Command {
     /// Write a picture, table or trace of a run, for slides and handouts;
     /// the format follows the extension of --out.
     Export(ExportArgs),
+    /// Run two scenarios with one seed and say where the runs part ways.
+    /// The last line is `first_difference_at=T differing_records=N`.
+    Compare {
+        /// The first scenario file (A).
+        a: PathBuf,
+        /// The second scenario file (B); without it, a variant A declares.
+        b: Option<PathBuf>,
+        /// Compare A with its variant of this name (default: its first).
+        #[arg(long)]
+        variant: Option<String>,
+        /// Seed for both runs (default: A's own).
+        #[arg(long)]
+        seed: Option<u64>,
+    },
     /// Measure the simulation engine or the app's drawing.
     #[command(subcommand)]
     Bench(BenchKind),
@@ -115,14 +129,30 @@ pub struct RunArgs {
     /// Write the run as a Mermaid sequence diagram to this file.
     #[arg(long, value_name = "PATH")]
     pub mermaid_out: Option<PathBuf>,
+    /// Run the scenario's variant of this name instead of the scenario.
+    #[arg(long)]
+    pub variant: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BenchKind {
     /// One writer, one broker, many replicas applying last-writer-wins.
-    Fanout(FanoutArgs),
+    Fanout(FanoutCmd),
     /// Frame time of the whole app drawn headless, small preset against a large run.
     Ui,
+}
+
+/// The fan-out benchmark and how to measure it.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct FanoutCmd {
+    #[command(flatten)]
+    pub size: FanoutArgs,
+    /// Also run the lean reference loop, interleaved, and print the ratio.
+    #[arg(long)]
+    pub compare: bool,
+    /// Interleaved runs of each with --compare; the median ratio counts.
+    #[arg(long, default_value_t = 5)]
+    pub runs: u32,
 }
 
 /// The fan-out benchmark's size.
@@ -162,15 +192,16 @@ fn parse_until(s: &str) -> Result<u64, String> {
 pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Run(args) => run_file(&args),
-        Command::Validate { file } => match scenario::load_file(&file) {
-            Ok(s) => {
-                println!(
-                    "{}: ok — \"{}\", {} nodes, {} links",
-                    file.display(),
-                    s.title,
-                    s.nodes.len(),
-                    s.links.len()
-                );
+        Command::Validate { file } => validate(&file),
+        Command::Open { file } => window(Some(file)),
+        Command::Compare {
+            a,
+            b,
+            variant,
+            seed,
+        } => match compare_files(&a, b.as_deref(), variant.as_deref(), seed) {
+            Ok(report) => {
+                print!("{report}");
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -178,7 +209,6 @@ pub fn run(command: Command) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Open { file } => window(Some(file)),
         Command::Screenshot {
             file,
             at,
@@ -222,11 +252,15 @@ pub fn run(command: Command) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Bench(BenchKind::Fanout(a)) => {
-            let r = crate::bench::fanout(a);
+        Command::Bench(BenchKind::Fanout(c)) => {
+            let r = if c.compare {
+                crate::bench::fanout_compared(c.size, c.runs.clamp(1, 50))
+            } else {
+                crate::bench::fanout(c.size).map(|r| r.to_string())
+            };
             match r {
-                Ok(r) => {
-                    println!("{r}");
+                Ok(line) => {
+                    println!("{line}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
@@ -279,6 +313,40 @@ fn export_file(a: &ExportArgs) -> Result<String, String> {
     ))
 }
 
+/// Checks a scenario, or the quiz when the file holds questions.
+fn validate(file: &Path) -> ExitCode {
+    let name = file.display().to_string();
+    let checked = scenario::read_text(file).and_then(|text| {
+        if scenario::is_quiz(&text) {
+            crate::session::quiz::from_str(&text, &name)
+                .map(|q| format!("quiz \"{}\", {} questions", q.title, q.questions.len()))
+        } else {
+            scenario::from_str(&text, &name).map(|s| {
+                let challenges = match s.challenges.len() {
+                    0 => String::new(),
+                    n => format!(", {n} challenge(s)"),
+                };
+                format!(
+                    "\"{}\", {} nodes, {} links{challenges}",
+                    s.title,
+                    s.nodes.len(),
+                    s.links.len()
+                )
+            })
+        }
+    });
+    match checked {
+        Ok(what) => {
+            println!("{name}: ok — {what}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Opens the window, optionally on a file.
 pub fn window(file: Option<PathBuf>) -> ExitCode {
     match crate::ui::run_window(file) {
@@ -301,7 +369,22 @@ fn run_file(args: &RunArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let s = match &args.variant {
+        None => s,
+        Some(name) => match named_variant(&s, name) {
+            Some(v) => v,
+            None => {
+                eprintln!("{}: no variant is called \"{name}\"", args.file.display());
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     run_scenario(&s, args)
+}
+
+/// The scenario a variant of `s` makes, found by name.
+fn named_variant(s: &Scenario, name: &str) -> Option<Scenario> {
+    s.variant(s.variants.iter().position(|v| v.name == name)?)
 }
 
 /// Runs a loaded scenario with the command's options and prints the report.
@@ -368,6 +451,116 @@ pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+/// Runs A and B (a file, or one of A's variants) to their ends with one
+/// seed and reports where they part ways and which records differ.
+pub fn compare_files(
+    a: &Path,
+    b: Option<&Path>,
+    variant: Option<&str>,
+    seed: Option<u64>,
+) -> Result<String, String> {
+    let sa = scenario::load_file(a).map_err(|e| e.to_string())?;
+    let sb = match (b, variant) {
+        (Some(b), None) => scenario::load_file(b).map_err(|e| e.to_string())?,
+        (Some(_), Some(_)) => return Err("give a second file or --variant, not both".into()),
+        (None, name) => {
+            let made = match name {
+                Some(name) => named_variant(&sa, name),
+                None => sa.variant(0),
+            };
+            match (made, name) {
+                (Some(s), _) => s,
+                (None, Some(name)) => {
+                    return Err(format!("{}: no variant is called \"{name}\"", a.display()));
+                }
+                (None, None) => {
+                    return Err(format!(
+                        "{}: declares no variants; name a second file to compare with",
+                        a.display()
+                    ));
+                }
+            }
+        }
+    };
+    let seed = seed.unwrap_or(sa.seed);
+    let run = |s: &Scenario| -> Result<Engine, String> {
+        let mut e = Engine::new(s, seed).map_err(|e| e.to_string())?;
+        e.run();
+        Ok(e)
+    };
+    let (ea, eb) = (run(&sa)?, run(&sb)?);
+    let (ta, tb) = (ea.trace(), eb.trace());
+    let (ia, ib) = (query::Index::new(ta), query::Index::new(tb));
+    let mut out = format!("A: {}\nB: {}\nseed {seed}\n", sa.title, sb.title);
+    let parting = query::first_difference(ta, tb);
+    match &parting {
+        None => out.push_str("The runs agree from start to end.\n"),
+        Some(p) => {
+            out.push_str(&format!("The runs part ways at {}:\n", fmt_time(p.at)));
+            for (side, t, step) in [("A", ta, p.a), ("B", tb, p.b)] {
+                let said = step.map_or("(its run has ended)".to_string(), |i| step_said(t, i));
+                out.push_str(&format!("  {side}: {said}\n"));
+            }
+        }
+    }
+    let differ = query::records_differing(query::Moment::end(ta, &ia), query::Moment::end(tb, &ib));
+    if !differ.is_empty() {
+        out.push_str(&format!(
+            "Records that differ at the end ({}):\n",
+            differ.len()
+        ));
+        let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+        for d in &differ {
+            out.push_str(&format!(
+                "  {} {}/{}: A {}, B {}\n",
+                d.node,
+                d.table,
+                d.id,
+                or_dash(&d.a),
+                or_dash(&d.b)
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "first_difference_at={} differing_records={}\n",
+        parting.map_or("none".to_string(), |p| fmt_time(p.at)),
+        differ.len()
+    ));
+    Ok(out)
+}
+
+/// One step of a run in words, for the compare report.
+fn step_said(t: &Trace, i: usize) -> String {
+    let Some(s) = t.step(i) else {
+        return String::new();
+    };
+    let at = fmt_time(t.step_time(i));
+    match s.kind {
+        StepKind::Deliver | StepKind::Drop => t.message(s.id).map_or(at.clone(), |m| {
+            let what = t
+                .body(m.body)
+                .map(|b| crate::model::body_label(&t.names, b))
+                .unwrap_or_default();
+            let dropped = if s.kind == StepKind::Drop {
+                " (dropped)"
+            } else {
+                ""
+            };
+            format!(
+                "{at} {} → {}: {what}{dropped}",
+                t.node_label(m.from),
+                t.node_label(m.to)
+            )
+        }),
+        StepKind::Fault => t.faults.get(s.id as usize).map_or(at.clone(), |f| {
+            format!("{at} {}", trace_export::fault_said(t, &f.fault))
+        }),
+        StepKind::Work => format!("{at} {} fires its next request", t.node_label(s.node)),
+        StepKind::Timer => format!("{at} a timer fires at {}", t.node_label(s.node)),
+        StepKind::Mark => format!("{at} a narration step"),
     }
 }
 

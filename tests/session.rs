@@ -6,7 +6,8 @@ mod common;
 
 use proptest::prelude::*;
 use settle::model::Dur;
-use settle::scenario::{Kind, Link, NodeKind, Op, Scenario, ValueSpec};
+use settle::scenario::{Kind, Link, Narration, NodeKind, Op, Scenario, ValueSpec};
+use settle::session::compare::{CompareCmd, Side};
 use settle::session::presets::PRESETS;
 use settle::session::{Action, Cmd, Document, Edit, Selection, Session, ViewCmd};
 
@@ -27,6 +28,9 @@ enum Recipe {
     DeleteNode(usize),
     DeleteLink(usize),
     Crash(usize, u64),
+    Caption(u64, String),
+    MoveCaption(usize, u64),
+    DeleteCaption(usize),
 }
 
 fn recipe() -> impl Strategy<Value = Recipe> {
@@ -41,6 +45,9 @@ fn recipe() -> impl Strategy<Value = Recipe> {
         (0..40usize).prop_map(Recipe::DeleteNode),
         (0..40usize).prop_map(Recipe::DeleteLink),
         (0..40usize, 0..3_000u64).prop_map(|(n, ms)| Recipe::Crash(n, ms)),
+        (0..3_000u64, "[a-z ]{1,20}").prop_map(|(ms, t)| Recipe::Caption(ms, t)),
+        (0..20usize, 0..3_000u64).prop_map(|(i, ms)| Recipe::MoveCaption(i, ms)),
+        (0..20usize).prop_map(Recipe::DeleteCaption),
     ]
 }
 
@@ -102,6 +109,31 @@ fn concrete(s: &Scenario, r: &Recipe) -> Edit {
         Recipe::DeleteNode(n) => Edit::DeleteNodes(vec![node_id(s, *n)]),
         Recipe::DeleteLink(l) => Edit::DeleteLink(*l % s.links.len().max(1)),
         Recipe::Crash(n, ms) => Action::Crash(node_id(s, *n)).at(ms * 1_000),
+        Recipe::Caption(ms, text) => Edit::AddCaption(Box::new(Narration {
+            at: Some(Dur::ms(*ms)),
+            when: None,
+            text: text.clone(),
+            focus: Vec::new(),
+            ask: None,
+        })),
+        Recipe::MoveCaption(i, ms) => {
+            let index = i % s.narration.len().max(1);
+            let mut caption = s.narration.get(index).cloned().unwrap_or(Narration {
+                at: None,
+                when: None,
+                text: "x".into(),
+                focus: Vec::new(),
+                ask: None,
+            });
+            if caption.at.is_some() {
+                caption.at = Some(Dur::ms(*ms));
+            }
+            Edit::SetCaption {
+                index,
+                caption: Box::new(caption),
+            }
+        }
+        Recipe::DeleteCaption(i) => Edit::DeleteCaption(i % s.narration.len().max(1)),
     }
 }
 
@@ -198,6 +230,11 @@ proptest! {
             if let Some(p) = &session.player {
                 prop_assert!(p.time().is_finite());
                 prop_assert!(p.upto() <= p.trace().steps.len());
+                // Compared runs share one clock and one seed.
+                if let Some(o) = session.compare.as_ref().and_then(|c| c.other_player.as_ref()) {
+                    prop_assert_eq!(o.time(), p.time());
+                    prop_assert_eq!(o.seed, p.seed);
+                }
             }
         }
         std::fs::remove_dir_all(&dir).ok();
@@ -246,5 +283,63 @@ fn command() -> impl Strategy<Value = Cmd> {
         4 => recipe().prop_map(|r| Cmd::Edit(concrete(&preset(2), &r))),
         1 => recipe().prop_map(|r| Cmd::Gesture(concrete(&preset(2), &r))),
         1 => (0..40usize).prop_map(|n| Cmd::Act(Action::Crash(format!("n{n}")))),
+        1 => prop_oneof![
+            Just(CompareCmd::Duplicate),
+            (0..4usize).prop_map(CompareCmd::Variant),
+            Just(CompareCmd::Edit(Side::A)),
+            Just(CompareCmd::Edit(Side::B)),
+            Just(CompareCmd::End { keep: Side::A }),
+            Just(CompareCmd::End { keep: Side::B }),
+        ]
+        .prop_map(Cmd::Compare),
     ]
+}
+
+/// The operator's actions of issue 10 are offered where they apply and
+/// recorded in the drawing at the moment shown, like any fault.
+#[test]
+fn rebuild_and_redrive_are_offered_and_recorded_at_the_moment_shown() {
+    for (file, node, label) in [
+        ("05-cqrs.ron", "view", "Rebuild view now"),
+        (
+            "03b-idempotent-consumer.ron",
+            "bus",
+            "Re-drive dead letters now",
+        ),
+    ] {
+        let i = PRESETS
+            .iter()
+            .position(|p| p.file == file)
+            .expect("preset listed");
+        let mut session = Session::new(1.0, Default::default());
+        session.apply(Cmd::OpenPreset(i));
+        session.apply(Cmd::Seek(1_500_000.0));
+        let offers =
+            settle::session::actions::node_offers(&session.doc.scenario, None, node, 1_500_000);
+        let offer = offers
+            .into_iter()
+            .find(|o| o.label == label)
+            .unwrap_or_else(|| panic!("{label} offered on {node}"));
+        let before = session.doc.scenario.faults.len();
+        session.apply(Cmd::Act(offer.action));
+        assert!(session.problem.is_none(), "{:?}", session.problem);
+        let faults = &session.doc.scenario.faults;
+        assert_eq!(faults.len(), before + 1);
+        assert!(
+            faults
+                .iter()
+                .any(|f| f.at() == Dur::ms(1_500) && matches!(f, settle::scenario::Fault::Rebuild { node: n, .. } | settle::scenario::Fault::Redrive { node: n, .. } if n == node)),
+            "{faults:?}"
+        );
+    }
+    // Other nodes are not offered either.
+    let s = PRESETS[0].load().expect("loads");
+    for n in &s.nodes {
+        let offers = settle::session::actions::node_offers(&s, None, &n.id, 0);
+        assert!(
+            offers
+                .iter()
+                .all(|o| !o.label.starts_with("Rebuild") && !o.label.starts_with("Re-drive"))
+        );
+    }
 }

@@ -65,15 +65,24 @@ pub(super) fn answer_contains(trace: &Trace, client: &str, text: &str) -> Outcom
     }
 }
 
-/// At the end, the owner of `table` holds `value` for `id`.
+/// At the end, the owner of `table` (or the copy at node `at`) holds
+/// `value` for `id`.
 pub(super) fn final_value(
     trace: &Trace,
     index: &Index,
     table: &str,
     id: &str,
     value: &str,
+    at: Option<&str>,
 ) -> Outcome {
-    let what = format!("{table}/{id} ends as \"{value}\"");
+    let what = match at {
+        Some(n) => format!("{table}/{id} at {n} ends as \"{value}\""),
+        None => format!("{table}/{id} ends as \"{value}\""),
+    };
+    let holder = |owner: NodeIdx| match at {
+        Some(n) => node(trace, n),
+        None => Some(owner),
+    };
     let held = trace
         .tables
         .iter()
@@ -83,7 +92,7 @@ pub(super) fn final_value(
                 table: info.name,
                 id: trace.names.find(id)?,
             };
-            index.record_at(trace, info.owner, key, trace.steps.len())
+            index.record_at(trace, holder(info.owner)?, key, trace.steps.len())
         });
     let (shown, at) = match held {
         Some((r, change)) => (

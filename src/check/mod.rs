@@ -4,8 +4,10 @@
 
 mod answers;
 mod conflicts;
+mod consumers;
 mod copies;
 mod monitors;
+mod projections;
 mod sagas;
 mod unit_of_work;
 
@@ -140,6 +142,29 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
             *at_least,
         )
         .at(first_flagged(trace, message_flags::FOREIGN)),
+        Expectation::ForeignReadsAtMost { at_most } => verdict(
+            format!("at most {at_most} read(s) straight from another service's table"),
+            t.foreign_reads <= u64::from(*at_most),
+            format!("{} read(s) of another service's table", t.foreign_reads),
+        )
+        .at(first_flagged(trace, message_flags::FOREIGN)),
+        Expectation::NoSharedDatabase => {
+            let shared = crate::scenario::shared_databases(s);
+            let why = if shared.is_empty() {
+                "every database is used by one service".to_string()
+            } else {
+                shared
+                    .iter()
+                    .map(|(db, users)| format!("{db} is used by {}", users.join(" and ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            verdict(
+                "each service owns its database".to_string(),
+                shared.is_empty(),
+                why,
+            )
+        }
         Expectation::DuplicatesIgnored { at_least } => at_least_check(
             "duplicate delivery(ies) recognised and ignored",
             t.duplicates_ignored,
@@ -152,8 +177,49 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
             at_least_check("message(s) dropped", t.dropped, *at_least)
                 .at(first_step(trace, |s| s.kind == StepKind::Drop))
         }
-        Expectation::FinalValue { table, id, value } => {
-            answers::final_value(trace, index, table, id, value)
+        Expectation::FinalValue {
+            table,
+            id,
+            value,
+            at,
+        } => answers::final_value(trace, index, table, id, value, at.as_deref()),
+        Expectation::LostUpdates { at_least } => at_least_check(
+            "blind write(s) over a change their writer never read (lost updates)",
+            t.lost_updates,
+            *at_least,
+        )
+        .at(first_step(trace, |s| {
+            s.flags & deliver_flags::LOST_UPDATE != 0
+        })),
+        Expectation::NoLostUpdate => verdict(
+            "no update is lost".into(),
+            t.lost_updates == 0,
+            format!("{} lost update(s)", t.lost_updates),
+        )
+        .at(first_step(trace, |s| {
+            s.flags & deliver_flags::LOST_UPDATE != 0
+        })),
+        Expectation::VersionConflicts { at_least } => at_least_check(
+            "versioned write(s) refused because the record had moved on",
+            t.version_conflicts,
+            *at_least,
+        )
+        .at(first_step(trace, |s| {
+            s.flags & deliver_flags::VERSION_CONFLICT != 0
+        })),
+        Expectation::DuplicatesApplied { at_least } => {
+            let (n, first) = consumers::duplicates_applied(trace, trace.steps.len());
+            at_least_check("redelivered event(s) applied a second time", n, *at_least).at(first)
+        }
+        Expectation::DeadLettered { at_least } => {
+            let (n, first) = consumers::dead_lettered(trace, trace.steps.len());
+            at_least_check("delivery(ies) given up and dead-lettered", n, *at_least).at(first)
+        }
+        Expectation::EveryEventAccounted { topic } => {
+            consumers::every_event_accounted(s, trace, topic)
+        }
+        Expectation::ViewMatchesSources { projection } => {
+            projections::view_matches_sources(s, trace, index, projection)
         }
         Expectation::AllAnswered { client } => answers::all_answered(trace, client)
             .at(first_step(trace, |s| {

@@ -24,6 +24,12 @@ pub enum Monitor {
     OutboxStuck,
     /// Reads of another service's table from a shared database.
     ForeignReads,
+    /// Blind writes over a change their writer never read.
+    LostUpdates,
+    /// Redelivered changes applied a second time.
+    DuplicatesApplied,
+    /// Deliveries a broker gave up on and parked as dead letters.
+    DeadLetters,
 }
 
 impl Monitor {
@@ -36,6 +42,9 @@ impl Monitor {
             Monitor::StaleReads => "stale reads served",
             Monitor::OutboxStuck => "outbox rows unpublished after 1 s",
             Monitor::ForeignReads => "reads of another service's table",
+            Monitor::LostUpdates => "updates lost to blind writes",
+            Monitor::DuplicatesApplied => "redelivered changes applied twice",
+            Monitor::DeadLetters => "deliveries given up as dead letters",
         }
     }
 }
@@ -65,6 +74,7 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
     let mut stale = (0, None);
     let mut foreign = (0, None);
     let mut lost = (0, None);
+    let mut lost_updates = (0, None);
     let mut committed_outbox: BTreeMap<(Key, Version), Micros> = BTreeMap::new();
     let mut published: BTreeSet<(Key, Version)> = BTreeSet::new();
     let bump = |c: &mut (u64, Option<Micros>), t: Micros| {
@@ -75,6 +85,9 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
         let t = trace.step_time(i);
         if s.kind == StepKind::Deliver && s.flags & deliver_flags::WRITE_LOST != 0 {
             bump(&mut lost, t);
+        }
+        if s.flags & deliver_flags::LOST_UPDATE != 0 {
+            bump(&mut lost_updates, t);
         }
         let Some(m) = (s.kind == StepKind::Deliver)
             .then(|| trace.message(s.id))
@@ -174,6 +187,8 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
             bump(&mut stalled, *since);
         }
     }
+    let twice = super::consumers::duplicates_applied(trace, upto);
+    let dead = super::consumers::dead_lettered(trace, upto);
     vec![
         MonitorReading {
             monitor: Monitor::SagasHalfDone,
@@ -204,6 +219,21 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
             monitor: Monitor::ForeignReads,
             count: foreign.0,
             first: foreign.1,
+        },
+        MonitorReading {
+            monitor: Monitor::LostUpdates,
+            count: lost_updates.0,
+            first: lost_updates.1,
+        },
+        MonitorReading {
+            monitor: Monitor::DuplicatesApplied,
+            count: twice.0,
+            first: twice.1,
+        },
+        MonitorReading {
+            monitor: Monitor::DeadLetters,
+            count: dead.0,
+            first: dead.1,
         },
     ]
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::{Outcome, verdict};
-use crate::model::{Key, NodeIdx, Value, value_text};
+use crate::model::{Key, Micros, NodeIdx, Value, value_text};
 use crate::scenario::{NodeKind, Scenario};
 use crate::trace::Trace;
 
@@ -21,11 +21,19 @@ pub(super) fn sagas_settled(
         "every saga completes or is fully compensated (at least {completed_at_least} completed, {compensated_at_least} compensated)"
     );
     let mut last: BTreeMap<(NodeIdx, Key), Value> = BTreeMap::new();
+    // When each record last changed: a saga left half-done is shown at the
+    // moment its log last moved.
+    let mut when: BTreeMap<(NodeIdx, Key), Micros> = BTreeMap::new();
     for c in trace.changes.iter() {
         if let Some(r) = trace.change_record(c) {
             last.insert((trace.change_node(c), r.key), r.value);
+            when.insert(
+                (trace.change_node(c), r.key),
+                trace.step_time(c.step as usize),
+            );
         }
     }
+    let mut first_half: Option<Micros> = None;
     let text = |v: &Value| value_text(&trace.names, *v);
     let (mut completed, mut compensated, mut half) = (0u32, 0u32, Vec::new());
     for (oi, n) in s.nodes.iter().enumerate() {
@@ -52,6 +60,7 @@ pub(super) fn sagas_settled(
             if *node as usize != oi {
                 continue;
             }
+            let before = half.len();
             let state = text(state);
             let id = trace.names.get(key.id);
             let holds =
@@ -69,7 +78,11 @@ pub(super) fn sagas_settled(
             } else if state.starts_with("compensated") {
                 compensated += 1;
                 for (st, owner, table) in &places {
-                    if holds(*owner, *table).as_deref() == Some(st.action.as_str()) {
+                    let held = holds(*owner, *table);
+                    let marked = crate::scenario::pending_mark(&st.action);
+                    if held.as_deref() == Some(st.action.as_str())
+                        || held.as_deref() == Some(marked.as_str())
+                    {
                         half.push(format!(
                             "saga {id} was compensated but {} still holds \"{}\"",
                             st.service, st.action
@@ -78,6 +91,13 @@ pub(super) fn sagas_settled(
                 }
             } else {
                 half.push(format!("saga {id} stopped half-done: {state}"));
+            }
+            if half.len() > before {
+                let t = when.get(&(*node, *key)).copied();
+                first_half = match (first_half, t) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
             }
         }
     }
@@ -94,4 +114,5 @@ pub(super) fn sagas_settled(
         half.is_empty() && completed >= completed_at_least && compensated >= compensated_at_least,
         why,
     )
+    .at(first_half)
 }

@@ -36,8 +36,10 @@ pub fn message_rgb(kind: &str) -> [u8; 3] {
     match kind {
         "write" | "read" => [0x45, 0x9b, 0xd8],
         "written" | "answer" | "refused" => [0x57, 0xb8, 0x7a],
+        // A refused versioned write: the warning a learner must notice.
+        "conflict" | "db conflict" => [0xe0, 0x5a, 0x5a],
         "db write" | "db read" | "committed" | "db result" => [0xe7, 0x6f, 0x51],
-        "event" => [0xb0, 0x7c, 0xf0],
+        "event" | "replay" | "replayed" => [0xb0, 0x7c, 0xf0],
         "ack" => [0x9a, 0x9a, 0x9a],
         _ => [0xa0, 0xa0, 0xa0],
     }

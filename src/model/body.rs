@@ -10,8 +10,51 @@ use super::record::{EventId, Key, Record, Value, Version, value_text};
 /// that receives it knows which table it owns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReqOp {
-    Write { id: Sym, value: Value },
-    Read { id: Sym },
+    /// Write a value, knowing nothing of what was there.
+    Write {
+        id: Sym,
+        value: Value,
+    },
+    /// Write a value the writer based on the version `read` of the record
+    /// (its counter). With `check`, the owner refuses it if the record has
+    /// moved on (optimistic concurrency); without, it is a blind write, and
+    /// the owner overwrites whatever came in between (a lost update).
+    WriteBased {
+        id: Sym,
+        value: Value,
+        read: u32,
+        check: bool,
+    },
+    /// Work for a client only: set `fields` (`name=value` pairs) in the
+    /// record as the client last read it, and write it back.
+    Edit {
+        id: Sym,
+        fields: Sym,
+        versioned: bool,
+    },
+    Read {
+        id: Sym,
+    },
+    /// Read from a projection once it reflects `token` (the version a
+    /// write's answer carried): read-your-writes. The projection answers
+    /// when it has caught up, or says it has not after `wait` µs.
+    ReadAtLeast {
+        id: Sym,
+        token: Token,
+        wait: u32,
+    },
+    /// Work for a client only: a read carrying the token of the client's
+    /// latest write, if it has one.
+    ReadAfterMyWrite {
+        id: Sym,
+    },
+}
+
+/// A version token: the record a write changed and the version it made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub key: Key,
+    pub version: Version,
 }
 
 /// The answer to a request.
@@ -30,6 +73,13 @@ pub enum Answer {
     },
     Refused {
         reason: Sym,
+    },
+    /// A versioned write refused: the writer read version `read`, the
+    /// record is now at `now`.
+    Conflict {
+        key: Key,
+        read: u32,
+        now: Version,
     },
 }
 
@@ -57,6 +107,8 @@ pub enum Body {
         outbox: Option<Sym>,
         /// A second change committed in the same transaction (a unit of work).
         also: Option<(Key, Value)>,
+        /// How the write relates to what is stored.
+        mode: WriteKind,
     },
     DbRead {
         req: u32,
@@ -67,16 +119,39 @@ pub enum Body {
         req: u32,
         record: Record,
     },
+    /// Database to its service: a versioned write refused, with the record
+    /// as it stands.
+    DbConflict {
+        req: u32,
+        read: u32,
+        current: Record,
+    },
     /// Database to its service; `Value::Absent` when there is no such record.
     DbResult {
         req: u32,
         record: Record,
     },
     /// A change event: published to a broker and delivered to subscribers.
+    /// With `delta`, `record.value` is the amount the change added (stock
+    /// −1), not the new value: applying it twice counts it twice.
     Event {
         event: EventId,
         topic: Sym,
         record: Record,
+        delta: bool,
+    },
+    /// Consumer to broker: send the topic's log from this position (a
+    /// projection rebuilding itself from the start).
+    Replay {
+        topic: Sym,
+        from: u32,
+    },
+    /// Broker to consumer after a replayed batch: where the next starts,
+    /// and whether there is more.
+    Replayed {
+        topic: Sym,
+        next: u32,
+        more: bool,
     },
     /// Subscriber to broker: this event is handled, stop resending it.
     Ack {
@@ -112,6 +187,18 @@ pub enum Body {
     },
 }
 
+/// How a write to a store relates to what the store holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteKind {
+    /// Replace the value.
+    Set,
+    /// Add the (whole-number) value to the one stored.
+    Add,
+    /// Replace the value, based on version `read` (its counter); with
+    /// `check`, only if the record is still at that version.
+    Based { read: u32, check: bool },
+}
+
 impl Body {
     /// The record this body carries, if it carries one.
     pub fn record(&self) -> Option<&Record> {
@@ -143,11 +230,11 @@ impl Body {
     pub fn kind(&self) -> &'static str {
         match self {
             Body::Request {
-                op: ReqOp::Write { .. },
+                op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
                 ..
             } => "write",
             Body::Request {
-                op: ReqOp::Read { .. },
+                op: ReqOp::Read { .. } | ReqOp::ReadAtLeast { .. } | ReqOp::ReadAfterMyWrite { .. },
                 ..
             } => "read",
             Body::Answer {
@@ -162,6 +249,13 @@ impl Body {
                 answer: Answer::Refused { .. },
                 ..
             } => "refused",
+            Body::Answer {
+                answer: Answer::Conflict { .. },
+                ..
+            } => "conflict",
+            Body::DbConflict { .. } => "db conflict",
+            Body::Replay { .. } => "replay",
+            Body::Replayed { .. } => "replayed",
             Body::DbWrite { .. } => "db write",
             Body::DbRead { .. } => "db read",
             Body::DbWritten { .. } => "committed",
@@ -188,9 +282,39 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             format!("write {}={}", names.get(*id), value_text(names, *value))
         }
         Body::Request {
-            op: ReqOp::Read { id },
+            op:
+                ReqOp::WriteBased {
+                    id,
+                    value,
+                    read,
+                    check,
+                },
+            ..
+        } => {
+            let how = if *check { "if still" } else { "read" };
+            format!(
+                "write {}={} ({how} v{read})",
+                names.get(*id),
+                value_text(names, *value)
+            )
+        }
+        Body::Request {
+            op: ReqOp::Edit { id, fields, .. },
+            ..
+        } => format!("edit {} {}", names.get(*id), names.get(*fields)),
+        Body::Request {
+            op: ReqOp::Read { id } | ReqOp::ReadAfterMyWrite { id },
             ..
         } => format!("read {}", names.get(*id)),
+        Body::Request {
+            op: ReqOp::ReadAtLeast { id, token, .. },
+            ..
+        } => format!(
+            "read {} at least {} {}",
+            names.get(*id),
+            names.get(token.key.id),
+            token.version
+        ),
         Body::Answer { answer, .. } => match answer {
             Answer::Written { version, .. } => format!("ok {version}"),
             Answer::Read { value, partial, .. } => {
@@ -198,11 +322,15 @@ pub fn body_label(names: &Names, b: &Body) -> String {
                 format!("{}{p}", value_text(names, *value))
             }
             Answer::Refused { reason } => format!("refused: {}", names.get(*reason)),
+            Answer::Conflict { read, now, .. } => {
+                format!("conflict: you read v{read}, it is now {now}")
+            }
         },
         Body::DbWrite {
             key: k,
             value,
             outbox,
+            mode,
             ..
         } => {
             let also = if outbox.is_some() {
@@ -210,18 +338,48 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             } else {
                 ""
             };
-            format!("UPDATE {}={}{also}", key(k), value_text(names, *value))
+            let (op, cond) = match mode {
+                WriteKind::Set | WriteKind::Based { check: false, .. } => ("=", String::new()),
+                WriteKind::Add => ("+=", String::new()),
+                WriteKind::Based { read, check: true } => ("=", format!(" IF v{read}")),
+            };
+            format!(
+                "UPDATE {}{op}{}{cond}{also}",
+                key(k),
+                value_text(names, *value)
+            )
         }
         Body::DbRead { key: k, .. } => format!("SELECT {}", key(k)),
         Body::DbWritten { record, .. } => format!("committed {}", record.version),
         Body::DbResult { record, .. } => format!("row {}", value_text(names, record.value)),
-        Body::Event { record, topic, .. } => format!(
-            "{} {}={} {}",
-            names.get(*topic),
-            names.get(record.key.id),
-            value_text(names, record.value),
-            record.version
-        ),
+        Body::DbConflict { read, current, .. } => {
+            format!("not written: read v{read}, row is {}", current.version)
+        }
+        Body::Replay { topic, from } => format!("replay {} from #{from}", names.get(*topic)),
+        Body::Replayed { topic, next, more } => {
+            let end = if *more { "" } else { " (end)" };
+            format!("replayed {} to #{next}{end}", names.get(*topic))
+        }
+        Body::Event {
+            record,
+            topic,
+            delta,
+            ..
+        } => {
+            // A change reads "sku-1 -1" or "sku-1 +10"; a record "sku-1=9".
+            let (op, sign) = match (delta, record.value) {
+                (true, Value::Int(n)) if n >= 0 => (" ", "+"),
+                (true, _) => (" ", ""),
+                (false, _) => ("=", ""),
+            };
+            format!(
+                "{} {}{op}{sign}{} {}",
+                names.get(*topic),
+                names.get(record.key.id),
+                value_text(names, record.value),
+                record.version
+            )
+        }
         Body::Ack { event } => format!("ack #{}", event.seq),
         Body::Stored { record } => format!("stored {}", key(&record.key)),
         Body::LogPoll { from } => format!("read log from #{from}"),

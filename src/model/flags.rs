@@ -12,6 +12,13 @@ pub mod deliver_flags {
     pub const GAVE_UP: u8 = 4;
     /// A peer discarded a concurrent write (last-writer-wins).
     pub const WRITE_LOST: u8 = 8;
+    /// A blind write overwrote a version its writer never read: a lost update.
+    pub const LOST_UPDATE: u8 = 16;
+    /// A versioned write was refused: the record had moved on.
+    pub const VERSION_CONFLICT: u8 = 32;
+    /// A broker gave up on a delivery and moved it to its dead-letter queue
+    /// (on a timer step).
+    pub const DEAD_LETTERED: u8 = 64;
 }
 
 /// Flags of a message.

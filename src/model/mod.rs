@@ -5,13 +5,14 @@
 
 pub mod body;
 pub mod chunked;
+pub mod fields;
 pub mod flags;
 pub mod names;
 pub mod peer_state;
 pub mod record;
 pub mod time;
 
-pub use body::{Answer, Body, ReqOp, body_label};
+pub use body::{Answer, Body, ReqOp, Token, WriteKind, body_label};
 pub use chunked::Chunked;
 pub use flags::{deliver_flags, message_flags};
 pub use names::{Names, NodeIdx, Sym};

@@ -40,15 +40,40 @@ pub enum Expectation {
     WritesLost { table: String, at_least: u32 },
     /// ...or at most this many.
     WritesLostAtMost { table: String, at_most: u32 },
-    /// At the end, the owner of `table` holds `value` for `id` ("—" for
-    /// no record).
+    /// At the end, the owner of `table` (or the copy at node `at`) holds
+    /// `value` for `id` ("—" for no record).
     FinalValue {
         table: String,
         id: String,
         value: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<String>,
     },
+    /// At least this many blind writes overwrote a version their writer
+    /// never read (lost updates)...
+    LostUpdates { at_least: u32 },
+    /// ...or none did.
+    NoLostUpdate,
+    /// At least this many versioned writes were refused because the record
+    /// had moved on.
+    VersionConflicts { at_least: u32 },
+    /// At least this many redelivered events were applied a second time by
+    /// a consumer that keeps no table of processed events.
+    DuplicatesApplied { at_least: u32 },
+    /// At least this many deliveries were given up and dead-lettered.
+    DeadLettered { at_least: u32 },
+    /// Every event published on the topic was applied by every subscriber
+    /// or sits in a dead-letter queue: none is simply lost.
+    EveryEventAccounted { topic: String },
+    /// At the end, the projection's view equals its sources folded afresh
+    /// from their owners' tables.
+    ViewMatchesSources { projection: String },
     /// At least this many reads went straight to another service's table.
     ForeignReads { at_least: u32 },
+    /// ...or at most this many.
+    ForeignReadsAtMost { at_most: u32 },
+    /// No database is used by more than one service: each owns its own.
+    NoSharedDatabase,
     /// Every request the client sent was answered.
     AllAnswered { client: String },
     /// Some answer the client received contains this text.
@@ -70,6 +95,8 @@ impl Expectation {
     /// When its verdict is final.
     pub fn decided(&self) -> Decided {
         match self {
+            // A property of the drawing, known before the run starts.
+            Expectation::NoSharedDatabase => Decided::At(0),
             Expectation::Converged { by: at, .. } | Expectation::Diverged { at, .. } => {
                 Decided::At(at.0)
             }
@@ -78,15 +105,23 @@ impl Expectation {
             | Expectation::Dropped { .. }
             | Expectation::ForeignReads { .. }
             | Expectation::WritesLost { .. }
-            | Expectation::AnswerContains { .. } => Decided::WhenMet,
+            | Expectation::AnswerContains { .. }
+            | Expectation::LostUpdates { .. }
+            | Expectation::VersionConflicts { .. }
+            | Expectation::DuplicatesApplied { .. }
+            | Expectation::DeadLettered { .. } => Decided::WhenMet,
             Expectation::NoEventLost { .. }
             | Expectation::NoWriteLost { .. }
             | Expectation::VisibleWithin { .. }
             | Expectation::SagasSettled { .. }
             | Expectation::NoHalfWrite { .. }
             | Expectation::WritesLostAtMost { .. }
+            | Expectation::ForeignReadsAtMost { .. }
             | Expectation::FinalValue { .. }
-            | Expectation::AllAnswered { .. } => Decided::AtEnd,
+            | Expectation::AllAnswered { .. }
+            | Expectation::NoLostUpdate
+            | Expectation::EveryEventAccounted { .. }
+            | Expectation::ViewMatchesSources { .. } => Decided::AtEnd,
         }
     }
 }

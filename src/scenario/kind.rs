@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::specs::{
     BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, OrchestratorSpec, PeerSpec,
-    ReplicaSpec, ServiceSpec, Strategy, default_call_timeout, default_poll, default_resend,
+    ProjectionSpec, ReplicaSpec, ServiceSpec, Strategy, default_call_timeout, default_poll,
+    default_resend,
 };
 use crate::model::Dur;
 
@@ -60,6 +61,7 @@ kinds! {
     Composer => "composer", [0x3d, 0xa5, 0xd9], "A gateway: asks several services at once, merges";
     Orchestrator => "orchestrator", [0x8a, 0xb8, 0x3e], "Runs a saga: steps across services, undone on failure";
     Peer => "peer", [0xf4, 0x8c, 0x36], "A copy that accepts writes; resolves conflicts its way";
+    Projection => "projection", [0x26, 0xa6, 0x9a], "A read model: folds events from topics into a view of its own shape";
 }
 
 impl Kind {
@@ -81,6 +83,7 @@ impl Kind {
                 broker: String::new(),
                 topic: String::new(),
                 table: String::new(),
+                dedup: true,
             }),
             Kind::Cdc => NodeKind::Cdc(CdcSpec {
                 database: String::new(),
@@ -95,12 +98,18 @@ impl Kind {
             Kind::Orchestrator => NodeKind::Orchestrator(OrchestratorSpec {
                 steps: Vec::new(),
                 step_timeout: default_call_timeout(),
+                pivot: None,
             }),
             Kind::Peer => NodeKind::Peer(PeerSpec {
                 table: String::new(),
                 strategy: Strategy::LastWriterWins,
                 clock_skew: Dur(0),
                 resend: default_resend(),
+            }),
+            Kind::Projection => NodeKind::Projection(ProjectionSpec {
+                broker: String::new(),
+                view: String::new(),
+                sources: Vec::new(),
             }),
         }
     }
@@ -118,6 +127,7 @@ pub enum NodeKind {
     Composer(ComposerSpec),
     Orchestrator(OrchestratorSpec),
     Peer(PeerSpec),
+    Projection(ProjectionSpec),
 }
 
 impl NodeKind {
@@ -133,6 +143,7 @@ impl NodeKind {
             NodeKind::Composer(_) => Kind::Composer,
             NodeKind::Orchestrator(_) => Kind::Orchestrator,
             NodeKind::Peer(_) => Kind::Peer,
+            NodeKind::Projection(_) => Kind::Projection,
         }
     }
 

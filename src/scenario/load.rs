@@ -30,10 +30,19 @@ impl Bounds {
     pub const FAULTS: usize = 10_000;
     pub const NARRATION: usize = 1_000;
     pub const EXPECTATIONS: usize = 1_000;
+    /// Named variants one scenario may declare.
+    pub const VARIANTS: usize = 16;
     /// Longest id, in characters.
     pub const ID_CHARS: usize = 64;
     /// Longest text (titles, captions, values), in characters.
     pub const TEXT_CHARS: usize = 10_000;
+    /// Challenges one lesson carries, hints one challenge gives, and the
+    /// checks of its goal.
+    pub const CHALLENGES: usize = 8;
+    pub const HINTS: usize = 10;
+    pub const GOAL: usize = 20;
+    /// Questions in the quiz.
+    pub const QUESTIONS: usize = 200;
 }
 
 /// A scenario that could not be loaded: where, and in a sentence, why.
@@ -57,7 +66,7 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
-fn ron_options() -> ron::Options {
+pub(super) fn ron_options() -> ron::Options {
     ron::Options::default()
         .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
         .with_recursion_limit(Bounds::NESTING)
@@ -89,6 +98,13 @@ pub fn from_str(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
             "the file is empty: a scenario starts with ( title: \"...\", nodes: [ ... ] )".into(),
         ));
     }
+    if super::quiz::is_quiz(src) {
+        return Err(at(
+            1,
+            1,
+            "this is the course quiz, not a scenario: `settle validate` checks it, and the welcome view opens it".into(),
+        ));
+    }
     let scenario: Scenario = ron_options().from_str(src).map_err(|e| {
         at(
             e.span.start.line,
@@ -105,6 +121,13 @@ pub fn from_str(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
 
 /// Reads a scenario file from disk.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = read_text(path)?;
+    from_str(&text, &path.display().to_string())
+}
+
+/// Reads a file of Settle's (a scenario, the quiz) as text, refusing one
+/// too large to be either.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
     let file = path.display().to_string();
     let fail = |message: String| ScenarioError {
         file: file.clone(),
@@ -121,13 +144,12 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         fail(format!(
             "the file is not UTF-8 text (bad byte at offset {})",
             e.utf8_error().valid_up_to()
         ))
-    })?;
-    from_str(&text, &file)
+    })
 }
 
 /// Writes a scenario as RON a person can read and edit.
@@ -141,7 +163,7 @@ pub fn to_ron(scenario: &Scenario) -> Result<String, ron::Error> {
 
 /// ron's messages are written for programmers; these are for whoever wrote
 /// the file.
-fn plain_ron_message(code: &ron::Error) -> String {
+pub(super) fn plain_ron_message(code: &ron::Error) -> String {
     use ron::Error as E;
     match code {
         E::Eof => "the file ends too early: a bracket or quote is not closed".to_string(),

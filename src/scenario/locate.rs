@@ -15,6 +15,9 @@ pub struct Where {
     pub index: Option<usize>,
     /// A field inside the item (`to`), or a quoted value inside it.
     pub detail: Detail,
+    /// Outer places whose bracketed values this one lies inside, outermost
+    /// first: a challenge's own drawing is a scenario within a scenario.
+    pub within: Vec<Where>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +34,7 @@ impl Where {
             section,
             index: None,
             detail: Detail::None,
+            within: Vec::new(),
         }
     }
 
@@ -39,6 +43,7 @@ impl Where {
             section,
             index: Some(index),
             detail: Detail::None,
+            within: Vec::new(),
         }
     }
 
@@ -47,6 +52,7 @@ impl Where {
             section,
             index: Some(index),
             detail: Detail::Field(field),
+            within: Vec::new(),
         }
     }
 
@@ -55,13 +61,47 @@ impl Where {
             section,
             index: Some(index),
             detail: Detail::Text(text.to_string()),
+            within: Vec::new(),
         }
+    }
+
+    /// The same place, inside the value found at `outer`.
+    pub fn inside(mut self, outer: Where) -> Self {
+        self.within.insert(0, outer);
+        self
     }
 }
 
 /// Byte offset of the best match for `place`, or of the nearest enclosing
 /// thing that could be found (the item, the section, the file start).
 pub fn offset_of(src: &str, place: &Where) -> usize {
+    let (mut base, mut end) = (0, src.len());
+    for outer in &place.within {
+        let Some(text) = src.get(base..end) else {
+            break;
+        };
+        let at = offset_in(text, outer);
+        match bracketed(text, at) {
+            Some(range) => (base, end) = (base + range.start, base + range.end),
+            None => return base + at,
+        }
+    }
+    base + src.get(base..end).map_or(0, |text| offset_in(text, place))
+}
+
+/// The bracketed value starting at or after `at`, up to its closing
+/// bracket.
+fn bracketed(src: &str, at: usize) -> Option<Range<usize>> {
+    let tokens = scan(src);
+    let open = tokens.iter().find(|t| t.at >= at && t.kind == Kind::Open)?;
+    let close = tokens
+        .iter()
+        .find(|t| t.at > open.at && t.kind == Kind::Close && t.depth == open.depth)?;
+    Some(open.at..close.end)
+}
+
+/// [`offset_of`] for a place directly in `src`'s outermost brackets.
+fn offset_in(src: &str, place: &Where) -> usize {
     let tokens = scan(src);
     let Some(section) = top_level_keys(&tokens, src)
         .into_iter()
@@ -88,6 +128,15 @@ pub fn offset_of(src: &str, place: &Where) -> usize {
         }),
     };
     found.unwrap_or(item.start)
+}
+
+/// The names set directly in the outermost brackets, in file order.
+pub fn top_level_names(src: &str) -> Vec<&str> {
+    let tokens = scan(src);
+    top_level_keys(&tokens, src)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -288,6 +337,27 @@ mod tests {
     fn finds_a_quoted_value() {
         let at = offset_of(SRC, &Where::text("nodes", 1, "x"));
         assert_eq!(&SRC[at..at + 3], "\"x\"");
+    }
+
+    #[test]
+    fn finds_a_place_inside_a_nested_value() {
+        let src = r#"(
+    title: "outer",
+    challenges: [
+        (title: "one", start: (nodes: [(id: "x")])),
+        (title: "two", start: (
+            nodes: [(id: "a"), (id: "b", kind: Client())],
+        ), goal: [Dropped(at_least: 1), Converged(table: "t")]),
+    ],
+)"#;
+        let inner = Where::field("nodes", 1, "kind")
+            .inside(Where::section("start"))
+            .inside(Where::item("challenges", 1));
+        let at = offset_of(src, &inner);
+        assert_eq!(&src[at..at + 6], "Client");
+        let goal = Where::text("goal", 1, "t").inside(Where::item("challenges", 1));
+        let at = offset_of(src, &goal);
+        assert_eq!(&src[at..at + 3], "\"t\"");
     }
 
     #[test]

@@ -2,19 +2,25 @@
 //! lesson ships as. Plain data, read and written as RON; [`load`] turns text
 //! into a checked [`Scenario`] or an error that points into the file.
 
+mod challenge;
 mod expect;
 mod kind;
 mod load;
 mod locate;
+mod quiz;
 mod specs;
 mod story;
 mod validate;
+mod variant;
 
+pub use challenge::Challenge;
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
-pub use load::{Bounds, ScenarioError, from_str, load_file, to_ron};
+pub use load::{Bounds, ScenarioError, from_str, load_file, read_text, to_ron};
+pub use quiz::{Question, Quiz, ShowMe, is_quiz, quiz_from_str};
 pub use specs::*;
 pub use story::{Ask, Fault, Narration, Op, Trigger, ValueSpec, Work};
+pub use variant::Variant;
 
 pub use crate::model::time::{Dur, Micros, Prob, fmt_ms, fmt_time, parse_dur};
 
@@ -46,6 +52,12 @@ pub struct Scenario {
     pub narration: Vec<Narration>,
     #[serde(default)]
     pub expect: Vec<Expectation>,
+    /// Other versions of this scenario to compare it with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<Variant>,
+    /// After the lesson: the same system broken, to fix in the editor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub challenges: Vec<Challenge>,
 }
 
 fn default_seed() -> u64 {
@@ -187,6 +199,7 @@ fn initiates(x: &Node, y: &Node) -> bool {
         }
         NodeKind::Broker(_) => match &y.kind {
             NodeKind::Replica(r) => r.broker == x.id,
+            NodeKind::Projection(p) => p.broker == x.id,
             NodeKind::Service(svc) => svc.on.iter().any(|r| r.broker == x.id),
             _ => false,
         },
@@ -195,6 +208,8 @@ fn initiates(x: &Node, y: &Node) -> bool {
         NodeKind::Composer(c) => c.calls.iter().any(|k| k == y_id),
         NodeKind::Orchestrator(o) => o.steps.iter().any(|st| st.service == y_id),
         NodeKind::Peer(p) => matches!(&y.kind, NodeKind::Peer(q) if q.table == p.table),
-        NodeKind::Replica(_) => false,
+        // A projection asks its broker to replay a topic only when rebuilt;
+        // the events it folds come from the broker.
+        NodeKind::Replica(_) | NodeKind::Projection(_) => false,
     }
 }

@@ -72,6 +72,28 @@ pub struct ServiceSpec {
     /// the value "rejected", so others can react to that too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub on: Vec<Reaction>,
+    /// What its events carry: the whole record, or only the change.
+    #[serde(default, skip_serializing_if = "EventShape::is_record")]
+    pub events: EventShape,
+}
+
+/// What a service's change events carry.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventShape {
+    /// The whole record with its version: applying it twice changes
+    /// nothing, and an older one is recognised by its version.
+    #[default]
+    Record,
+    /// Only the change: each write adds its (whole-number) value to the
+    /// record, and the event says "add this much". A consumer that applies
+    /// it twice counts it twice.
+    Change,
+}
+
+impl EventShape {
+    pub fn is_record(&self) -> bool {
+        *self == EventShape::Record
+    }
 }
 
 /// When an event arrives on `topic` (with value `when`, if given), write
@@ -131,6 +153,11 @@ pub struct OrchestratorSpec {
     /// How long to wait for a step's answer before treating it as failed.
     #[serde(default = "default_call_timeout")]
     pub step_timeout: Dur,
+    /// The pivot: the number of the step (from 1) after which there is no
+    /// going back. Once it has succeeded, later steps that fail or do not
+    /// answer are retried forward until they succeed, never compensated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pivot: Option<usize>,
 }
 
 /// One step of a saga: what to write at a service, and what undoes it.
@@ -140,7 +167,20 @@ pub struct SagaStep {
     pub service: String,
     pub action: String,
     pub compensation: String,
+    /// A semantic lock: the step writes its action marked pending, the
+    /// service refuses anyone else's write to that record while it is,
+    /// and the saga confirms the plain action once every step is done.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
 }
+
+/// The value a step with a semantic lock writes until its saga confirms it.
+pub fn pending_mark(action: &str) -> String {
+    format!("{action} {PENDING}")
+}
+
+/// What marks a record as held by a saga still running.
+pub const PENDING: &str = "(pending)";
 
 impl ServiceSpec {
     /// A service owning `table` in a store of its own, every other setting
@@ -159,6 +199,7 @@ impl ServiceSpec {
             ledger: None,
             unit_of_work: true,
             on: Vec::new(),
+            events: EventShape::Record,
         }
     }
 }
@@ -235,6 +276,11 @@ pub struct DatabaseSpec {}
 pub struct BrokerSpec {
     #[serde(default)]
     pub delivery: Delivery,
+    /// At-least-once only: give up on a delivery after this many attempts
+    /// and move it to the broker's dead-letter queue, instead of retrying
+    /// for ever. Re-driven by a live action once the consumer is fixed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_attempts: Option<u32>,
 }
 
 /// What a broker promises its subscribers.
@@ -264,6 +310,61 @@ pub struct ReplicaSpec {
     pub topic: String,
     /// The table this replica copies.
     pub table: String,
+    /// Keep a table of processed event ids and skip any event already
+    /// applied (an idempotent consumer). Without it a redelivered change
+    /// event is applied twice.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub dedup: bool,
+}
+
+/// CQRS's read side: folds events from one or more topics into a view with
+/// its own key and shape, and answers queries from it. Its checkpoint (how
+/// many events of each topic it has folded) is kept beside the view.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectionSpec {
+    pub broker: String,
+    /// The view's name, shown as its table.
+    pub view: String,
+    pub sources: Vec<Source>,
+}
+
+/// One topic a projection folds, and how each of its records shapes the
+/// view. Record values are read as `name=value` pairs separated by spaces.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub topic: String,
+    /// The view row a record belongs to: the value of this field of the
+    /// record (an order's `customer`), or the record's own id when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<String>,
+    pub columns: Vec<Column>,
+}
+
+/// A column of a view row, computed from the source records of that row.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Column {
+    /// The value of a field of the record (the whole value when `field`
+    /// is unset); with several records, the one with the greatest id.
+    Copy {
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        field: Option<String>,
+    },
+    /// How many records belong to the row.
+    Count { name: String },
+    /// The sum of a whole-number field over the row's records.
+    Sum { name: String, field: String },
+}
+
+impl Column {
+    /// The column's name in the view.
+    pub fn name(&self) -> &str {
+        match self {
+            Column::Copy { name, .. } | Column::Count { name } | Column::Sum { name, .. } => name,
+        }
+    }
 }
 
 impl Default for ClientSpec {

@@ -51,8 +51,46 @@ impl Work {
 /// A request as the client phrases it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Op {
-    Write { id: String, value: ValueSpec },
-    Read { id: String },
+    Write {
+        id: String,
+        value: ValueSpec,
+    },
+    Read {
+        id: String,
+    },
+    /// A clerk's edit: set these fields (`name=value` pairs separated by
+    /// spaces) in the record as this client last read it, and write the
+    /// whole record back. With `versioned`, the write carries the version
+    /// read, a conflict makes the client re-read and try again; without,
+    /// it overwrites whatever changed since (a blind write).
+    Edit {
+        id: String,
+        set: String,
+        #[serde(default)]
+        versioned: bool,
+    },
+    /// A read that carries the version token of this client's latest
+    /// write: a projection answers once it reflects that write.
+    ReadAfterMyWrite {
+        id: String,
+    },
+}
+
+impl Op {
+    /// The record id the request is about.
+    pub fn id(&self) -> &str {
+        match self {
+            Op::Write { id, .. }
+            | Op::Read { id }
+            | Op::Edit { id, .. }
+            | Op::ReadAfterMyWrite { id } => id,
+        }
+    }
+
+    /// Whether it changes a record.
+    pub fn writes(&self) -> bool {
+        matches!(self, Op::Write { .. } | Op::Edit { .. })
+    }
 }
 
 /// A value to write.
@@ -88,6 +126,12 @@ pub enum Fault {
     /// From now on the node's clock runs this far ahead of true time: its
     /// last-writer-wins stamps claim writes happened later than they did.
     ClockSkew { at: Dur, node: String, ahead: Dur },
+    /// An operator rebuilds a projection: its view empties and is folded
+    /// again from the start of its topics.
+    Rebuild { at: Dur, node: String },
+    /// An operator re-drives a broker's dead-letter queue: each parked
+    /// message is delivered again, with a fresh count of attempts.
+    Redrive { at: Dur, node: String },
 }
 
 impl Fault {
@@ -98,7 +142,9 @@ impl Fault {
             | Fault::Heal { at, .. }
             | Fault::Crash { at, .. }
             | Fault::Restart { at, .. }
-            | Fault::ClockSkew { at, .. } => *at,
+            | Fault::ClockSkew { at, .. }
+            | Fault::Rebuild { at, .. }
+            | Fault::Redrive { at, .. } => *at,
         }
     }
 }

@@ -34,6 +34,10 @@ pub enum Action {
         node: String,
         ahead: Dur,
     },
+    /// A projection's view is emptied and folded again from the start.
+    Rebuild(String),
+    /// A broker's dead letters are delivered again.
+    Redrive(String),
 }
 
 impl Action {
@@ -54,6 +58,8 @@ impl Action {
             }),
             Action::Request { from, to, op } => Edit::AddWork(Work::Request { at, from, to, op }),
             Action::Skew { node, ahead } => Edit::AddFault(Fault::ClockSkew { at, node, ahead }),
+            Action::Rebuild(node) => Edit::AddFault(Fault::Rebuild { at, node }),
+            Action::Redrive(node) => Edit::AddFault(Fault::Redrive { at, node }),
         }
     }
 }
@@ -99,15 +105,26 @@ pub fn node_offers(s: &Scenario, trace: Option<&Trace>, id: &str, now: Micros) -
             action: Action::Crash(id.to_string()),
         }
     }];
-    if let Some(NodeKind::Peer(p)) = s.nodes.iter().find(|n| n.id == id).map(|n| &n.kind) {
-        out.push(Offer {
+    match s.nodes.iter().find(|n| n.id == id).map(|n| &n.kind) {
+        Some(NodeKind::Peer(p)) => out.push(Offer {
             label: "Clock +500 ms now".into(),
             hint: "A clock-skew fault at the current moment",
             action: Action::Skew {
                 node: id.to_string(),
                 ahead: Dur(p.clock_skew.0 + 500_000),
             },
-        });
+        }),
+        Some(NodeKind::Projection(_)) if !down => out.push(Offer {
+            label: "Rebuild view now".into(),
+            hint: "Empty the view and fold every event again from the start of its topics",
+            action: Action::Rebuild(id.to_string()),
+        }),
+        Some(NodeKind::Broker(b)) if b.max_attempts.is_some() && !down => out.push(Offer {
+            label: "Re-drive dead letters now".into(),
+            hint: "Deliver every message in the dead-letter queue again (once the consumer is fixed)",
+            action: Action::Redrive(id.to_string()),
+        }),
+        _ => {}
     }
     out
 }
@@ -172,6 +189,8 @@ pub fn repeat_offers(s: &Scenario, id: &str) -> Vec<Offer> {
         let label = match &op {
             Op::Write { id: rid, .. } => format!("Fire write {rid} → {to}"),
             Op::Read { id: rid } => format!("Fire read {rid} → {to}"),
+            Op::Edit { id: rid, set, .. } => format!("Fire edit {rid} {set} → {to}"),
+            Op::ReadAfterMyWrite { id: rid } => format!("Fire read-my-write {rid} → {to}"),
         };
         if out.iter().any(|o| o.label == label) {
             continue;

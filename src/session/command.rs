@@ -7,7 +7,11 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use super::actions::Action;
+use super::challenge::ChallengeCmd;
+use super::compare::CompareCmd;
 use super::edit::Edit;
+use super::quiz::QuizCmd;
+use crate::model::Micros;
 
 /// What is selected, across every view.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -103,6 +107,22 @@ pub enum Cmd {
     },
     /// Hide the notice.
     DismissNotice,
+    /// Start, steer or end compare mode.
+    Compare(CompareCmd),
+    /// Open a preset lesson paused at a moment: the quiz's "Show me".
+    ShowMe {
+        lesson: usize,
+        at: Micros,
+    },
+    /// Open challenge `index` of preset lesson `lesson` as a new drawing.
+    OpenChallenge {
+        lesson: usize,
+        index: usize,
+    },
+    /// The open challenge's card.
+    Challenge(ChallengeCmd),
+    /// The course quiz.
+    Quiz(QuizCmd),
     /// Something only the window can do; the session hands it back.
     View(ViewCmd),
 }
@@ -119,6 +139,8 @@ pub enum ViewCmd {
     TogglePresentation,
     ToggleHelp,
     ToggleTheme,
+    /// Help ▸ Glossary.
+    ToggleGlossary,
     /// Fit the drawing to the canvas.
     Fit,
 }

@@ -5,7 +5,10 @@
 
 /// A node's size on the canvas; defined with the document it belongs to.
 pub use crate::scenario::NODE_SIZE;
-use crate::scenario::{Fault, Kind, Link, Node, NodeKind, PublishTo, SagaStep, Scenario, Work};
+use crate::scenario::{
+    Bounds, Column, Fault, Kind, Link, Narration, Node, NodeKind, PublishTo, SagaStep, Scenario,
+    Source, Work,
+};
 
 /// One change to a drawing.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +47,14 @@ pub enum Edit {
     AddFault(Fault),
     /// A request recorded live, at its moment.
     AddWork(Work),
+    /// A caption written while recording, kept in time order.
+    AddCaption(Box<Narration>),
+    /// Caption `index` rewritten; a new moment moves it into time order.
+    SetCaption {
+        index: usize,
+        caption: Box<Narration>,
+    },
+    DeleteCaption(usize),
 }
 
 impl Edit {
@@ -94,8 +105,42 @@ impl Edit {
             Edit::DeleteLink(index) => delete_link(s, *index),
             Edit::AddFault(f) => s.faults.push(f.clone()),
             Edit::AddWork(w) => s.workload.push(w.clone()),
+            Edit::AddCaption(c) => {
+                if s.narration.len() < Bounds::NARRATION {
+                    insert_in_time_order(&mut s.narration, (**c).clone());
+                }
+            }
+            Edit::SetCaption { index, caption } => match s.narration.get_mut(*index) {
+                // Same moment: same place among captions at that moment.
+                Some(c) if c.at == caption.at => *c = (**caption).clone(),
+                Some(_) => {
+                    s.narration.remove(*index);
+                    insert_in_time_order(&mut s.narration, (**caption).clone());
+                }
+                None => {}
+            },
+            Edit::DeleteCaption(index) => {
+                if *index < s.narration.len() {
+                    s.narration.remove(*index);
+                }
+            }
         }
     }
+}
+
+/// Puts a timed caption after every caption at or before its moment, so
+/// the steps read in the order they show; a caption started by a trigger
+/// goes last.
+fn insert_in_time_order(list: &mut Vec<Narration>, c: Narration) {
+    let at = c.at;
+    let place = match at {
+        Some(at) => list
+            .iter()
+            .position(|n| n.at.is_some_and(|t| t > at))
+            .unwrap_or(list.len()),
+        None => list.len(),
+    };
+    list.insert(place, c);
 }
 
 /// An id not yet used in `s`, like `service-2`.
@@ -138,6 +183,19 @@ pub fn add_node(s: &mut Scenario, kind: Kind, pos: (f32, f32)) -> String {
             r.broker = first(Kind::Broker);
             r.topic = topic.unwrap_or_else(|| table.clone());
             r.table = table;
+        }
+        NodeKind::Projection(p) => {
+            let (table, topic) = first_table.unwrap_or_default();
+            p.broker = first(Kind::Broker);
+            p.view = format!("{table} view");
+            p.sources = vec![Source {
+                topic: topic.unwrap_or(table),
+                row: None,
+                columns: vec![Column::Copy {
+                    name: "value".into(),
+                    field: None,
+                }],
+            }];
         }
         NodeKind::Client(_)
         | NodeKind::Database(_)
@@ -245,12 +303,14 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
                 service: y.to_string(),
                 action: "done".into(),
                 compensation: "undone".into(),
+                pending: false,
             }),
             (NodeKind::Composer(c), Kind::Service) if !c.calls.iter().any(|k| k == y) => {
                 c.calls.push(y.to_string())
             }
             (NodeKind::Cdc(c), Kind::Database) => c.database = y.to_string(),
             (NodeKind::Cdc(c), Kind::Broker) => c.broker = y.to_string(),
+            (NodeKind::Projection(p), Kind::Broker) => p.broker = y.to_string(),
             (NodeKind::Replica(r), Kind::Broker) => {
                 r.broker = y.to_string();
                 if let Some((_, topic)) = topics.iter().find(|(br, _)| br == y) {
@@ -283,7 +343,9 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
     s.faults.retain(|f| match f {
         crate::scenario::Fault::Crash { node, .. }
         | crate::scenario::Fault::Restart { node, .. }
-        | crate::scenario::Fault::ClockSkew { node, .. } => !gone(node),
+        | crate::scenario::Fault::ClockSkew { node, .. }
+        | crate::scenario::Fault::Rebuild { node, .. }
+        | crate::scenario::Fault::Redrive { node, .. } => !gone(node),
         crate::scenario::Fault::Partition { links, .. }
         | crate::scenario::Fault::Heal { links, .. } => {
             links.iter().all(|(a, b)| !gone(a) && !gone(b))

@@ -4,14 +4,18 @@
 //! browser build all drive this one [`Session`]; nothing here knows egui.
 
 pub mod actions;
+pub mod challenge;
 pub mod command;
+pub mod compare;
 pub mod document;
 pub mod edit;
 pub mod files;
+pub mod glossary;
 pub mod lesson;
 pub mod player;
 pub mod presets;
 pub mod progress;
+pub mod quiz;
 pub mod recovery;
 
 use std::path::{Path, PathBuf};
@@ -79,6 +83,12 @@ pub struct Session {
     /// Bumped whenever another drawing replaces this one, so views know to
     /// start afresh.
     pub generation: u64,
+    /// A second drawing run beside this one, when comparing.
+    pub compare: Option<compare::Compare>,
+    /// The learner's way through the course quiz.
+    pub quiz: quiz::QuizRun,
+    /// The challenge being worked on (see [`Session::challenge`]).
+    pub challenge: Option<challenge::Active>,
 }
 
 /// The last part of a path, for titles.
@@ -101,6 +111,8 @@ pub fn empty_scenario() -> Scenario {
         faults: Vec::new(),
         narration: Vec::new(),
         expect: Vec::new(),
+        variants: Vec::new(),
+        challenges: Vec::new(),
     }
 }
 
@@ -131,6 +143,9 @@ impl Session {
             last: found.last,
             recovered: found.recovered,
             generation: 0,
+            compare: None,
+            quiz: Default::default(),
+            challenge: None,
         };
         session.rebuild();
         session
@@ -162,9 +177,11 @@ impl Session {
 
     fn replace(&mut self, doc: Document) {
         self.generation += 1;
+        self.compare = None;
         self.doc = doc;
         self.selection = Selection::default();
         self.welcome = false;
+        self.quiz.open = false;
         self.player = None;
         self.rebuild();
     }
@@ -237,6 +254,7 @@ impl Session {
             self.lesson.heading_to = None;
         }
         self.note_progress();
+        self.keep_in_step();
     }
 
     /// Records a finished lesson once its last step is reached.
@@ -257,7 +275,13 @@ impl Session {
     pub fn apply(&mut self, c: Cmd) -> Option<ViewCmd> {
         let replaces = matches!(
             c,
-            Cmd::New | Cmd::OpenPreset(_) | Cmd::Open(_) | Cmd::Resume | Cmd::Recover(_)
+            Cmd::New
+                | Cmd::OpenPreset(_)
+                | Cmd::Open(_)
+                | Cmd::Resume
+                | Cmd::Recover(_)
+                | Cmd::ShowMe { .. }
+                | Cmd::OpenChallenge { .. }
         );
         let out = if replaces && self.doc.dirty {
             self.confirm = Some(Box::new(c));
@@ -266,6 +290,7 @@ impl Session {
             self.really_apply(c)
         };
         self.rebuild_if_edited();
+        self.keep_in_step();
         if let Some(p) = &self.player {
             self.speed = p.speed;
         }
@@ -412,6 +437,20 @@ impl Session {
                 }
             }
             Cmd::DismissNotice => self.notice = None,
+            Cmd::Compare(c) => self.compare_cmd(c),
+            Cmd::ShowMe { lesson, at } => {
+                if lesson >= PRESETS.len() {
+                    return None;
+                }
+                self.really_apply(Cmd::OpenPreset(lesson));
+                if let Some(p) = &mut self.player {
+                    p.control(&Cmd::Pause);
+                    p.control(&Cmd::Seek(at as f64));
+                }
+            }
+            Cmd::OpenChallenge { lesson, index } => self.open_challenge(lesson, index),
+            Cmd::Challenge(c) => self.challenge_cmd(c),
+            Cmd::Quiz(q) => self.quiz_cmd(q),
             Cmd::View(v) => return Some(v),
             Cmd::Play
             | Cmd::Pause

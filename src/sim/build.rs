@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
-use super::engine::{Engine, Gen, LinkRt, NodeRt, Watch};
+use super::engine::{Engine, Gen, GenOp, LinkRt, NodeRt, Watch};
 use super::nodes;
 use super::wiring::Wiring;
 use crate::model::{NodeIdx, Sym, Value};
@@ -102,20 +102,42 @@ fn tables(s: &Scenario, w: &mut Wiring) -> Result<Tables, BuildError> {
                 let table = w.intern(&n.id);
                 t.add(table, i as NodeIdx, true);
             }
+            // Its view and its checkpoint show as tables it owns.
+            NodeKind::Projection(p) => {
+                let view = w.intern(&p.view);
+                t.add(view, i as NodeIdx, true);
+                let checkpoint = w.intern(&nodes::projection::checkpoint_table(&p.view));
+                t.add(checkpoint, i as NodeIdx, true);
+            }
+            // Its dead-letter queue shows as a table.
+            NodeKind::Broker(b) if b.max_attempts.is_some() => {
+                let table = w.intern(&nodes::dead_letter_table(&n.id));
+                t.add(table, i as NodeIdx, true);
+            }
             _ => {}
         }
     }
     Ok(t)
 }
 
-/// Services reacting to events subscribe first, then replicas, each in
-/// scenario order; replicas also join their table's copies.
+/// Services reacting to events subscribe first, then projections, then
+/// replicas, each in scenario order; replicas also join their table's
+/// copies.
 fn subscriptions(s: &Scenario, w: &mut Wiring, t: &mut Tables) -> Result<(), BuildError> {
     for (i, n) in s.nodes.iter().enumerate() {
         if let NodeKind::Service(svc) = &n.kind {
             for r in &svc.on {
                 let broker = w.find(&r.broker)?;
                 let topic = w.intern(&r.topic);
+                w.subscribe(broker, topic, i as NodeIdx);
+            }
+        }
+    }
+    for (i, n) in s.nodes.iter().enumerate() {
+        if let NodeKind::Projection(p) = &n.kind {
+            let broker = w.find(&p.broker)?;
+            for src in &p.sources {
+                let topic = w.intern(&src.topic);
                 w.subscribe(broker, topic, i as NodeIdx);
             }
         }
@@ -240,16 +262,24 @@ fn generators(s: &Scenario, w: &mut Wiring) -> Result<Vec<(u64, Gen)>, BuildErro
                 ..
             } => (start.0, every.0.max(1), *count, *random_keys, op),
         };
-        let (id, write, seq_value) = match op {
-            Op::Read { id } => (id.clone(), None, false),
+        let (id, op) = match op {
+            Op::Read { id } => (id.clone(), GenOp::Read),
+            Op::ReadAfterMyWrite { id } => (id.clone(), GenOp::ReadAfterMyWrite),
             Op::Write { id, value } => {
-                let (v, seq) = match value {
-                    ValueSpec::Text(t) => (Value::Text(w.intern(t)), false),
-                    ValueSpec::Int(i) => (Value::Int(*i), false),
-                    ValueSpec::Seq => (Value::Int(0), true),
+                let op = match value {
+                    ValueSpec::Text(t) => GenOp::Write(Value::Text(w.intern(t))),
+                    ValueSpec::Int(i) => GenOp::Write(Value::Int(*i)),
+                    ValueSpec::Seq => GenOp::WriteSeq,
                 };
-                (id.clone(), Some(v), seq)
+                (id.clone(), op)
             }
+            Op::Edit { id, set, versioned } => (
+                id.clone(),
+                GenOp::Edit {
+                    fields: w.intern(set),
+                    versioned: *versioned,
+                },
+            ),
         };
         out.push((
             start,
@@ -260,8 +290,7 @@ fn generators(s: &Scenario, w: &mut Wiring) -> Result<Vec<(u64, Gen)>, BuildErro
                 every,
                 count,
                 fired: 0,
-                write,
-                seq_value,
+                op,
                 id,
                 random_keys,
             },
@@ -296,6 +325,8 @@ fn fault_plan(s: &Scenario, w: &Wiring) -> Result<Vec<FaultRec>, BuildError> {
             Fault::ClockSkew { node, ahead, .. } => {
                 vec![FaultEvent::Skew(w.find(node)?, ahead.0)]
             }
+            Fault::Rebuild { node, .. } => vec![FaultEvent::Rebuild(w.find(node)?)],
+            Fault::Redrive { node, .. } => vec![FaultEvent::Redrive(w.find(node)?)],
         };
         for fault in events {
             plan.push(FaultRec {

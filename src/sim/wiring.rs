@@ -60,6 +60,7 @@ impl<'a> Wiring<'a> {
         match &node.kind {
             NodeKind::Broker(BrokerSpec {
                 delivery: Delivery::AtLeastOnce { ack_timeout },
+                ..
             }) => Some(ack_timeout.0.max(1)),
             _ => None,
         }

@@ -70,6 +70,8 @@ fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str)
             id(*n),
             crate::scenario::Dur(*by)
         ),
+        FaultEvent::Rebuild(n) => format!("rebuild {}'s view", id(*n)),
+        FaultEvent::Redrive(n) => format!("re-drive {}'s dead letters", id(*n)),
     }
 }
 

@@ -137,6 +137,10 @@ pub enum FaultEvent {
     Restart(NodeIdx),
     /// The node's clock now runs this many microseconds ahead.
     Skew(NodeIdx, Micros),
+    /// An operator rebuilt the node's view from the start.
+    Rebuild(NodeIdx),
+    /// An operator re-drove the node's dead-letter queue.
+    Redrive(NodeIdx),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,6 +183,10 @@ pub struct Totals {
     pub foreign_reads: u64,
     /// Concurrent writes discarded by last-writer-wins.
     pub writes_lost: u64,
+    /// Blind writes over a version their writer never read.
+    pub lost_updates: u64,
+    /// Versioned writes refused because the record had moved on.
+    pub version_conflicts: u64,
     pub changes: u64,
     pub requests: u64,
     pub answers: u64,

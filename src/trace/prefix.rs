@@ -42,6 +42,8 @@ impl Totals {
                 t.older_ignored += u64::from(f & deliver_flags::OLDER_IGNORED != 0);
                 t.gave_up += u64::from(f & deliver_flags::GAVE_UP != 0);
                 t.writes_lost += u64::from(f & deliver_flags::WRITE_LOST != 0);
+                t.lost_updates += u64::from(f & deliver_flags::LOST_UPDATE != 0);
+                t.version_conflicts += u64::from(f & deliver_flags::VERSION_CONFLICT != 0);
             }
         }
         t

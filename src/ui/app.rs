@@ -18,9 +18,10 @@ use super::keymap::{self, KeyAction};
 use super::layout::BottomTab;
 use super::log::LogState;
 use super::narration::LessonState;
+use super::progress_store::{self, ProgressStore};
 use super::recovery::{self, Saver};
 use super::sequence::SequenceState;
-use super::{dialogs, help, welcome};
+use super::{dialogs, glossary, help, quiz, welcome};
 use crate::session::{Cmd, Document, Selection, Session, ViewCmd};
 
 /// Preferences and the last drawing, kept between runs.
@@ -49,6 +50,14 @@ pub struct SettleApp {
     pub session: Session,
     pub canvas: CanvasState,
     pub(super) seq: SequenceState,
+    /// Side B's canvas and diagram in compare mode.
+    pub canvas_b: CanvasState,
+    pub(super) seq_b: SequenceState,
+    /// Whether the views were last laid out for compare mode.
+    pub(super) compared: bool,
+    /// Record is on: the captions window is open.
+    pub recording: bool,
+    pub(super) captions: super::captions::CaptionsState,
     pub(super) log: LogState,
     pub(super) inspector: InspectorState,
     pub(super) lesson: LessonState,
@@ -58,6 +67,8 @@ pub struct SettleApp {
     pub(super) seed_text: String,
     icons: Option<Icons>,
     pub help: bool,
+    /// The glossary window's search text, while it is open.
+    pub glossary: Option<String>,
     pub presenting: bool,
     cmds: Vec<Cmd>,
     last_title: String,
@@ -77,6 +88,8 @@ pub struct SettleApp {
     pub files_dir: PathBuf,
     /// Keeps the recovery copy on disk (the real window only).
     saver: Option<Saver>,
+    /// Keeps the learner's progress on disk.
+    progress_store: Option<ProgressStore>,
 }
 
 /// What a file dialog is choosing a file for.
@@ -97,6 +110,11 @@ impl SettleApp {
             session,
             canvas: CanvasState::default(),
             seq: SequenceState::new(px),
+            canvas_b: CanvasState::default(),
+            seq_b: SequenceState::new(px),
+            compared: false,
+            recording: false,
+            captions: Default::default(),
             log: LogState::default(),
             inspector: InspectorState::default(),
             lesson: LessonState::default(),
@@ -105,6 +123,7 @@ impl SettleApp {
             seed_text: String::new(),
             icons: None,
             help: false,
+            glossary: None,
             presenting: false,
             cmds: Vec::new(),
             last_title: String::new(),
@@ -115,6 +134,7 @@ impl SettleApp {
             native_dialogs: false,
             files_dir: std::env::current_dir().unwrap_or_default(),
             saver: None,
+            progress_store: None,
         }
     }
 
@@ -126,6 +146,7 @@ impl SettleApp {
         let mut app = SettleApp::new(prefs);
         app.native_dialogs = true;
         app.keep_recovery_in(recovery::folder());
+        app.keep_progress_in(recovery::folder());
         if let Some(path) = file {
             app.open(path);
         }
@@ -144,6 +165,24 @@ impl SettleApp {
             Err(e) => {
                 self.session.notice = Some(crate::session::Notice::error(format!(
                     "Settle cannot keep a recovery copy of your drawing: {e}. Save often."
+                )))
+            }
+        }
+    }
+
+    /// Keeps the learner's progress in `dir`: reads what an earlier run
+    /// left there, and writes every change back.
+    pub fn keep_progress_in(&mut self, dir: Option<PathBuf>) {
+        let Some(dir) = dir else { return };
+        match progress_store::load(&dir) {
+            Ok(p) => self.session.progress = p,
+            Err(e) => self.session.notice = Some(crate::session::Notice::error(e)),
+        }
+        match ProgressStore::start(dir) {
+            Ok(s) => self.progress_store = Some(s),
+            Err(e) => {
+                self.session.notice = Some(crate::session::Notice::error(format!(
+                    "Settle cannot keep your progress between runs: {e}."
                 )))
             }
         }
@@ -197,6 +236,8 @@ impl SettleApp {
         };
         if self.session.welcome {
             welcome::ui(ui, &icons, &self.session, &mut cmds);
+        } else if self.session.quiz.open {
+            quiz::ui(ui, &self.session, self.presenting, &mut cmds);
         } else {
             self.editor(ui, &icons, &mut cmds);
         }
@@ -207,6 +248,9 @@ impl SettleApp {
         }
         if let Some(saver) = &mut self.saver {
             saver.watch(&self.session);
+        }
+        if let Some(store) = &mut self.progress_store {
+            store.watch(&self.session.progress);
         }
         // egui paints only on input; a running simulation is input enough.
         if self.session.player.as_ref().is_some_and(|p| p.playing) {
@@ -227,6 +271,7 @@ impl SettleApp {
         if self.help {
             help::ui(ctx, &mut self.help);
         }
+        glossary::window(ctx, &mut self.glossary, self.presenting);
         dialogs::open_path(ctx, &mut self.open_path, cmds);
         if self.session.confirm.is_some() && self.file_dialog.is_none() {
             let title = self.session.doc.title();
@@ -305,10 +350,12 @@ impl SettleApp {
         {
             return;
         }
-        for action in keymap::pressed(ctx, self.session.welcome) {
+        let editing = !self.session.welcome && !self.session.quiz.open;
+        for action in keymap::pressed(ctx, !editing) {
             let c = match action {
                 KeyAction::Run(c) => c,
                 KeyAction::Escape if self.help => Cmd::View(ViewCmd::ToggleHelp),
+                KeyAction::Escape if self.glossary.is_some() => Cmd::View(ViewCmd::ToggleGlossary),
                 KeyAction::Escape if self.presenting => Cmd::View(ViewCmd::TogglePresentation),
                 KeyAction::Escape => Cmd::Select(Selection::default()),
             };
@@ -359,6 +406,12 @@ impl SettleApp {
                 self.canvas.request_fit();
             }
             ViewCmd::ToggleHelp => self.help = !self.help,
+            ViewCmd::ToggleGlossary => {
+                self.glossary = match self.glossary {
+                    Some(_) => None,
+                    None => Some(String::new()),
+                }
+            }
             ViewCmd::ToggleTheme => self.prefs.dark = !self.prefs.dark,
             ViewCmd::Fit => self.canvas.request_fit(),
         }

@@ -23,6 +23,7 @@ fn png(kind: Kind) -> &'static [u8] {
         Kind::Composer => include_bytes!("../../assets/icons/composer.png"),
         Kind::Orchestrator => include_bytes!("../../assets/icons/orchestrator.png"),
         Kind::Peer => include_bytes!("../../assets/icons/peer.png"),
+        Kind::Projection => include_bytes!("../../assets/icons/projection.png"),
     }
 }
 

@@ -1,15 +1,18 @@
 //! The editor's frame: menu bar and banner on top, playback at the bottom,
 //! the palette on the left, inspector, replica states, checks and plots on
 //! the right, and in the middle the canvas over the sequence diagram (or
-//! the event log), with the narration card.
+//! the event log), with the narration card. In compare mode the middle
+//! shows both drawings and both diagrams side by side, A on the left.
 
 use super::app::SettleApp;
 use super::icons::Icons;
-use super::view::View;
+use super::view::{CompareView, View};
 use super::{
-    canvas, checks, inspector, log, menus, narration, plots, replicas, sequence, timeline,
+    canvas, captions, checks, compare, inspector, log, menus, narration, plots, replicas, sequence,
+    timeline,
 };
 use crate::session::Cmd;
+use crate::session::compare::Side;
 
 /// What the bottom half of the middle shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,10 +21,114 @@ pub enum BottomTab {
     Log,
 }
 
+/// Runs a view of one side: the side being edited pushes its commands as
+/// they are; the other side's go through [`compare::from_idle_side`].
+fn routed(view: &View, editing: bool, cmds: &mut Vec<Cmd>, f: impl FnOnce(&mut Vec<Cmd>)) {
+    if editing {
+        f(cmds);
+    } else {
+        let mut pushed = Vec::new();
+        f(&mut pushed);
+        let side = view.compare.map_or(Side::B, |c| c.side);
+        compare::from_idle_side(side, pushed, cmds);
+    }
+}
+
+/// Lays `n` views out side by side in the space left in `ui` (egui's
+/// columns reach past panels shown inside the same ui, so the space is
+/// measured here and split by hand).
+fn side_by_side(ui: &mut egui::Ui, n: usize, mut add: impl FnMut(usize, &mut egui::Ui)) {
+    let rect = ui.available_rect_before_wrap();
+    let gap = 8.0;
+    let w = ((rect.width() - gap * (n as f32 - 1.0)) / n as f32).max(1.0);
+    for i in 0..n {
+        let x = rect.min.x + i as f32 * (w + gap);
+        let r = egui::Rect::from_min_size(egui::pos2(x, rect.min.y), egui::vec2(w, rect.height()));
+        ui.scope_builder(
+            egui::UiBuilder::new().max_rect(r).id_salt(("side", i)),
+            |ui| {
+                ui.set_clip_rect(r.intersect(ui.clip_rect()));
+                add(i, ui)
+            },
+        );
+    }
+    ui.allocate_rect(rect, egui::Sense::hover());
+}
+
+/// The heading over one side's view in compare mode.
+fn side_heading(ui: &mut egui::Ui, view: &View, editing: bool) {
+    let Some(c) = view.compare else { return };
+    let mut text = egui::RichText::new(format!("{} · {}", c.side.letter(), view.scenario.title))
+        .strong()
+        .size(if view.presenting { 20.0 } else { 15.0 });
+    if !editing {
+        text = text.weak();
+    }
+    let r = ui.label(text);
+    if !editing {
+        r.on_hover_text("Click into this side to edit it");
+    }
+}
+
 impl SettleApp {
     pub(super) fn editor(&mut self, ui: &mut egui::Ui, icons: &Icons, cmds: &mut Vec<Cmd>) {
         let session = &self.session;
-        let view = View::new(session, icons, self.presenting, self.prefs.snap);
+        let comparing = session.compare.is_some();
+        if comparing != self.compared {
+            self.compared = comparing;
+            self.canvas.request_fit();
+            self.canvas_b.request_fit();
+        }
+        let differs = compare::differs(session);
+        let parting = session.parting_at();
+        let first_step = |side: Side| {
+            let p = session.compare.as_ref()?.parting.as_ref()?;
+            match side {
+                Side::A => p.a,
+                Side::B => p.b,
+            }
+        };
+        let mut view = View::new(session, icons, self.presenting, self.prefs.snap);
+        let editing = session.compare.as_ref().map_or(Side::A, |c| c.editing);
+        let slot = |side: Side| match side {
+            Side::A => 0,
+            Side::B => 1,
+        };
+        let other = session.compare.as_ref().map(|c| {
+            let side = match c.editing {
+                Side::A => Side::B,
+                Side::B => Side::A,
+            };
+            let mut v = View::other(
+                session,
+                &c.other,
+                c.other_player.as_ref(),
+                &c.idle_lesson,
+                icons,
+                self.presenting,
+            );
+            v.compare = Some(CompareView {
+                side,
+                parting,
+                first_step: first_step(side),
+                differs: &differs[slot(side)],
+            });
+            v
+        });
+        if comparing {
+            view.compare = Some(CompareView {
+                side: editing,
+                parting,
+                first_step: first_step(editing),
+                differs: &differs[slot(editing)],
+            });
+        }
+        // Both sides, A first, each with whether it is the one edited.
+        let sides: Vec<(&View, bool)> = match (&other, editing) {
+            (None, _) => vec![(&view, true)],
+            (Some(o), Side::A) => vec![(&view, true), (o, false)],
+            (Some(o), Side::B) => vec![(o, false), (&view, true)],
+        };
         egui::Panel::top("menu").show(ui, |ui| {
             let title = view.scenario.title.clone();
             menus::bar(
@@ -33,10 +140,12 @@ impl SettleApp {
                     dark: self.prefs.dark,
                     snap: &mut self.prefs.snap,
                     open_path: &mut self.open_path,
+                    recording: &mut self.recording,
                 },
                 cmds,
             );
             menus::recovered(ui, session, cmds);
+            compare::bar(ui, session, differs[0].values.len(), cmds);
             menus::banner(
                 ui,
                 &view,
@@ -44,6 +153,7 @@ impl SettleApp {
                 session.notice.as_ref(),
                 cmds,
             );
+            super::quiz::return_strip(ui, session, cmds);
         });
         egui::Panel::bottom("timeline").show(ui, |ui| {
             timeline::ui(ui, &view, &mut self.seed_text, cmds);
@@ -67,7 +177,14 @@ impl SettleApp {
                                 egui::RichText::new("Replica states").heading(),
                             )
                             .default_open(true)
-                            .show(ui, |ui| replicas::ui(ui, &view, cmds));
+                            .show(ui, |ui| {
+                                for &(v, ed) in &sides {
+                                    ui.push_id(("replicas", v.compare.map(|c| c.side)), |ui| {
+                                        side_heading(ui, v, ed);
+                                        routed(v, ed, cmds, |c| replicas::ui(ui, v, c));
+                                    });
+                                }
+                            });
                             egui::CollapsingHeader::new(egui::RichText::new("Checks").heading())
                                 .default_open(true)
                                 .show(ui, |ui| {
@@ -79,17 +196,46 @@ impl SettleApp {
                         });
                 });
         }
+        let (canvas_a, canvas_b) = (&mut self.canvas, &mut self.canvas_b);
+        let (seq_a, seq_b) = (&mut self.seq, &mut self.seq_b);
         egui::CentralPanel::default().show(ui, |ui| {
-            narration::panel(ui, &view, &mut self.lesson, cmds);
+            match &other {
+                // The lesson's card follows A, whose run it tells.
+                Some(a) if editing == Side::B => {
+                    if !a.scenario.narration.is_empty() {
+                        ui.horizontal(|ui| {
+                            ui.label("The lesson's steps tell side A's run.");
+                            if ui.button("Back to A").clicked() {
+                                cmds.push(Cmd::Compare(crate::session::compare::CompareCmd::Edit(
+                                    Side::A,
+                                )));
+                            }
+                        });
+                    }
+                }
+                _ => narration::panel(ui, &view, &mut self.lesson, cmds),
+            }
+            super::challenge::panel(ui, &view, session, cmds);
             if self.presenting {
-                // The back row needs the run's views large: the diagram and
-                // the replica states side by side under the drawing.
+                // The back row needs the run's views large: under the
+                // drawing, the diagram beside the replica states (in
+                // compare mode, both sides' replica states).
                 let height = (ui.available_height() * 0.45).max(180.0);
                 egui::Panel::bottom("views-presenting")
                     .resizable(true)
                     .default_size(height)
                     .size_range(140.0..=900.0)
                     .show(ui, |ui| {
+                        if comparing {
+                            side_by_side(ui, sides.len(), |i, ui| {
+                                let (v, ed) = sides[i];
+                                side_heading(ui, v, ed);
+                                egui::ScrollArea::vertical()
+                                    .id_salt("replicas-presenting")
+                                    .show(ui, |ui| routed(v, ed, cmds, |c| replicas::ui(ui, v, c)));
+                            });
+                            return;
+                        }
                         egui::Panel::right("replicas-presenting")
                             .resizable(true)
                             .default_size(ui.available_width() * 0.38)
@@ -98,7 +244,7 @@ impl SettleApp {
                                     .id_salt("replicas-presenting-scroll")
                                     .show(ui, |ui| replicas::ui(ui, &view, cmds));
                             });
-                        sequence::ui(ui, &mut self.seq, &view, cmds);
+                        sequence::ui(ui, seq_a, &view, cmds);
                     });
             } else {
                 let height = (ui.available_height() * 0.38).max(160.0);
@@ -116,17 +262,51 @@ impl SettleApp {
                             ui.selectable_value(&mut self.bottom, BottomTab::Log, "Event log");
                         });
                         match self.bottom {
-                            BottomTab::Sequence => sequence::ui(ui, &mut self.seq, &view, cmds),
+                            BottomTab::Sequence if comparing => {
+                                side_by_side(ui, sides.len(), |i, ui| {
+                                    let (v, ed) = sides[i];
+                                    let st = match v.compare.map_or(Side::A, |c| c.side) {
+                                        Side::A => &mut *seq_a,
+                                        Side::B => &mut *seq_b,
+                                    };
+                                    side_heading(ui, v, ed);
+                                    routed(v, ed, cmds, |c| sequence::ui(ui, st, v, c));
+                                });
+                            }
+                            BottomTab::Sequence => sequence::ui(ui, seq_a, &view, cmds),
                             BottomTab::Log => log::ui(ui, &mut self.log, &view, cmds),
                         }
                     });
             }
-            canvas::ui(ui, &mut self.canvas, &view, cmds);
+            if comparing {
+                side_by_side(ui, sides.len(), |i, ui| {
+                    let (v, ed) = sides[i];
+                    let st = match v.compare.map_or(Side::A, |c| c.side) {
+                        Side::A => &mut *canvas_a,
+                        Side::B => &mut *canvas_b,
+                    };
+                    side_heading(ui, v, ed);
+                    routed(v, ed, cmds, |c| canvas::ui(ui, st, v, c));
+                });
+            } else {
+                canvas::ui(ui, canvas_a, &view, cmds);
+            }
         });
+        if self.recording {
+            captions::window(
+                ui.ctx(),
+                &mut self.recording,
+                &mut self.captions,
+                &view,
+                cmds,
+            );
+        }
         // Enter on a node on the canvas goes on to its settings.
-        if self.canvas.take_to_inspector()
-            && let Some(id) = self.session.selection.nodes.iter().next()
-        {
+        let asked = match editing {
+            Side::A => self.canvas.take_to_inspector(),
+            Side::B => self.canvas_b.take_to_inspector(),
+        };
+        if asked && let Some(id) = self.session.selection.nodes.iter().next() {
             self.inspector.focus_name(id);
         }
     }

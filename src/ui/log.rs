@@ -101,23 +101,25 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
                 if s.flags & deliver_flags::OLDER_IGNORED != 0 {
                     text.push_str("  (older version, ignored)");
                 }
+                if s.flags & deliver_flags::LOST_UPDATE != 0 {
+                    text.push_str("  (lost update: overwrote a version its writer never read)");
+                }
+                if s.flags & deliver_flags::VERSION_CONFLICT != 0 {
+                    text.push_str("  (version conflict: refused)");
+                }
                 (text, theme::message_color(kind))
             }
         }
         StepKind::Work => (format!("{node} fires a request"), theme::NARRATION),
         StepKind::Timer => {
-            let gave_up = s.flags & deliver_flags::GAVE_UP != 0;
-            (
-                format!(
-                    "{node}: timer{}",
-                    if gave_up {
-                        " — gave up waiting for an answer"
-                    } else {
-                        ""
-                    }
-                ),
-                egui::Color32::GRAY,
-            )
+            let note = if s.flags & deliver_flags::GAVE_UP != 0 {
+                " — gave up waiting for an answer"
+            } else if s.flags & deliver_flags::DEAD_LETTERED != 0 {
+                " — gave up on a delivery: moved to the dead-letter queue"
+            } else {
+                ""
+            };
+            (format!("{node}: timer{note}"), egui::Color32::GRAY)
         }
         StepKind::Fault => {
             let text = t

@@ -1,13 +1,14 @@
 //! The menu bar and the banner under it (why the drawing cannot run, the
 //! last notice, the shared-database warning).
 
-use egui::Ui;
+use egui::{RichText, Ui};
 
 use super::keymap;
 use super::theme;
 use super::view::View;
 use crate::scenario;
 use crate::session::presets::PRESETS;
+use crate::session::quiz::QuizCmd;
 use crate::session::{Cmd, Notice, Session, ViewCmd};
 
 /// A menu entry with the shortcut the keymap gives its command.
@@ -29,6 +30,8 @@ pub struct Bar<'a> {
     pub snap: &'a mut bool,
     /// Set to open the "Open a path" window.
     pub open_path: &'a mut Option<String>,
+    /// The Record switch.
+    pub recording: &'a mut bool,
 }
 
 pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
@@ -46,6 +49,8 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
                         cmds.push(Cmd::OpenPreset(i));
                     }
                 }
+                ui.separator();
+                item(ui, "Course quiz", Cmd::Quiz(QuizCmd::Open), true, cmds);
             });
             ui.separator();
             item(ui, "Save", Cmd::Save, true, cmds);
@@ -88,11 +93,19 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             };
             item(ui, theme, Cmd::View(ViewCmd::ToggleTheme), true, cmds);
         });
+        ui.menu_button("Compare", |ui| super::compare::menu(ui, view, cmds));
         ui.menu_button("Help", |ui| {
             item(
                 ui,
                 "Keyboard shortcuts",
                 Cmd::View(ViewCmd::ToggleHelp),
+                true,
+                cmds,
+            );
+            item(
+                ui,
+                "Glossary",
+                Cmd::View(ViewCmd::ToggleGlossary),
                 true,
                 cmds,
             );
@@ -115,6 +128,14 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             {
                 cmds.push(Cmd::View(ViewCmd::TogglePresentation));
             }
+            let rec = if *bar.recording {
+                RichText::new("● Recording").color(theme::ink(ui, theme::FAULT))
+            } else {
+                RichText::new("● Record")
+            };
+            ui.toggle_value(bar.recording, rec).on_hover_text(
+                "Keep live actions and write captions: the drawing becomes a lesson",
+            );
         });
     });
 }

@@ -144,7 +144,7 @@ fn card(ui: &mut Ui, view: &View, st: &mut LessonState, cmds: &mut Vec<Cmd>) {
 
 /// A step's words, announced to screen readers when the step changes.
 pub fn step_text(ui: &mut Ui, text: &str, size: f32) {
-    let r = ui.label(RichText::new(text).size(size));
+    let r = super::glossary::text(ui, text, size);
     ui.ctx().accesskit_node_builder(r.id, |node| {
         node.set_live(egui::accesskit::Live::Polite);
     });

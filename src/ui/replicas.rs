@@ -8,7 +8,7 @@
 use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
 
 use super::theme;
-use super::view::View;
+use super::view::{Differs, View};
 use crate::model::{Body, Key, Record, value_text};
 use crate::session::{Cmd, Player, Selection};
 use crate::trace::query::Agreement;
@@ -71,8 +71,9 @@ pub fn ui(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
             ui.label(egui::RichText::new(word(a)).size(m.font));
         }
     });
+    let differs = view.compare.map(|c| c.differs);
     for (ti, table) in t.tables.iter().enumerate() {
-        table_ui(ui, p, ti, table, &m, cmds);
+        table_ui(ui, p, ti, table, &m, differs, cmds);
     }
 }
 
@@ -83,6 +84,7 @@ fn table_ui(
     ti: usize,
     table: &TableInfo,
     m: &Metrics,
+    differs: Option<&Differs>,
     cmds: &mut Vec<Cmd>,
 ) {
     let t = p.trace();
@@ -159,7 +161,11 @@ fn table_ui(
                         vec2(m.col, m.row),
                     )
                     .shrink(2.0);
-                    cell(ui, p, table, key, node, c == 0, r, m, (ti, row, c));
+                    let other = differs.and_then(|d| {
+                        let v = d.get(t.node_id(node), t.names.get(table.name), t.names.get(id))?;
+                        Some((d.other, v))
+                    });
+                    cell(ui, p, table, key, node, c == 0, r, m, other, (ti, row, c));
                 }
             }
         });
@@ -220,6 +226,7 @@ fn cell(
     owner: bool,
     r: Rect,
     m: &Metrics,
+    other: Option<(&str, &str)>,
     salt: (usize, usize, usize),
 ) {
     let t = p.trace();
@@ -273,13 +280,29 @@ fn cell(
         vfont,
         visuals.weak_text_color(),
     );
+    if other.is_some() {
+        // Differs from the other side of a comparison: a thick outline in
+        // a colour no agreement state uses, and a mark in the corner.
+        let c = theme::DIFFERS;
+        painter.rect_stroke(r.expand(1.0), 3.0, Stroke::new(3.0, c), StrokeKind::Outside);
+        painter.text(
+            pos2(r.max.x - 4.0, r.min.y + 1.0),
+            Align2::RIGHT_TOP,
+            "≠",
+            FontId::proportional(m.font),
+            theme::readable(c, visuals.panel_fill),
+        );
+    }
     let who = t.node_label(node);
     let id = t.names.get(key.id);
-    let spoken = if copy.is_some() {
+    let mut spoken = if copy.is_some() {
         format!("{who}, {id}: {value}, version {version}, {}", word(a))
     } else {
         format!("{who}, {id}: no record")
     };
+    if let Some((side, theirs)) = other {
+        spoken.push_str(&format!("; differs from {side}, which holds {theirs}"));
+    }
     let resp = ui.interact(r, ui.scope_id().with(("cell", salt)), Sense::hover());
     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &spoken));
     if resp.hovered() {
@@ -289,6 +312,10 @@ fn cell(
             Agreement::Stale => format!("{who} is behind on {id}: it has {version}"),
             Agreement::Conflict => format!("{who} holds a version of {id} the owner never had"),
             Agreement::Empty => "no record yet".to_string(),
+        };
+        let text = match other {
+            Some((side, theirs)) => format!("{text}\nSide {side} holds {theirs} here"),
+            None => text,
         };
         resp.on_hover_text(text);
     }

@@ -22,6 +22,8 @@ pub const CONFLICT: Color32 = Color32::from_rgb(0xd6, 0x3b, 0x3b);
 pub const FAULT: Color32 = Color32::from_rgb(0xd6, 0x3b, 0x3b);
 /// Narration marks and the current-time line.
 pub const NARRATION: Color32 = Color32::from_rgb(0x3a, 0x86, 0xff);
+/// Where two compared runs differ: a colour no agreement state uses.
+pub const DIFFERS: Color32 = Color32::from_rgb(0xc0, 0x4c, 0xf0);
 pub const NOW: Color32 = Color32::from_rgb(0xff, 0x5d, 0x8f);
 /// A message's colour by its kind word (one table, shared with exports).
 pub fn message_color(kind: &str) -> Color32 {

@@ -111,7 +111,11 @@ fn scrubber(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
     let Some(p) = view.player else { return };
     let width = ui.available_width();
     let (rect, resp) = ui.allocate_exact_size(vec2(width, 30.0), Sense::click_and_drag());
-    let resp = resp.on_hover_text("Drag to any moment; red marks are faults, blue are narration");
+    let resp = resp.on_hover_text(if view.compare.is_some() {
+        "Drag to any moment; red marks are faults, blue are narration, purple is where the compared runs part ways"
+    } else {
+        "Drag to any moment; red marks are faults, blue are narration"
+    });
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
     let until = p.until().max(1) as f32;
@@ -139,6 +143,22 @@ fn scrubber(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
             pos2(x_of(at as f32), rect.max.y - 5.0),
             3.5,
             theme::NARRATION,
+        );
+    }
+    if let Some(at) = view.compare.and_then(|c| c.parting) {
+        // Where the compared runs part ways: a tall mark of its own colour.
+        let x = x_of(at as f32);
+        let c = theme::DIFFERS;
+        painter.line_segment(
+            [pos2(x, rect.min.y), pos2(x, rect.max.y)],
+            Stroke::new(3.0, c),
+        );
+        painter.text(
+            pos2(x + 4.0, rect.min.y),
+            Align2::LEFT_TOP,
+            "≠",
+            FontId::proportional(13.0),
+            theme::ink(ui, c),
         );
     }
     let x = x_of(p.time() as f32);

@@ -13,10 +13,15 @@ pub fn presets() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("scenarios/ exists")
         .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .filter(|p| p.extension().is_some_and(|x| x == "ron") && !is_quiz(p))
         .collect();
     files.sort();
     files
+}
+
+/// The course quiz lives beside the lessons but is not a scenario.
+pub fn is_quiz(path: &std::path::Path) -> bool {
+    path.file_name().is_some_and(|n| n == "quiz.ron")
 }
 
 pub fn load(path: &std::path::Path) -> Scenario {

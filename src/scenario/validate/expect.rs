@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
                     }
                     self.before_end(Where::item("expect", i), at.0);
                 }
-                Expectation::NoEventLost { topic } => {
+                Expectation::NoEventLost { topic } | Expectation::EveryEventAccounted { topic } => {
                     if !topics.contains(topic.as_str()) {
                         self.fail(
                             Where::text("expect", i, topic),
@@ -84,19 +84,37 @@ impl<'a> Checker<'a> {
                         );
                     }
                 }
-                Expectation::FinalValue { table, .. } => {
+                Expectation::FinalValue { table, at, .. } => {
                     if !tables.contains(table.as_str()) {
                         self.fail(
                             Where::text("expect", i, table),
                             format!("no service owns a table \"{table}\""),
                         );
                     }
+                    if let Some(node) = at {
+                        self.node_ref(Where::text("expect", i, node), node);
+                    }
+                }
+                Expectation::ViewMatchesSources { projection } => {
+                    self.expect_kind(
+                        Where::text("expect", i, projection),
+                        projection,
+                        "projection",
+                        |k| matches!(k, NodeKind::Projection(_)),
+                    );
                 }
                 Expectation::SagasSettled { .. }
                 | Expectation::ForeignReads { .. }
+                | Expectation::ForeignReadsAtMost { .. }
+                | Expectation::NoSharedDatabase
                 | Expectation::StaleReads { .. }
                 | Expectation::DuplicatesIgnored { .. }
-                | Expectation::Dropped { .. } => {}
+                | Expectation::Dropped { .. }
+                | Expectation::LostUpdates { .. }
+                | Expectation::NoLostUpdate
+                | Expectation::VersionConflicts { .. }
+                | Expectation::DuplicatesApplied { .. }
+                | Expectation::DeadLettered { .. } => {}
             }
         }
     }

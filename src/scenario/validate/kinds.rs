@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use super::super::load::Bounds;
 use super::super::locate::Where;
 use super::super::{
-    BrokerSpec, CdcSpec, ComposerSpec, Delivery, Node, NodeKind, OrchestratorSpec, PeerSpec,
-    ReplicaSpec, ServiceSpec, WriteMode,
+    BrokerSpec, CdcSpec, ComposerSpec, Delivery, EventShape, Node, NodeKind, OrchestratorSpec,
+    PeerSpec, ProjectionSpec, ReplicaSpec, ServiceSpec, WriteMode,
 };
 use super::Checker;
 
@@ -23,6 +23,7 @@ impl<'a> Checker<'a> {
                 NodeKind::Orchestrator(o) => self.orchestrator(i, n, o),
                 NodeKind::Composer(c) => self.composer(i, n, c),
                 NodeKind::Cdc(c) => self.cdc(i, n, c),
+                NodeKind::Projection(p) => self.projection(i, n, p),
                 NodeKind::Client(_) | NodeKind::Database(_) => {}
             }
         }
@@ -142,6 +143,90 @@ impl<'a> Checker<'a> {
                 "the acknowledgement timeout must be above zero".into(),
             );
         }
+        match (b.max_attempts, b.delivery) {
+            (Some(n), Delivery::AtLeastOnce { .. }) if !(1..=100).contains(&n) => self.fail(
+                Where::field("nodes", i, "max_attempts"),
+                "max_attempts must be from 1 to 100".into(),
+            ),
+            (Some(_), Delivery::AtMostOnce) => self.fail(
+                Where::field("nodes", i, "max_attempts"),
+                "an at-most-once broker sends each event once; attempts are limited only under AtLeastOnce".into(),
+            ),
+            _ => {}
+        }
+    }
+
+    fn projection(&mut self, i: usize, n: &Node, p: &ProjectionSpec) {
+        self.must_reach(i, &n.id, &p.broker, "broker", |k| {
+            matches!(k, NodeKind::Broker(_))
+        });
+        let taken = p.view.is_empty()
+            || p.view.chars().count() > Bounds::ID_CHARS
+            || self.s.nodes.iter().any(|m| match &m.kind {
+                NodeKind::Service(o) => o.table == p.view || o.ledger.as_ref() == Some(&p.view),
+                NodeKind::Replica(o) => o.table == p.view,
+                NodeKind::Peer(o) => o.table == p.view,
+                NodeKind::Projection(o) => o.view == p.view && m.id != n.id,
+                _ => m.id == p.view,
+            });
+        if taken {
+            self.fail(
+                Where::field("nodes", i, "view"),
+                "a projection needs a view name of 1 to 64 characters that no other table has"
+                    .into(),
+            );
+        }
+        if p.sources.is_empty() || p.sources.len() > 8 {
+            self.fail(
+                Where::field("nodes", i, "sources"),
+                "a projection folds 1 to 8 topics".into(),
+            );
+        }
+        for src in &p.sources {
+            let publishers: Vec<&ServiceSpec> = self
+                .s
+                .nodes
+                .iter()
+                .filter_map(|m| match &m.kind {
+                    NodeKind::Service(svc)
+                        if svc.publish.as_ref().is_some_and(|x| x.topic == src.topic) =>
+                    {
+                        Some(svc)
+                    }
+                    _ => None,
+                })
+                .collect();
+            if publishers.is_empty() {
+                self.fail(
+                    Where::text("nodes", i, &src.topic),
+                    format!(
+                        "no service publishes on \"{}\" for this projection to fold",
+                        src.topic
+                    ),
+                );
+            }
+            if publishers
+                .iter()
+                .any(|svc| svc.events == EventShape::Change)
+            {
+                self.fail(
+                    Where::text("nodes", i, &src.topic),
+                    format!(
+                        "\"{}\" carries changes, not records; a projection folds whole records",
+                        src.topic
+                    ),
+                );
+            }
+            if src.columns.is_empty() || src.columns.len() > 8 {
+                self.fail(
+                    Where::text("nodes", i, &src.topic),
+                    "each source gives the view 1 to 8 columns".into(),
+                );
+            }
+            for c in &src.columns {
+                self.text_ok(Where::text("nodes", i, &src.topic), "column name", c.name());
+            }
+        }
     }
 
     fn peer(&mut self, i: usize, n: &Node, p: &PeerSpec, owners: &BTreeMap<&str, &str>) {
@@ -183,6 +268,12 @@ impl<'a> Checker<'a> {
             self.fail(
                 Where::field("nodes", i, "steps"),
                 "a saga needs 1 to 20 steps".into(),
+            );
+        }
+        if o.pivot.is_some_and(|p| p == 0 || p > o.steps.len()) {
+            self.fail(
+                Where::field("nodes", i, "pivot"),
+                "the pivot is the number of one of the saga's steps, counting from 1".into(),
             );
         }
         for st in &o.steps {

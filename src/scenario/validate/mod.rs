@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod challenge;
 mod expect;
 mod kinds;
 mod story;
@@ -42,6 +43,8 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.faults();
     c.narration();
     c.expectations();
+    c.variants();
+    c.challenges();
     c.problems
 }
 
@@ -233,4 +236,59 @@ impl<'a> Checker<'a> {
 
 fn ordered<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
     if a <= b { (a, b) } else { (b, a) }
+}
+
+impl Checker<'_> {
+    /// Each variant must name itself once and make a scenario that passes
+    /// every check above; its problems point at the variant.
+    fn variants(&mut self) {
+        let s = self.s;
+        if s.variants.len() > Bounds::VARIANTS {
+            self.fail(
+                Where::section("variants"),
+                format!(
+                    "{} variants; Settle allows at most {}",
+                    s.variants.len(),
+                    Bounds::VARIANTS
+                ),
+            );
+            return;
+        }
+        let mut names = BTreeSet::new();
+        for (i, v) in s.variants.iter().enumerate() {
+            let place = Where::field("variants", i, "name");
+            if v.name.trim().is_empty() || v.name.chars().count() > Bounds::ID_CHARS {
+                self.fail(
+                    place.clone(),
+                    format!(
+                        "give the variant a name of 1 to {} characters",
+                        Bounds::ID_CHARS
+                    ),
+                );
+            }
+            if !names.insert(v.name.as_str()) {
+                self.fail(place, format!("two variants are called \"{}\"", v.name));
+            }
+            self.text_ok(
+                Where::field("variants", i, "about"),
+                "variant's about",
+                &v.about,
+            );
+            for r in &v.remove {
+                if !s.nodes.iter().any(|n| &n.id == r) {
+                    self.fail(
+                        Where::text("variants", i, r),
+                        format!("the variant removes \"{r}\", which is not a node of the base"),
+                    );
+                }
+            }
+            let Some(made) = s.variant(i) else { continue };
+            if let Some(p) = validate(&made).into_iter().next() {
+                self.fail(
+                    Where::item("variants", i),
+                    format!("variant \"{}\": {}", v.name, p.message),
+                );
+            }
+        }
+    }
 }

@@ -57,15 +57,24 @@ impl<'a> Checker<'a> {
             };
             match fk {
                 NodeKind::Client(_) => {
-                    let serves = matches!(tk, NodeKind::Service(_) | NodeKind::Peer(_))
-                        || (matches!(tk, NodeKind::Replica(_) | NodeKind::Composer(_)) && matches!(op, Op::Read { .. }))
-                        || (matches!(tk, NodeKind::Orchestrator(_)) && matches!(op, Op::Write { .. }));
+                    let reads = !op.writes();
+                    let serves = match tk {
+                        NodeKind::Service(_) => !matches!(op, Op::ReadAfterMyWrite { .. }),
+                        NodeKind::Peer(_) => matches!(op, Op::Write { .. } | Op::Read { .. }),
+                        NodeKind::Replica(_) | NodeKind::Composer(_) => matches!(op, Op::Read { .. }),
+                        NodeKind::Projection(_) => reads,
+                        NodeKind::Orchestrator(_) => matches!(op, Op::Write { .. }),
+                        NodeKind::Client(_) | NodeKind::Database(_) | NodeKind::Broker(_) | NodeKind::Cdc(_) => false,
+                    };
                     if !serves {
                         let why = match tk {
-                            NodeKind::Replica(_) => "a replica only answers reads",
-                            NodeKind::Composer(_) => "a composer only answers reads",
+                            NodeKind::Replica(_) => "a replica only answers plain reads",
+                            NodeKind::Composer(_) => "a composer only answers plain reads",
+                            NodeKind::Projection(_) => "a projection only answers reads",
                             NodeKind::Orchestrator(_) => "an orchestrator starts a saga on a write",
-                            _ => "clients send requests to services, replicas and composers",
+                            NodeKind::Service(_) => "a read after my write asks a projection to catch up; the owning service is never behind",
+                            NodeKind::Peer(_) => "a peer takes plain writes and reads",
+                            _ => "clients send requests to services, replicas, projections and composers",
                         };
                         self.fail(Where::field("workload", i, "to"), format!("\"{to}\" is a {}: {why}", tk.word()));
                     } else {
@@ -83,8 +92,27 @@ impl<'a> Checker<'a> {
                     }
                     id
                 }
-                Op::Read { id } => id,
+                Op::Edit { id, set, .. } => {
+                    self.text_ok(Where::item("workload", i), "edit", set);
+                    if !set
+                        .split_whitespace()
+                        .all(|p| p.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
+                        || set.trim().is_empty()
+                    {
+                        self.fail(Where::field("workload", i, "set"), "an edit sets fields written as name=value, separated by spaces, like \"phone=555\"".into());
+                    }
+                    id
+                }
+                Op::Read { id } | Op::ReadAfterMyWrite { id } => id,
             };
+            if matches!(op, Op::Edit { .. } | Op::ReadAfterMyWrite { .. })
+                && !matches!(fk, NodeKind::Client(_))
+            {
+                self.fail(
+                    Where::field("workload", i, "from"),
+                    "edits and reads after one's own write are made by a client".into(),
+                );
+            }
             if id.chars().count() > Bounds::ID_CHARS {
                 self.fail(
                     Where::field("workload", i, "id"),
@@ -144,6 +172,20 @@ impl<'a> Checker<'a> {
                 }
                 Fault::Crash { node, .. } | Fault::Restart { node, .. } => {
                     self.node_ref(Where::field("faults", i, "node"), node);
+                }
+                Fault::Rebuild { node, .. } => {
+                    let kind = self.node_ref(Where::field("faults", i, "node"), node);
+                    if kind.is_some_and(|k| !matches!(k, NodeKind::Projection(_))) {
+                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" is not a projection: only a projection's view can be rebuilt"));
+                    }
+                }
+                Fault::Redrive { node, .. } => {
+                    let kind = self.node_ref(Where::field("faults", i, "node"), node);
+                    if kind.is_some_and(
+                        |k| !matches!(k, NodeKind::Broker(b) if b.max_attempts.is_some()),
+                    ) {
+                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" keeps no dead letters: only a broker with max_attempts has a queue to re-drive"));
+                    }
                 }
             }
         }

@@ -4,7 +4,7 @@
 
 use rand::RngExt;
 
-use super::{Engine, Watch, What};
+use super::{Engine, GenOp, Watch, What};
 use crate::model::{Body, ReqOp, Value, deliver_flags, message_flags};
 use crate::trace::{FaultEvent, Step, StepKind};
 
@@ -53,8 +53,7 @@ impl Engine {
         let Some(gn) = self.gens.get(g as usize) else {
             return ReqOp::Read { id: 0 };
         };
-        let (from, random_keys, write, seq_value) =
-            (gn.from, gn.random_keys, gn.write, gn.seq_value);
+        let (from, random_keys, op) = (gn.from, gn.random_keys, gn.op);
         let id_text = match random_keys {
             Some(k) => {
                 let pick = match self.nodes.get_mut(from as usize) {
@@ -66,13 +65,19 @@ impl Engine {
             None => gn.id.clone(),
         };
         let id = self.trace.names.intern(&id_text);
-        match write {
-            Some(_) if seq_value => ReqOp::Write {
+        match op {
+            GenOp::WriteSeq => ReqOp::Write {
                 id,
                 value: Value::Int(i64::from(n)),
             },
-            Some(value) => ReqOp::Write { id, value },
-            None => ReqOp::Read { id },
+            GenOp::Write(value) => ReqOp::Write { id, value },
+            GenOp::Read => ReqOp::Read { id },
+            GenOp::Edit { fields, versioned } => ReqOp::Edit {
+                id,
+                fields,
+                versioned,
+            },
+            GenOp::ReadAfterMyWrite => ReqOp::ReadAfterMyWrite { id },
         }
     }
 
@@ -83,7 +88,11 @@ impl Engine {
         let id = self.trace.faults.len() as u32;
         self.trace.faults.push(rec.clone());
         let node = match rec.fault {
-            FaultEvent::Crash(n) | FaultEvent::Restart(n) | FaultEvent::Skew(n, _) => n,
+            FaultEvent::Crash(n)
+            | FaultEvent::Restart(n)
+            | FaultEvent::Skew(n, _)
+            | FaultEvent::Rebuild(n)
+            | FaultEvent::Redrive(n) => n,
             FaultEvent::Cut { from, .. } | FaultEvent::Heal { from, .. } => from,
             FaultEvent::HealAll => 0,
         };
@@ -112,6 +121,20 @@ impl Engine {
             FaultEvent::Skew(n, by) => {
                 if let Some(rt) = self.nodes.get_mut(n as usize) {
                     rt.beh.set_clock_skew(by);
+                }
+            }
+            // Operator actions run only on a node that is up.
+            FaultEvent::Rebuild(n) | FaultEvent::Redrive(n) => {
+                if self.nodes.get(n as usize).is_some_and(|rt| rt.up) {
+                    let rebuild = matches!(rec.fault, FaultEvent::Rebuild(_));
+                    let flags = self.with_node(n, |beh, cx| {
+                        if rebuild {
+                            beh.on_rebuild(cx);
+                        } else {
+                            beh.on_redrive(cx);
+                        }
+                    });
+                    self.finish(step, n, flags);
                 }
             }
             FaultEvent::Restart(n) => {

@@ -51,11 +51,23 @@ pub(crate) struct Gen {
     pub every: Micros,
     pub count: u32,
     pub fired: u32,
-    pub write: Option<Value>,
-    /// The value is the request's number (`Seq`).
-    pub seq_value: bool,
+    pub op: GenOp,
     pub id: String,
     pub random_keys: Option<u32>,
+}
+
+/// What each request of a generator does, names resolved.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum GenOp {
+    Read,
+    Write(Value),
+    /// Write the request's number (`Seq`).
+    WriteSeq,
+    Edit {
+        fields: Sym,
+        versioned: bool,
+    },
+    ReadAfterMyWrite,
 }
 
 /// A narration trigger, resolved to node indices.
@@ -393,6 +405,12 @@ impl Engine {
             }
             if flags & deliver_flags::WRITE_LOST != 0 {
                 self.trace.totals.writes_lost += 1;
+            }
+            if flags & deliver_flags::LOST_UPDATE != 0 {
+                self.trace.totals.lost_updates += 1;
+            }
+            if flags & deliver_flags::VERSION_CONFLICT != 0 {
+                self.trace.totals.version_conflicts += 1;
             }
         }
         let mut out = std::mem::take(&mut self.out);

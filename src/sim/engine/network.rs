@@ -75,6 +75,19 @@ impl Engine {
         {
             flags |= message_flags::STALE;
             self.trace.totals.stale_reads += 1;
+        } else if let Some(Body::Answer {
+            answer: Answer::Read { .. },
+            ..
+        }) = self.trace.bodies.get(body as usize)
+            && self
+                .nodes
+                .get(from as usize)
+                .is_some_and(|rt| rt.beh.behind(&self.latest))
+        {
+            // A view that is not a copy of one table (a projection) is
+            // stale when it has not folded the owners' latest writes.
+            flags |= message_flags::STALE;
+            self.trace.totals.stale_reads += 1;
         }
         // Data ownership: a service reading a table another service owns.
         if let Some(Body::DbRead { key, .. }) = self.trace.bodies.get(body as usize)

@@ -2,21 +2,49 @@
 //! delivery it acknowledges each publish, keeps every delivery until the
 //! subscriber acknowledges it and sends it again after a timeout, so a
 //! subscriber cut off by a partition catches up once the link heals, and a
-//! late acknowledgement produces a real duplicate.
+//! late acknowledgement produces a real duplicate. With a limit on
+//! attempts it gives up on a delivery and parks it in a dead-letter queue
+//! (shown as a table), from which an operator can re-drive it. It keeps
+//! each topic's log, and replays it on request (a projection rebuilding).
 
 use std::collections::BTreeMap;
 
 use super::retry::Retries;
-use super::{Actor, Cx, DedupWindow, Incoming};
-use crate::model::{Body, EventId, Micros, NodeIdx, Sym};
+use super::{Actor, Cx, DedupWindow, Incoming, Store};
+use crate::model::deliver_flags::DEAD_LETTERED;
+use crate::model::{Body, EventId, Key, Micros, NodeIdx, Sym, Value, body_label};
 use crate::scenario::{BrokerSpec, Delivery};
 use crate::sim::wiring::Wiring;
+
+/// Most log entries sent in answer to one replay request.
+const REPLAY_BATCH: u32 = 16;
 
 /// Subscribers of one topic.
 #[derive(Clone, Debug)]
 pub struct Subscription {
     pub topic: Sym,
     pub subscribers: Vec<NodeIdx>,
+}
+
+/// The name of a broker's dead-letter table.
+pub fn dead_letter_table(broker: &str) -> String {
+    format!("{broker} dead letters")
+}
+
+/// The row of a dead letter: which event (publisher and number) for which
+/// subscriber. Defined once, for the broker and for the checks.
+pub fn dead_letter_row(publisher: &str, seq: u32, subscriber: &str) -> String {
+    format!("{publisher}#{seq} → {subscriber}")
+}
+
+/// Deliveries given up on, parked until an operator re-drives them.
+#[derive(Clone, Debug)]
+struct DeadLetters {
+    table: Sym,
+    /// Every node's id, to name rows.
+    ids: Vec<Sym>,
+    /// Parked deliveries by row: receiver, event and body (durable).
+    parked: BTreeMap<Sym, (NodeIdx, EventId, u32)>,
 }
 
 #[derive(Clone, Debug)]
@@ -30,6 +58,10 @@ pub struct Broker {
     /// Deliveries not yet acknowledged, for at-least-once (durable, like a
     /// broker's stored offsets); `None` for at-most-once.
     unacked: Option<Retries<(NodeIdx, EventId)>>,
+    /// The dead-letter queue, when attempts are limited.
+    dead: Option<DeadLetters>,
+    /// The dead-letter queue as records (durable).
+    store: Store,
 }
 
 impl Broker {
@@ -40,7 +72,25 @@ impl Broker {
             Delivery::AtMostOnce => None,
         };
         let subscriptions = w.subscriptions.remove(&w.me).unwrap_or_default();
-        Broker::new(subscriptions, timeout)
+        let mut b = Broker::new(subscriptions, timeout);
+        if let Some(max) = spec.max_attempts
+            && let Some(r) = b.unacked.take()
+        {
+            b.unacked = Some(r.with_max_attempts(Some(max)));
+            let table = w.intern(&dead_letter_table(w.my_id));
+            let ids = w
+                .scenario
+                .nodes
+                .iter()
+                .map(|n| w.names.intern(&n.id))
+                .collect();
+            b.dead = Some(DeadLetters {
+                table,
+                ids,
+                parked: BTreeMap::new(),
+            });
+        }
+        b
     }
 
     pub fn new(subscriptions: Vec<Subscription>, ack_timeout: Option<Micros>) -> Self {
@@ -49,12 +99,61 @@ impl Broker {
             log: BTreeMap::new(),
             received: BTreeMap::new(),
             unacked: ack_timeout.map(|t| Retries::new(t, 0)),
+            dead: None,
+            store: Store::default(),
         }
     }
 
     /// Deliveries still waiting for an acknowledgement.
     pub fn unacked(&self) -> usize {
         self.unacked.as_ref().map_or(0, Retries::len)
+    }
+
+    /// Deliveries parked in the dead-letter queue.
+    pub fn dead_letters(&self) -> usize {
+        self.dead.as_ref().map_or(0, |d| d.parked.len())
+    }
+
+    /// Parks deliveries given up on, each as a row saying what and why.
+    fn park(&mut self, cx: &mut Cx, given_up: Vec<((NodeIdx, EventId), NodeIdx, u32, u32)>) {
+        let Some(dead) = &mut self.dead else {
+            return;
+        };
+        for ((_, event), to, body, attempts) in given_up {
+            let name = |n: NodeIdx| dead.ids.get(n as usize).copied().unwrap_or(0);
+            let row = dead_letter_row(
+                cx.names.get(name(event.origin)),
+                event.seq,
+                cx.names.get(name(to)),
+            );
+            let what = cx
+                .body(body)
+                .map(|b| body_label(cx.names, &b))
+                .unwrap_or_default();
+            let text = format!("{what} ({attempts} attempts, no ack)");
+            let key = Key {
+                table: dead.table,
+                id: cx.names.intern(&row),
+            };
+            let value = Value::Text(cx.names.intern(&text));
+            let record = self.store.commit(key, value, cx.now, cx.me);
+            let image = cx.keep(Body::Stored { record });
+            cx.changed(image);
+            dead.parked.insert(key.id, (to, event, body));
+            cx.flags |= DEAD_LETTERED;
+        }
+    }
+
+    /// Sends up to a batch of `topic`'s log from `from` to `to`.
+    fn replay(&self, cx: &mut Cx, to: NodeIdx, topic: Sym, from: u32) {
+        let log = self.log.get(&topic).map_or(&[][..], Vec::as_slice);
+        let end = (from.saturating_add(REPLAY_BATCH) as usize).min(log.len());
+        for &body in log.get(from as usize..end).unwrap_or(&[]) {
+            cx.forward(to, body);
+        }
+        let next = end.max(from as usize) as u32;
+        let more = (next as usize) < log.len();
+        cx.send(to, Body::Replayed { topic, next, more });
     }
 }
 
@@ -89,19 +188,44 @@ impl Actor for Broker {
                     r.ack(&(m.from, event));
                 }
             }
+            Body::Replay { topic, from } => self.replay(cx, m.from, topic, from),
             _ => {}
         }
     }
 
     fn on_timer(&mut self, cx: &mut Cx, _tag: u64) {
-        if let Some(r) = &mut self.unacked {
-            r.on_timer(cx);
-        }
+        let given_up = match &mut self.unacked {
+            Some(r) => r.on_timer(cx),
+            None => Vec::new(),
+        };
+        self.park(cx, given_up);
     }
 
     fn on_restart(&mut self, cx: &mut Cx) {
         if let Some(r) = &mut self.unacked {
             r.rearm(cx);
         }
+    }
+
+    /// Delivers every parked message again, with a fresh count of
+    /// attempts, and empties the queue.
+    fn on_redrive(&mut self, cx: &mut Cx) {
+        let (Some(dead), Some(r)) = (&mut self.dead, &mut self.unacked) else {
+            return;
+        };
+        for (row, (to, event, body)) in std::mem::take(&mut dead.parked) {
+            r.send(cx, (to, event), to, body);
+            let key = Key {
+                table: dead.table,
+                id: row,
+            };
+            let record = self.store.commit(key, Value::Absent, cx.now, cx.me);
+            let image = cx.keep(Body::Stored { record });
+            cx.changed(image);
+        }
+    }
+
+    fn store(&self) -> Option<&Store> {
+        self.dead.as_ref().map(|_| &self.store)
     }
 }

@@ -94,6 +94,7 @@ impl Cdc {
             event,
             topic,
             record,
+            delta: false,
         });
         match &mut self.unacked {
             Some(r) => r.send(cx, event.seq, self.w.broker, body),

@@ -113,7 +113,8 @@ impl Actor for Composer {
         match m.body {
             Body::Request {
                 req,
-                op: ReqOp::Read { id },
+                op:
+                    ReqOp::Read { id } | ReqOp::ReadAtLeast { id, .. } | ReqOp::ReadAfterMyWrite { id },
             } => {
                 self.last_req += 1;
                 let mine = self.last_req;
@@ -144,7 +145,7 @@ impl Actor for Composer {
             }
             Body::Request {
                 req,
-                op: ReqOp::Write { .. },
+                op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
             } => {
                 let reason = cx.names.intern(
                     "a composer answers queries; send writes to the service that owns the data",

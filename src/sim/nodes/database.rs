@@ -2,7 +2,8 @@
 //! change-data-capture connector reads from an offset.
 
 use super::{Actor, Cx, Incoming, Store};
-use crate::model::{Body, Record, Sym};
+use crate::model::deliver_flags::{LOST_UPDATE, VERSION_CONFLICT};
+use crate::model::{Body, Record, Sym, Value, WriteKind};
 
 /// Most log rows sent in answer to one poll.
 const LOG_BATCH: u32 = 16;
@@ -43,10 +44,36 @@ impl Actor for Database {
                 value,
                 outbox,
                 also,
+                mode,
             } => {
+                let current = self.store.read(key).version.counter;
+                let record = match mode {
+                    WriteKind::Based { read, check: true } if read != current => {
+                        // Optimistic concurrency: the row moved on since
+                        // the writer read it; nothing is written.
+                        cx.flags |= VERSION_CONFLICT;
+                        let current = self.store.read(key);
+                        cx.send(m.from, Body::DbConflict { req, read, current });
+                        return;
+                    }
+                    WriteKind::Based { read, .. } => {
+                        if read != current {
+                            // A blind write over a version its writer never saw.
+                            cx.flags |= LOST_UPDATE;
+                        }
+                        self.store.commit(key, value, cx.now, cx.me)
+                    }
+                    WriteKind::Add => {
+                        let amount = match value {
+                            Value::Int(n) => n,
+                            _ => 0,
+                        };
+                        self.store.commit_add(key, amount, cx.now, cx.me)
+                    }
+                    WriteKind::Set => self.store.commit(key, value, cx.now, cx.me),
+                };
                 // One transaction: the record, its outbox row and any other
                 // staged change, or none of them.
-                let record = self.store.commit(key, value, cx.now, cx.me);
                 self.log.push(LogRow { record, outbox });
                 if let Some((k, v)) = also {
                     let second = self.store.commit(k, v, cx.now, cx.me);

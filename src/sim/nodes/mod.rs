@@ -10,17 +10,19 @@ mod client;
 pub(crate) mod composer;
 mod database;
 pub mod peer;
+pub mod projection;
 mod replica;
 mod retry;
 pub(crate) mod saga;
 pub(crate) mod service;
 mod store;
 
-pub use broker::{Broker, Subscription};
+pub use broker::{Broker, Subscription, dead_letter_row, dead_letter_table};
 pub use cdc::Cdc;
 pub use client::Client;
 pub use composer::Composer;
 pub use database::{Database, LogRow};
+pub use projection::Projection;
 pub use replica::{DedupWindow, Replica};
 pub use saga::Orchestrator;
 pub use service::Service;
@@ -30,7 +32,9 @@ use rand::rngs::ChaCha8Rng;
 
 use super::build::BuildError;
 use super::wiring::Wiring;
-use crate::model::{Body, Chunked, Micros, Names, NodeIdx, ReqOp};
+use std::collections::BTreeMap;
+
+use crate::model::{Body, Chunked, Key, Micros, Names, NodeIdx, ReqOp, Version};
 use crate::scenario::NodeKind;
 
 /// What a behaviour asks the engine to do on its behalf.
@@ -84,6 +88,11 @@ impl Cx<'_> {
         self.out.push(Out::Timer { after, tag });
     }
 
+    /// A body already in the trace, by its index.
+    pub fn body(&self, id: u32) -> Option<Body> {
+        self.bodies.get(id as usize).copied()
+    }
+
     /// Reports a store write; `body` must hold the new record.
     pub fn changed(&mut self, body: u32) {
         self.out.push(Out::Changed { body });
@@ -125,6 +134,21 @@ pub trait Actor: std::fmt::Debug {
     /// A clock-skew fault: the node's clock now runs `ahead` fast.
     fn set_clock_skew(&mut self, _ahead: Micros) {}
 
+    /// An operator rebuilds this node's derived state from the start (a
+    /// projection re-reads its topics).
+    fn on_rebuild(&mut self, _cx: &mut Cx) {}
+
+    /// An operator re-drives this node's dead-letter queue.
+    fn on_redrive(&mut self, _cx: &mut Cx) {}
+
+    /// Whether what this node answers from is behind the owners' latest
+    /// versions (`latest`), for nodes whose view is not a plain copy of one
+    /// table (a projection). Plain copies are judged by their answer's
+    /// version instead.
+    fn behind(&self, _latest: &BTreeMap<Key, Version>) -> bool {
+        false
+    }
+
     /// The store this node keeps, if any: what tests and the benchmark may
     /// read of its state (views read the trace instead).
     fn store(&self) -> Option<&Store> {
@@ -145,5 +169,6 @@ pub fn build(kind: &NodeKind, w: &mut Wiring) -> Result<Box<dyn Actor>, BuildErr
         NodeKind::Composer(spec) => Box::new(Composer::build(spec, w)?),
         NodeKind::Orchestrator(spec) => Box::new(Orchestrator::build(spec, w)?),
         NodeKind::Peer(spec) => Box::new(peer::Peer::build(spec, w)?),
+        NodeKind::Projection(spec) => Box::new(Projection::build(spec, w)?),
     })
 }

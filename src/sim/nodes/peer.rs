@@ -153,7 +153,7 @@ impl Actor for Peer {
         match m.body {
             Body::Request {
                 req,
-                op: ReqOp::Write { id, value },
+                op: ReqOp::Write { id, value } | ReqOp::WriteBased { id, value, .. },
             } => {
                 let text = value_text(cx.names, value);
                 let prev = self.states.get(&id);
@@ -186,7 +186,8 @@ impl Actor for Peer {
             }
             Body::Request {
                 req,
-                op: ReqOp::Read { id },
+                op:
+                    ReqOp::Read { id } | ReqOp::ReadAtLeast { id, .. } | ReqOp::ReadAfterMyWrite { id },
             } => {
                 let r = self.record(id);
                 let answer = Answer::Read {

@@ -89,13 +89,17 @@ pub struct Replica {
     pub store: Store,
     /// Applied event ids per publisher (durable, committed with the copy).
     seen: BTreeMap<NodeIdx, DedupWindow>,
+    /// Whether it keeps `seen` at all (an idempotent consumer).
+    dedup: bool,
 }
 
 impl Replica {
     pub fn build(spec: &ReplicaSpec, w: &mut Wiring) -> Result<Self, BuildError> {
         let broker = w.find(&spec.broker)?;
         let acks = w.ack_timeout(&spec.broker).is_some();
-        Ok(Replica::new(w.intern(&spec.table), broker, acks))
+        let mut r = Replica::new(w.intern(&spec.table), broker, acks);
+        r.dedup = spec.dedup;
+        Ok(r)
     }
 
     pub fn new(table: Sym, broker: NodeIdx, acks: bool) -> Self {
@@ -105,12 +109,27 @@ impl Replica {
             acks,
             store: Store::default(),
             seen: BTreeMap::new(),
+            dedup: true,
         }
     }
 
-    fn apply(&mut self, cx: &mut Cx, event: EventId, body: u32, record: &crate::model::Record) {
-        if !self.seen.entry(event.origin).or_default().insert(event.seq) {
+    fn apply(
+        &mut self,
+        cx: &mut Cx,
+        event: EventId,
+        body: u32,
+        record: &crate::model::Record,
+        delta: bool,
+    ) {
+        if self.dedup && !self.seen.entry(event.origin).or_default().insert(event.seq) {
             cx.flags |= DUPLICATE_IGNORED;
+        } else if delta {
+            // A change, not a record: it is added, whatever came before,
+            // so only the table of processed events keeps it from counting
+            // twice.
+            let now = self.store.apply_delta(record);
+            let image = cx.keep(Body::Stored { record: now });
+            cx.changed(image);
         } else if self.store.apply_if_newer(record) {
             cx.changed(body);
         } else {
@@ -122,15 +141,21 @@ impl Replica {
 impl Actor for Replica {
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
-            Body::Event { event, record, .. } => {
-                self.apply(cx, event, m.body_id, &record);
+            Body::Event {
+                event,
+                record,
+                delta,
+                ..
+            } => {
+                self.apply(cx, event, m.body_id, &record, delta);
                 if self.acks && m.from == self.broker {
                     cx.send(self.broker, Body::Ack { event });
                 }
             }
             Body::Request {
                 req,
-                op: ReqOp::Read { id },
+                op:
+                    ReqOp::Read { id } | ReqOp::ReadAtLeast { id, .. } | ReqOp::ReadAfterMyWrite { id },
             } => {
                 let record = self.store.read(Key {
                     table: self.table,
@@ -146,7 +171,7 @@ impl Actor for Replica {
             }
             Body::Request {
                 req,
-                op: ReqOp::Write { .. },
+                op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
             } => {
                 let reason = cx.names.intern("a replica is a read-only copy");
                 cx.send(

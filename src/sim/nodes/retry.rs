@@ -27,7 +27,13 @@ pub struct Retries<K: Ord> {
     waiting: BTreeMap<K, Entry>,
     /// The earliest check already scheduled (memory only).
     armed: Option<Micros>,
+    /// Give up on an entry after this many sends; `None`: never.
+    max_attempts: Option<u32>,
 }
+
+/// A delivery given up after its last attempt: its key, receiver, body
+/// and how many times it was sent.
+pub type GivenUp<K> = (K, NodeIdx, u32, u32);
 
 impl<K: Ord + Copy> Retries<K> {
     pub fn new(timeout: Micros, tag: u64) -> Self {
@@ -36,7 +42,14 @@ impl<K: Ord + Copy> Retries<K> {
             tag,
             waiting: BTreeMap::new(),
             armed: None,
+            max_attempts: None,
         }
+    }
+
+    /// Gives up on an entry after `n` sends instead of retrying for ever.
+    pub fn with_max_attempts(mut self, n: Option<u32>) -> Self {
+        self.max_attempts = n.map(|n| n.max(1));
+        self
     }
 
     /// Sends `body` to `to` and keeps it until `ack(key)`.
@@ -59,14 +72,24 @@ impl<K: Ord + Copy> Retries<K> {
         self.waiting.remove(key);
     }
 
-    /// Resends what is overdue. Call from the node's timer with `self.tag`.
-    pub fn on_timer(&mut self, cx: &mut Cx) {
+    /// Resends what is overdue, and returns what has used up its attempts
+    /// (removed, not resent). Call from the node's timer with `self.tag`.
+    pub fn on_timer(&mut self, cx: &mut Cx) -> Vec<GivenUp<K>> {
         // An earlier check superseded by a nearer one: let only the one
         // now armed run, so chains of checks never pile up.
         if self.armed.is_some_and(|a| a > cx.now) {
-            return;
+            return Vec::new();
         }
         self.armed = None;
+        let mut given_up = Vec::new();
+        for (k, e) in &self.waiting {
+            if e.due <= cx.now && self.max_attempts.is_some_and(|m| e.attempts >= m) {
+                given_up.push((*k, e.to, e.body, e.attempts));
+            }
+        }
+        for (k, ..) in &given_up {
+            self.waiting.remove(k);
+        }
         let mut next: Option<Micros> = None;
         for e in self.waiting.values_mut() {
             if e.due <= cx.now {
@@ -79,6 +102,7 @@ impl<K: Ord + Copy> Retries<K> {
         if let Some(due) = next {
             self.arm(cx, due);
         }
+        given_up
     }
 
     /// After a restart: timers died with the crash, so schedule again.

@@ -42,6 +42,38 @@ impl Store {
         }
     }
 
+    /// Adds `amount` to the whole number stored (an absent or text value
+    /// counts as zero) as a new version written here.
+    pub fn commit_add(&mut self, key: Key, amount: i64, now: u64, me: u16) -> Record {
+        let total = match self.get(key) {
+            Some((Value::Int(n), _)) => n.saturating_add(amount),
+            _ => amount,
+        };
+        self.commit(key, Value::Int(total), now, me)
+    }
+
+    /// Applies a change event from elsewhere: adds its amount, and keeps
+    /// the newer of the two versions. Applying the same change twice
+    /// counts it twice; only the consumer's processed-event table stops
+    /// that.
+    pub fn apply_delta(&mut self, r: &Record) -> Record {
+        let amount = match r.value {
+            Value::Int(n) => n,
+            _ => 0,
+        };
+        let (value, version) = match self.get(r.key) {
+            Some((Value::Int(n), v)) => (n.saturating_add(amount), v.max(r.version)),
+            Some((_, v)) => (amount, v.max(r.version)),
+            None => (amount, r.version),
+        };
+        self.records.insert(r.key, (Value::Int(value), version));
+        Record {
+            key: r.key,
+            value: Value::Int(value),
+            version,
+        }
+    }
+
     /// Applies a record from elsewhere if it is newer than ours
     /// (last-writer-wins by version). Returns whether it was applied.
     pub fn apply_if_newer(&mut self, r: &Record) -> bool {

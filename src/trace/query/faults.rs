@@ -37,7 +37,7 @@ impl FaultState {
                 FaultEvent::Restart(n) => {
                     f.down.remove(&n);
                 }
-                FaultEvent::Skew(..) => {}
+                FaultEvent::Skew(..) | FaultEvent::Rebuild(_) | FaultEvent::Redrive(_) => {}
             }
         }
         f

@@ -3,11 +3,13 @@
 //! copies compare with their owners, and how divergence, staleness and
 //! traffic changed over time. Each is answered here once.
 
+mod diff;
 mod faults;
 mod index;
 mod lag;
 mod series;
 
+pub use diff::{Moment, Parting, RecordDiff, first_difference, records_differing};
 pub use faults::FaultState;
 pub use index::Index;
 pub use lag::{Agreement, agreement, staleness_ms, visibility_lags};

@@ -477,6 +477,7 @@ fn name_box(
         let sub = match &n.kind {
             NodeKind::Service(svc) => format!("service · {}", svc.table),
             NodeKind::Replica(rep) => format!("replica · {}", rep.table),
+            NodeKind::Projection(p) => format!("projection · {}", p.view),
             other => other.word().to_string(),
         };
         painter.text(

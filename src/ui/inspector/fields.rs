@@ -68,14 +68,48 @@ pub fn text(
     cmds: &mut Vec<Cmd>,
     commit: impl Fn(String) -> Edit + 'static,
 ) {
+    field(ui, st, key, label, current, None, cmds, commit);
+}
+
+/// A few lines of text (Enter starts a new line), committed like
+/// [`text`] when the field is left.
+#[allow(clippy::too_many_arguments)]
+pub fn text_area(
+    ui: &mut Ui,
+    st: &mut Fields,
+    key: &str,
+    label: &Response,
+    current: &str,
+    rows: usize,
+    cmds: &mut Vec<Cmd>,
+    commit: impl Fn(String) -> Edit + 'static,
+) {
+    field(ui, st, key, label, current, Some(rows), cmds, commit);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn field(
+    ui: &mut Ui,
+    st: &mut Fields,
+    key: &str,
+    label: &Response,
+    current: &str,
+    rows: Option<usize>,
+    cmds: &mut Vec<Cmd>,
+    commit: impl Fn(String) -> Edit + 'static,
+) {
     let editing = st.active.as_ref().filter(|a| a.key == key);
     let mut buf = editing.map_or_else(|| current.to_string(), |a| a.text.clone());
     let original = editing.map_or_else(|| current.to_string(), |a| a.original.clone());
     let was_editing = editing.is_some();
     let escape = crate::ui::keymap::escape_pressed(ui.ctx());
-    let r = ui
-        .add(egui::TextEdit::singleline(&mut buf).id_salt(("field", key)))
-        .labelled_by(label.id);
+    let widget = match rows {
+        None => egui::TextEdit::singleline(&mut buf),
+        Some(rows) => egui::TextEdit::multiline(&mut buf)
+            .desired_rows(rows)
+            .desired_width(f32::INFINITY),
+    };
+    let r = ui.add(widget.id_salt(("field", key))).labelled_by(label.id);
     if st.focus.as_deref() == Some(key) {
         st.focus = None;
         r.request_focus();

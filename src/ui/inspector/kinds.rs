@@ -7,8 +7,9 @@ use egui::Ui;
 use super::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::model::Dur;
 use crate::scenario::{
-    BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, Delivery, Kind, Node, NodeKind,
-    OrchestratorSpec, PeerSpec, PublishTo, ReplicaSpec, ServiceSpec, Strategy, WriteMode,
+    BrokerSpec, CdcSpec, ClientSpec, Column, ComposerSpec, Delivery, EventShape, Kind, Node,
+    NodeKind, OrchestratorSpec, PeerSpec, ProjectionSpec, PublishTo, ReplicaSpec, ServiceSpec,
+    Strategy, WriteMode,
 };
 use crate::session::Cmd;
 use crate::ui::view::View;
@@ -26,8 +27,9 @@ pub fn settings(ui: &mut Ui, view: &View, st: &mut Fields, n: &Node, cmds: &mut 
             NodeKind::Replica(r) => replica(ui, view, st, &n.id, r, cmds),
             NodeKind::Cdc(c) => cdc(ui, view, &n.id, c, cmds),
             NodeKind::Composer(c) => composer(ui, view, &n.id, c, cmds),
-            NodeKind::Orchestrator(o) => orchestrator(ui, view, &n.id, o, cmds),
-            NodeKind::Peer(p) => peer(ui, &n.id, p, cmds),
+            NodeKind::Orchestrator(o) => orchestrator(ui, view, st, &n.id, o, cmds),
+            NodeKind::Peer(p) => peer(ui, view, &n.id, p, cmds),
+            NodeKind::Projection(p) => projection(ui, view, st, &n.id, p, cmds),
         });
 }
 
@@ -156,6 +158,26 @@ fn service(
         ui.end_row();
     }
 
+    if svc.publish.is_some() {
+        label(ui, "Each event carries");
+        ui.vertical(|ui| {
+            let mut shape = svc.events;
+            let a = ui
+                .radio_value(&mut shape, EventShape::Record, "the whole record and its version")
+                .on_hover_text("Applying it twice writes the same version again: harmless");
+            let b = ui
+                .radio_value(&mut shape, EventShape::Change, "only the change (stock -1)")
+                .on_hover_text("Each write adds its number; a consumer that applies an event twice counts it twice");
+            if a.changed() || b.changed() {
+                let mut k = svc.clone();
+                k.events = shape;
+                cmds.push(Cmd::Edit(set(k)));
+            }
+        });
+        ui.end_row();
+    }
+    direct_reads(ui, id, svc, cmds);
+
     let others: Vec<(String, String)> = nodes_of(view, Kind::Service)
         .into_iter()
         .filter(|(o, _)| o != id)
@@ -198,6 +220,31 @@ fn service(
     }
 }
 
+/// The tables of other services this one reads straight from a database
+/// they share. A read can only be unticked here, never added: the editor
+/// does not offer the anti-pattern, only the way out of it.
+fn direct_reads(ui: &mut Ui, id: &str, svc: &ServiceSpec, cmds: &mut Vec<Cmd>) {
+    if svc.reads.is_empty() {
+        return;
+    }
+    label(ui, "Reads straight from");
+    ui.vertical(|ui| {
+        for table in &svc.reads {
+            let mut on = true;
+            if ui
+                .checkbox(&mut on, table)
+                .on_hover_text("Another service's table, read from the database they share")
+                .changed()
+            {
+                let mut k = svc.clone();
+                k.reads.retain(|t| t != table);
+                cmds.push(Cmd::Edit(set_spec(id, NodeKind::Service(k))));
+            }
+        }
+    });
+    ui.end_row();
+}
+
 fn database(ui: &mut Ui, view: &View, id: &str) {
     label(ui, "Holds");
     let tables: Vec<&str> = view
@@ -220,7 +267,16 @@ fn database(ui: &mut Ui, view: &View, id: &str) {
 }
 
 fn broker(ui: &mut Ui, id: &str, b: &BrokerSpec, cmds: &mut Vec<Cmd>) {
-    let set = |delivery| set_spec(id, NodeKind::Broker(BrokerSpec { delivery }));
+    let max_attempts = b.max_attempts;
+    let set = |delivery| {
+        set_spec(
+            id,
+            NodeKind::Broker(BrokerSpec {
+                delivery,
+                max_attempts,
+            }),
+        )
+    };
     label(ui, "Delivery");
     let mut at_least = matches!(b.delivery, Delivery::AtLeastOnce { .. });
     ui.vertical(|ui| {
@@ -243,6 +299,27 @@ fn broker(ui: &mut Ui, id: &str, b: &BrokerSpec, cmds: &mut Vec<Cmd>) {
             ack_timeout: Dur(d.0.max(1000)),
         };
         gesture(&r, cmds, set(delivery));
+        ui.end_row();
+        let dl = label(ui, "Dead letters");
+        ui.horizontal(|ui| {
+            let mut limited = b.max_attempts.is_some();
+            let mut n = b.max_attempts.unwrap_or(3);
+            let c = ui
+                .checkbox(&mut limited, "give up after")
+                .on_hover_text("Park a delivery in the dead-letter queue after this many attempts instead of retrying for ever");
+            let r = ui.add_enabled(limited, egui::DragValue::new(&mut n).range(1..=100))
+                .labelled_by(dl.id);
+            ui.label("attempts");
+            let spec = BrokerSpec {
+                delivery: b.delivery,
+                max_attempts: limited.then_some(n),
+            };
+            if c.changed() {
+                cmds.push(Cmd::Edit(set_spec(id, NodeKind::Broker(spec))));
+            } else {
+                gesture(&r, cmds, set_spec(id, NodeKind::Broker(spec)));
+            }
+        });
         ui.end_row();
     }
 }
@@ -300,6 +377,20 @@ fn replica(
         },
     );
     ui.end_row();
+    label(ui, "Duplicates");
+    let mut dedup = r.dedup;
+    if ui
+        .checkbox(&mut dedup, "remembers processed event ids")
+        .on_hover_text(
+            "An idempotent consumer: an event it has applied is skipped if it comes again",
+        )
+        .changed()
+    {
+        let mut k = r.clone();
+        k.dedup = dedup;
+        cmds.push(Cmd::Edit(set_spec(id, NodeKind::Replica(k))));
+    }
+    ui.end_row();
 }
 
 fn cdc(ui: &mut Ui, view: &View, id: &str, c: &CdcSpec, cmds: &mut Vec<Cmd>) {
@@ -337,39 +428,217 @@ fn composer(ui: &mut Ui, view: &View, id: &str, c: &ComposerSpec, cmds: &mut Vec
     ui.end_row();
 }
 
-fn orchestrator(ui: &mut Ui, view: &View, id: &str, o: &OrchestratorSpec, cmds: &mut Vec<Cmd>) {
-    label(ui, "Steps");
-    ui.vertical(|ui| {
-        for (k, st) in o.steps.iter().enumerate() {
-            ui.label(format!(
-                "{}. {}: {} (undo: {})",
+fn orchestrator(
+    ui: &mut Ui,
+    view: &View,
+    fields_st: &mut Fields,
+    id: &str,
+    o: &OrchestratorSpec,
+    cmds: &mut Vec<Cmd>,
+) {
+    // Each step, the write that undoes it (empty: nothing can), and
+    // whether it holds its record pending until the saga ends.
+    for (k, st) in o.steps.iter().enumerate() {
+        let l = label(
+            ui,
+            &format!(
+                "{}. {}: {}, undone by",
                 k + 1,
                 view.label(&st.service),
-                st.action,
-                st.compensation
-            ));
-        }
-    });
-    ui.end_row();
+                st.action
+            ),
+        );
+        ui.horizontal(|ui| {
+            let (owner, base) = (id.to_string(), o.clone());
+            fields::text(
+                ui,
+                fields_st,
+                &format!("{id}/compensation/{k}"),
+                &l,
+                &st.compensation,
+                cmds,
+                move |undo| {
+                    let mut spec = base.clone();
+                    if let Some(step) = spec.steps.get_mut(k) {
+                        step.compensation = undo;
+                    }
+                    set_spec(&owner, NodeKind::Orchestrator(spec))
+                },
+            );
+            if st.compensation.trim().is_empty() {
+                ui.label("(none: this step cannot be undone)");
+            }
+            let mut pending = st.pending;
+            if ui
+                .checkbox(&mut pending, "pending")
+                .on_hover_text("A semantic lock: the record reads pending, and only this saga may write it, until the saga ends")
+                .changed()
+            {
+                let mut spec = o.clone();
+                if let Some(step) = spec.steps.get_mut(k) {
+                    step.pending = pending;
+                }
+                cmds.push(Cmd::Edit(set_spec(id, NodeKind::Orchestrator(spec))));
+            }
+        });
+        ui.end_row();
+    }
     let l = label(ui, "Gives a step");
     let (r, d) = millis(ui, &l, o.step_timeout);
     let mut k = o.clone();
     k.step_timeout = d;
     gesture(&r, cmds, set_spec(id, NodeKind::Orchestrator(k)));
     ui.end_row();
+    let l = label(ui, "Pivot");
+    let shown = |p: Option<usize>| match p {
+        None => "none: every step can be undone".to_string(),
+        Some(n) => format!("step {n}: later steps are retried forward"),
+    };
+    let mut choice = o.pivot;
+    egui::ComboBox::from_id_salt("saga-pivot")
+        .selected_text(shown(o.pivot))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut choice, None, shown(None));
+            for n in 1..=o.steps.len() {
+                ui.selectable_value(&mut choice, Some(n), shown(Some(n)));
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text("The step after which the saga never goes back");
+    if choice != o.pivot {
+        let mut k = o.clone();
+        k.pivot = choice;
+        cmds.push(Cmd::Edit(set_spec(id, NodeKind::Orchestrator(k))));
+    }
+    ui.end_row();
 }
 
-fn peer(ui: &mut Ui, id: &str, p: &PeerSpec, cmds: &mut Vec<Cmd>) {
-    label(ui, "Copy of");
-    ui.label(&p.table);
+fn projection(
+    ui: &mut Ui,
+    view: &View,
+    st: &mut Fields,
+    id: &str,
+    p: &ProjectionSpec,
+    cmds: &mut Vec<Cmd>,
+) {
+    let l = label(ui, "View");
+    let (owner, base) = (id.to_string(), p.clone());
+    fields::text(
+        ui,
+        st,
+        &format!("{id}/view"),
+        &l,
+        &p.view,
+        cmds,
+        move |name| {
+            let mut k = base.clone();
+            if !name.is_empty() {
+                k.view = name;
+            }
+            set_spec(&owner, NodeKind::Projection(k))
+        },
+    );
     ui.end_row();
-    label(ui, "On conflict");
-    ui.label(match p.strategy {
+    label(ui, "From broker");
+    ui.label(view.label(&p.broker));
+    ui.end_row();
+    label(ui, "Folds");
+    ui.vertical(|ui| {
+        for src in &p.sources {
+            let row = src
+                .row
+                .as_deref()
+                .map_or("its own id".to_string(), |f| format!("its {f}"));
+            let columns: Vec<String> = src
+                .columns
+                .iter()
+                .map(|c| match c {
+                    Column::Copy { name, field } => match field {
+                        Some(f) => format!("{name} = {f}"),
+                        None => format!("{name} = the value"),
+                    },
+                    Column::Count { name } => format!("{name} = how many"),
+                    Column::Sum { name, field } => format!("{name} = sum of {field}"),
+                })
+                .collect();
+            ui.label(format!(
+                "{} → row by {row}: {}",
+                src.topic,
+                columns.join(", ")
+            ));
+        }
+    });
+    ui.end_row();
+    // Which field of each source's records names its row: editable, so a
+    // learner can regroup the view (orders by customer, or by order).
+    for (k, src) in p.sources.iter().enumerate() {
+        let l = label(ui, &format!("{} rows by field", src.topic));
+        let (owner, base) = (id.to_string(), p.clone());
+        fields::text(
+            ui,
+            st,
+            &format!("{id}/row/{k}"),
+            &l,
+            src.row.as_deref().unwrap_or(""),
+            cmds,
+            move |field| {
+                let mut spec = base.clone();
+                if let Some(s) = spec.sources.get_mut(k) {
+                    s.row = (!field.trim().is_empty()).then(|| field.trim().to_string());
+                }
+                set_spec(&owner, NodeKind::Projection(spec))
+            },
+        );
+        ui.end_row();
+    }
+}
+
+/// How a strategy reads in the inspector.
+fn strategy_words(s: Strategy) -> &'static str {
+    match s {
         Strategy::LastWriterWins => "last writer wins (by timestamp)",
         Strategy::VersionVectors => "keep both (version vectors)",
         Strategy::Counter => "add up (counter CRDT)",
         Strategy::Set => "union (set CRDT)",
-    });
+    }
+}
+
+fn peer(ui: &mut Ui, view: &View, id: &str, p: &PeerSpec, cmds: &mut Vec<Cmd>) {
+    label(ui, "Copy of");
+    ui.label(&p.table);
+    ui.end_row();
+    // Every copy of a table settles conflicts alike: a choice here is made
+    // for all of them, as one undoable edit.
+    let l = label(ui, "On conflict");
+    let mut choice = p.strategy;
+    egui::ComboBox::from_id_salt("peer-strategy")
+        .selected_text(strategy_words(p.strategy))
+        .show_ui(ui, |ui| {
+            for s in [
+                Strategy::LastWriterWins,
+                Strategy::VersionVectors,
+                Strategy::Counter,
+                Strategy::Set,
+            ] {
+                ui.selectable_value(&mut choice, s, strategy_words(s));
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text(format!("For every copy of {}", p.table));
+    if choice != p.strategy {
+        cmds.push(Cmd::Checkpoint);
+        for m in &view.scenario.nodes {
+            if let NodeKind::Peer(q) = &m.kind
+                && q.table == p.table
+            {
+                let mut k = q.clone();
+                k.strategy = choice;
+                cmds.push(Cmd::Gesture(set_spec(&m.id, NodeKind::Peer(k))));
+            }
+        }
+    }
     ui.end_row();
     let l = label(ui, "Clock ahead by");
     let (r, d) = millis(ui, &l, p.clock_skew);

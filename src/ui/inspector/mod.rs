@@ -3,7 +3,7 @@
 //! instructor fires: crash or restart a node, cut or heal a link, send a
 //! request now.
 
-mod fields;
+pub(super) mod fields;
 mod fire;
 mod kinds;
 mod link;

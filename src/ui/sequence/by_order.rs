@@ -107,6 +107,16 @@ pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String)
     }
 }
 
+/// The row a step shows as: its message, its fault or its mark.
+pub fn row_of_step(t: &Trace, step: usize) -> Option<Row> {
+    let s = t.step(step)?;
+    match s.kind {
+        StepKind::Deliver | StepKind::Drop => Some(Row::Message(s.id)),
+        StepKind::Fault => Some(Row::Fault(s.id)),
+        _ => None,
+    }
+}
+
 /// Sizes of the figure.
 pub struct Metrics {
     pub row: f32,
@@ -127,6 +137,8 @@ pub struct Frame<'a> {
     pub weak: egui::Color32,
     pub bg: egui::Color32,
     pub narration: &'a dyn Fn(u32) -> String,
+    /// In compare mode, the row where this run first differs from the other.
+    pub parting: Option<Row>,
 }
 
 /// Draws `rows` from the top of the body; returns the message under
@@ -143,6 +155,17 @@ pub fn draw(f: &Frame, rows: &[Row], m: &Metrics, pointer: Option<Pos2>) -> Opti
         if k % 2 == 1 {
             f.painter
                 .rect_filled(band, 0.0, f.weak.gamma_multiply(0.04));
+        }
+        if f.parting == Some(*row) {
+            f.painter
+                .rect_filled(band, 0.0, theme::DIFFERS.gamma_multiply(0.25));
+            f.painter.text(
+                pos2(f.gutter.min.x + 2.0, band.min.y),
+                Align2::LEFT_TOP,
+                "≠",
+                FontId::proportional(m.font),
+                theme::DIFFERS,
+            );
         }
         match *row {
             Row::Message(i) => {

@@ -192,6 +192,10 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                 weak: visuals.weak_text_color(),
                 bg,
                 narration: &narration,
+                parting: view
+                    .compare
+                    .and_then(|c| c.first_step)
+                    .and_then(|i| by_order::row_of_step(t, i)),
             };
             let metrics = Metrics {
                 row: row_px,

@@ -5,12 +5,14 @@
 
 use std::collections::BTreeMap;
 
+mod read;
+
 use super::retry::Retries;
 use super::{Actor, Cx, Incoming, Store};
-use crate::model::{
-    Answer, Body, EventId, Key, Micros, NodeIdx, Record, ReqOp, Sym, Value, value_text,
-};
-use crate::scenario::{ServiceSpec, WriteMode};
+use crate::model::WriteKind;
+use crate::model::deliver_flags::{LOST_UPDATE, VERSION_CONFLICT};
+use crate::model::{Answer, Body, EventId, Key, Micros, NodeIdx, Record, ReqOp, Sym, Value};
+use crate::scenario::{EventShape, PENDING, ServiceSpec, WriteMode};
 use crate::sim::build::BuildError;
 use crate::sim::wiring::Wiring;
 
@@ -45,6 +47,8 @@ pub struct ServiceWiring {
     pub reactions: Vec<(Sym, Option<Sym>, Value)>,
     /// Brokers that expect an acknowledgement for each delivery.
     pub acks_to: Vec<NodeIdx>,
+    /// Events carry the change (each write adds its value), not the record.
+    pub change_events: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -57,6 +61,8 @@ enum Pending {
         first: Option<Record>,
         /// The event this write reacts to, acknowledged once it is durable.
         event: Option<(NodeIdx, EventId)>,
+        /// The amount added, when events carry changes.
+        change: Option<Value>,
     },
     Read {
         asker: (NodeIdx, u32),
@@ -84,6 +90,9 @@ pub struct Service {
     pending: BTreeMap<u32, Pending>,
     /// Event ids already reacted to, per publisher (durable).
     seen: BTreeMap<NodeIdx, super::DedupWindow>,
+    /// Records marked pending by a saga still running (semantic locks):
+    /// only the node that marked one may write it (durable).
+    locks: BTreeMap<Sym, NodeIdx>,
     /// Events published and not yet acknowledged by the broker. Memory
     /// only: a crash between commit and publish loses the event, which is
     /// exactly the dual-write problem the outbox exists to solve.
@@ -129,6 +138,7 @@ impl Service {
             .filter_map(|r| w.find(&r.broker).ok())
             .collect();
         Ok(Service::new(ServiceWiring {
+            change_events: spec.events == EventShape::Change,
             outbox: spec.write == WriteMode::Outbox,
             reads,
             rejects,
@@ -156,6 +166,7 @@ impl Service {
             last_req: 0,
             pending: BTreeMap::new(),
             seen: BTreeMap::new(),
+            locks: BTreeMap::new(),
             unpublished,
         }
     }
@@ -174,14 +185,39 @@ impl Service {
         }
     }
 
+    /// How a plain write of `value` applies to this service's table.
+    fn plain(&self) -> WriteKind {
+        if self.w.change_events {
+            WriteKind::Add
+        } else {
+            WriteKind::Set
+        }
+    }
+
     fn write(
         &mut self,
         cx: &mut Cx,
         asker: Option<(NodeIdx, u32)>,
         id: Sym,
-        value: Value,
+        (value, mode): (Value, WriteKind),
         event: Option<(NodeIdx, EventId)>,
     ) {
+        if let Some((from, req)) = asker
+            && self.locks.get(&id).is_some_and(|&holder| holder != from)
+        {
+            // A semantic lock: a saga still running holds this record.
+            let reason = cx
+                .names
+                .intern("held by a saga still running (pending); try again when it ends");
+            cx.send(
+                from,
+                Body::Answer {
+                    req,
+                    answer: Answer::Refused { reason },
+                },
+            );
+            return;
+        }
         if self.w.rejects.contains(&id) {
             // In a choreography the others learn of the refusal by event.
             let refusal = Record {
@@ -192,6 +228,7 @@ impl Service {
                 value: Value::Text(cx.names.intern(REJECTED)),
                 version: crate::model::Version::NONE,
             };
+            let refusal = (refusal, None);
             if let Some(event) = self.event(cx, refusal) {
                 self.send_event(cx, event);
             }
@@ -208,10 +245,20 @@ impl Service {
             }
             return;
         }
+        // The holder's own writes take, keep or release its lock.
+        if let Some((from, _)) = asker {
+            let pending = matches!(value, Value::Text(t) if cx.names.get(t).ends_with(PENDING));
+            if pending {
+                self.locks.insert(id, from);
+            } else {
+                self.locks.remove(&id);
+            }
+        }
         let key = Key {
             table: self.w.table,
             id,
         };
+        let change = (mode == WriteKind::Add).then_some(value);
         if let Some(db) = self.w.database {
             let req = self.next_req();
             let entry = self.w.ledger.map(|t| (Key { table: t, id }, value));
@@ -227,6 +274,7 @@ impl Service {
                     then,
                     first: None,
                     event,
+                    change,
                 },
             );
             let outbox = if self.w.outbox {
@@ -242,12 +290,52 @@ impl Service {
                     value,
                     outbox,
                     also,
+                    mode,
                 },
             );
         } else if let Some(store) = self.local.as_mut() {
-            let record = store.commit(key, value, cx.now, cx.me);
-            self.committed(cx, asker, record, Some(()));
+            let current = store.read(key).version;
+            let record = match mode {
+                WriteKind::Based { read, check: true } if read != current.counter => {
+                    cx.flags |= VERSION_CONFLICT;
+                    self.conflict(cx, asker, key, read, current);
+                    self.reacted(cx, event);
+                    return;
+                }
+                WriteKind::Based { read, .. } => {
+                    if read != current.counter {
+                        cx.flags |= LOST_UPDATE;
+                    }
+                    store.commit(key, value, cx.now, cx.me)
+                }
+                WriteKind::Add => {
+                    let amount = if let Value::Int(n) = value { n } else { 0 };
+                    store.commit_add(key, amount, cx.now, cx.me)
+                }
+                WriteKind::Set => store.commit(key, value, cx.now, cx.me),
+            };
+            self.committed(cx, asker, (record, change), Some(()));
             self.reacted(cx, event);
+        }
+    }
+
+    /// Tells the writer its versioned write was refused, and why.
+    fn conflict(
+        &mut self,
+        cx: &mut Cx,
+        asker: Option<(NodeIdx, u32)>,
+        key: Key,
+        read: u32,
+        now: crate::model::Version,
+    ) {
+        if let Some((to, req)) = asker {
+            cx.send(
+                to,
+                Body::Answer {
+                    req,
+                    answer: Answer::Conflict { key, read, now },
+                },
+            );
         }
     }
 
@@ -257,7 +345,11 @@ impl Service {
     /// The event announcing `record`, if this service publishes: (broker,
     /// event number, body). With an outbox the event is already committed
     /// as a row, and the relay sends it instead.
-    fn event(&mut self, cx: &mut Cx, record: Record) -> Option<(NodeIdx, u32, u32)> {
+    fn event(
+        &mut self,
+        cx: &mut Cx,
+        (record, change): (Record, Option<Value>),
+    ) -> Option<(NodeIdx, u32, u32)> {
         let (broker, topic) = if self.w.outbox { None } else { self.w.publish }?;
         self.last_event += 1;
         let event = EventId {
@@ -270,7 +362,11 @@ impl Service {
             cx.keep(Body::Event {
                 event,
                 topic,
-                record,
+                record: Record {
+                    value: change.unwrap_or(record.value),
+                    ..record
+                },
+                delta: change.is_some(),
             }),
         ))
     }
@@ -286,14 +382,16 @@ impl Service {
         &mut self,
         cx: &mut Cx,
         asker: Option<(NodeIdx, u32)>,
-        record: Record,
+        (record, change): (Record, Option<Value>),
         local: Option<()>,
     ) {
-        let event_body = self.event(cx, record);
+        let event_body = self.event(cx, (record, change));
         if local.is_some() {
+            // The event's record is the new image, unless it carries only
+            // the change.
             let image = match event_body {
-                Some((_, _, body)) => body,
-                None => cx.keep(Body::Stored { record }),
+                Some((_, _, body)) if change.is_none() => body,
+                _ => cx.keep(Body::Stored { record }),
             };
             cx.changed(image);
         }
@@ -313,136 +411,14 @@ impl Service {
             );
         }
     }
-
-    fn read(&mut self, cx: &mut Cx, asker: (NodeIdx, u32), id: Sym) {
-        let key = Key {
-            table: self.w.table,
-            id,
-        };
-        let req = self.next_req();
-        let own = self.local.as_ref().map(|s| s.read(key));
-        if let (None, Some(db)) = (own, self.w.database) {
-            cx.send(db, Body::DbRead { req, key });
-            for &table in &self.w.reads {
-                cx.send(
-                    db,
-                    Body::DbRead {
-                        req,
-                        key: Key { table, id },
-                    },
-                );
-            }
-        }
-        let foreign = self.w.reads.iter().map(|&t| (t, None)).collect();
-        let parts = self
-            .w
-            .calls
-            .iter()
-            .map(|&(c, name)| (c, name, None))
-            .collect();
-        let calls_due = self.w.calls_in_turn && own.is_none();
-        if !calls_due {
-            self.ask_calls(cx, req, id);
-        }
-        self.pending.insert(
-            req,
-            Pending::Read {
-                asker,
-                id,
-                calls_due,
-                own,
-                parts,
-                foreign,
-            },
-        );
-        self.maybe_answer(cx, req, false);
-    }
-
-    /// Asks every called service for `id`, under the read's own number so
-    /// their answers find it, and starts waiting for them.
-    fn ask_calls(&mut self, cx: &mut Cx, req: u32, id: Sym) {
-        for &(callee, _) in &self.w.calls {
-            cx.send(
-                callee,
-                Body::Request {
-                    req,
-                    op: ReqOp::Read { id },
-                },
-            );
-        }
-        if !self.w.calls.is_empty() {
-            cx.timer(self.w.call_timeout, u64::from(req));
-        }
-    }
-
-    /// Answers a read once every part is in, or on timeout with what is in.
-    fn maybe_answer(&mut self, cx: &mut Cx, req: u32, timed_out: bool) {
-        let Some(Pending::Read {
-            own,
-            parts,
-            foreign,
-            ..
-        }) = self.pending.get(&req)
-        else {
-            return;
-        };
-        let complete = own.is_some()
-            && parts.iter().all(|p| p.2.is_some())
-            && foreign.iter().all(|f| f.1.is_some());
-        if !complete && !timed_out {
-            return;
-        }
-        let Some(Pending::Read {
-            asker,
-            id,
-            own,
-            parts,
-            foreign,
-            ..
-        }) = self.pending.remove(&req)
-        else {
-            return;
-        };
-        let own = own.unwrap_or(Record {
-            key: Key {
-                table: self.w.table,
-                id,
-            },
-            value: Value::Absent,
-            version: crate::model::Version::NONE,
-        });
-        let answer = if parts.is_empty() && foreign.is_empty() {
-            Answer::Read {
-                key: own.key,
-                value: own.value,
-                version: own.version,
-                partial: !complete,
-            }
-        } else {
-            let text = compose(cx, &own, &parts, &foreign);
-            let value = Value::Text(cx.names.intern(&text));
-            Answer::Read {
-                key: own.key,
-                value,
-                version: own.version,
-                partial: !complete,
-            }
-        };
-        cx.send(
-            asker.0,
-            Body::Answer {
-                req: asker.1,
-                answer,
-            },
-        );
-    }
 }
 
 impl Actor for Service {
     /// Work the workload asks of this service itself.
     fn on_work(&mut self, cx: &mut Cx, _to: NodeIdx, op: ReqOp) {
         if let ReqOp::Write { id, value } = op {
-            self.write(cx, None, id, value, None);
+            let mode = self.plain();
+            self.write(cx, None, id, (value, mode), None);
         }
     }
 
@@ -452,12 +428,49 @@ impl Actor for Service {
                 req,
                 op: ReqOp::Write { id, value },
             } => {
-                self.write(cx, Some((m.from, req)), id, value, None);
+                let mode = self.plain();
+                self.write(cx, Some((m.from, req)), id, (value, mode), None);
             }
             Body::Request {
                 req,
-                op: ReqOp::Read { id },
+                op:
+                    ReqOp::WriteBased {
+                        id,
+                        value,
+                        read,
+                        check,
+                    },
+            } => {
+                let mode = WriteKind::Based { read, check };
+                self.write(cx, Some((m.from, req)), id, (value, mode), None);
+            }
+            Body::Request {
+                req,
+                op: ReqOp::Edit { .. },
+            } => {
+                let reason = cx
+                    .names
+                    .intern("an edit is made by a client, which writes the result");
+                cx.send(
+                    m.from,
+                    Body::Answer {
+                        req,
+                        answer: Answer::Refused { reason },
+                    },
+                );
+            }
+            // The owner's own table is never behind its writes.
+            Body::Request {
+                req,
+                op:
+                    ReqOp::Read { id } | ReqOp::ReadAtLeast { id, .. } | ReqOp::ReadAfterMyWrite { id },
             } => self.read(cx, (m.from, req), id),
+            Body::DbConflict { req, read, current } => {
+                if let Some(Pending::Write { asker, event, .. }) = self.pending.remove(&req) {
+                    self.conflict(cx, asker, current.key, read, current.version);
+                    self.reacted(cx, event);
+                }
+            }
             Body::DbWritten { req, record } => match self.pending.remove(&req) {
                 // Written one change at a time: now the next. A crash here
                 // leaves the first change without the second.
@@ -465,6 +478,7 @@ impl Actor for Service {
                     asker,
                     then: Some((key, value)),
                     event,
+                    change,
                     ..
                 }) => {
                     if let Some(db) = self.w.database {
@@ -476,6 +490,7 @@ impl Actor for Service {
                                 then: None,
                                 first: Some(record),
                                 event,
+                                change,
                             },
                         );
                         cx.send(
@@ -486,6 +501,7 @@ impl Actor for Service {
                                 value,
                                 outbox: None,
                                 also: None,
+                                mode: WriteKind::Set,
                             },
                         );
                     }
@@ -495,8 +511,9 @@ impl Actor for Service {
                     then: None,
                     first,
                     event,
+                    change,
                 }) => {
-                    self.committed(cx, asker, first.unwrap_or(record), None);
+                    self.committed(cx, asker, (first.unwrap_or(record), change), None);
                     self.reacted(cx, event);
                 }
                 _ => {}
@@ -505,6 +522,7 @@ impl Actor for Service {
                 event,
                 topic,
                 record,
+                ..
             } => {
                 // Reactions run once per event, however often it arrives.
                 if self
@@ -539,7 +557,7 @@ impl Actor for Service {
                         cx,
                         None,
                         record.key.id,
-                        value,
+                        (value, WriteKind::Set),
                         if k == last { done } else { None },
                     );
                 }
@@ -607,42 +625,4 @@ impl Actor for Service {
     fn store(&self) -> Option<&Store> {
         self.local.as_ref()
     }
-}
-
-/// The merged answer of a composed read, as one line of text.
-fn compose(
-    cx: &mut Cx,
-    own: &Record,
-    parts: &[(NodeIdx, Sym, Option<Answer>)],
-    foreign: &[(Sym, Option<Record>)],
-) -> String {
-    let names = &*cx.names;
-    let mut text = format!(
-        "{}: {}",
-        names.get(own.key.table),
-        value_text(names, own.value)
-    );
-    for (_, callee, part) in parts {
-        let callee = names.get(*callee);
-        text.push_str(" | ");
-        match part {
-            Some(Answer::Read { key, value, .. }) => {
-                text.push_str(&format!(
-                    "{}: {}",
-                    names.get(key.table),
-                    value_text(names, *value)
-                ));
-            }
-            Some(_) => text.push_str(&format!("{callee}: no data")),
-            None => text.push_str(&format!("{callee}: no answer (timed out)")),
-        }
-    }
-    for (table, row) in foreign {
-        let value = row.map_or("no answer".to_string(), |r| value_text(names, r.value));
-        text.push_str(&format!(
-            " | {} (read from its owner's table): {value}",
-            names.get(*table)
-        ));
-    }
-    text
 }

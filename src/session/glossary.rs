@@ -1,0 +1,353 @@
+//! The words the lessons use, each explained in a sentence or two for a
+//! learner: marked where they appear (the lesson card, the quiz, the
+//! challenges) and listed in Help ▸ Glossary. A term is found by any of
+//! its forms, whole words only, ignoring case.
+
+use std::ops::Range;
+
+/// One term and what it means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Term {
+    /// The name the glossary lists it under.
+    pub term: &'static str,
+    /// The ways a text may write it, in lower case (plurals included).
+    pub forms: &'static [&'static str],
+    pub means: &'static str,
+}
+
+macro_rules! term {
+    ($term:literal, [$($form:literal),+], $means:literal) => {
+        Term { term: $term, forms: &[$($form),+], means: $means }
+    };
+}
+
+/// Every term, in alphabetical order.
+pub const TERMS: &[Term] = &[
+    term!(
+        "acknowledgement",
+        [
+            "acknowledgement",
+            "acknowledges",
+            "acknowledged",
+            "unacknowledged"
+        ],
+        "A receiver's reply saying a message arrived and was handled. Until it comes, an at-least-once sender keeps the message and sends it again."
+    ),
+    term!(
+        "API composition",
+        ["api composition"],
+        "Answering a question that needs several services' data by asking each owner and merging their answers, instead of reading their databases."
+    ),
+    term!(
+        "at-least-once",
+        ["at-least-once", "at least once"],
+        "A delivery promise: the broker resends each message until the receiver acknowledges it. Nothing is lost, but a message may arrive twice."
+    ),
+    term!(
+        "at-most-once",
+        ["at-most-once", "at most once"],
+        "A delivery promise: each message is sent once and never again. Nothing arrives twice, but a lost message stays lost."
+    ),
+    term!(
+        "broker",
+        ["event bus", "broker"],
+        "The go-between that carries events from the services that publish them to the ones that subscribe, and keeps them until they are delivered."
+    ),
+    term!(
+        "CDC offset",
+        ["cdc offset", "offset"],
+        "How far a change-data-capture connector has read the database's change log. It is saved, so after a restart the connector carries on from there, skipping nothing."
+    ),
+    term!(
+        "change data capture (CDC)",
+        ["change data capture", "change-data-capture", "cdc"],
+        "Reading a database's log of committed changes and publishing them as events, with no help from the service that wrote them."
+    ),
+    term!(
+        "change log",
+        ["change log"],
+        "The database's ordered record of every committed change. Change data capture reads it."
+    ),
+    term!(
+        "checkpoint",
+        ["checkpoint"],
+        "How far a projection has read each topic it follows. A rebuild starts it again from the beginning."
+    ),
+    term!(
+        "choreography",
+        ["choreography", "choreographed"],
+        "A saga with no conductor: each service reacts to the events of the others, and announces its own outcome as an event."
+    ),
+    term!(
+        "clock skew",
+        ["clock skew", "skewed clock"],
+        "How far a machine's clock is off from true time. A rule that compares timestamps from different machines inherits the error."
+    ),
+    term!(
+        "compensation",
+        [
+            "compensating transaction",
+            "compensations",
+            "compensation",
+            "compensates",
+            "compensating",
+            "compensated"
+        ],
+        "A write that undoes an earlier step of a saga (a refund for a charge, a release for a reservation), because a committed step cannot be rolled back."
+    ),
+    term!(
+        "converge",
+        ["converge", "converges", "converged", "convergence"],
+        "Copies converge when they come to hold the same data once the changes have reached them all."
+    ),
+    term!(
+        "coupling",
+        ["coupling", "couples", "coupled"],
+        "How much one part must change, wait or fail when another does. Sharing a database couples services tightly."
+    ),
+    term!(
+        "CQRS",
+        ["cqrs"],
+        "Command and query responsibility segregation: changes go to a write model, questions to read models built for them from its events."
+    ),
+    term!(
+        "CRDT",
+        ["crdts", "crdt"],
+        "A conflict-free replicated data type, such as a counter or a set, whose copies merge in any order, as often as you like, without losing an update."
+    ),
+    term!(
+        "database per service",
+        ["database per service"],
+        "Each service keeps its data in a database that only it uses; any other service that needs the data asks its owner."
+    ),
+    term!(
+        "dead-letter queue",
+        [
+            "dead-letter queue",
+            "dead letter queue",
+            "dead-letter",
+            "dead letter"
+        ],
+        "Where a broker parks a message that no consumer could take after a set number of attempts, so it stops blocking the rest and a person can look at it."
+    ),
+    term!(
+        "domain boundary",
+        ["boundary", "boundaries"],
+        "The edge of the part of the business a service owns: its data and the rules that guard it. Nothing outside reaches across it."
+    ),
+    term!(
+        "dual write",
+        ["dual write", "dual writes"],
+        "Committing to the database and then publishing to the broker as two separate steps. A crash between them leaves one done and the other never done."
+    ),
+    term!(
+        "duplicate",
+        ["duplicates", "duplicate"],
+        "The same message delivered more than once, for example because the acknowledgement of the first delivery was lost and the broker sent it again."
+    ),
+    term!(
+        "eventual consistency",
+        ["eventual consistency", "eventually consistent"],
+        "The promise that copies end up agreeing once writes stop and messages get through. Until then a copy may be behind."
+    ),
+    term!(
+        "idempotent consumer",
+        ["idempotent consumer", "idempotent"],
+        "A receiver for which handling a message twice has the same effect as once, usually because it remembers the ids of the messages it has applied."
+    ),
+    term!(
+        "last-writer-wins",
+        ["last-writer-wins", "last writer wins"],
+        "A conflict rule: keep the write with the latest timestamp and drop the other, silently. Clocks that disagree decide who wins."
+    ),
+    term!(
+        "lost update",
+        ["lost update", "lost updates"],
+        "Two users read the same version and both write it back; the second write silently undoes the first."
+    ),
+    term!(
+        "optimistic concurrency",
+        [
+            "optimistic concurrency",
+            "versioned write",
+            "versioned writes"
+        ],
+        "Each write says which version of the record it read, and the database refuses it if the record has moved on since. Nothing is locked while a user edits."
+    ),
+    term!(
+        "orchestrator",
+        ["orchestrator"],
+        "A saga's conductor: it tells each service which step to do next, and logs where every saga stands so it can resume after a crash."
+    ),
+    term!(
+        "outbox",
+        ["transactional outbox", "outbox"],
+        "A table in a service's own database where an event is written in the same transaction as the change it announces. A relay publishes the rows later, so a crash cannot lose the event."
+    ),
+    term!(
+        "partial answer",
+        ["partial"],
+        "An answer made without one of the parts that should be in it, marked so the caller knows what is missing."
+    ),
+    term!(
+        "partition",
+        ["partition"],
+        "A network failure that cuts some nodes off from others while every side keeps running."
+    ),
+    term!(
+        "projection",
+        ["projections", "projection"],
+        "Code that listens to events and builds a read model from them: a copy of the data shaped for the questions that will be asked of it."
+    ),
+    term!(
+        "read model",
+        ["read models", "read model"],
+        "In CQRS, the data that answers queries, built from the write model's events. It may lag a little behind."
+    ),
+    term!(
+        "replica",
+        ["replicas", "replica"],
+        "A copy of another service's data that a service keeps for itself, brought up to date by that service's events."
+    ),
+    term!(
+        "repository",
+        ["repository"],
+        "The object a service loads and saves its records through, so its code does not deal with the database directly."
+    ),
+    term!(
+        "saga",
+        ["sagas", "saga"],
+        "A business action split into steps, each a local transaction in one service. When a step fails, the steps already done are undone by compensations."
+    ),
+    term!(
+        "shared database",
+        ["shared database", "shared-database"],
+        "Several services using one database and each other's tables. Their schemas, releases and failures become tied together."
+    ),
+    term!(
+        "sibling",
+        ["siblings", "sibling"],
+        "One of several concurrent versions of a record kept side by side (with version vectors) until the application or the user merges them."
+    ),
+    term!(
+        "stale read",
+        ["stale reads", "stale read"],
+        "A read that returns an older version of a record than its owner already has."
+    ),
+    term!(
+        "strong consistency",
+        ["strong consistency"],
+        "Every read sees the latest committed write, as if there were only one copy. It needs the copies to agree before a write is done."
+    ),
+    term!(
+        "timeout",
+        ["timeout", "timed out"],
+        "How long to wait for an answer before going on without it. After a timeout the outcome is unknown, not failed."
+    ),
+    term!(
+        "transaction",
+        ["transactions", "transaction"],
+        "A group of changes a database applies all together or not at all."
+    ),
+    term!(
+        "unit of work",
+        ["unit of work"],
+        "Keeps every change of one business action, and commits them in one transaction: all of them, or none."
+    ),
+    term!(
+        "version vector",
+        ["version vectors", "version vector"],
+        "One counter per copy, saying which writes a version has seen. Comparing two tells whether one came after the other or whether they were concurrent."
+    ),
+    term!(
+        "write model",
+        ["write model"],
+        "In CQRS, the data and rules that accept commands. Its events feed the read models."
+    ),
+];
+
+/// The first place each term appears in `text`, in text order: the byte
+/// range of the words and the term. Longer forms win where forms overlap
+/// ("transactional outbox" over "outbox").
+pub fn find(text: &str) -> Vec<(Range<usize>, &'static Term)> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let word = |i: usize| bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric());
+    let mut found: Vec<(Range<usize>, &'static Term)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if (i > 0 && word(i - 1)) || !word(i) {
+            i += 1;
+            continue;
+        }
+        let rest = &lower[i..];
+        let best = TERMS
+            .iter()
+            .flat_map(|t| t.forms.iter().map(move |f| (t, *f)))
+            .filter(|(_, f)| rest.starts_with(f) && !word(i + f.len()))
+            .max_by_key(|(_, f)| f.len());
+        match best {
+            Some((t, f)) => {
+                if !found.iter().any(|(_, seen)| seen.term == t.term) {
+                    found.push((i..i + f.len(), t));
+                }
+                i += f.len();
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// The terms whose name or meaning contains `query`, ignoring case; all
+/// of them for an empty query.
+pub fn search(query: &str) -> impl Iterator<Item = &'static Term> {
+    let q = query.trim().to_lowercase();
+    TERMS.iter().filter(move |t| {
+        q.is_empty() || t.term.to_lowercase().contains(&q) || t.means.to_lowercase().contains(&q)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_whole_words_first_occurrence_longest_form() {
+        let text = "The transactional outbox beats a dual write; the outbox row is read by CDC. Sagas compensate.";
+        let found: Vec<(&str, &str)> = find(text)
+            .into_iter()
+            .map(|(r, t)| (&text[r], t.term))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                ("transactional outbox", "outbox"),
+                ("dual write", "dual write"),
+                ("CDC", "change data capture (CDC)"),
+                ("Sagas", "saga"),
+            ]
+        );
+        // No match inside a longer word.
+        assert!(find("outboxes sagacity").is_empty());
+        // Byte ranges stay right after characters wider than one byte.
+        let text = "eggs ‖ milk — siblings";
+        let (r, t) = &find(text)[0];
+        assert_eq!((&text[r.clone()], t.term), ("siblings", "sibling"));
+    }
+
+    #[test]
+    fn terms_are_sorted_and_their_forms_lower_case() {
+        let names: Vec<String> = TERMS.iter().map(|t| t.term.to_lowercase()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        for t in TERMS {
+            for f in t.forms {
+                assert_eq!(*f, f.to_lowercase(), "{}", t.term);
+            }
+        }
+        assert_eq!(search("LWW").count(), 0);
+        assert!(search("last-writer").any(|t| t.term == "last-writer-wins"));
+    }
+}

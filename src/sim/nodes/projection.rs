@@ -1,0 +1,513 @@
+//! A projection: CQRS's read side. It folds events from one or more topics
+//! into a view with its own key and shape (orders and customers into
+//! "orders by customer, with the customer's name and the order total"),
+//! keeps a checkpoint of how many events of each topic it has folded, and
+//! answers queries from the view. It can be rebuilt from the start of its
+//! topics, and it can hold a read until it reflects a given write
+//! (read-your-writes with a version token).
+//!
+//! The view is a function of the newest image of each source record, so
+//! the order events arrive in, duplicates and a rebuild all lead to the
+//! same view once every event has arrived.
+
+use std::collections::BTreeMap;
+
+use super::{Actor, Cx, DedupWindow, Incoming, Store};
+use crate::model::deliver_flags::{DUPLICATE_IGNORED, OLDER_IGNORED};
+use crate::model::fields::field;
+use crate::model::{
+    Answer, Body, Key, Micros, Names, NodeIdx, Record, ReqOp, Sym, Token, Value, Version,
+    value_text,
+};
+use crate::scenario::{Column, NodeKind, ProjectionSpec};
+use crate::sim::build::BuildError;
+use crate::sim::wiring::Wiring;
+
+/// How often a rebuild asks again for a batch that did not come.
+const REPLAY_RETRY: Micros = 200_000;
+/// Timer tag of the replay check; reads waiting for a token use their ticket.
+const REPLAY_TAG: u64 = 1 << 40;
+
+/// The name of a projection's checkpoint table: one row per topic.
+pub fn checkpoint_table(view: &str) -> String {
+    format!("{view} checkpoint")
+}
+
+/// One topic a projection folds, resolved.
+#[derive(Clone, Debug)]
+pub struct SourceRt {
+    pub topic: Sym,
+    /// The field naming the row, or `None` for the record's own id.
+    pub row: Option<String>,
+    pub columns: Vec<Column>,
+}
+
+/// The row a source record belongs to, by its id and value text.
+fn row_of<'t>(source: &SourceRt, id: &'t str, value: &'t str) -> Option<&'t str> {
+    match &source.row {
+        None => Some(id),
+        Some(f) => field(value, f),
+    }
+}
+
+/// The view folded from source records: for each source (by index), its
+/// records as (id, value text). Rows are keyed by their id text; a row
+/// exists when some record belongs to it. Defined once, for the
+/// projection and for the check that compares a view with its sources.
+pub fn fold(sources: &[SourceRt], records: &[Vec<(String, String)>]) -> BTreeMap<String, String> {
+    let mut rows: BTreeMap<String, Vec<(usize, &str, &str)>> = BTreeMap::new();
+    for (s, (source, list)) in sources.iter().zip(records).enumerate() {
+        for (id, value) in list {
+            if let Some(row) = row_of(source, id, value) {
+                rows.entry(row.to_string())
+                    .or_default()
+                    .push((s, id.as_str(), value.as_str()));
+            }
+        }
+    }
+    rows.into_iter()
+        .map(|(row, members)| {
+            let text = row_text(sources, &members);
+            (row, text)
+        })
+        .collect()
+}
+
+/// One row's text from the records that belong to it, columns in the
+/// order the sources list them.
+fn row_text(sources: &[SourceRt], members: &[(usize, &str, &str)]) -> String {
+    let mut parts = Vec::new();
+    for (s, source) in sources.iter().enumerate() {
+        let mut mine: Vec<(&str, &str)> = members
+            .iter()
+            .filter(|m| m.0 == s)
+            .map(|m| (m.1, m.2))
+            .collect();
+        mine.sort_unstable();
+        for column in &source.columns {
+            let shown = match column {
+                Column::Copy { field: f, .. } => mine.last().map(|(_, v)| match f {
+                    Some(f) => field(v, f).unwrap_or("—").to_string(),
+                    None => v.replace(' ', "_"),
+                }),
+                Column::Count { .. } => Some(mine.len().to_string()),
+                Column::Sum { field: f, .. } => Some(
+                    mine.iter()
+                        .filter_map(|(_, v)| field(v, f)?.parse::<i64>().ok())
+                        .fold(0i64, i64::saturating_add)
+                        .to_string(),
+                ),
+            };
+            if let Some(v) = shown {
+                parts.push(format!("{}={v}", column.name()));
+            }
+        }
+    }
+    parts.join(" ")
+}
+
+/// A read waiting until the view reflects a write.
+#[derive(Clone, Copy, Debug)]
+struct Waiting {
+    asker: NodeIdx,
+    req: u32,
+    id: Sym,
+    token: Token,
+}
+
+#[derive(Clone, Debug)]
+pub struct Projection {
+    view: Sym,
+    checkpoint: Sym,
+    broker: NodeIdx,
+    acks: bool,
+    sources: Vec<SourceRt>,
+    /// Tables whose owners publish on the sources' topics: what the view
+    /// can be behind.
+    tables: Vec<Sym>,
+    /// The newest image of each source record, per source (durable).
+    images: BTreeMap<(usize, Key), Record>,
+    /// The view and the checkpoint, as records (durable).
+    pub store: Store,
+    /// Events folded per topic: the checkpoint (durable).
+    folded: BTreeMap<Sym, u32>,
+    /// Processed event ids (durable).
+    seen: BTreeMap<NodeIdx, DedupWindow>,
+    /// A rebuild under way: per topic, the log position to read next
+    /// (durable, so a restart resumes it).
+    replaying: BTreeMap<Sym, u32>,
+    /// Reads waiting for a token, by ticket (memory only).
+    waiting: BTreeMap<u64, Waiting>,
+    next_ticket: u64,
+}
+
+impl Projection {
+    pub fn build(spec: &ProjectionSpec, w: &mut Wiring) -> Result<Self, BuildError> {
+        let broker = w.find(&spec.broker)?;
+        let acks = w.ack_timeout(&spec.broker).is_some();
+        let view = w.intern(&spec.view);
+        let checkpoint = w.intern(&checkpoint_table(&spec.view));
+        let mut sources = Vec::with_capacity(spec.sources.len());
+        let mut tables = Vec::new();
+        for s in &spec.sources {
+            sources.push(SourceRt {
+                topic: w.intern(&s.topic),
+                row: s.row.clone(),
+                columns: s.columns.clone(),
+            });
+            for n in &w.scenario.nodes {
+                if let NodeKind::Service(svc) = &n.kind
+                    && svc.publish.as_ref().is_some_and(|p| p.topic == s.topic)
+                {
+                    let t = w.intern(&svc.table);
+                    if !tables.contains(&t) {
+                        tables.push(t);
+                    }
+                }
+            }
+        }
+        Ok(Projection {
+            view,
+            checkpoint,
+            broker,
+            acks,
+            sources,
+            tables,
+            images: BTreeMap::new(),
+            store: Store::default(),
+            folded: BTreeMap::new(),
+            seen: BTreeMap::new(),
+            replaying: BTreeMap::new(),
+            waiting: BTreeMap::new(),
+            next_ticket: 0,
+        })
+    }
+
+    /// The row ids a source record belongs to (before and after a change).
+    fn row_sym(&self, names: &mut Names, s: usize, r: &Record) -> Option<Sym> {
+        let source = self.sources.get(s)?;
+        let id = names.get(r.key.id).to_string();
+        let value = value_text(names, r.value);
+        let row = row_of(source, &id, &value)?.to_string();
+        Some(names.intern(&row))
+    }
+
+    /// Recomputes one row from the images and records it if it changed.
+    fn refresh_row(&mut self, cx: &mut Cx, row: Sym) {
+        let row_text_now = cx.names.get(row).to_string();
+        let records: Vec<Vec<(String, String)>> = (0..self.sources.len())
+            .map(|s| {
+                self.images
+                    .iter()
+                    .filter(|((src, _), _)| *src == s)
+                    .map(|(_, r)| {
+                        (
+                            cx.names.get(r.key.id).to_string(),
+                            value_text(cx.names, r.value),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let rows = fold(&self.sources, &records);
+        let value = match rows.get(&row_text_now) {
+            Some(text) => Value::Text(cx.names.intern(text)),
+            None => Value::Absent,
+        };
+        let key = Key {
+            table: self.view,
+            id: row,
+        };
+        let before = self.store.get(key).map(|(v, _)| v);
+        if before == Some(value) || (before.is_none() && value == Value::Absent) {
+            return;
+        }
+        let record = self.store.commit(key, value, cx.now, cx.me);
+        let body = cx.keep(Body::Stored { record });
+        cx.changed(body);
+    }
+
+    /// Moves the checkpoint of `topic` to `n` events folded.
+    fn set_checkpoint(&mut self, cx: &mut Cx, topic: Sym, n: u32) {
+        self.folded.insert(topic, n);
+        let key = Key {
+            table: self.checkpoint,
+            id: topic,
+        };
+        let record = self
+            .store
+            .commit(key, Value::Int(i64::from(n)), cx.now, cx.me);
+        let body = cx.keep(Body::Stored { record });
+        cx.changed(body);
+    }
+
+    fn fold_event(&mut self, cx: &mut Cx, topic: Sym, record: Record) {
+        let Some(s) = self.sources.iter().position(|x| x.topic == topic) else {
+            return;
+        };
+        let slot = (s, record.key);
+        if self
+            .images
+            .get(&slot)
+            .is_some_and(|old| old.version >= record.version)
+        {
+            cx.flags |= OLDER_IGNORED;
+            return;
+        }
+        let old_row = self
+            .images
+            .get(&slot)
+            .copied()
+            .and_then(|old| self.row_sym(cx.names, s, &old));
+        self.images.insert(slot, record);
+        let new_row = self.row_sym(cx.names, s, &record);
+        let n = self.folded.get(&topic).copied().unwrap_or(0) + 1;
+        self.set_checkpoint(cx, topic, n);
+        for row in [old_row, new_row].into_iter().flatten() {
+            self.refresh_row(cx, row);
+        }
+        self.answer_caught_up(cx);
+    }
+
+    /// Whether the view reflects the write the token names.
+    fn reflects(&self, token: &Token) -> bool {
+        (0..self.sources.len()).any(|s| {
+            self.images
+                .get(&(s, token.key))
+                .is_some_and(|r| r.version >= token.version)
+        })
+    }
+
+    fn answer_read(&self, cx: &mut Cx, to: NodeIdx, req: u32, id: Sym) {
+        let record = self.store.read(Key {
+            table: self.view,
+            id,
+        });
+        let answer = Answer::Read {
+            key: record.key,
+            value: record.value,
+            version: record.version,
+            partial: false,
+        };
+        cx.send(to, Body::Answer { req, answer });
+    }
+
+    /// Answers every waiting read whose write the view now reflects.
+    fn answer_caught_up(&mut self, cx: &mut Cx) {
+        let ready: Vec<u64> = self
+            .waiting
+            .iter()
+            .filter(|(_, w)| self.reflects(&w.token))
+            .map(|(t, _)| *t)
+            .collect();
+        for t in ready {
+            if let Some(w) = self.waiting.remove(&t) {
+                self.answer_read(cx, w.asker, w.req, w.id);
+            }
+        }
+    }
+
+    /// Asks the broker for the next batch of each topic being replayed.
+    fn ask_replay(&mut self, cx: &mut Cx) {
+        for (&topic, &from) in &self.replaying {
+            cx.send(self.broker, Body::Replay { topic, from });
+        }
+        if !self.replaying.is_empty() {
+            cx.timer(REPLAY_RETRY, REPLAY_TAG);
+        }
+    }
+}
+
+impl Actor for Projection {
+    fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        match m.body {
+            Body::Event {
+                event,
+                topic,
+                record,
+                ..
+            } => {
+                if self.seen.entry(event.origin).or_default().insert(event.seq) {
+                    self.fold_event(cx, topic, record);
+                } else {
+                    cx.flags |= DUPLICATE_IGNORED;
+                }
+                if self.acks && m.from == self.broker {
+                    cx.send(self.broker, Body::Ack { event });
+                }
+            }
+            Body::Replayed { topic, next, more } => {
+                if !self.replaying.contains_key(&topic) {
+                    return;
+                }
+                if more {
+                    self.replaying.insert(topic, next);
+                    cx.send(self.broker, Body::Replay { topic, from: next });
+                } else {
+                    self.replaying.remove(&topic);
+                }
+            }
+            Body::Request {
+                req,
+                op: ReqOp::Read { id } | ReqOp::ReadAfterMyWrite { id },
+            } => self.answer_read(cx, m.from, req, id),
+            Body::Request {
+                req,
+                op: ReqOp::ReadAtLeast { id, token, wait },
+            } => {
+                if self.reflects(&token) {
+                    self.answer_read(cx, m.from, req, id);
+                } else {
+                    let ticket = self.next_ticket;
+                    self.next_ticket += 1;
+                    self.waiting.insert(
+                        ticket,
+                        Waiting {
+                            asker: m.from,
+                            req,
+                            id,
+                            token,
+                        },
+                    );
+                    cx.timer(Micros::from(wait), ticket);
+                }
+            }
+            Body::Request {
+                req,
+                op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
+            } => {
+                let reason = cx.names.intern("a projection is a read-only view");
+                cx.send(
+                    m.from,
+                    Body::Answer {
+                        req,
+                        answer: Answer::Refused { reason },
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        if tag == REPLAY_TAG {
+            self.ask_replay(cx);
+            return;
+        }
+        let Some(w) = self.waiting.remove(&tag) else {
+            return;
+        };
+        let text = format!(
+            "not caught up with {} {} yet",
+            cx.names.get(w.token.key.id),
+            w.token.version
+        );
+        let reason = cx.names.intern(&text);
+        cx.send(
+            w.asker,
+            Body::Answer {
+                req: w.req,
+                answer: Answer::Refused { reason },
+            },
+        );
+    }
+
+    fn on_crash(&mut self) {
+        self.waiting.clear();
+    }
+
+    fn on_restart(&mut self, cx: &mut Cx) {
+        self.ask_replay(cx);
+    }
+
+    /// Empties the view and the checkpoint and folds every topic again
+    /// from the start of the broker's log.
+    fn on_rebuild(&mut self, cx: &mut Cx) {
+        self.images.clear();
+        self.seen.clear();
+        let rows: Vec<Key> = self
+            .store
+            .iter()
+            .filter(|(k, (v, _))| k.table == self.view && *v != Value::Absent)
+            .map(|(k, _)| *k)
+            .collect();
+        for key in rows {
+            let record = self.store.commit(key, Value::Absent, cx.now, cx.me);
+            let body = cx.keep(Body::Stored { record });
+            cx.changed(body);
+        }
+        let topics: Vec<Sym> = self.sources.iter().map(|s| s.topic).collect();
+        for topic in topics {
+            self.set_checkpoint(cx, topic, 0);
+            self.replaying.insert(topic, 0);
+        }
+        self.ask_replay(cx);
+    }
+
+    fn behind(&self, latest: &BTreeMap<Key, Version>) -> bool {
+        self.tables.iter().any(|&table| {
+            let lo = Key { table, id: 0 };
+            let hi = Key {
+                table,
+                id: Sym::MAX,
+            };
+            latest.range(lo..=hi).any(|(key, v)| {
+                !self.reflects(&Token {
+                    key: *key,
+                    version: *v,
+                })
+            })
+        })
+    }
+
+    fn store(&self) -> Option<&Store> {
+        Some(&self.store)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape() -> Vec<SourceRt> {
+        vec![
+            SourceRt {
+                topic: 0,
+                row: Some("customer".into()),
+                columns: vec![
+                    Column::Count {
+                        name: "orders".into(),
+                    },
+                    Column::Sum {
+                        name: "total".into(),
+                        field: "total".into(),
+                    },
+                ],
+            },
+            SourceRt {
+                topic: 1,
+                row: None,
+                columns: vec![Column::Copy {
+                    name: "name".into(),
+                    field: None,
+                }],
+            },
+        ]
+    }
+
+    #[test]
+    fn orders_and_customers_fold_into_one_row_per_customer() {
+        let orders = vec![
+            ("o-1".to_string(), "customer=ann total=30".to_string()),
+            ("o-2".to_string(), "customer=ann total=45".to_string()),
+            ("o-3".to_string(), "customer=bo total=5".to_string()),
+        ];
+        let customers = vec![("ann".to_string(), "Ann".to_string())];
+        let view = fold(&shape(), &[orders, customers]);
+        assert_eq!(
+            view.get("ann").map(String::as_str),
+            Some("orders=2 total=75 name=Ann")
+        );
+        assert_eq!(view.get("bo").map(String::as_str), Some("orders=1 total=5"));
+    }
+}

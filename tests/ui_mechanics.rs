@@ -1,0 +1,61 @@
+//! The new lessons and the projection's controls in the real app, driven
+//! headless by their accessible labels: the welcome view lists the lessons
+//! in course order, and the inspector of a projection offers the rebuild.
+
+use egui::vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use settle::scenario::Fault;
+use settle::session::{Cmd, Selection};
+use settle::ui::SettleApp;
+use settle::ui::app::Prefs;
+
+fn harness() -> Harness<'static, SettleApp> {
+    Harness::builder()
+        // Tall enough that the inspector shows below the replica states.
+        .with_size(vec2(1600.0, 2400.0))
+        .with_max_steps(50)
+        .build_ui_state(
+            |ui, app: &mut SettleApp| app.show(ui),
+            SettleApp::new(Prefs::default()),
+        )
+}
+
+#[test]
+fn the_welcome_view_lists_the_new_lessons_and_a_projection_rebuilds_from_its_inspector() {
+    let mut h = harness();
+    h.run_steps(2);
+    h.get_by_label_contains("Idempotent consumer and dead letters");
+    h.get_by_label_contains("Optimistic concurrency");
+    h.get_by_label_contains("CQRS").click();
+    h.run_steps(3);
+    assert_eq!(h.state().session.doc.scenario.title, "CQRS");
+    h.state_mut().push(Cmd::Seek(1_500_000.0));
+    h.run_steps(2);
+    h.state_mut().push(Cmd::Select(Selection::node("view")));
+    h.run_steps(6);
+    // Each source's row field can be edited there too.
+    h.get_by_label("order-events rows by field");
+    h.get_by_label("Rebuild view now").click();
+    h.run_steps(3);
+    let faults = &h.state().session.doc.scenario.faults;
+    assert!(
+        faults.iter().any(
+            |f| matches!(f, Fault::Rebuild { node, at } if node == "view" && at.0 == 1_500_000)
+        ),
+        "{faults:?}"
+    );
+    let order: Vec<&str> = settle::session::presets::PRESETS
+        .iter()
+        .map(|p| p.file)
+        .collect();
+    let at = |f: &str| order.iter().position(|x| *x == f).expect("listed");
+    assert_eq!(
+        at("03b-idempotent-consumer.ron"),
+        at("03-event-driven-replication.ron") + 1
+    );
+    assert_eq!(
+        at("06b-optimistic-concurrency.ron"),
+        at("06-conflict-resolution.ron") + 1
+    );
+}
