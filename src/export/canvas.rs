@@ -12,7 +12,7 @@ use super::palette::{self, DOWN, FAULT, INK, LINE, NARRATION, PAGE, WEAK};
 use super::svg::{Anchor, Font, Rgb, Stroke, Svg};
 use super::text::Measure;
 use crate::model::{Body, Micros, NodeIdx, body_label};
-use crate::scenario::{NODE_SIZE, NodeKind, Scenario, flow, fmt_time};
+use crate::scenario::{NODE_SIZE, Scenario, flow, fmt_time};
 use crate::trace::Trace;
 use crate::trace::query::{FaultState, Index};
 
@@ -321,12 +321,7 @@ impl<'a> Scene<'a> {
                 let name_y = r.y + gap + name_px / 2.0;
                 let word_y = name_y + name_px / 2.0 + gap + word_px / 2.0;
                 svg.text((cx, name_y), font(name_px, ink, Anchor::Middle), &name);
-                let word = match &n.kind {
-                    NodeKind::Service(svc) => format!("service · {}", svc.table),
-                    NodeKind::Replica(rep) => format!("replica · {}", rep.table),
-                    NodeKind::Peer(p) => format!("peer · {}", p.table),
-                    other => other.word().to_string(),
-                };
+                let word = n.kind.small_print();
                 let word_ink = if down { WEAK } else { accent.readable_on(fill) };
                 let (word, word_px) = fit(&word, word_px);
                 svg.text((cx, word_y), font(word_px, word_ink, Anchor::Middle), &word);
