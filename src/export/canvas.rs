@@ -155,8 +155,8 @@ impl<'a> Scene<'a> {
             );
         }
         self.links(&mut svg, &faults);
-        self.drops(&mut svg, at);
         self.nodes(&mut svg, &faults);
+        self.drops(&mut svg, at);
         self.messages(&mut svg, at, &flying);
         self.legend(&mut svg);
         if let Some((from, to)) = span {
@@ -321,14 +321,20 @@ impl<'a> Scene<'a> {
                 let name_y = r.y + gap + name_px / 2.0;
                 let word_y = name_y + name_px / 2.0 + gap + word_px / 2.0;
                 svg.text((cx, name_y), font(name_px, ink, Anchor::Middle), &name);
-                let word = n.kind.small_print();
-                let word_ink = if down { WEAK } else { accent.readable_on(fill) };
+                // A crashed node says so in place of its small print:
+                // above the box a label would cover the links that end
+                // there.
+                let (word, word_ink) = if down {
+                    ("CRASHED".to_string(), FAULT.readable_on(fill))
+                } else {
+                    (n.kind.small_print(), accent.readable_on(fill))
+                };
                 let (word, word_px) = fit(&word, word_px);
                 svg.text((cx, word_y), font(word_px, word_ink, Anchor::Middle), &word);
             } else {
                 svg.text((cx, cy), font(name_px, ink, Anchor::Middle), &name);
             }
-            if down {
+            if down && !two_lines {
                 let text = "CRASHED";
                 let tw = self.measure.width(text, 14.0);
                 let pill = (cx - tw / 2.0 - 8.0, r.y - 26.0, tw + 16.0, 22.0);
@@ -431,8 +437,13 @@ impl<'a> Scene<'a> {
             let (Some(ra), Some(rb)) = (self.rect_of(msg.from), self.rect_of(msg.to)) else {
                 continue;
             };
-            let (a, b) = (ra.center(), rb.center());
-            let p = (a.0 + (b.0 - a.0) * 0.75, a.1 + (b.1 - a.1) * 0.75);
+            // Between the boxes, near the receiver, over the link: drawn
+            // after the nodes, so a short link's cross is not hidden.
+            let (a, b) = (
+                ra.border_towards(rb.center()),
+                rb.border_towards(ra.center()),
+            );
+            let p = (a.0 + (b.0 - a.0) * 0.7, a.1 + (b.1 - a.1) * 0.7);
             let age = (at.saturating_sub(msg.at)) as f32 / window as f32;
             let c = FAULT.mix(PAGE, age.clamp(0.0, 1.0) * 0.8);
             let s = Stroke::solid(c, 3.5);
