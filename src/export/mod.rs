@@ -11,11 +11,13 @@
 //!
 //! `svg` writes the shapes, `text` measures labels, `palette` holds the
 //! colours, `diagram` and `canvas` lay out the two pictures, `raster`
-//! turns SVG into PNG and GIF, and `series` writes the plotted numbers.
+//! turns SVG into PNG and GIF (`quantise` picks each GIF frame's colours),
+//! and `series` writes the plotted numbers.
 
 mod canvas;
 mod diagram;
 pub mod palette;
+mod quantise;
 mod raster;
 mod series;
 mod svg;

@@ -9,6 +9,7 @@ use image::{ImageEncoder, RgbaImage};
 use resvg::{tiny_skia, usvg};
 
 use super::canvas::Scene;
+use super::quantise::quantise;
 use super::text::FONT;
 use super::{ExportError, Size};
 use crate::model::Micros;
@@ -126,8 +127,14 @@ pub fn gif(
             if let Some(prev) = &before {
                 unchanged_to_clear(&mut part, prev, (x, y));
             }
-            let mut part = part.into_raw();
-            let mut frame = gif::Frame::from_rgba_speed(cw as u16, ch as u16, &mut part, 10);
+            let q = quantise(part.as_raw());
+            let mut frame = gif::Frame::from_palette_pixels(
+                cw as u16,
+                ch as u16,
+                q.pixels,
+                q.palette,
+                q.transparent,
+            );
             frame.left = x as u16;
             frame.top = y as u16;
             frame.delay = FRAME_MS / 10;
@@ -140,8 +147,8 @@ pub fn gif(
 }
 
 /// What a pixel kept from the frame before is written as: see-through
-/// (GIF's one transparent colour), in a colour no picture uses, so the
-/// quantiser never gives a visible pixel its palette entry.
+/// (GIF's one transparent colour; the quantiser gives it an index of its
+/// own, so no visible pixel shares it).
 const CLEAR: image::Rgba<u8> = image::Rgba([255, 0, 255, 0]);
 
 /// Makes every pixel of `part` (placed at `at` in the whole picture) that
