@@ -1,9 +1,10 @@
 //! Every export opens in an ordinary viewer, on every preset: the SVGs
 //! parse as XML and name the nodes as text, the PNGs decode at the size
-//! asked, the GIF has many frames, the CSV has its header and one row per
-//! sample, and the trace is exactly what `settle run` writes. Mistakes on
-//! the command line get one line naming them, and File ▸ Export works in
-//! the app without a desktop portal.
+//! asked, the GIFs decode in many frames and keep the app's colours, the
+//! CSV has its header and one row per sample, and the trace is exactly
+//! what `settle run` writes. Mistakes on the command line get one line
+//! naming them and write nothing. (File ▸ Export in the app is tested in
+//! ui_export.rs.)
 
 mod common;
 
@@ -11,20 +12,12 @@ use std::collections::BTreeSet;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
-use egui::accesskit::Role;
-use egui::vec2;
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
 use image::AnimationDecoder;
-use resvg::usvg::roxmltree;
 use settle::export::{self, Format, Request, Size, View};
-use settle::session::Cmd;
+use settle::model::Dur;
 use settle::trace::Trace;
-use settle::trace::query::Series;
-use settle::ui::SettleApp;
-use settle::ui::app::Prefs;
+use settle::trace::query::{FaultState, Series};
 
 fn request(view: View, format: Format) -> Request {
     Request::new(view, format)
@@ -70,12 +63,14 @@ fn taking_part(t: &Trace) -> BTreeSet<String> {
     out
 }
 
-/// What the SVG writer makes of a name (long names are cut to fit).
+/// Whether `name` is among the texts, whole or cut short with an ellipsis
+/// (long names are cut to fit their box).
 fn shown_in(texts: &[String], name: &str) -> bool {
-    let escaped_start: String = name.chars().take(8).collect();
-    texts
-        .iter()
-        .any(|t| t == name || t.starts_with(&escaped_start))
+    texts.iter().any(|t| {
+        t == name
+            || t.strip_suffix('…')
+                .is_some_and(|stem| stem.chars().count() >= 6 && name.starts_with(stem))
+    })
 }
 
 #[test]
@@ -102,15 +97,32 @@ fn every_preset_exports_every_view() {
         let mut slide = request(View::Diagram, Format::Png);
         slide.size = Some(Size::SLIDE);
         assert_eq!(png_size(&make(&slide)), (1280, 720), "{what}");
+        let (w, h) = png_size(&make(&request(View::Diagram, Format::Png)));
+        assert!(
+            (720..=export::MAX_SIDE).contains(&w) && (200..=export::MAX_SIDE).contains(&h),
+            "{what}: the whole diagram is {w}x{h}"
+        );
 
         let mut still = request(View::Canvas, Format::Svg);
         still.at = Some(t.until / 2);
         let svg = make(&still);
         let texts = svg_texts(&svg, &what);
-        for n in &s.nodes {
+        let down = FaultState::at(&t, t.until / 2).down;
+        for (i, n) in s.nodes.iter().enumerate() {
             assert!(
                 shown_in(&texts, n.label()),
                 "{what}: canvas lacks {}",
+                n.label()
+            );
+            // Every kind, projections too, says what it is under its name.
+            let small = if down.contains(&(i as settle::model::NodeIdx)) {
+                "CRASHED".to_string()
+            } else {
+                n.kind.small_print()
+            };
+            assert!(
+                shown_in(&texts, &small),
+                "{what}: {} lacks \"{small}\"",
                 n.label()
             );
         }
@@ -153,30 +165,108 @@ fn every_preset_exports_every_view() {
     }
 }
 
-#[test]
-fn the_canvas_animates_in_many_frames() {
-    let s = common::load(&common::presets()[3]);
-    let mut req = request(View::Canvas, Format::Gif);
-    req.size = Some(Size::new(480, 270).expect("a size"));
-    req.from = Some(1_000_000);
-    req.to = Some(1_400_000);
-    let gif = export::export(&s, s.seed, &req).expect("exports");
-    let decoder = image::codecs::gif::GifDecoder::new(Cursor::new(&gif)).expect("the GIF decodes");
-    let frames: Vec<image::Frame> = decoder
+/// Every frame of a GIF, each composed as a viewer shows it.
+fn gif_frames(bytes: &[u8], what: &str) -> Vec<image::RgbaImage> {
+    let decoder = image::codecs::gif::GifDecoder::new(Cursor::new(bytes))
+        .unwrap_or_else(|e| panic!("{what}: the GIF does not decode: {e}"));
+    decoder
         .into_frames()
+        .map(|f| f.map(image::Frame::into_buffer))
         .collect::<Result<_, _>>()
-        .expect("every frame decodes");
-    assert!(frames.len() > 10, "{} frames", frames.len());
-    assert!(frames.len() <= 300);
-    for f in &frames {
-        assert_eq!(f.buffer().dimensions(), (480, 270));
+        .unwrap_or_else(|e| panic!("{what}: a frame does not decode: {e}"))
+}
+
+#[test]
+fn every_preset_animates_in_many_frames() {
+    for path in common::presets() {
+        let what = path.display().to_string();
+        let s = common::load(&path);
+        let mut req = request(View::Canvas, Format::Gif);
+        req.size = Some(Size::new(320, 180).expect("a size"));
+        let gif = export::export(&s, s.seed, &req).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let frames = gif_frames(&gif, &what);
+        // A run of a few seconds plays at half speed, 12.5 frames a second.
+        assert!(frames.len() >= 38, "{what}: {} frames", frames.len());
+        assert!(frames.len() <= 300, "{what}: {} frames", frames.len());
+        for f in &frames {
+            assert_eq!(f.dimensions(), (320, 180), "{what}");
+        }
+        assert!(
+            frames.iter().any(|f| f != &frames[0]),
+            "{what}: nothing moves"
+        );
     }
-    // Something moves: not every frame is the same picture.
-    let first = frames[0].buffer();
+}
+
+#[test]
+fn an_animation_keeps_the_colours_of_small_things() {
+    let s = common::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/04-outbox-and-cdc.ron"
+    )));
+    let size = Some(Size::new(640, 360).expect("a size"));
+    let mut req = request(View::Canvas, Format::Gif);
+    req.from = Some(800_000);
+    req.to = Some(1_200_000);
+    req.size = size;
+    let frames = gif_frames(&export::export(&s, s.seed, &req).expect("exports"), "04");
+    let mut still = request(View::Canvas, Format::Png);
+    still.size = size;
+    let png = export::export(&s, s.seed, &still).expect("png");
+    let still = image::load_from_memory(&png).expect("decodes").to_rgba8();
+    // The legend's request dot is a few dozen pixels of the app's blue: a
+    // quantiser that spends its colours on large areas turns it teal.
+    let blue = image::Rgba([0x45, 0x9b, 0xd8, 0xff]);
+    let count = |img: &image::RgbaImage| img.pixels().filter(|p| **p == blue).count();
+    assert!(count(&still) > 20, "the still has the blue dot");
+    for (k, f) in frames.iter().enumerate() {
+        assert!(count(f) > 20, "frame {k} lost the request blue");
+    }
+    // And the frame at the end of the span is the still at that moment,
+    // but for the progress bar along the bottom.
+    let mut at_end = request(View::Canvas, Format::Png);
+    at_end.at = Some(1_200_000);
+    at_end.size = size;
+    let end = image::load_from_memory(&export::export(&s, s.seed, &at_end).expect("png"))
+        .expect("decodes")
+        .to_rgba8();
+    let last = frames.last().expect("frames");
+    assert_eq!(last.dimensions(), end.dimensions());
+    let bar = end.height() - 16;
+    let (mut sum, mut n, mut far) = (0u64, 0u64, 0u64);
+    for (x, y, p) in end.enumerate_pixels().filter(|&(_, y, _)| y < bar) {
+        let q = last.get_pixel(x, y);
+        let d: u64 = (0..3).map(|c| u64::from(p.0[c].abs_diff(q.0[c]))).sum();
+        sum += d;
+        n += 1;
+        far += u64::from(d > 96);
+    }
+    let mean = sum as f64 / n as f64 / 3.0;
     assert!(
-        frames.iter().any(|f| f.buffer() != first),
-        "a still animation"
+        mean < 1.5,
+        "the last frame is off the still by {mean:.2} a channel"
     );
+    assert!(far * 1000 < n, "{far} of {n} pixels are far off");
+}
+
+#[test]
+fn an_animation_of_a_long_run_is_bounded() {
+    let mut s = common::load(&common::presets()[0]);
+    s.until = Dur(600_000_000);
+    let mut req = request(View::Canvas, Format::Gif);
+    req.size = Some(Size::new(160, 100).expect("a size"));
+    let frames = gif_frames(
+        &export::export(&s, s.seed, &req).expect("exports"),
+        "10 min",
+    );
+    assert_eq!(
+        frames.len(),
+        300,
+        "at most 300 frames, spread over the span"
+    );
+    req.size = Some(Size::new(4000, 2000).expect("a size a PNG may have"));
+    let e = export::export(&s, s.seed, &req).expect_err("too large a GIF");
+    assert!(e.0.contains("2048"), "{e}");
 }
 
 #[test]
@@ -257,8 +347,10 @@ fn the_command_line_writes_what_run_writes() {
         ran_mmd.to_str().expect("utf-8"),
     ]);
     assert!(o.status.success());
-    assert_eq!(std::fs::read(&jsonl).ok(), std::fs::read(&ran).ok());
-    assert_eq!(std::fs::read(&mmd).ok(), std::fs::read(&ran_mmd).ok());
+    let read = |p: &Path| std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    assert_eq!(read(&jsonl), read(&ran));
+    assert_eq!(read(&mmd), read(&ran_mmd));
+    assert!(read(&mmd).starts_with(b"sequenceDiagram"));
 
     let png = out_in(dir.path(), "c.png");
     let o = settle(&[
@@ -274,7 +366,44 @@ fn the_command_line_writes_what_run_writes() {
         png.to_str().expect("utf-8"),
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(png_size(&std::fs::read(&png).expect("written")), (640, 360));
+    assert_eq!(png_size(&read(&png)), (640, 360));
+
+    let gif = out_in(dir.path(), "c.gif");
+    let o = settle(&[
+        "export",
+        LESSON,
+        "--view",
+        "canvas",
+        "--from",
+        "1s",
+        "--to",
+        "1.4s",
+        "--size",
+        "480x270",
+        "--out",
+        gif.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let frames = gif_frames(&read(&gif), "c.gif");
+    assert!(frames.len() > 10, "{} frames", frames.len());
+
+    let svg = out_in(dir.path(), "d.svg");
+    let csv = out_in(dir.path(), "s.csv");
+    for (view, out) in [("diagram", &svg), ("series", &csv)] {
+        let o = settle(&[
+            "export",
+            LESSON,
+            "--view",
+            view,
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert!(!svg_texts(&read(&svg), "d.svg").is_empty());
+    let table = String::from_utf8(read(&csv)).expect("UTF-8");
+    assert!(table.starts_with("time_s,"), "{table:.80}");
+    assert!(table.lines().count() > 100);
 }
 
 #[test]
@@ -441,6 +570,66 @@ fn mistakes_get_one_line_naming_them_and_write_nothing() {
             "no-such-file.ron",
         ),
     ];
+    let words = |w: &[&str]| w.iter().map(|x| x.to_string()).collect::<Vec<String>>();
+    let (gif, svg, png) = (out("a.gif"), out("d.svg"), out("d.png"));
+    let more: Vec<(Vec<String>, &str)> = vec![
+        // A GIF is bounded tighter than a still: every frame is drawn.
+        (
+            words(&[
+                LESSON,
+                "--view",
+                "canvas",
+                "--size",
+                "4000x2000",
+                "--out",
+                &gif,
+            ]),
+            "2048",
+        ),
+        (
+            words(&[
+                LESSON, "--view", "canvas", "--from", "2s", "--to", "1s", "--out", &gif,
+            ]),
+            "before",
+        ),
+        (
+            words(&[LESSON, "--view", "canvas", "--at", "1s", "--out", &gif]),
+            "--from and --to",
+        ),
+        (
+            words(&[
+                LESSON,
+                "--view",
+                "diagram",
+                "--size",
+                "1280x10000",
+                "--out",
+                &png,
+            ]),
+            "8192",
+        ),
+        (
+            words(&[LESSON, "--view", "diagram", "--to", "30s", "--out", &svg]),
+            "after the end",
+        ),
+        (
+            words(&[LESSON, "--view", "trace", "--out", &out("t.csv")]),
+            ".jsonl or .mmd",
+        ),
+        (
+            words(&[
+                LESSON,
+                "--view",
+                "series",
+                "--size",
+                "800x600",
+                "--out",
+                &out("s.csv"),
+            ]),
+            "no size",
+        ),
+    ];
+    let cases = cases.into_iter().chain(more);
     for (args, names) in cases {
         let mut all = vec!["export"];
         all.extend(args.iter().map(String::as_str));
@@ -456,81 +645,4 @@ fn mistakes_get_one_line_naming_them_and_write_nothing() {
         .map(|e| e.file_name())
         .collect();
     assert_eq!(left.len(), 1, "only the broken scenario is there: {left:?}");
-}
-
-/// Runs frames until `done` holds, for at most `secs` seconds of real time
-/// (an export is written on a thread of its own).
-fn run_until(h: &mut Harness<'static, SettleApp>, secs: u64, done: impl Fn(&SettleApp) -> bool) {
-    let start = Instant::now();
-    while !done(h.state()) {
-        assert!(start.elapsed() < Duration::from_secs(secs), "timed out");
-        h.run_steps(1);
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-#[test]
-fn file_export_in_the_app_writes_the_canvas_as_on_screen() {
-    let dir = temp_dir();
-    let mut app = SettleApp::new(Prefs::default());
-    app.files_dir = dir.path().to_path_buf();
-    let mut h = Harness::builder()
-        .with_size(vec2(1600.0, 1000.0))
-        .with_max_steps(50)
-        .build_ui_state(|ui, app: &mut SettleApp| app.show(ui), app);
-    h.run_steps(2);
-    h.get_by_label_contains("Event-driven replication").click();
-    h.run_steps(3);
-    h.state_mut().push(Cmd::Seek(2_200_000.0));
-    h.run_steps(2);
-
-    for (format, name) in [
-        (".png", "03-event-driven-replication-canvas.png"),
-        (".svg", "03-event-driven-replication-canvas.svg"),
-    ] {
-        h.get_by_label("File").click();
-        h.run_steps(2);
-        h.get_by_label("Export…").click();
-        h.run_steps(4);
-        h.get_by_role_and_label(Role::RadioButton, "Canvas").click();
-        h.run_steps(2);
-        h.get_by_role_and_label(Role::RadioButton, format).click();
-        h.run_steps(2);
-        h.check_accessibility();
-        assert_eq!(
-            h.get_by_label("Moment").accesskit_node().value().as_deref(),
-            Some("2.2s"),
-            "the moment on screen"
-        );
-        h.get_by_label("Export…").click();
-        h.run_steps(3);
-        // No portal here: the in-window dialog, with a name ready.
-        assert_eq!(
-            h.get_by_label("File name")
-                .accesskit_node()
-                .value()
-                .as_deref(),
-            Some(name)
-        );
-        h.get_by_label("Save").click();
-        run_until(&mut h, 30, |app| {
-            app.session
-                .notice
-                .as_ref()
-                .is_some_and(|n| n.text.contains(name) && !n.text.starts_with("Exporting"))
-        });
-        let notice = h.state().session.notice.clone().expect("a notice");
-        assert!(
-            !notice.error && notice.text.starts_with("Exported the canvas to"),
-            "{notice:?}"
-        );
-        let path = dir.path().join(name);
-        let bytes = std::fs::read(&path).expect("the file is there");
-        if format == ".png" {
-            assert_eq!(png_size(&bytes), (1280, 720));
-        } else {
-            let texts = svg_texts(&bytes, "canvas");
-            assert!(texts.iter().any(|t| t == "at 2.200s"), "{texts:?}");
-        }
-    }
 }
