@@ -66,16 +66,24 @@ fn open_export(h: &mut Harness<'static, SettleApp>, what: &str, format: &str) {
     h.run_steps(2);
 }
 
-/// Clicks Export… in the window, types `path` as the file name in the
-/// dialog that follows and saves; waits for the export, written on a
-/// thread of its own, to say how it went.
-fn export_to(h: &mut Harness<'static, SettleApp>, path: &Path) {
+/// Clicks Export… in the window, then types `path` as the file name in
+/// the dialog that follows and saves.
+fn save_as(h: &mut Harness<'static, SettleApp>, path: &Path) {
+    h.state_mut().session.notice = None;
     h.get_by_label("Export…").click();
     h.run_steps(3);
     h.check_accessibility();
     let full = path.to_str().expect("a UTF-8 path");
     type_into(h, "File name", full);
     h.get_by_label("Save").click();
+    // The dialog settles (a question before replacing a file is laid out
+    // over a frame or two) before anything in it is clicked.
+    h.run_steps(5);
+}
+
+/// Waits for the export, written on a thread of its own, to say how it
+/// went; it must have gone well.
+fn wait_exported(h: &mut Harness<'static, SettleApp>, path: &Path) {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -91,7 +99,11 @@ fn export_to(h: &mut Harness<'static, SettleApp>, path: &Path) {
         if done {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "timed out");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "timed out waiting for {name}: {:?}",
+            h.state().session.notice
+        );
         h.run_steps(1);
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -100,6 +112,11 @@ fn export_to(h: &mut Harness<'static, SettleApp>, path: &Path) {
         !notice.error && notice.text.starts_with("Exported the"),
         "{notice:?}"
     );
+}
+
+fn export_to(h: &mut Harness<'static, SettleApp>, path: &Path) {
+    save_as(h, path);
+    wait_exported(h, path);
 }
 
 fn read(path: &Path) -> Vec<u8> {
@@ -157,6 +174,16 @@ fn the_canvas_exports_at_the_moment_on_screen_or_one_typed() {
     let png = slides.join("moment.png");
     export_to(&mut h, &png);
     assert_eq!(png_size(&read(&png)), (800, 450));
+
+    // Exporting over a file asks first, and says what would replace it.
+    open_export(&mut h, "Canvas", ".png");
+    type_into(&mut h, "Size", "640x360");
+    save_as(&mut h, &png);
+    assert!(says(&h, "Replace it with the export?"));
+    assert_eq!(png_size(&read(&png)), (800, 450), "not yet replaced");
+    h.get_by_label("Replace").click();
+    wait_exported(&mut h, &png);
+    assert_eq!(png_size(&read(&png)), (640, 360));
 }
 
 #[test]

@@ -452,7 +452,9 @@ impl SettleApp {
         let dialog = match choosing {
             Choosing::Open => FileDialog::open("Open a scenario", &dir),
             Choosing::SaveAs => FileDialog::save("Save the drawing as", &dir, &name, vec!["ron"]),
-            Choosing::Export => FileDialog::save("Export to", &dir, &name, vec![ext[0]]),
+            Choosing::Export => {
+                FileDialog::save("Export to", &dir, &name, vec![ext[0]]).saving("the export")
+            }
         };
         self.file_dialog = Some((dialog, choosing));
     }
