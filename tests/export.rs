@@ -646,3 +646,26 @@ fn mistakes_get_one_line_naming_them_and_write_nothing() {
         .collect();
     assert_eq!(left.len(), 1, "only the broken scenario is there: {left:?}");
 }
+
+#[test]
+fn a_large_drawing_stays_within_a_bitmap_s_bounds() {
+    // One writer fanning out to 60 replicas: 62 lanes at their usual width
+    // would make a diagram over 9 000 pixels wide.
+    let s = settle::bench::fanout_scenario(settle::cli::FanoutArgs {
+        replicas: 60,
+        keys: 10,
+        writes: 1,
+        seed: 1,
+    });
+    let t = common::run(&s, s.seed);
+    let make = |req: &Request| export::from_trace(&s, &t, req).expect("exports");
+    let (w, h) = png_size(&make(&request(View::Diagram, Format::Png)));
+    assert!(w <= export::MAX_SIDE && h <= export::MAX_SIDE, "{w}x{h}");
+    assert!(w > 4_000, "every lane is drawn: {w} wide");
+    let texts = svg_texts(&make(&request(View::Diagram, Format::Svg)), "fan-out");
+    assert!(texts.len() > 100);
+    assert_eq!(
+        png_size(&make(&request(View::Canvas, Format::Png))),
+        (1280, 720)
+    );
+}

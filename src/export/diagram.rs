@@ -41,8 +41,9 @@ pub struct Options<'a> {
     pub from: Micros,
     pub to: Micros,
     pub lanes: &'a Lanes,
-    /// The tallest the picture may be when no size is given.
-    pub max_height: Option<f32>,
+    /// The longest side the picture may have when no size is given (a
+    /// bitmap's bound; lanes narrow and rows are cut to stay within it).
+    pub max_side: Option<f32>,
 }
 
 /// One row of the figure.
@@ -150,7 +151,7 @@ pub fn svg(s: &Scenario, t: &Trace, o: &Options) -> String {
     // Rows that fit: the asked height, else the tallest allowed, keeping
     // one row for the closing note.
     let fit = |h: f32| ((h - BODY_TOP - MARGIN) / ROW - 1.0).floor().max(1.0) as usize;
-    let cap = match (o.size, o.max_height) {
+    let cap = match (o.size, o.max_side) {
         (Some(size), _) => fit(size.h as f32),
         (None, Some(h)) => fit(h),
         (None, None) => MAX_ROWS,
@@ -169,7 +170,10 @@ pub fn svg(s: &Scenario, t: &Trace, o: &Options) -> String {
                 .iter()
                 .map(|&l| measure.width(t.node_label(l), HEADER_PX))
                 .fold(0.0, f32::max);
-            let lane_w = (widest + 28.0).clamp(150.0, 240.0);
+            let mut lane_w = (widest + 28.0).clamp(150.0, 240.0);
+            if let Some(side) = o.max_side {
+                lane_w = lane_w.min((side - 2.0 * MARGIN - GUTTER) / n).max(1.0);
+            }
             let w = (2.0 * MARGIN + GUTTER + n * lane_w).max(720.0);
             let extra = if left_out > 0 { 1.0 } else { 0.0 };
             let h = BODY_TOP + ROW * (rows.len() as f32 + extra) + MARGIN;

@@ -364,9 +364,9 @@ pub fn from_trace(
                 from,
                 to,
                 lanes: &req.lanes,
-                // A bitmap taller than this is refused by viewers; a
+                // A bitmap larger than this is refused by viewers; a
                 // vector file may run longer.
-                max_height: (req.format == Format::Png).then_some(MAX_SIDE as f32),
+                max_side: (req.format == Format::Png).then_some(MAX_SIDE as f32),
             };
             picture(diagram::svg(scenario, trace, &opts))
         }

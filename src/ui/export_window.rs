@@ -69,7 +69,7 @@ impl What {
         match self {
             What::Canvas => vec![Format::Png, Format::Svg],
             What::Animation => vec![Format::Gif],
-            other => other.view().formats().to_vec(),
+            What::Diagram | What::Series | What::Trace => self.view().formats().to_vec(),
         }
     }
 
@@ -130,7 +130,7 @@ impl Default for ExportWindow {
 fn default_size(w: What) -> String {
     match w {
         What::Canvas | What::Animation => Size::SLIDE.to_string(),
-        _ => String::new(),
+        What::Diagram | What::Series | What::Trace => String::new(),
     }
 }
 
