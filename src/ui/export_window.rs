@@ -198,8 +198,13 @@ impl ExportWindow {
         }
         let mut open = true;
         let mut asked = None;
+        // Opened near the middle, over the views it exports, rather than
+        // over the menu bar in the corner.
+        let at = ctx.content_rect().center() - egui::vec2(0.0, 120.0);
         egui::Window::new("Export")
             .open(&mut open)
+            .pivot(egui::Align2::CENTER_TOP)
+            .default_pos(at)
             .order(egui::Order::Foreground)
             .collapsible(false)
             .resizable(false)
