@@ -241,3 +241,23 @@ fn a_mistake_in_a_field_is_said_in_the_window_and_nothing_is_asked() {
         "nothing written"
     );
 }
+
+#[test]
+fn every_choice_in_the_window_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness_in(dir.path());
+    for (what, formats) in [
+        ("Diagram", &[".svg", ".png"][..]),
+        ("Canvas", &[".png", ".svg"]),
+        ("Canvas animation", &[".gif"]),
+        ("Series", &[".csv"]),
+        ("Trace", &[".jsonl", ".mmd"]),
+    ] {
+        for format in formats {
+            open_export(&mut h, what, format);
+            h.check_accessibility();
+            h.get_by_label("Cancel").click();
+            h.run_steps(2);
+        }
+    }
+}
