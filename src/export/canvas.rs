@@ -26,6 +26,8 @@ const BOTTOM: f32 = 40.0;
 const PAD: f32 = 30.0;
 /// Most message dots drawn at one moment; past that, an even sample.
 const MAX_TOKENS: usize = 250;
+/// How many moments a frame of an animation looks at for messages.
+const SUBSAMPLES: u64 = 4;
 /// Dots are labelled with what they carry only when this few are flying.
 const MAX_LABELLED: usize = 12;
 
@@ -139,13 +141,33 @@ impl<'a> Scene<'a> {
         self.boxes.get(n as usize).copied()
     }
 
-    /// The picture at moment `at`; `span` is the animation's, for its
-    /// progress bar.
-    pub fn svg(&self, at: Micros, span: Option<(Micros, Micros)>) -> String {
+    /// Messages on the wire at some moment of `(at - window, at]`, each
+    /// with the latest such moment, in message order. A frame of an
+    /// animation stands for the `window` of time since the frame before:
+    /// a message that crossed a short link between two frames is caught
+    /// in one of them rather than never shown.
+    fn flying(&self, at: Micros, window: Micros) -> Vec<(u32, Micros)> {
+        let mut seen: BTreeMap<u32, Micros> = BTreeMap::new();
+        for k in 0..SUBSAMPLES {
+            let when = at.saturating_sub(window * k / SUBSAMPLES);
+            for m in self.index.in_flight_at(self.t, when) {
+                seen.entry(m).or_insert(when);
+            }
+            if window == 0 {
+                break;
+            }
+        }
+        seen.into_iter().collect()
+    }
+
+    /// The picture at moment `at`; an animation's frame also gives the
+    /// `window` of time it stands for and its `span`, for the progress
+    /// bar.
+    pub fn svg(&self, at: Micros, window: Micros, span: Option<(Micros, Micros)>) -> String {
         let (w, h) = (self.size.w as f32, self.size.h as f32);
         let mut svg = Svg::new(w, h, PAGE, &format!("{}: the drawing", self.s.title));
         let faults = FaultState::at(self.t, at);
-        let flying = self.index.in_flight_at(self.t, at);
+        let flying = self.flying(at, window);
         self.title(&mut svg, at, flying.len());
         if self.s.nodes.is_empty() {
             svg.text(
@@ -157,7 +179,7 @@ impl<'a> Scene<'a> {
         self.links(&mut svg, &faults);
         self.nodes(&mut svg, &faults);
         self.drops(&mut svg, at);
-        self.messages(&mut svg, at, &flying);
+        self.messages(&mut svg, &flying);
         self.legend(&mut svg);
         if let Some((from, to)) = span {
             let f = (at.saturating_sub(from)) as f32 / (to.saturating_sub(from)).max(1) as f32;
@@ -349,13 +371,13 @@ impl<'a> Scene<'a> {
     }
 
     /// Messages on the wire at `at`, as dots part way along their link.
-    fn messages(&self, svg: &mut Svg, at: Micros, flying: &[u32]) {
+    fn messages(&self, svg: &mut Svg, flying: &[(u32, Micros)]) {
         let t = self.t;
         let stride = flying.len().div_ceil(MAX_TOKENS).max(1);
         let labelled = flying.len() <= MAX_LABELLED;
         let r = (7.0 * self.scale.sqrt()).clamp(5.0, 12.0);
         let mut labels = Vec::new();
-        for &m in flying.iter().step_by(stride) {
+        for &(m, at) in flying.iter().step_by(stride) {
             let Some(msg) = t.message(m) else { continue };
             let (Some(ra), Some(rb)) = (self.rect_of(msg.from), self.rect_of(msg.to)) else {
                 continue;
@@ -487,6 +509,37 @@ fn font(size: f32, color: Rgb, anchor: Anchor) -> Font {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_frame_catches_a_message_that_crossed_since_the_frame_before() {
+        let s = crate::scenario::from_str(
+            include_str!("../../scenarios/00-request-path.ron"),
+            "00-request-path.ron",
+        )
+        .expect("the preset loads");
+        let mut e = crate::sim::Engine::new(&s, s.seed).expect("builds");
+        e.run_until(s.until.0);
+        let t = e.into_trace();
+        let index = Index::new(&t);
+        let scene = Scene::new(&s, &t, &index, super::super::Size::SLIDE);
+        // A message of 5 ms, delivered just before a frame 10 ms after
+        // the one before: at the frame's own moment it is gone.
+        let (m, msg) = (0..t.messages.len() as u32)
+            .filter_map(|m| t.message(m).map(|msg| (m, msg)))
+            .find(|(_, msg)| msg.at - t.sent_at(msg) == 5_000)
+            .expect("a 5 ms message");
+        let at = msg.at + 1;
+        assert!(!scene.flying(at, 0).iter().any(|&(x, _)| x == m));
+        let caught = scene.flying(at, 10_000);
+        let (_, when) = caught
+            .iter()
+            .find(|&&(x, _)| x == m)
+            .expect("caught in the frame");
+        assert!(
+            t.sent_at(msg) <= *when && *when < msg.at,
+            "drawn on its way"
+        );
+    }
 
     #[test]
     fn lines_leave_a_box_at_its_border() {

@@ -378,7 +378,7 @@ pub fn from_trace(
             let size = req.size.unwrap_or(Size::SLIDE);
             let index = crate::trace::query::Index::new(trace);
             let scene = canvas::Scene::new(scenario, trace, &index, size);
-            picture(scene.svg(at, None))
+            picture(scene.svg(at, 0, None))
         }
         (View::Series, _) => Ok(series::csv(trace).into_bytes()),
         (View::Trace, format) => {

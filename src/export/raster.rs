@@ -85,10 +85,11 @@ pub const MAX_FRAMES: usize = 300;
 pub const MAX_GIF_SIDE: u32 = 2048;
 
 /// How many frames an animation of `span` of virtual time gets: it plays
-/// at twice its virtual length (a little slow motion, so messages can be
-/// followed), but never shorter than 3 s or longer than [`MAX_FRAMES`].
+/// at a tenth of its speed, the app's own starting pace (messages on a
+/// link of a few milliseconds can be followed), but never shorter than
+/// 3 s or longer than [`MAX_FRAMES`] (24 s).
 pub fn frame_count(span: Micros) -> usize {
-    let real_ms = (span as f64 / 1e3 * 2.0).clamp(3_000.0, 24_000.0);
+    let real_ms = (span as f64 / 1e3 * 10.0).clamp(3_000.0, 24_000.0);
     ((real_ms / f64::from(FRAME_MS)).round() as usize).clamp(2, MAX_FRAMES)
 }
 
@@ -113,6 +114,8 @@ pub fn gif(
     let scene = Scene::new(s, t, &index, size);
     let renderer = Renderer::new();
     let frames = frame_count(to - from);
+    // The virtual time between two frames, which each frame stands for.
+    let step = (to - from) / (frames as u64 - 1).max(1);
     let mut out = Vec::new();
     {
         let (w, h) = (size.w as u16, size.h as u16);
@@ -121,7 +124,9 @@ pub fn gif(
         let mut before: Option<RgbaImage> = None;
         for k in 0..frames {
             let at = from + (to - from) * k as u64 / (frames as u64 - 1);
-            let img = renderer.rgba(&scene.svg(at, Some((from, to))))?;
+            // The first frame has no frame before it: it shows its moment.
+            let window = if k == 0 { 0 } else { step };
+            let img = renderer.rgba(&scene.svg(at, window, Some((from, to))))?;
             let (x, y, cw, ch) = match &before {
                 Some(prev) => changed(prev, &img),
                 None => (0, 0, img.width(), img.height()),
@@ -199,7 +204,8 @@ mod tests {
     #[test]
     fn animations_are_a_few_seconds_and_bounded() {
         assert_eq!(frame_count(0), 38, "at least 3 s");
-        assert_eq!(frame_count(5_000_000), 125, "a 5 s run plays in 10 s");
+        assert_eq!(frame_count(1_000_000), 125, "1 s of a run plays in 10 s");
+        assert_eq!(frame_count(5_000_000), MAX_FRAMES, "at most 24 s");
         assert_eq!(frame_count(3_600_000_000), MAX_FRAMES);
     }
 
