@@ -1,5 +1,5 @@
 //! The headless commands: run a scenario and report, validate a file,
-//! measure the engine.
+//! export pictures and tables of a run, measure the engine.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -9,9 +9,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::check;
+use crate::export;
 use crate::scenario::{self, Scenario, fmt_ms, fmt_time, parse_dur};
 use crate::sim::{Engine, RunEnd};
-use crate::trace::{StepKind, Trace, export, query};
+use crate::trace::export as trace_export;
+use crate::trace::{StepKind, Trace, query};
 
 /// Settle: watch data move and settle across microservices.
 #[derive(Debug, Parser)]
@@ -55,6 +57,9 @@ pub enum Command {
         #[arg(long)]
         light: bool,
     },
+    /// Write a picture, table or trace of a run, for slides and handouts;
+    /// the format follows the extension of --out.
+    Export(ExportArgs),
     /// Run two scenarios with one seed and say where the runs part ways.
     /// The last line is `first_difference_at=T differing_records=N`.
     Compare {
@@ -72,6 +77,37 @@ pub enum Command {
     /// Measure the simulation engine or the app's drawing.
     #[command(subcommand)]
     Bench(BenchKind),
+}
+
+/// What `settle export` takes. Views, times and sizes are read as text
+/// and checked here, so a mistake gets one line that names it.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The scenario file (.ron).
+    pub file: PathBuf,
+    /// What to export: diagram (.svg, .png), canvas (.png, .svg, .gif),
+    /// series (.csv) or trace (.jsonl, .mmd).
+    #[arg(long)]
+    pub view: String,
+    /// Where to write; its extension picks the format.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// The moment a still of the canvas shows, e.g. "2.5s" (default: the end).
+    #[arg(long, value_name = "T")]
+    pub at: Option<String>,
+    /// Start of the span a diagram covers or an animation plays (default: 0s).
+    #[arg(long, value_name = "T")]
+    pub from: Option<String>,
+    /// End of that span (default: the end of the run).
+    #[arg(long, value_name = "T")]
+    pub to: Option<String>,
+    /// Picture size in pixels, WIDTHxHEIGHT (canvas default 1280x720; a
+    /// diagram is otherwise as large as its rows need).
+    #[arg(long, value_name = "WxH")]
+    pub size: Option<String>,
+    /// Seed for every random draw (default: the scenario's own).
+    #[arg(long)]
+    pub seed: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +232,16 @@ pub fn run(command: Command) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Export(args) => match export_file(&args) {
+            Ok(line) => {
+                println!("{line}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Bench(BenchKind::Ui) => match crate::ui::bench::run() {
             Ok(line) => {
                 println!("{line}");
@@ -224,6 +270,47 @@ pub fn run(command: Command) -> ExitCode {
             }
         }
     }
+}
+
+/// Carries out `settle export`: what it wrote, or the first thing wrong.
+fn export_file(a: &ExportArgs) -> Result<String, String> {
+    let view = export::View::from_word(&a.view).ok_or_else(|| {
+        let words: Vec<&str> = export::View::ALL.iter().map(|v| v.word()).collect();
+        format!(
+            "--view: \"{}\" is not a view; choose one of {}",
+            a.view,
+            words.join(", ")
+        )
+    })?;
+    let format = export::Format::of_path(&a.out).map_err(|e| e.to_string())?;
+    let time = |flag: &str, text: &Option<String>| {
+        text.as_deref()
+            .map(|t| {
+                parse_dur(t)
+                    .map(|d| d.0)
+                    .map_err(|e| format!("--{flag}: {e}"))
+            })
+            .transpose()
+    };
+    let mut req = export::Request::new(view, format);
+    req.at = time("at", &a.at)?;
+    req.from = time("from", &a.from)?;
+    req.to = time("to", &a.to)?;
+    req.size = a
+        .size
+        .as_deref()
+        .map(|s| export::Size::parse(s).map_err(|e| format!("--size: {e}")))
+        .transpose()?;
+    let s = scenario::load_file(&a.file).map_err(|e| e.to_string())?;
+    req.check(s.until.0).map_err(|e| e.to_string())?;
+    let bytes = export::export(&s, a.seed.unwrap_or(s.seed), &req).map_err(|e| e.to_string())?;
+    crate::session::files::write_atomic(&a.out, &bytes)
+        .map_err(|e| format!("{}: cannot write: {e}", a.out.display()))?;
+    Ok(format!(
+        "Exported the {view} to {} ({}).",
+        a.out.display(),
+        export::bytes_said(bytes.len())
+    ))
 }
 
 /// Checks a scenario, or the quiz when the file holds questions.
@@ -322,8 +409,8 @@ pub fn run_scenario(s: &Scenario, args: &RunArgs) -> ExitCode {
     for (path, which) in [(&args.trace_out, "trace"), (&args.mermaid_out, "mermaid")] {
         let Some(path) = path else { continue };
         if let Err(e) = write_export(path, |w| match which {
-            "trace" => export::write_jsonl(trace, w),
-            _ => export::write_mermaid(trace, s, w),
+            "trace" => trace_export::write_jsonl(trace, w),
+            _ => trace_export::write_mermaid(trace, s, w),
         }) {
             eprintln!("{}: cannot write: {e}", path.display());
             return ExitCode::FAILURE;
@@ -469,7 +556,7 @@ fn step_said(t: &Trace, i: usize) -> String {
             )
         }),
         StepKind::Fault => t.faults.get(s.id as usize).map_or(at.clone(), |f| {
-            format!("{at} {}", export::fault_said(t, &f.fault))
+            format!("{at} {}", trace_export::fault_said(t, &f.fault))
         }),
         StepKind::Work => format!("{at} {} fires its next request", t.node_label(s.node)),
         StepKind::Timer => format!("{at} a timer fires at {}", t.node_label(s.node)),
@@ -517,7 +604,7 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
                 if let Some(f) = trace.faults.get(st.id as usize) {
                     story.push(format!(
                         "  {when}  [fault] {}",
-                        export::fault_text(trace, &f.fault)
+                        trace_export::fault_text(trace, &f.fault)
                     ));
                 }
             }

@@ -5,14 +5,16 @@
 //! shared vocabulary (time, names, records, message bodies); [`scenario`]
 //! is what the user drew; [`trace`] is the recorded history every view and
 //! check is drawn from; [`sim`] is what happens when it runs; [`check`]
-//! judges a run; [`session`] is the application without a window; [`ui`]
-//! and [`cli`] are the two front ends.
+//! judges a run; [`export`] turns a run into pictures and tables for
+//! slides; [`session`] is the application without a window; [`ui`] and
+//! [`cli`] are the two front ends.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;
 pub mod check;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod export;
 pub mod model;
 pub mod scenario;
 pub mod session;

@@ -1,9 +1,9 @@
 //! The layering that keeps Settle exact and reusable, checked by reading
 //! the source:
 //!
-//! - the simulation core (model, scenario, trace, sim, check) uses no UI,
-//!   clock, thread or hash-order iteration, so runs are exact and
-//!   replayable;
+//! - the simulation core (model, scenario, trace, sim, check) and the
+//!   exports drawn from it use no UI, clock, thread or hash-order
+//!   iteration, so runs are exact and replayable;
 //! - the application layer (session) uses no UI toolkit, so tests and any
 //!   front end drive it;
 //! - each layer uses only the layers below it.
@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &str)] = &[
     ("trace", "src/trace"),
     ("sim", "src/sim"),
     ("check", "src/check"),
+    ("export", "src/export"),
     ("session", "src/session"),
 ];
 

@@ -151,6 +151,24 @@ impl NodeKind {
     pub fn word(&self) -> &'static str {
         self.kind().word()
     }
+
+    /// The small print under a node's name on the canvas and in exported
+    /// pictures: its kind, and the table or view it keeps where it keeps
+    /// one. Listed kind by kind so a new kind must say what it shows.
+    pub fn small_print(&self) -> String {
+        match self {
+            NodeKind::Service(svc) => format!("service · {}", svc.table),
+            NodeKind::Replica(rep) => format!("replica · {}", rep.table),
+            NodeKind::Peer(p) => format!("peer · {}", p.table),
+            NodeKind::Projection(p) => format!("projection · {}", p.view),
+            NodeKind::Client(_)
+            | NodeKind::Database(_)
+            | NodeKind::Broker(_)
+            | NodeKind::Cdc(_)
+            | NodeKind::Composer(_)
+            | NodeKind::Orchestrator(_) => self.word().to_string(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -94,6 +94,11 @@ impl Node {
     }
 }
 
+/// A node's box on the canvas, in canvas units (its `pos` is the top-left
+/// corner): the editor looks for room of this size, and the canvas and
+/// exported pictures draw it.
+pub const NODE_SIZE: (f32, f32) = (176.0, 58.0);
+
 /// A network path between two nodes, used in both directions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -140,6 +140,8 @@ pub enum ViewCmd {
     OpenDialog,
     /// Choose where to save.
     SaveAsDialog,
+    /// Choose what to export, then where.
+    ExportDialog,
     TogglePresentation,
     ToggleHelp,
     ToggleTheme,

@@ -24,6 +24,30 @@ pub fn fault_said(trace: &Trace, f: &FaultEvent) -> String {
     fault_words(trace, f, Trace::node_label)
 }
 
+/// What a message says, as drawn on its arrow: the body in words (names,
+/// not ids) with what happened to it on the way (resent, stale, read from
+/// another service's table). The app's diagram and the exported one both
+/// label arrows with this.
+pub fn message_said(trace: &Trace, m: u32) -> String {
+    let Some(msg) = trace.message(m) else {
+        return String::new();
+    };
+    let Some(b) = trace.body(msg.body) else {
+        return String::new();
+    };
+    let mut text = body_label(&trace.names, b);
+    if msg.flags & message_flags::REDELIVERY != 0 {
+        text = format!("↻ {text}");
+    }
+    if msg.flags & message_flags::STALE != 0 {
+        text.push_str(" (stale)");
+    }
+    if msg.flags & message_flags::FOREIGN != 0 {
+        text.push_str(" ⚠ not its table");
+    }
+    text
+}
+
 fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str) -> String {
     let id = |n: NodeIdx| name(trace, n).to_string();
     match f {

@@ -254,6 +254,17 @@ impl Trace {
         self.steps.get(c.step as usize).map_or(0, |s| s.node)
     }
 
+    /// Why message `m` was dropped, read from its drop step (found near
+    /// its arrival time); `None` if it was not dropped.
+    pub fn drop_reason(&self, m: u32) -> Option<DropReason> {
+        let at = self.message(m)?.at;
+        self.steps
+            .iter_from(self.first_step_at(at))
+            .take(10_000)
+            .find(|s| s.kind == StepKind::Drop && s.id == m)
+            .map(|s| DropReason::from_flags(s.flags))
+    }
+
     /// The time of the last step, or zero.
     pub fn end_time(&self) -> Micros {
         self.steps

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::canvas::CanvasState;
 use super::checks::ChecksState;
+use super::export_window::ExportWindow;
 use super::file_dialog::{FileDialog, Outcome};
 use super::icons::Icons;
 use super::inspector::InspectorState;
@@ -82,6 +83,8 @@ pub struct SettleApp {
     copied: Option<String>,
     /// The in-window file dialog, while open, and what it chooses for.
     file_dialog: Option<(FileDialog, Choosing)>,
+    /// File ▸ Export…: its window, and the export being written.
+    pub(super) export: ExportWindow,
     /// Try the platform's file dialog first (the real window does; tests
     /// and benchmarks use the in-window one only).
     pub native_dialogs: bool,
@@ -109,6 +112,7 @@ pub struct SettleApp {
 enum Choosing {
     Open,
     SaveAs,
+    Export,
 }
 
 impl SettleApp {
@@ -142,6 +146,7 @@ impl SettleApp {
             shown: None,
             file_dialog: None,
             copied: None,
+            export: ExportWindow::default(),
             native_dialogs: false,
             files_dir: std::env::current_dir().unwrap_or_default(),
             #[cfg(not(target_arch = "wasm32"))]
@@ -348,25 +353,71 @@ impl SettleApp {
         if let Some(path) = &self.session.overwrite {
             dialogs::confirm_overwrite(ctx, path, cmds);
         }
+        let until = self.session.player.as_ref().map_or(0, |p| p.until());
+        if self.export.ui(ctx, until).is_some() {
+            self.choose_file(Choosing::Export);
+        }
         if let Some((dialog, choosing)) = &mut self.file_dialog {
+            let choosing = *choosing;
             match dialog.show(ctx) {
                 Outcome::Pending => {}
-                Outcome::Cancelled => self.file_dialog = None,
-                Outcome::Chosen(path) => {
-                    cmds.push(match choosing {
-                        Choosing::Open => Cmd::Open(path),
-                        Choosing::SaveAs => Cmd::SaveTo(path),
-                    });
+                Outcome::Cancelled => {
                     self.file_dialog = None;
+                    self.export.cancel();
+                }
+                Outcome::Chosen(path) => {
+                    self.file_dialog = None;
+                    self.chosen(choosing, path, cmds);
                 }
             }
         }
+        if let Some(done) = self.export.poll() {
+            self.session.notice = Some(done);
+        }
+        if self.export.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// A file was chosen in a dialog: open it, save to it or export to it.
+    fn chosen(&mut self, choosing: Choosing, path: PathBuf, cmds: &mut Vec<Cmd>) {
+        match choosing {
+            Choosing::Open => cmds.push(Cmd::Open(path)),
+            Choosing::SaveAs => cmds.push(Cmd::SaveTo(path)),
+            Choosing::Export => {
+                let seed = self
+                    .session
+                    .player
+                    .as_ref()
+                    .map_or(self.session.doc.scenario.seed, |p| p.seed);
+                let scenario = self.session.doc.scenario.clone();
+                self.session.notice = Some(self.export.start(scenario, seed, path));
+            }
+        }
+    }
+
+    /// Opens File ▸ Export… on what is on screen.
+    fn open_export(&mut self) {
+        let Some(p) = &self.session.player else {
+            self.session.notice = Some(crate::session::Notice::error(
+                "There is nothing to export until the drawing can run.",
+            ));
+            return;
+        };
+        let t = p.trace();
+        let id = |n: &crate::model::NodeIdx| t.nodes.get(*n as usize).map(|i| i.id.clone());
+        let lanes = crate::export::Lanes {
+            order: self.seq.lanes.order.iter().filter_map(id).collect(),
+            hidden: self.seq.lanes.hidden.iter().filter_map(id).collect(),
+        };
+        self.export.show_for(p.now(), p.until(), lanes);
     }
 
     /// Keys of the keymap pressed this frame, as commands.
     fn keys(&mut self, ctx: &Context, cmds: &mut Vec<Cmd>) {
         // A dialog in front takes the keys itself (Esc closes it).
         if self.file_dialog.is_some()
+            || self.export.open
             || self.session.confirm.is_some()
             || self.session.overwrite.is_some()
         {
@@ -431,6 +482,7 @@ impl SettleApp {
         match v {
             ViewCmd::OpenDialog => self.choose_file(Choosing::Open),
             ViewCmd::SaveAsDialog => self.choose_file(Choosing::SaveAs),
+            ViewCmd::ExportDialog => self.open_export(),
             ViewCmd::TogglePresentation => {
                 self.presenting = !self.presenting;
                 self.canvas.request_fit();
@@ -459,11 +511,22 @@ impl SettleApp {
             }
             Choosing::SaveAs => match self.session.file_to_save() {
                 Ok((name, text)) => {
-                    super::web::download(name.clone(), text);
+                    super::web::download(name.clone(), text.into_bytes());
                     self.session.downloaded(&name);
                 }
                 Err(e) => self.session.notice = Some(crate::session::Notice::error(e)),
             },
+            Choosing::Export => {
+                let doc = self.session.doc.name.trim_end_matches(".ron").to_string();
+                let name = self.export.suggested_name(&doc);
+                let seed = self
+                    .session
+                    .player
+                    .as_ref()
+                    .map_or(self.session.doc.scenario.seed, |p| p.seed);
+                let notice = self.export.download(&self.session.doc.scenario, seed, name);
+                self.session.notice = Some(notice);
+            }
         }
     }
 
@@ -478,24 +541,34 @@ impl SettleApp {
             .and_then(Path::parent)
             .filter(|d| d.is_dir())
             .map_or_else(|| self.files_dir.clone(), Path::to_path_buf);
-        let name = format!("{}.ron", self.session.doc.name.trim_end_matches(".ron"));
+        let doc = self.session.doc.name.trim_end_matches(".ron").to_string();
+        let ext = [self.export.extension()];
+        let (name, filter) = match choosing {
+            Choosing::Export => (self.export.suggested_name(&doc), ("Export", &ext[..])),
+            _ => (format!("{doc}.ron"), dialogs::SCENARIOS),
+        };
         if self.native_dialogs {
-            let save_as = (choosing == Choosing::SaveAs).then_some(name.as_str());
-            match dialogs::native(save_as, &dir) {
+            let save_as = (choosing != Choosing::Open).then_some(name.as_str());
+            match dialogs::native(save_as, &dir, filter) {
                 dialogs::Native::Chosen(path) => {
-                    self.cmds.push(match choosing {
-                        Choosing::Open => Cmd::Open(path),
-                        Choosing::SaveAs => Cmd::SaveTo(path),
-                    });
+                    let mut cmds = Vec::new();
+                    self.chosen(choosing, path, &mut cmds);
+                    self.cmds.extend(cmds);
                     return;
                 }
-                dialogs::Native::Cancelled => return,
+                dialogs::Native::Cancelled => {
+                    self.export.cancel();
+                    return;
+                }
                 dialogs::Native::Unavailable => {}
             }
         }
         let dialog = match choosing {
             Choosing::Open => FileDialog::open("Open a scenario", &dir),
             Choosing::SaveAs => FileDialog::save("Save the drawing as", &dir, &name, vec!["ron"]),
+            Choosing::Export => {
+                FileDialog::save("Export to", &dir, &name, vec![ext[0]]).saving("the export")
+            }
         };
         self.file_dialog = Some((dialog, choosing));
     }

@@ -92,12 +92,18 @@ pub enum Native {
 #[cfg(not(target_arch = "wasm32"))]
 const TOO_QUICK: std::time::Duration = std::time::Duration::from_millis(400);
 
+/// What kind of file a dialog lists: a name for people and extensions.
+pub type Filter<'a> = (&'a str, &'a [&'a str]);
+
+/// Scenario files, what Open and Save As list.
+pub const SCENARIOS: Filter<'static> = ("Settle scenario", &["ron"]);
+
 /// Asks the platform for a file to open, or where to save one.
 #[cfg(not(target_arch = "wasm32"))]
-pub fn native(save_as: Option<&str>, dir: &std::path::Path) -> Native {
+pub fn native(save_as: Option<&str>, dir: &std::path::Path, filter: Filter) -> Native {
     let started = std::time::Instant::now();
     let dialog = rfd::FileDialog::new()
-        .add_filter("Settle scenario", &["ron"])
+        .add_filter(filter.0, filter.1)
         .set_directory(dir);
     let picked = match save_as {
         Some(name) => dialog.set_file_name(name).save_file(),

@@ -55,6 +55,8 @@ pub struct FileDialog {
     error: Option<String>,
     /// A save that would replace this existing file, waiting for a yes.
     replace: Option<PathBuf>,
+    /// What a save writes, for the question before replacing a file.
+    saving: &'static str,
     focus_name: bool,
 }
 
@@ -69,6 +71,13 @@ impl FileDialog {
         FileDialog::new(Purpose::Save { extensions }, title, dir, name)
     }
 
+    /// Names what a save writes ("this drawing" unless told), so the
+    /// question before replacing a file says what replaces it.
+    pub fn saving(mut self, what: &'static str) -> Self {
+        self.saving = what;
+        self
+    }
+
     fn new(purpose: Purpose, title: &str, dir: &Path, name: &str) -> Self {
         let mut d = FileDialog {
             purpose,
@@ -80,6 +89,7 @@ impl FileDialog {
             selected: None,
             error: None,
             replace: None,
+            saving: "this drawing",
             focus_name: true,
         };
         d.go(dir.to_path_buf());
@@ -284,7 +294,7 @@ impl FileDialog {
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().to_string());
         ui.label(format!("{name} already exists in {}.", self.dir.display()));
-        ui.label("Replace it with this drawing?");
+        ui.label(format!("Replace it with {}?", self.saving));
         let mut outcome = Outcome::Pending;
         ui.horizontal(|ui| {
             if ui.button("Replace").clicked() {

@@ -10,9 +10,7 @@ pub fn install(ctx: &egui::Context) {
     let mut fonts = FontDefinitions::default();
     fonts.font_data.insert(
         "dejavu".into(),
-        Arc::new(FontData::from_static(include_bytes!(
-            "../../assets/fonts/DejaVuSans.ttf"
-        ))),
+        Arc::new(FontData::from_static(crate::export::FONT)),
     );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
         if let Some(list) = fonts.families.get_mut(&family) {

@@ -58,6 +58,13 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             ui.separator();
             item(ui, "Save", Cmd::Save, true, cmds);
             item(ui, "Save As…", Cmd::View(ViewCmd::SaveAsDialog), true, cmds);
+            item(
+                ui,
+                "Export…",
+                Cmd::View(ViewCmd::ExportDialog),
+                view.player.is_some(),
+                cmds,
+            );
             ui.separator();
             let copy = ui
                 .add_enabled(

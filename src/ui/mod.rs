@@ -13,6 +13,7 @@ mod challenge;
 mod checks;
 mod compare;
 mod dialogs;
+mod export_window;
 // A page has no folders to list: the browser's picker takes its place.
 #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 mod file_dialog;

@@ -25,18 +25,10 @@ pub const NARRATION: Color32 = Color32::from_rgb(0x3a, 0x86, 0xff);
 /// Where two compared runs differ: a colour no agreement state uses.
 pub const DIFFERS: Color32 = Color32::from_rgb(0xc0, 0x4c, 0xf0);
 pub const NOW: Color32 = Color32::from_rgb(0xff, 0x5d, 0x8f);
-/// A message's colour by its kind word.
+/// A message's colour by its kind word (one table, shared with exports).
 pub fn message_color(kind: &str) -> Color32 {
-    match kind {
-        "write" | "read" => Color32::from_rgb(0x45, 0x9b, 0xd8),
-        "written" | "answer" | "refused" => Color32::from_rgb(0x57, 0xb8, 0x7a),
-        // A refused versioned write: the warning a learner must notice.
-        "conflict" | "db conflict" => Color32::from_rgb(0xe0, 0x5a, 0x5a),
-        "db write" | "db read" | "committed" | "db result" => Color32::from_rgb(0xe7, 0x6f, 0x51),
-        "event" | "replay" | "replayed" => Color32::from_rgb(0xb0, 0x7c, 0xf0),
-        "ack" => Color32::from_rgb(0x9a, 0x9a, 0x9a),
-        _ => Color32::GRAY,
-    }
+    let [r, g, b] = crate::export::palette::message_rgb(kind);
+    Color32::from_rgb(r, g, b)
 }
 
 /// A colour's relative luminance (WCAG 2), from 0 (black) to 1 (white).

@@ -197,15 +197,15 @@ pub fn read_dropped(file: egui::DroppedFileHandle, slot: Picked, ctx: egui::Cont
     });
 }
 
-/// Hands `text` to the person as a downloaded file called `name`.
-pub fn download(name: String, text: String) {
+/// Hands `bytes` to the person as a downloaded file called `name`.
+pub fn download(name: String, bytes: Vec<u8>) {
     wasm_bindgen_futures::spawn_local(async move {
         if let Some(handle) = rfd::AsyncFileDialog::new()
             .set_file_name(&name)
             .save_file()
             .await
         {
-            handle.write(text.as_bytes()).await.ok();
+            handle.write(&bytes).await.ok();
         }
     });
 }

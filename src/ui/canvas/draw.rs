@@ -12,7 +12,6 @@ use egui::{
 use super::hit::Hit;
 use super::transform::{GRID, Layout, NODE, Transform, border_point, port_of};
 use crate::model::body_label;
-use crate::scenario::NodeKind;
 use crate::trace::query::{FaultState, staleness_ms};
 use crate::ui::geometry::distance_to_segment;
 use crate::ui::theme;
@@ -474,12 +473,7 @@ fn name_box(
         text_color,
     );
     if detailed {
-        let sub = match &n.kind {
-            NodeKind::Service(svc) => format!("service · {}", svc.table),
-            NodeKind::Replica(rep) => format!("replica · {}", rep.table),
-            NodeKind::Projection(p) => format!("projection · {}", p.view),
-            other => other.word().to_string(),
-        };
+        let sub = n.kind.small_print();
         painter.text(
             pos2(text_x, r.center().y + 2.0 * zoom),
             Align2::LEFT_TOP,

@@ -4,7 +4,7 @@
 
 use egui::{Color32, Painter, Pos2, Shape, Stroke, vec2};
 
-use crate::model::{Body, body_label, deliver_flags, fmt_time, message_flags};
+use crate::model::{Body, deliver_flags, fmt_time, message_flags};
 use crate::trace::{DropReason, Fate, StepKind, Trace};
 use crate::ui::theme;
 
@@ -71,23 +71,7 @@ pub fn paint(painter: &Painter, t: &Trace, m: u32, a: &Arrow) {
 
 /// The label drawn on an arrow: what the message says, with its flags.
 pub fn label(t: &Trace, m: u32) -> String {
-    let Some(msg) = t.message(m) else {
-        return String::new();
-    };
-    let Some(b) = t.body(msg.body) else {
-        return String::new();
-    };
-    let mut text = body_label(&t.names, b);
-    if msg.flags & message_flags::REDELIVERY != 0 {
-        text = format!("↻ {text}");
-    }
-    if msg.flags & message_flags::STALE != 0 {
-        text.push_str(" (stale)");
-    }
-    if msg.flags & message_flags::FOREIGN != 0 {
-        text.push_str(" ⚠ not its table");
-    }
-    text
+    crate::trace::export::message_said(t, m)
 }
 
 /// The colour of an arrow's label on `bg`.
@@ -112,7 +96,7 @@ pub fn hover_text(t: &Trace, m: u32) -> String {
         Fate::InFlight => "in flight".to_string(),
         Fate::Delivered => "delivered".to_string(),
         Fate::Dropped => {
-            let reason = drop_reason(t, m).map_or("dropped", DropReason::text);
+            let reason = t.drop_reason(m).map_or("dropped", DropReason::text);
             format!("dropped ({reason})")
         }
     };
@@ -139,17 +123,6 @@ pub fn hover_text(t: &Trace, m: u32) -> String {
         lines.push("the receiver had applied it already and ignored it".into());
     }
     lines.join("\n")
-}
-
-/// Why message `m` was dropped, from its drop step.
-fn drop_reason(t: &Trace, m: u32) -> Option<DropReason> {
-    let at = t.message(m)?.at;
-    let first = t.first_step_at(at);
-    t.steps
-        .iter_from(first)
-        .take(10_000)
-        .find(|s| s.kind == StepKind::Drop && s.id == m)
-        .map(|s| DropReason::from_flags(s.flags))
 }
 
 fn ignored_duplicate(t: &Trace, m: u32) -> bool {
