@@ -54,6 +54,9 @@ pub(crate) struct Gen {
     pub op: GenOp,
     pub id: String,
     pub random_keys: Option<u32>,
+    /// The interned record id of each key drawn so far (`Sym::MAX` until
+    /// first drawn), so a request does not format and look up its name.
+    pub syms: Vec<Sym>,
 }
 
 /// What each request of a generator does, names resolved.
