@@ -146,7 +146,7 @@ impl Engine {
         let m = u32::try_from(m).unwrap_or(u32::MAX);
         self.trace.totals.sent += 1;
         match doomed {
-            Some(why) => self.push(at, What::Doomed(m, why)),
+            Some(why) => self.push_doomed(at, m, why),
             None => self.push(at, What::Arrive(m)),
         }
     }
