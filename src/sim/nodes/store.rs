@@ -2,30 +2,36 @@
 //! replica keeps as its copy.
 //!
 //! Records are found by dense indices rather than an ordered map: names
-//! are interned as small consecutive symbols, so each table keeps a vector
-//! from a record id's symbol to the record's slot. A lookup is two array
-//! reads; key order is still what `iter` gives (tables by symbol, then
-//! ids by symbol), exactly as an ordered map would.
+//! are interned as small consecutive symbols, so each table keeps its
+//! records in a vector indexed by the record id's symbol, and a lookup is
+//! one array read. An id far beyond the table's size (a name interned
+//! late in a run with many names) goes to a small ordered map instead,
+//! so a table never holds a mostly empty vector.
+
+use std::collections::BTreeMap;
 
 use crate::model::{Key, Record, Sym, Value, Version};
 
-/// No record at this id.
-const NONE: u32 = u32::MAX;
+/// A record's value and version.
+type Slot = (Value, Version);
+
+/// Ids below this always get a slot in the vector.
+const DENSE: usize = 4096;
 
 /// Records by key, each with its version. Durable: survives a crash.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
-    /// Per table, sorted by table symbol: the slot of each record id
-    /// (indexed by the id's symbol), or `NONE`.
-    tables: Vec<(Sym, Vec<u32>)>,
-    /// The records, in the order they were first written.
-    records: Vec<(Key, (Value, Version))>,
+    /// Per table, sorted by table symbol: the records by id symbol.
+    tables: Vec<(Sym, Vec<Option<Slot>>)>,
+    /// Records whose id is too far beyond its table's vector.
+    far: BTreeMap<Key, Slot>,
+    len: usize,
 }
 
 impl PartialEq for Store {
-    /// Same records, whatever order they were first written in.
+    /// Same records, however they are laid out.
     fn eq(&self, other: &Self) -> bool {
-        self.len() == other.len() && self.iter().eq(other.iter())
+        self.len == other.len && self.iter().eq(other.iter())
     }
 }
 
@@ -33,18 +39,39 @@ impl Eq for Store {}
 
 impl Store {
     #[inline]
-    fn slot(&self, key: Key) -> Option<usize> {
-        let (_, ids) = self.tables.iter().find(|t| t.0 == key.table)?;
-        match ids.get(key.id as usize) {
-            Some(&s) if s != NONE => Some(s as usize),
-            _ => None,
+    fn slot_mut(&mut self, key: Key) -> Option<&mut Slot> {
+        let near = self
+            .tables
+            .iter_mut()
+            .find(|t| t.0 == key.table)
+            .and_then(|t| t.1.get_mut(key.id as usize))
+            .and_then(Option::as_mut);
+        match near {
+            Some(slot) => Some(slot),
+            None if self.far.is_empty() => None,
+            None => self.far.get_mut(&key),
+        }
+    }
+
+    #[inline]
+    pub fn get(&self, key: Key) -> Option<(Value, Version)> {
+        let near = self
+            .tables
+            .iter()
+            .find(|t| t.0 == key.table)
+            .and_then(|t| t.1.get(key.id as usize))
+            .copied()
+            .flatten();
+        match near {
+            Some(slot) => Some(slot),
+            None if self.far.is_empty() => None,
+            None => self.far.get(&key).copied(),
         }
     }
 
     /// Stores a record not held yet.
-    fn insert_new(&mut self, key: Key, rec: (Value, Version)) {
-        let slot = u32::try_from(self.records.len()).unwrap_or(NONE);
-        self.records.push((key, rec));
+    fn insert_new(&mut self, key: Key, slot: Slot) {
+        self.len += 1;
         let t = match self.tables.iter().position(|t| t.0 == key.table) {
             Some(t) => t,
             None => {
@@ -53,24 +80,29 @@ impl Store {
                 at
             }
         };
-        let ids = &mut self.tables[t].1;
+        let dense = DENSE.max(8 * self.len);
         let i = key.id as usize;
-        if ids.len() <= i {
-            ids.resize(i + 1, NONE);
+        match self.tables.get_mut(t) {
+            Some((_, ids)) if i < ids.len() || i < dense => {
+                if ids.len() <= i {
+                    ids.resize(i + 1, None);
+                }
+                if let Some(s) = ids.get_mut(i) {
+                    *s = Some(slot);
+                }
+            }
+            _ => {
+                self.far.insert(key, slot);
+            }
         }
-        ids[i] = slot;
     }
 
     /// Sets the record at `key`, adding it if new.
-    fn put(&mut self, key: Key, rec: (Value, Version)) {
-        match self.slot(key) {
-            Some(s) => self.records[s].1 = rec,
-            None => self.insert_new(key, rec),
+    fn put(&mut self, key: Key, slot: Slot) {
+        match self.slot_mut(key) {
+            Some(s) => *s = slot,
+            None => self.insert_new(key, slot),
         }
-    }
-
-    pub fn get(&self, key: Key) -> Option<(Value, Version)> {
-        self.slot(key).map(|s| self.records[s].1)
     }
 
     /// The record for `key`, or an absent one at version zero.
@@ -134,9 +166,8 @@ impl Store {
     /// Applies a record from elsewhere if it is newer than ours
     /// (last-writer-wins by version). Returns whether it was applied.
     pub fn apply_if_newer(&mut self, r: &Record) -> bool {
-        match self.slot(r.key) {
-            Some(s) => {
-                let cur = &mut self.records[s].1;
+        match self.slot_mut(r.key) {
+            Some(cur) => {
                 if cur.1 >= r.version {
                     return false;
                 }
@@ -151,21 +182,35 @@ impl Store {
     }
 
     /// Records in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Key, &(Value, Version))> {
-        self.tables.iter().flat_map(move |(_, ids)| {
-            ids.iter()
-                .filter(|&&s| s != NONE)
-                .filter_map(move |&s| self.records.get(s as usize))
-                .map(|(k, r)| (k, r))
-        })
+    pub fn iter(&self) -> impl Iterator<Item = (Key, (Value, Version))> + '_ {
+        let mut all: Vec<(Key, Slot)> = self
+            .tables
+            .iter()
+            .flat_map(|(table, ids)| {
+                ids.iter().enumerate().filter_map(move |(id, s)| {
+                    s.map(|s| {
+                        let key = Key {
+                            table: *table,
+                            id: id as Sym,
+                        };
+                        (key, s)
+                    })
+                })
+            })
+            .collect();
+        if !self.far.is_empty() {
+            all.extend(self.far.iter().map(|(k, s)| (*k, *s)));
+            all.sort_by_key(|e| e.0);
+        }
+        all.into_iter()
     }
 
     pub fn len(&self) -> usize {
-        self.records.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.len == 0
     }
 }
 
@@ -188,7 +233,7 @@ mod tests {
         for (n, &k) in keys.iter().enumerate().rev() {
             b.commit(k, Value::Int(n as i64), 10, 1);
         }
-        let order: Vec<Key> = a.iter().map(|(k, _)| *k).collect();
+        let order: Vec<Key> = a.iter().map(|(k, _)| k).collect();
         assert_eq!(order, [key(2, 4), key(2, 9), key(7, 1), key(7, 3)]);
         assert_eq!(a, b);
         assert_eq!(a.get(key(7, 1)).map(|r| r.0), Some(Value::Int(2)));
@@ -201,5 +246,22 @@ mod tests {
         };
         assert!(!a.apply_if_newer(&older));
         assert_ne!(a, Store::default());
+        // An id far beyond the table's vector is kept aside, in order.
+        a.commit(key(2, 1 << 30), Value::Int(5), 11, 1);
+        a.commit(key(2, 6), Value::Int(6), 11, 1);
+        let order: Vec<Key> = a.iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            order,
+            [
+                key(2, 4),
+                key(2, 6),
+                key(2, 9),
+                key(2, 1 << 30),
+                key(7, 1),
+                key(7, 3)
+            ]
+        );
+        assert_eq!(a.get(key(2, 1 << 30)).map(|r| r.0), Some(Value::Int(5)));
+        assert_eq!(a.len(), 6);
     }
 }
