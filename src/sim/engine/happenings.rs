@@ -24,7 +24,7 @@ impl Engine {
         let id = self.timed((t.tag & 0xffff_ffff) as u32, (t.tag >> 32) as u32);
         let step = self.record(StepKind::Timer, t.node, id, 0);
         let flags = self.with_node(t.node, |beh, cx| beh.on_timer(cx, t.tag));
-        self.finish(step, t.node, flags);
+        self.finish(step, t.node, flags, None);
     }
 
     pub(super) fn work(&mut self, g: u32) {
@@ -46,7 +46,7 @@ impl Engine {
         }
         let op = self.make_op(g, n);
         let flags = self.with_node(from, |beh, cx| beh.on_work(cx, to, op));
-        self.finish(step, from, flags);
+        self.finish(step, from, flags, None);
     }
 
     fn make_op(&mut self, g: u32, n: u32) -> ReqOp {
@@ -158,7 +158,7 @@ impl Engine {
                             beh.on_redrive(cx);
                         }
                     });
-                    self.finish(step, n, flags);
+                    self.finish(step, n, flags, None);
                 }
             }
             FaultEvent::Restart(n) => {
@@ -168,7 +168,7 @@ impl Engine {
                         rt.up = true;
                     }
                     let flags = self.with_node(n, |beh, cx| beh.on_restart(cx));
-                    self.finish(step, n, flags);
+                    self.finish(step, n, flags, None);
                 }
             }
         }

@@ -19,7 +19,7 @@ use rand::rngs::ChaCha8Rng;
 use super::nodes::{Actor, Cx, Out};
 use crate::model::{Body, Key, Micros, NodeIdx, Sym, Value, Version, deliver_flags};
 use crate::scenario::Latency;
-use crate::trace::{Change, DropReason, FaultRec, Step, StepKind, Timed, Trace};
+use crate::trace::{DropReason, FaultRec, Step, StepKind, Timed, Trace};
 
 /// The most steps one run may take. A file cannot ask for more work than
 /// this, so no scenario makes Settle run for ever.
@@ -485,8 +485,9 @@ impl Engine {
         cx.flags
     }
 
-    /// Stores the step's flags and carries out what the node asked for.
-    fn finish(&mut self, step: u32, node: NodeIdx, flags: u8) {
+    /// Stores the step's flags and carries out what the node asked for;
+    /// `delivered` is the body of the message the step delivered, if any.
+    fn finish(&mut self, step: u32, node: NodeIdx, flags: u8, delivered: Option<u32>) {
         if flags != 0 {
             if let Some(s) = self.trace.steps.get_mut(step as usize) {
                 s.flags |= flags;
@@ -516,7 +517,12 @@ impl Engine {
                 Out::Send { to, body, flags } => self.send(step, node, to, body, flags),
                 Out::Timer { after, tag } => self.arm_timer(node, after, tag),
                 Out::Changed { body } => {
-                    self.trace.changes.push(Change { step, body });
+                    // A copy storing the very event it was delivered: the
+                    // trace implies the body rather than storing it.
+                    let implied = delivered == Some(body);
+                    self.trace
+                        .changes
+                        .push(step, if implied { None } else { Some(body) });
                     self.trace.totals.changes += 1;
                     // Only owners' writes move the latest version; most
                     // changes are at replicas, so skip the lookup for them.
