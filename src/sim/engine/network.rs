@@ -68,35 +68,37 @@ impl Engine {
         body: u32,
         mut flags: u8,
     ) {
-        if let Some(Body::Answer {
-            answer: Answer::Read { key, version, .. },
-            ..
-        }) = self.trace.bodies.get(body as usize)
-            && self.latest.get(key).is_some_and(|latest| latest > version)
-        {
-            flags |= message_flags::STALE;
-            self.trace.totals.stale_reads += 1;
-        } else if let Some(Body::Answer {
-            answer: Answer::Read { .. },
-            ..
-        }) = self.trace.bodies.get(body as usize)
-            && self
-                .nodes
-                .get(from as usize)
-                .is_some_and(|rt| rt.beh.behind(&self.latest))
-        {
-            // A view that is not a copy of one table (a projection) is
-            // stale when it has not folded the owners' latest writes.
+        // One look at the body decides both judgements.
+        let (stale, foreign) = match self.trace.bodies.get(body as usize) {
+            Some(Body::Answer {
+                answer: Answer::Read { key, version, .. },
+                ..
+            }) => {
+                // Older than the owner's latest; or, for a view that is
+                // not a copy of one table (a projection), not having
+                // folded the owners' latest writes.
+                let stale = self.latest.get(key).is_some_and(|latest| latest > version)
+                    || self
+                        .nodes
+                        .get(from as usize)
+                        .is_some_and(|rt| rt.beh.behind(&self.latest));
+                (stale, false)
+            }
+            // Data ownership: a service reading a table another service owns.
+            Some(Body::DbRead { key, .. }) => {
+                let foreign = self
+                    .table_service
+                    .get(&key.table)
+                    .is_some_and(|&owner| owner != from);
+                (false, foreign)
+            }
+            _ => (false, false),
+        };
+        if stale {
             flags |= message_flags::STALE;
             self.trace.totals.stale_reads += 1;
         }
-        // Data ownership: a service reading a table another service owns.
-        if let Some(Body::DbRead { key, .. }) = self.trace.bodies.get(body as usize)
-            && self
-                .table_service
-                .get(&key.table)
-                .is_some_and(|&owner| owner != from)
-        {
+        if foreign {
             flags |= message_flags::FOREIGN;
             self.trace.totals.foreign_reads += 1;
         }
