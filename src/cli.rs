@@ -551,7 +551,7 @@ fn step_said(t: &Trace, i: usize) -> String {
             };
             format!(
                 "{at} {} → {}: {what}{dropped}",
-                t.node_label(m.from),
+                t.node_label(t.sender(m)),
                 t.node_label(m.to)
             )
         }),

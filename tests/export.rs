@@ -57,7 +57,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn taking_part(t: &Trace) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for m in t.messages.iter() {
-        out.insert(t.node_label(m.from).to_string());
+        out.insert(t.node_label(t.sender(m)).to_string());
         out.insert(t.node_label(m.to).to_string());
     }
     out

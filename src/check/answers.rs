@@ -99,8 +99,8 @@ pub(super) fn final_value(
             value_text(&trace.names, r.value),
             trace
                 .changes
-                .get(change as usize)
-                .map(|c| trace.step_time(c.step as usize)),
+                .step_of(change as usize)
+                .map(|s| trace.step_time(s as usize)),
         ),
         None => ("—".to_string(), None),
     };
@@ -122,7 +122,7 @@ pub(super) fn answers_to(trace: &Trace, client: NodeIdx) -> Vec<(Micros, String)
                     ""
                 };
                 Some((
-                    m.at,
+                    m.at(),
                     format!("{}{stale}", crate::model::body_label(&trace.names, b)),
                 ))
             }

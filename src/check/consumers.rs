@@ -34,7 +34,7 @@ pub(super) fn duplicates_applied(trace: &Trace, upto: usize) -> (u64, Option<Mic
         }
         if !delivered.insert((s.node, *event)) {
             let c = trace.first_change_of(i as u32);
-            let changed = trace.changes.get(c).is_some_and(|c| c.step as usize == i);
+            let changed = trace.changes.step_of(c).is_some_and(|s| s as usize == i);
             if changed {
                 count += 1;
                 first = first.or(Some(trace.step_time(i)));
@@ -50,11 +50,7 @@ pub(super) fn dead_lettered(trace: &Trace, upto: usize) -> (u64, Option<Micros>)
     let tables = dead_letter_tables(trace);
     let mut count = 0;
     let mut first = None;
-    for c in trace
-        .changes
-        .iter()
-        .take_while(|c| (c.step as usize) < upto)
-    {
+    for c in trace.all_changes().take_while(|c| (c.step as usize) < upto) {
         if let Some(r) = trace.change_record(c)
             && tables.contains(&r.key.table)
             && r.value != Value::Absent
@@ -117,7 +113,7 @@ pub(super) fn every_event_accounted(s: &Scenario, trace: &Trace, topic: &str) ->
     // What the dead-letter queues hold at the end, by row.
     let tables = dead_letter_tables(trace);
     let mut parked: BTreeMap<u32, bool> = BTreeMap::new();
-    for c in trace.changes.iter() {
+    for c in trace.all_changes() {
         if let Some(r) = trace.change_record(c)
             && tables.contains(&r.key.table)
         {

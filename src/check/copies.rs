@@ -188,7 +188,7 @@ pub(super) fn no_write_lost(trace: &Trace, table: &str) -> Outcome {
         return verdict(what, false, format!("no service owns {table}"));
     };
     let mut committed: BTreeSet<(Key, Version)> = BTreeSet::new();
-    for c in trace.changes.iter() {
+    for c in trace.all_changes() {
         if trace.change_node(c) != info.owner {
             continue;
         }

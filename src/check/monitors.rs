@@ -104,8 +104,7 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
             }) => {
                 let first = trace.first_change_of(i as u32);
                 if let Some(r) = trace
-                    .changes
-                    .get(first)
+                    .change(first)
                     .filter(|c| c.step as usize == i)
                     .and_then(|c| trace.change_record(c))
                 {
@@ -158,11 +157,7 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
     // Sagas begun more than two seconds ago that are neither completed
     // nor compensated: left half-done (perhaps retrying in vain).
     let mut saga_state: BTreeMap<(NodeIdx, Key), (String, Micros)> = BTreeMap::new();
-    for c in trace
-        .changes
-        .iter()
-        .take_while(|c| (c.step as usize) < upto)
-    {
+    for c in trace.all_changes().take_while(|c| (c.step as usize) < upto) {
         let node = trace.change_node(c);
         if trace
             .nodes

@@ -24,7 +24,7 @@ pub(super) fn sagas_settled(
     // When each record last changed: a saga left half-done is shown at the
     // moment its log last moved.
     let mut when: BTreeMap<(NodeIdx, Key), Micros> = BTreeMap::new();
-    for c in trace.changes.iter() {
+    for c in trace.all_changes() {
         if let Some(r) = trace.change_record(c) {
             last.insert((trace.change_node(c), r.key), r.value);
             when.insert(

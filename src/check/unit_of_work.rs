@@ -26,7 +26,7 @@ pub(super) fn no_half_write(trace: &Trace, table: &str, ledger: &str) -> Outcome
             .map(|i| i.owner)
     };
     let mut last: BTreeMap<Key, Value> = BTreeMap::new();
-    for c in trace.changes.iter() {
+    for c in trace.all_changes() {
         if let Some(r) = trace.change_record(c)
             && ((r.key.table == t && owner(t) == Some(trace.change_node(c)))
                 || (r.key.table == l && owner(l) == Some(trace.change_node(c))))

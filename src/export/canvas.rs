@@ -379,7 +379,7 @@ impl<'a> Scene<'a> {
         let mut labels = Vec::new();
         for &(m, at) in flying.iter().step_by(stride) {
             let Some(msg) = t.message(m) else { continue };
-            let (Some(ra), Some(rb)) = (self.rect_of(msg.from), self.rect_of(msg.to)) else {
+            let (Some(ra), Some(rb)) = (self.rect_of(t.sender(msg)), self.rect_of(msg.to)) else {
                 continue;
             };
             let (a, b) = (
@@ -387,7 +387,7 @@ impl<'a> Scene<'a> {
                 rb.border_towards(ra.center()),
             );
             let sent = t.sent_at(msg) as f64;
-            let f = ((at as f64 - sent) / (msg.at as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
+            let f = ((at as f64 - sent) / (msg.at() as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
             let p = (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
             let body = t.body(msg.body);
             let color = palette::message(body.map_or("", Body::kind));
@@ -456,7 +456,7 @@ impl<'a> Scene<'a> {
             let Some(msg) = t.step(i as usize).and_then(|s| t.message(s.id)) else {
                 continue;
             };
-            let (Some(ra), Some(rb)) = (self.rect_of(msg.from), self.rect_of(msg.to)) else {
+            let (Some(ra), Some(rb)) = (self.rect_of(t.sender(msg)), self.rect_of(msg.to)) else {
                 continue;
             };
             // Between the boxes, near the receiver, over the link: drawn
@@ -466,7 +466,7 @@ impl<'a> Scene<'a> {
                 rb.border_towards(ra.center()),
             );
             let p = (a.0 + (b.0 - a.0) * 0.7, a.1 + (b.1 - a.1) * 0.7);
-            let age = (at.saturating_sub(msg.at)) as f32 / window as f32;
+            let age = (at.saturating_sub(msg.at())) as f32 / window as f32;
             let c = FAULT.mix(PAGE, age.clamp(0.0, 1.0) * 0.8);
             let s = Stroke::solid(c, 3.5);
             svg.line((p.0 - d, p.1 - d), (p.0 + d, p.1 + d), s);
@@ -526,9 +526,9 @@ mod tests {
         // the one before: at the frame's own moment it is gone.
         let (m, msg) = (0..t.messages.len() as u32)
             .filter_map(|m| t.message(m).map(|msg| (m, msg)))
-            .find(|(_, msg)| msg.at - t.sent_at(msg) == 5_000)
+            .find(|(_, msg)| msg.at() - t.sent_at(msg) == 5_000)
             .expect("a 5 ms message");
-        let at = msg.at + 1;
+        let at = msg.at() + 1;
         assert!(!scene.flying(at, 0).iter().any(|&(x, _)| x == m));
         let caught = scene.flying(at, 10_000);
         let (_, when) = caught
@@ -536,7 +536,7 @@ mod tests {
             .find(|&&(x, _)| x == m)
             .expect("caught in the frame");
         assert!(
-            t.sent_at(msg) <= *when && *when < msg.at,
+            t.sent_at(msg) <= *when && *when < msg.at(),
             "drawn on its way"
         );
     }

@@ -83,7 +83,7 @@ fn rows(t: &Trace, o: &Options, hidden: &BTreeSet<NodeIdx>, cap: usize) -> (Vec<
             _ => {}
         }
         while let Some(msg) = t.messages.get(m).filter(|msg| msg.cause as usize == i) {
-            if !hidden.contains(&msg.from) && !hidden.contains(&msg.to) {
+            if !hidden.contains(&t.sender(msg)) && !hidden.contains(&msg.to) {
                 push(Row::Message(m as u32));
             }
             m += 1;
@@ -100,7 +100,7 @@ fn lanes(t: &Trace, rows: &[Row], choice: &Lanes, hidden: &BTreeSet<NodeIdx>) ->
         if let Row::Message(m) = row
             && let Some(msg) = t.message(*m)
         {
-            part.insert(msg.from);
+            part.insert(t.sender(msg));
             part.insert(msg.to);
         }
     }
@@ -321,7 +321,7 @@ fn message(
     lane_of: &dyn Fn(NodeIdx) -> Option<usize>,
 ) {
     let Some(msg) = t.message(m) else { return };
-    let (Some(a), Some(b)) = (lane_of(msg.from), lane_of(msg.to)) else {
+    let (Some(a), Some(b)) = (lane_of(t.sender(msg)), lane_of(msg.to)) else {
         return;
     };
     svg.text(
@@ -330,7 +330,7 @@ fn message(
         &fmt_time(t.sent_at(msg)),
     );
     let body = t.body(msg.body);
-    let dropped = msg.fate == Fate::Dropped;
+    let dropped = msg.fate() == Fate::Dropped;
     let color = if dropped {
         FAULT
     } else {
@@ -382,7 +382,7 @@ fn message(
     if dropped {
         let why = t.drop_reason(m).map_or("dropped", |r| r.text());
         label.push_str(&format!("  ✕ {why}"));
-    } else if msg.fate == Fate::InFlight {
+    } else if msg.fate() == Fate::InFlight {
         label.push_str("  (still on its way at the end)");
     }
     let ink = if dropped || msg.flags & message_flags::FOREIGN != 0 {

@@ -293,6 +293,7 @@ fn generators(s: &Scenario, w: &mut Wiring) -> Result<Vec<(u64, Gen)>, BuildErro
                 op,
                 id,
                 random_keys,
+                syms: Vec::new(),
             },
         ));
     }

@@ -105,7 +105,7 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
                     "drop"
                 });
                 line["msg"] = json!(s.id);
-                line["from"] = json!(m.map(|m| trace.node_id(m.from)));
+                line["from"] = json!(m.map(|m| trace.node_id(trace.sender(m))));
                 line["kind"] = json!(body.map(|b| b.kind()));
                 line["label"] = json!(body.map(|b| body_label(&trace.names, b)));
                 if s.kind == StepKind::Drop {
@@ -152,7 +152,7 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
             let body = trace.body(m.body);
             let send = json!({
                 "t_us": t, "event": "send", "msg": msg_i, "cause_msg": cause_msg,
-                "from": trace.node_id(m.from), "to": trace.node_id(m.to), "arrives_us": m.at,
+                "from": trace.node_id(trace.sender(m)), "to": trace.node_id(m.to), "arrives_us": m.at(),
                 "kind": body.map(|b| b.kind()), "label": body.map(|b| body_label(&trace.names, b)),
                 "duplicate": m.flags & message_flags::DUPLICATE != 0,
                 "redelivery": m.flags & message_flags::REDELIVERY != 0,
@@ -162,7 +162,7 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
             out.write_all(b"\n")?;
             msg_i += 1;
         }
-        while let Some(c) = trace.changes.get(change_i).filter(|c| c.step as usize == i) {
+        while let Some(c) = trace.change(change_i).filter(|c| c.step as usize == i) {
             if let Some(r) = trace.change_record(c) {
                 let old = last.insert((s.node, r.key), *r);
                 let change = json!({
@@ -248,7 +248,7 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                 } else {
                     "->>"
                 };
-                let (from, to) = (id(m.from), id(m.to));
+                let (from, to) = (id(trace.sender(m)), id(m.to));
                 let mut text = format!("{t} {label}");
                 if m.flags & message_flags::DUPLICATE != 0 {
                     text.push_str(" (duplicate)");

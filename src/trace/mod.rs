@@ -10,6 +10,8 @@
 //!   it (`cause`) and at its shared `body`;
 //! - `changes`: one per store write, pointing at its step and at a body that
 //!   holds the new record (the old one is the previous change of that key);
+//!   when that body is the message the step delivered, it is implied, not
+//!   stored (see [`Changes`]);
 //! - `timed`: the time and arguments of steps that are not deliveries.
 
 pub mod export;
@@ -91,18 +93,60 @@ pub enum Fate {
     Dropped,
 }
 
-/// One send. 24 bytes; the send time is its cause step's time.
+/// One send. 16 bytes: the send time is its cause step's time, and the
+/// sender is its cause step's node ([`Trace::sender`]); the arrival time
+/// and the fate share the last byte with the time's high bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Message {
-    /// When it arrives (or would have).
-    pub at: Micros,
+    /// Bits 0–31 of when it arrives (or would have).
+    at_lo: u32,
     pub body: u32,
     /// The step whose handling sent it.
     pub cause: u32,
-    pub from: NodeIdx,
     pub to: NodeIdx,
     pub flags: u8,
-    pub fate: Fate,
+    /// Bits 0–5: bits 32–37 of the arrival time; bits 6–7: the fate.
+    hi: u8,
+}
+
+impl Message {
+    /// The latest arrival a message can record: about 76 hours, far past
+    /// any scenario's end (one day at most); later arrivals are kept as
+    /// this, which no run reaches.
+    pub const LATEST: Micros = (1 << 38) - 1;
+
+    pub fn new(at: Micros, body: u32, cause: u32, to: NodeIdx, flags: u8, fate: Fate) -> Self {
+        let at = at.min(Self::LATEST);
+        Message {
+            at_lo: at as u32,
+            body,
+            cause,
+            to,
+            flags,
+            hi: ((at >> 32) as u8) | ((fate as u8) << 6),
+        }
+    }
+
+    /// When it arrives (or would have).
+    #[inline]
+    pub fn at(&self) -> Micros {
+        (u64::from(self.hi & 0x3f) << 32) | u64::from(self.at_lo)
+    }
+
+    /// What became of it.
+    #[inline]
+    pub fn fate(&self) -> Fate {
+        match self.hi >> 6 {
+            1 => Fate::Delivered,
+            2 => Fate::Dropped,
+            _ => Fate::InFlight,
+        }
+    }
+
+    #[inline]
+    pub fn set_fate(&mut self, fate: Fate) {
+        self.hi = (self.hi & 0x3f) | ((fate as u8) << 6);
+    }
 }
 
 /// One store write at `step`'s node; `body` holds the new record.
@@ -110,6 +154,73 @@ pub struct Message {
 pub struct Change {
     pub step: u32,
     pub body: u32,
+}
+
+/// Set on a change's stored step when its record is the body of the
+/// message its step delivered.
+const IMPLIED: u32 = 1 << 31;
+
+/// Every store write, in order, read through [`Trace::change`] and
+/// [`Trace::changes_from`]. A change whose record is the body of the
+/// message its step delivered (a copy applying an event: by far the most
+/// common kind) keeps only its step, four bytes; the others keep their
+/// body beside, with their index.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    /// Each change's step, with `IMPLIED` set when its body is its step's
+    /// message's.
+    steps: Chunked<u32>,
+    /// (change index, body) of the changes whose body is not implied, in
+    /// change order.
+    bodies: Chunked<(u32, u32)>,
+}
+
+impl Changes {
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// Records a change at `step`: with `body`, one that writes that body;
+    /// with `None`, one that writes the body the step delivered.
+    pub(crate) fn push(&mut self, step: u32, body: Option<u32>) {
+        match body {
+            Some(body) => {
+                let i = u32::try_from(self.steps.len()).unwrap_or(u32::MAX);
+                self.bodies.push((i, body));
+                self.steps.push(step & !IMPLIED);
+            }
+            None => {
+                self.steps.push(step | IMPLIED);
+            }
+        }
+    }
+
+    /// The step of change `i`.
+    pub fn step_of(&self, i: usize) -> Option<u32> {
+        self.steps.get(i).map(|&s| s & !IMPLIED)
+    }
+
+    /// Where the first body kept for a change at index `i` or later is.
+    fn first_body_of(&self, i: usize) -> usize {
+        partition_point(self.bodies.len(), |j| {
+            self.bodies.get(j).is_some_and(|b| (b.0 as usize) < i)
+        })
+    }
+
+    /// Drops every change from index `len` on (used when the future forks).
+    pub fn truncate(&mut self, len: usize) {
+        self.steps.truncate(len);
+        self.bodies.truncate(self.first_body_of(len));
+    }
+
+    /// Bytes allocated.
+    pub fn bytes(&self) -> usize {
+        self.steps.bytes() + self.bodies.bytes()
+    }
 }
 
 /// Time and two arguments of a step that is not a delivery.
@@ -200,7 +311,7 @@ pub struct Trace {
     pub steps: Chunked<Step>,
     pub messages: Chunked<Message>,
     pub bodies: Chunked<Body>,
-    pub changes: Chunked<Change>,
+    pub changes: Changes,
     pub timed: Chunked<Timed>,
     pub faults: Vec<FaultRec>,
     pub names: Names,
@@ -218,7 +329,7 @@ impl Trace {
         let Some(s) = self.steps.get(i) else { return 0 };
         match s.kind {
             StepKind::Deliver | StepKind::Drop => {
-                self.messages.get(s.id as usize).map_or(0, |m| m.at)
+                self.messages.get(s.id as usize).map_or(0, Message::at)
             }
             StepKind::Fault => self.faults.get(s.id as usize).map_or(0, |f| f.at),
             StepKind::Timer | StepKind::Work | StepKind::Mark => {
@@ -230,6 +341,12 @@ impl Trace {
     /// When message `m` was sent.
     pub fn sent_at(&self, m: &Message) -> Micros {
         self.step_time(m.cause as usize)
+    }
+
+    /// Who sent message `m`: the node whose step sent it.
+    #[inline]
+    pub fn sender(&self, m: &Message) -> NodeIdx {
+        self.steps.get(m.cause as usize).map_or(0, |s| s.node)
     }
 
     pub fn step(&self, i: usize) -> Option<&Step> {
@@ -244,20 +361,56 @@ impl Trace {
         self.bodies.get(b as usize)
     }
 
+    /// Change `i`.
+    pub fn change(&self, i: usize) -> Option<Change> {
+        let raw = *self.changes.steps.get(i)?;
+        let step = raw & !IMPLIED;
+        let body = if raw & IMPLIED != 0 {
+            let s = self.steps.get(step as usize)?;
+            self.messages.get(s.id as usize)?.body
+        } else {
+            let k = self.changes.first_body_of(i);
+            self.changes.bodies.get(k).filter(|b| b.0 as usize == i)?.1
+        };
+        Some(Change { step, body })
+    }
+
+    /// The changes from index `from` on, in order.
+    pub fn changes_from(&self, from: usize) -> impl Iterator<Item = Change> + '_ {
+        let mut k = self.changes.first_body_of(from);
+        self.changes.steps.iter_from(from).filter_map(move |&raw| {
+            let step = raw & !IMPLIED;
+            let body = if raw & IMPLIED != 0 {
+                let s = self.steps.get(step as usize)?;
+                self.messages.get(s.id as usize)?.body
+            } else {
+                let b = self.changes.bodies.get(k)?.1;
+                k += 1;
+                b
+            };
+            Some(Change { step, body })
+        })
+    }
+
+    /// Every change, in order.
+    pub fn all_changes(&self) -> impl Iterator<Item = Change> + '_ {
+        self.changes_from(0)
+    }
+
     /// The record a change wrote.
-    pub fn change_record(&self, c: &Change) -> Option<&Record> {
+    pub fn change_record(&self, c: Change) -> Option<&Record> {
         self.body(c.body).and_then(Body::record)
     }
 
     /// The node a change wrote to.
-    pub fn change_node(&self, c: &Change) -> NodeIdx {
+    pub fn change_node(&self, c: Change) -> NodeIdx {
         self.steps.get(c.step as usize).map_or(0, |s| s.node)
     }
 
     /// Why message `m` was dropped, read from its drop step (found near
     /// its arrival time); `None` if it was not dropped.
     pub fn drop_reason(&self, m: u32) -> Option<DropReason> {
-        let at = self.message(m)?.at;
+        let at = self.message(m)?.at();
         self.steps
             .iter_from(self.first_step_at(at))
             .take(10_000)
@@ -333,7 +486,7 @@ impl Trace {
     /// Index of the first change made by step `step` or later.
     pub fn first_change_of(&self, step: u32) -> usize {
         partition_point(self.changes.len(), |i| {
-            self.changes.get(i).is_some_and(|c| c.step < step)
+            self.changes.step_of(i).is_some_and(|s| s < step)
         })
     }
 }
@@ -360,7 +513,29 @@ mod tests {
     #[test]
     fn records_stay_small() {
         assert_eq!(std::mem::size_of::<Step>(), 8);
-        assert_eq!(std::mem::size_of::<Message>(), 24);
+        assert_eq!(std::mem::size_of::<Message>(), 16);
         assert_eq!(std::mem::size_of::<Change>(), 8);
+    }
+
+    #[test]
+    fn a_message_keeps_its_arrival_and_fate() {
+        for at in [
+            0,
+            1,
+            u64::from(u32::MAX),
+            u64::from(u32::MAX) + 7,
+            Message::LATEST,
+        ] {
+            for fate in [Fate::InFlight, Fate::Delivered, Fate::Dropped] {
+                let mut m = Message::new(at, 3, 4, 5, 0xff, fate);
+                assert_eq!((m.at(), m.fate(), m.flags, m.to), (at, fate, 0xff, 5));
+                m.set_fate(Fate::Dropped);
+                assert_eq!((m.at(), m.fate()), (at, Fate::Dropped));
+            }
+        }
+        assert_eq!(
+            Message::new(u64::MAX, 0, 0, 0, 0, Fate::InFlight).at(),
+            Message::LATEST
+        );
     }
 }

@@ -64,7 +64,7 @@ impl Trace {
         t.faults.truncate(faults);
         for i in 0..t.messages.len() {
             if let Some(m) = t.messages.get_mut(i) {
-                m.fate = Fate::InFlight;
+                m.set_fate(Fate::InFlight);
             }
         }
         for i in 0..upto {
@@ -77,7 +77,7 @@ impl Trace {
                 _ => continue,
             };
             if let Some(m) = t.messages.get_mut(s.id as usize) {
-                m.fate = fate;
+                m.set_fate(fate);
             }
         }
         t.totals = Totals::recount(&t);

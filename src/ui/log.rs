@@ -60,7 +60,7 @@ impl LogState {
             let node_on = self.node.is_none_or(|n| {
                 n == s.node
                     || (matches!(s.kind, StepKind::Deliver | StepKind::Drop)
-                        && t.message(s.id).is_some_and(|m| m.from == n))
+                        && t.message(s.id).is_some_and(|m| t.sender(m) == n))
             });
             if kind_on && node_on {
                 self.matches.push((self.scanned + i) as u32);
@@ -89,12 +89,12 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
                 (
                     format!(
                         "✖ {} → {node}  {label}  (dropped: {why})",
-                        t.node_label(m.from)
+                        t.node_label(t.sender(m))
                     ),
                     theme::FAULT,
                 )
             } else {
-                let mut text = format!("{} → {node}  {label}", t.node_label(m.from));
+                let mut text = format!("{} → {node}  {label}", t.node_label(t.sender(m)));
                 if s.flags & deliver_flags::DUPLICATE_IGNORED != 0 {
                     text.push_str("  (duplicate, ignored)");
                 }

@@ -244,7 +244,7 @@ fn cell(
     };
     // A peer's change carries its strategy's metadata.
     let meta = found
-        .and_then(|(_, ch)| t.changes.get(ch as usize))
+        .and_then(|(_, ch)| t.change(ch as usize))
         .and_then(|ch| t.body(ch.body))
         .and_then(|b| match b {
             Body::PeerState { meta, .. } => Some(t.names.get(*meta).to_string()),

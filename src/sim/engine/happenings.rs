@@ -5,7 +5,7 @@
 use rand::RngExt;
 
 use super::{Engine, GenOp, Watch, What};
-use crate::model::{Body, ReqOp, Value, deliver_flags, message_flags};
+use crate::model::{Body, ReqOp, Sym, Value, deliver_flags, message_flags};
 use crate::trace::{FaultEvent, Step, StepKind};
 
 impl Engine {
@@ -24,7 +24,7 @@ impl Engine {
         let id = self.timed((t.tag & 0xffff_ffff) as u32, (t.tag >> 32) as u32);
         let step = self.record(StepKind::Timer, t.node, id, 0);
         let flags = self.with_node(t.node, |beh, cx| beh.on_timer(cx, t.tag));
-        self.finish(step, t.node, flags);
+        self.finish(step, t.node, flags, None);
     }
 
     pub(super) fn work(&mut self, g: u32) {
@@ -46,7 +46,7 @@ impl Engine {
         }
         let op = self.make_op(g, n);
         let flags = self.with_node(from, |beh, cx| beh.on_work(cx, to, op));
-        self.finish(step, from, flags);
+        self.finish(step, from, flags, None);
     }
 
     fn make_op(&mut self, g: u32, n: u32) -> ReqOp {
@@ -54,17 +54,41 @@ impl Engine {
             return ReqOp::Read { id: 0 };
         };
         let (from, random_keys, op) = (gn.from, gn.random_keys, gn.op);
-        let id_text = match random_keys {
-            Some(k) => {
-                let pick = match self.nodes.get_mut(from as usize) {
-                    Some(rt) => rt.rng.random_range(0..k.max(1)),
-                    None => 0,
-                };
-                format!("{}{pick}", gn.id)
-            }
-            None => gn.id.clone(),
+        let pick = match random_keys {
+            Some(k) => match self.nodes.get_mut(from as usize) {
+                Some(rt) => rt.rng.random_range(0..k.max(1)),
+                None => 0,
+            },
+            None => 0,
         };
-        let id = self.trace.names.intern(&id_text);
+        // Each name is interned when first drawn, as before, so the name
+        // table (and the trace) is the same; later draws reuse it.
+        let cached = self
+            .gens
+            .get(g as usize)
+            .and_then(|gn| gn.syms.get(pick as usize))
+            .copied()
+            .filter(|&s| s != Sym::MAX);
+        let id = match cached {
+            Some(id) => id,
+            None => {
+                let Some(gn) = self.gens.get_mut(g as usize) else {
+                    return ReqOp::Read { id: 0 };
+                };
+                let id = match random_keys {
+                    Some(_) => self.trace.names.intern(&format!("{}{pick}", gn.id)),
+                    None => self.trace.names.intern(&gn.id),
+                };
+                let i = pick as usize;
+                if gn.syms.len() <= i {
+                    gn.syms.resize(i + 1, Sym::MAX);
+                }
+                if let Some(s) = gn.syms.get_mut(i) {
+                    *s = id;
+                }
+                id
+            }
+        };
         match op {
             GenOp::WriteSeq => ReqOp::Write {
                 id,
@@ -134,7 +158,7 @@ impl Engine {
                             beh.on_redrive(cx);
                         }
                     });
-                    self.finish(step, n, flags);
+                    self.finish(step, n, flags, None);
                 }
             }
             FaultEvent::Restart(n) => {
@@ -144,7 +168,7 @@ impl Engine {
                         rt.up = true;
                     }
                     let flags = self.with_node(n, |beh, cx| beh.on_restart(cx));
-                    self.finish(step, n, flags);
+                    self.finish(step, n, flags, None);
                 }
             }
         }

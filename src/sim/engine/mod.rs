@@ -19,7 +19,7 @@ use rand::rngs::ChaCha8Rng;
 use super::nodes::{Actor, Cx, Out};
 use crate::model::{Body, Key, Micros, NodeIdx, Sym, Value, Version, deliver_flags};
 use crate::scenario::Latency;
-use crate::trace::{Change, DropReason, FaultRec, Step, StepKind, Timed, Trace};
+use crate::trace::{DropReason, FaultRec, Step, StepKind, Timed, Trace};
 
 /// The most steps one run may take. A file cannot ask for more work than
 /// this, so no scenario makes Settle run for ever.
@@ -54,6 +54,9 @@ pub(crate) struct Gen {
     pub op: GenOp,
     pub id: String,
     pub random_keys: Option<u32>,
+    /// The interned record id of each key drawn so far (`Sym::MAX` until
+    /// first drawn), so a request does not format and look up its name.
+    pub syms: Vec<Sym>,
 }
 
 /// What each request of a generator does, names resolved.
@@ -87,22 +90,71 @@ pub(crate) enum Watch {
 enum What {
     /// A message arrives; the receiver's state decides what happens.
     Arrive(u32),
-    /// A message arrives to be dropped for a reason known at send time.
-    Doomed(u32, DropReason),
+    /// A message arrives to be dropped for a reason known at send time;
+    /// the slot indexes `Engine::doomed` (message, reason).
+    Doomed(u32),
     Timer(u32),
     Work(u32),
     Fault(u32),
     Mark(u32),
 }
 
+/// Arrivals, by far the most common, take the values below this bit; the
+/// other kinds set it, with the kind in the next three bits and a 28-bit
+/// index below. A run cannot hold 2^31 messages (that would be tens of
+/// gigabytes of trace), nor 2^28 timers, requests, faults or marks at once.
+const OTHER: u32 = 1 << 31;
+const KIND_SHIFT: u32 = 28;
+const INDEX: u32 = (1 << KIND_SHIFT) - 1;
+
+impl What {
+    #[inline]
+    fn pack(self) -> u32 {
+        let other = |kind: u32, i: u32| OTHER | (kind << KIND_SHIFT) | (i & INDEX);
+        match self {
+            What::Arrive(m) => m & !OTHER,
+            What::Doomed(i) => other(0, i),
+            What::Timer(i) => other(1, i),
+            What::Work(i) => other(2, i),
+            What::Fault(i) => other(3, i),
+            What::Mark(i) => other(4, i),
+        }
+    }
+
+    #[inline]
+    fn unpack(w: u32) -> What {
+        if w & OTHER == 0 {
+            return What::Arrive(w);
+        }
+        let i = w & INDEX;
+        match (w & !OTHER) >> KIND_SHIFT {
+            0 => What::Doomed(i),
+            1 => What::Timer(i),
+            2 => What::Work(i),
+            3 => What::Fault(i),
+            _ => What::Mark(i),
+        }
+    }
+}
+
+/// A queued happening: 16 bytes, so the heap moves little memory. The
+/// order is (time, sequence number); `seq` is renumbered in order before
+/// it could wrap (see `Engine::push`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Pending {
     at: Micros,
-    seq: u64,
-    what: What,
+    seq: u32,
+    what: u32,
+}
+
+impl Pending {
+    fn what(&self) -> What {
+        What::unpack(self.what)
+    }
 }
 
 impl Ord for Pending {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse so the earliest comes first.
         (other.at, other.seq).cmp(&(self.at, self.seq))
@@ -110,6 +162,7 @@ impl Ord for Pending {
 }
 
 impl PartialOrd for Pending {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
@@ -142,7 +195,10 @@ pub struct Engine {
     /// Cut directions (from, to).
     cut: BTreeSet<(NodeIdx, NodeIdx)>,
     queue: BinaryHeap<Pending>,
-    seq: u64,
+    seq: u32,
+    /// Messages doomed at send time, by slot: (message, reason).
+    doomed: Vec<(u32, DropReason)>,
+    free_doomed: Vec<u32>,
     now: Micros,
     pub(crate) until: Micros,
     pub(crate) gens: Vec<Gen>,
@@ -179,6 +235,8 @@ impl Engine {
             cut: BTreeSet::new(),
             queue: BinaryHeap::new(),
             seq: 0,
+            doomed: Vec::new(),
+            free_doomed: Vec::new(),
             now: 0,
             until,
             gens: Vec::new(),
@@ -242,12 +300,46 @@ impl Engine {
     }
 
     fn push(&mut self, at: Micros, what: What) {
+        if self.seq == u32::MAX {
+            self.renumber();
+        }
         self.seq += 1;
         self.queue.push(Pending {
             at,
             seq: self.seq,
-            what,
+            what: what.pack(),
         });
+    }
+
+    /// Gives the queued happenings fresh sequence numbers from one, in
+    /// the order they already had, so `seq` never wraps.
+    #[cold]
+    fn renumber(&mut self) {
+        let mut all = std::mem::take(&mut self.queue).into_sorted_vec();
+        // Sorted ascending by `Ord`, which is reversed: latest first.
+        all.reverse();
+        for (i, p) in all.iter_mut().enumerate() {
+            p.seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        }
+        self.seq = u32::try_from(all.len()).unwrap_or(u32::MAX);
+        self.queue = BinaryHeap::from(all);
+    }
+
+    /// Queues a message doomed to be dropped when it arrives.
+    fn push_doomed(&mut self, at: Micros, m: u32, why: DropReason) {
+        let slot = match self.free_doomed.pop() {
+            Some(slot) => {
+                if let Some(d) = self.doomed.get_mut(slot as usize) {
+                    *d = (m, why);
+                }
+                slot
+            }
+            None => {
+                self.doomed.push((m, why));
+                (self.doomed.len() - 1) as u32
+            }
+        };
+        self.push(at, What::Doomed(slot));
     }
 
     /// The current virtual time.
@@ -283,7 +375,7 @@ impl Engine {
     pub fn in_flight(&self) -> usize {
         self.queue
             .iter()
-            .filter(|p| matches!(p.what, What::Arrive(_) | What::Doomed(..)))
+            .filter(|p| matches!(p.what(), What::Arrive(_) | What::Doomed(_)))
             .count()
     }
 
@@ -337,9 +429,14 @@ impl Engine {
         self.queue.pop();
         self.now = next.at;
         let before = self.trace.steps.len();
-        match next.what {
+        match next.what() {
             What::Arrive(m) => self.arrive(m, None),
-            What::Doomed(m, why) => self.arrive(m, Some(why)),
+            What::Doomed(slot) => {
+                if let Some(&(m, why)) = self.doomed.get(slot as usize) {
+                    self.free_doomed.push(slot);
+                    self.arrive(m, Some(why));
+                }
+            }
             What::Timer(slot) => self.timer(slot),
             What::Work(g) => self.work(g),
             What::Fault(f) => self.fault(f),
@@ -388,8 +485,9 @@ impl Engine {
         cx.flags
     }
 
-    /// Stores the step's flags and carries out what the node asked for.
-    fn finish(&mut self, step: u32, node: NodeIdx, flags: u8) {
+    /// Stores the step's flags and carries out what the node asked for;
+    /// `delivered` is the body of the message the step delivered, if any.
+    fn finish(&mut self, step: u32, node: NodeIdx, flags: u8, delivered: Option<u32>) {
         if flags != 0 {
             if let Some(s) = self.trace.steps.get_mut(step as usize) {
                 s.flags |= flags;
@@ -419,7 +517,12 @@ impl Engine {
                 Out::Send { to, body, flags } => self.send(step, node, to, body, flags),
                 Out::Timer { after, tag } => self.arm_timer(node, after, tag),
                 Out::Changed { body } => {
-                    self.trace.changes.push(Change { step, body });
+                    // A copy storing the very event it was delivered: the
+                    // trace implies the body rather than storing it.
+                    let implied = delivered == Some(body);
+                    self.trace
+                        .changes
+                        .push(step, if implied { None } else { Some(body) });
                     self.trace.totals.changes += 1;
                     // Only owners' writes move the latest version; most
                     // changes are at replicas, so skip the lookup for them.
@@ -433,5 +536,26 @@ impl Engine {
             }
         }
         self.out = out;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_entries_stay_small_and_keep_what_they_carry() {
+        assert_eq!(std::mem::size_of::<Pending>(), 16);
+        for w in [
+            What::Arrive(0),
+            What::Arrive(OTHER - 1),
+            What::Doomed(5),
+            What::Timer(INDEX),
+            What::Work(3),
+            What::Fault(2),
+            What::Mark(9),
+        ] {
+            assert_eq!(What::unpack(w.pack()), w);
+        }
     }
 }

@@ -15,9 +15,10 @@ impl Engine {
             return;
         };
         let to = msg.to;
+        let from = self.trace.sender(&msg);
         let reason = doomed
             .or_else(|| {
-                (!self.cut.is_empty() && self.cut.contains(&(msg.from, to)))
+                (!self.cut.is_empty() && self.cut.contains(&(from, to)))
                     .then_some(DropReason::Partition)
             })
             .or_else(|| {
@@ -27,14 +28,14 @@ impl Engine {
             self.record(StepKind::Drop, to, m, reason as u8);
             self.trace.totals.dropped += 1;
             if let Some(stored) = self.trace.messages.get_mut(m as usize) {
-                stored.fate = Fate::Dropped;
+                stored.set_fate(Fate::Dropped);
             }
             return;
         }
         let step = self.record(StepKind::Deliver, to, m, 0);
         self.trace.totals.delivered += 1;
         if let Some(stored) = self.trace.messages.get_mut(m as usize) {
-            stored.fate = Fate::Delivered;
+            stored.set_fate(Fate::Delivered);
         }
         let Some(&body) = self.trace.bodies.get(msg.body as usize) else {
             return;
@@ -45,12 +46,12 @@ impl Engine {
             _ => {}
         }
         let incoming = Incoming {
-            from: msg.from,
+            from,
             body_id: msg.body,
             body,
         };
         let flags = self.with_node(to, |beh, cx| beh.on_message(cx, &incoming));
-        self.finish(step, to, flags);
+        self.finish(step, to, flags, Some(msg.body));
     }
 
     fn link(&self, from: NodeIdx, to: NodeIdx) -> Option<LinkRt> {
@@ -67,35 +68,37 @@ impl Engine {
         body: u32,
         mut flags: u8,
     ) {
-        if let Some(Body::Answer {
-            answer: Answer::Read { key, version, .. },
-            ..
-        }) = self.trace.bodies.get(body as usize)
-            && self.latest.get(key).is_some_and(|latest| latest > version)
-        {
-            flags |= message_flags::STALE;
-            self.trace.totals.stale_reads += 1;
-        } else if let Some(Body::Answer {
-            answer: Answer::Read { .. },
-            ..
-        }) = self.trace.bodies.get(body as usize)
-            && self
-                .nodes
-                .get(from as usize)
-                .is_some_and(|rt| rt.beh.behind(&self.latest))
-        {
-            // A view that is not a copy of one table (a projection) is
-            // stale when it has not folded the owners' latest writes.
+        // One look at the body decides both judgements.
+        let (stale, foreign) = match self.trace.bodies.get(body as usize) {
+            Some(Body::Answer {
+                answer: Answer::Read { key, version, .. },
+                ..
+            }) => {
+                // Older than the owner's latest; or, for a view that is
+                // not a copy of one table (a projection), not having
+                // folded the owners' latest writes.
+                let stale = self.latest.get(key).is_some_and(|latest| latest > version)
+                    || self
+                        .nodes
+                        .get(from as usize)
+                        .is_some_and(|rt| rt.beh.behind(&self.latest));
+                (stale, false)
+            }
+            // Data ownership: a service reading a table another service owns.
+            Some(Body::DbRead { key, .. }) => {
+                let foreign = self
+                    .table_service
+                    .get(&key.table)
+                    .is_some_and(|&owner| owner != from);
+                (false, foreign)
+            }
+            _ => (false, false),
+        };
+        if stale {
             flags |= message_flags::STALE;
             self.trace.totals.stale_reads += 1;
         }
-        // Data ownership: a service reading a table another service owns.
-        if let Some(Body::DbRead { key, .. }) = self.trace.bodies.get(body as usize)
-            && self
-                .table_service
-                .get(&key.table)
-                .is_some_and(|&owner| owner != from)
-        {
+        if foreign {
             flags |= message_flags::FOREIGN;
             self.trace.totals.foreign_reads += 1;
         }
@@ -103,7 +106,7 @@ impl Engine {
             self.trace.totals.redeliveries += 1;
         }
         let Some(link) = self.link(from, to) else {
-            self.launch(cause, from, to, body, flags, 0, Some(DropReason::NoRoute));
+            self.launch(cause, to, body, flags, 0, Some(DropReason::NoRoute));
             return;
         };
         let copies = 1 + u8::from(self.chance(from, link.duplicate));
@@ -115,38 +118,31 @@ impl Engine {
             } else {
                 flags
             };
-            self.launch(cause, from, to, body, f, latency, lost);
+            self.launch(cause, to, body, f, latency, lost);
         }
         if copies > 1 {
             self.trace.totals.duplicated += 1;
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn launch(
         &mut self,
         cause: u32,
-        from: NodeIdx,
         to: NodeIdx,
         body: u32,
         flags: u8,
         latency: Micros,
         doomed: Option<DropReason>,
     ) {
-        let at = self.now.saturating_add(latency);
-        let m = self.trace.messages.push(Message {
-            at,
-            body,
-            cause,
-            from,
-            to,
-            flags,
-            fate: Fate::InFlight,
-        });
+        let at = self.now.saturating_add(latency).min(Message::LATEST);
+        let m = self
+            .trace
+            .messages
+            .push(Message::new(at, body, cause, to, flags, Fate::InFlight));
         let m = u32::try_from(m).unwrap_or(u32::MAX);
         self.trace.totals.sent += 1;
         match doomed {
-            Some(why) => self.push(at, What::Doomed(m, why)),
+            Some(why) => self.push_doomed(at, m, why),
             None => self.push(at, What::Arrive(m)),
         }
     }

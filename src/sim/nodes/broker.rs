@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::retry::Retries;
-use super::{Actor, Cx, DedupWindow, Incoming, Store};
+use super::{Actor, Cx, Incoming, Store, Windows};
 use crate::model::deliver_flags::DEAD_LETTERED;
 use crate::model::{Body, EventId, Key, Micros, NodeIdx, Sym, Value, body_label};
 use crate::scenario::{BrokerSpec, Delivery};
@@ -54,7 +54,7 @@ pub struct Broker {
     pub log: BTreeMap<Sym, Vec<u32>>,
     /// Event ids already taken in, per publisher, so a publisher's resend
     /// is acknowledged again but not fanned out twice (durable).
-    received: BTreeMap<NodeIdx, DedupWindow>,
+    received: Windows,
     /// Deliveries not yet acknowledged, for at-least-once (durable, like a
     /// broker's stored offsets); `None` for at-most-once.
     unacked: Option<Retries<(NodeIdx, EventId)>>,
@@ -97,7 +97,7 @@ impl Broker {
         Broker {
             subscriptions,
             log: BTreeMap::new(),
-            received: BTreeMap::new(),
+            received: Windows::default(),
             unacked: ack_timeout.map(|t| Retries::new(t, 0)),
             dead: None,
             store: Store::default(),
@@ -164,12 +164,7 @@ impl Actor for Broker {
                 if self.unacked.is_some() {
                     cx.send(m.from, Body::Ack { event });
                 }
-                if !self
-                    .received
-                    .entry(event.origin)
-                    .or_default()
-                    .insert(event.seq)
-                {
+                if !self.received.insert(event.origin, event.seq) {
                     return;
                 }
                 self.log.entry(topic).or_default().push(m.body_id);

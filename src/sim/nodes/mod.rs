@@ -23,7 +23,7 @@ pub use client::Client;
 pub use composer::Composer;
 pub use database::{Database, LogRow};
 pub use projection::Projection;
-pub use replica::{DedupWindow, Replica};
+pub use replica::{DedupWindow, Replica, Windows};
 pub use saga::Orchestrator;
 pub use service::Service;
 pub use store::Store;

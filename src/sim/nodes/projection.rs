@@ -429,7 +429,7 @@ impl Actor for Projection {
             .store
             .iter()
             .filter(|(k, (v, _))| k.table == self.view && *v != Value::Absent)
-            .map(|(k, _)| *k)
+            .map(|(k, _)| k)
             .collect();
         for key in rows {
             let record = self.store.commit(key, Value::Absent, cx.now, cx.me);

@@ -3,7 +3,7 @@
 //! which event ids it has applied and never lets an older version replace a
 //! newer one, so redeliveries and reordering leave its copy right.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::{Actor, Cx, Incoming, Store};
 use crate::scenario::ReplicaSpec;
@@ -80,6 +80,23 @@ impl DedupWindow {
     }
 }
 
+/// Dedup windows per publisher, addressed by the publisher's node index
+/// (nodes are numbered densely from zero).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Windows(Vec<DedupWindow>);
+
+impl Windows {
+    /// Marks event `seq` of `origin` seen; false if it had been already.
+    #[inline]
+    pub fn insert(&mut self, origin: NodeIdx, seq: u32) -> bool {
+        let i = origin as usize;
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, DedupWindow::default);
+        }
+        self.0.get_mut(i).is_some_and(|w| w.insert(seq))
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Replica {
     pub table: Sym,
@@ -88,7 +105,7 @@ pub struct Replica {
     /// The copy (durable).
     pub store: Store,
     /// Applied event ids per publisher (durable, committed with the copy).
-    seen: BTreeMap<NodeIdx, DedupWindow>,
+    seen: Windows,
     /// Whether it keeps `seen` at all (an idempotent consumer).
     dedup: bool,
 }
@@ -108,7 +125,7 @@ impl Replica {
             broker,
             acks,
             store: Store::default(),
-            seen: BTreeMap::new(),
+            seen: Windows::default(),
             dedup: true,
         }
     }
@@ -121,7 +138,7 @@ impl Replica {
         record: &crate::model::Record,
         delta: bool,
     ) {
-        if self.dedup && !self.seen.entry(event.origin).or_default().insert(event.seq) {
+        if self.dedup && !self.seen.insert(event.origin, event.seq) {
             cx.flags |= DUPLICATE_IGNORED;
         } else if delta {
             // A change, not a record: it is added, whatever came before,

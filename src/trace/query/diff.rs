@@ -85,7 +85,7 @@ impl<'a> Said<'a> {
                     format!(
                         "{:?} {} → {}: {}",
                         s.kind,
-                        t.node_id(m.from),
+                        t.node_id(t.sender(m)),
                         t.node_id(m.to),
                         what.unwrap_or_default()
                     )
@@ -100,7 +100,7 @@ impl<'a> Said<'a> {
                 }
             };
             // Skip the changes of mark steps passed over, then say ours.
-            while let Some(c) = t.changes.get(self.change) {
+            while let Some(c) = t.change(self.change) {
                 if c.step as usize > i {
                     break;
                 }

@@ -38,7 +38,7 @@ impl Index {
 
     /// Takes in what the trace recorded since the last update.
     pub fn update(&mut self, trace: &Trace) {
-        for (i, c) in trace.changes.iter_from(self.seen_changes).enumerate() {
+        for (i, c) in trace.changes_from(self.seen_changes).enumerate() {
             let Some(r) = trace.change_record(c) else {
                 continue;
             };
@@ -50,7 +50,7 @@ impl Index {
         self.seen_changes = trace.changes.len();
         for m in trace.messages.iter_from(self.seen_messages) {
             let sent = trace.sent_at(m);
-            self.max_latency = self.max_latency.max(m.at.saturating_sub(sent));
+            self.max_latency = self.max_latency.max(m.at().saturating_sub(sent));
         }
         self.seen_messages = trace.messages.len();
         for (i, s) in trace.steps.iter_from(self.seen_steps).enumerate() {
@@ -96,11 +96,11 @@ impl Index {
         let n = partition_point(list.len(), |i| {
             trace
                 .changes
-                .get(list[i] as usize)
-                .is_some_and(|c| (c.step as usize) < upto)
+                .step_of(list[i] as usize)
+                .is_some_and(|s| (s as usize) < upto)
         });
         let change = *list.get(n.checked_sub(1)?)?;
-        let c = trace.changes.get(change as usize)?;
+        let c = trace.change(change as usize)?;
         trace.change_record(c).map(|r| (*r, change))
     }
 
@@ -117,7 +117,7 @@ impl Index {
     ) -> Option<Micros> {
         let list = self.by_key.get(&(node, key))?;
         let record = |i: usize| {
-            let c = trace.changes.get(*list.get(i)? as usize)?;
+            let c = trace.change(*list.get(i)? as usize)?;
             trace.change_record(c).map(|r| (c.step, r.version))
         };
         // An owner's versions only grow, so the list is sorted by version.
@@ -129,14 +129,13 @@ impl Index {
     /// The record the change before `change` (same node and key) wrote:
     /// the old value of a state change.
     pub fn previous(&self, trace: &Trace, change: u32) -> Option<Record> {
-        let c = trace.changes.get(change as usize)?;
+        let c = trace.change(change as usize)?;
         let r = trace.change_record(c)?;
         let list = self.by_key.get(&(trace.change_node(c), r.key))?;
         let pos = list.binary_search(&change).ok()?;
         let prev = *list.get(pos.checked_sub(1)?)?;
         trace
-            .changes
-            .get(prev as usize)
+            .change(prev as usize)
             .and_then(|p| trace.change_record(p))
             .copied()
     }
@@ -169,7 +168,7 @@ impl Index {
             if sent > t {
                 break;
             }
-            if m.at > t {
+            if m.at() > t {
                 out.push((first + k) as u32);
             }
         }

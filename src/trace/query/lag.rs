@@ -160,7 +160,7 @@ pub fn visibility_lags(trace: &Trace, table: &str) -> Vec<(NodeIdx, Option<u64>)
     }
     // Per (node, key): the versions it held, with when, in order.
     let mut held: BTreeMap<(NodeIdx, Key), Vec<(Version, u64)>> = BTreeMap::new();
-    for c in trace.changes.iter() {
+    for c in trace.all_changes() {
         let node = trace.change_node(c);
         if node != info.owner && !info.replicas.contains(&node) {
             continue;

@@ -64,7 +64,7 @@ impl Series {
             self.start(trace);
         }
         let changes_from = trace.first_change_of(self.pass.steps as u32);
-        let mut changes = trace.changes.iter_from(changes_from).peekable();
+        let mut changes = trace.changes_from(changes_from).peekable();
         let mut step_i = self.pass.steps;
         for s in trace.steps.iter_from(self.pass.steps) {
             let t = trace.step_time(step_i);

@@ -373,7 +373,7 @@ fn in_flight_per_link<'a>(view: &View<'a>) -> BTreeMap<(&'a str, &'a str), usize
     let id = |n: NodeIdx| view.scenario.nodes.get(n as usize).map(|n| n.id.as_str());
     for m in p.index.in_flight_at(t, p.now()) {
         let Some(msg) = t.message(m) else { continue };
-        if let (Some(a), Some(b)) = (id(msg.from), id(msg.to)) {
+        if let (Some(a), Some(b)) = (id(t.sender(msg)), id(msg.to)) {
             *out.entry(ordered(a, b)).or_insert(0) += 1;
         }
     }

@@ -188,12 +188,14 @@ pub fn messages(sc: &Scene, view: &View) {
     }
     for &m in flying.iter().step_by(stride) {
         let Some(msg) = t.message(m) else { continue };
-        let (Some(a), Some(b)) = (sc.layout.center_of(msg.from), sc.layout.center_of(msg.to))
-        else {
+        let (Some(a), Some(b)) = (
+            sc.layout.center_of(t.sender(msg)),
+            sc.layout.center_of(msg.to),
+        ) else {
             continue;
         };
         let sent = t.sent_at(msg) as f64;
-        let f = ((now - sent) / (msg.at as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
+        let f = ((now - sent) / (msg.at() as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
         let (a, b) = (
             border_point(Rect::from_center_size(a, NODE * zoom), b),
             border_point(Rect::from_center_size(b, NODE * zoom), a),
@@ -227,12 +229,14 @@ pub fn messages(sc: &Scene, view: &View) {
         let Some(msg) = t.step(i as usize).and_then(|s| t.message(s.id)) else {
             continue;
         };
-        let (Some(a), Some(b)) = (sc.layout.center_of(msg.from), sc.layout.center_of(msg.to))
-        else {
+        let (Some(a), Some(b)) = (
+            sc.layout.center_of(t.sender(msg)),
+            sc.layout.center_of(msg.to),
+        ) else {
             continue;
         };
         let pos = a + (b - a) * 0.75;
-        let age = ((now - msg.at as f64) / window).clamp(0.0, 1.0) as f32;
+        let age = ((now - msg.at() as f64) / window).clamp(0.0, 1.0) as f32;
         let c = theme::FAULT.gamma_multiply(1.0 - age * 0.8);
         let d = 6.0 * zoom.sqrt();
         painter.line_segment([pos - vec2(d, d), pos + vec2(d, d)], Stroke::new(3.0, c));
@@ -249,7 +253,10 @@ pub fn selected_message(sc: &Scene, view: &View) {
     };
     let t = p.trace();
     let Some(msg) = t.message(m) else { return };
-    let (Some(a), Some(b)) = (sc.layout.center_of(msg.from), sc.layout.center_of(msg.to)) else {
+    let (Some(a), Some(b)) = (
+        sc.layout.center_of(t.sender(msg)),
+        sc.layout.center_of(msg.to),
+    ) else {
         return;
     };
     let zoom = sc.t.zoom;
@@ -259,8 +266,8 @@ pub fn selected_message(sc: &Scene, view: &View) {
     );
     let now = p.time();
     let sent = t.sent_at(msg) as f64;
-    let arrived = msg.at as f64 <= now;
-    let dropped = arrived && msg.fate == crate::trace::Fate::Dropped;
+    let arrived = msg.at() as f64 <= now;
+    let dropped = arrived && msg.fate() == crate::trace::Fate::Dropped;
     let (at, caption) = if now < sent {
         (
             a,
@@ -271,12 +278,12 @@ pub fn selected_message(sc: &Scene, view: &View) {
     } else if dropped {
         (
             a + (b - a) * 0.75,
-            format!("dropped at {}", crate::model::fmt_time(msg.at)),
+            format!("dropped at {}", crate::model::fmt_time(msg.at())),
         )
     } else {
         (
             b,
-            format!("delivered at {}", crate::model::fmt_time(msg.at)),
+            format!("delivered at {}", crate::model::fmt_time(msg.at())),
         )
     };
     let ring = sc.visuals.strong_text_color();

@@ -79,16 +79,16 @@ fn message(ui: &mut Ui, view: &View, m: u32) {
         ui.label(RichText::new(body_label(&t.names, b)).color(theme::message_color(b.kind())));
     }
     let name = |n| t.nodes.get(n as usize).map_or("?", |i| i.label.as_str());
-    ui.label(format!("{} → {}", name(msg.from), name(msg.to)));
+    ui.label(format!("{} → {}", name(t.sender(msg)), name(msg.to)));
     ui.label(format!(
         "sent {}, arrives {}",
         fmt_time(t.sent_at(msg)),
-        fmt_time(msg.at)
+        fmt_time(msg.at())
     ));
-    let fate = if msg.at > p.now() {
+    let fate = if msg.at() > p.now() {
         "in flight"
     } else {
-        match msg.fate {
+        match msg.fate() {
             Fate::Delivered => "delivered",
             Fate::Dropped => "dropped",
             Fate::InFlight => "in flight",

@@ -92,7 +92,7 @@ pub fn hover_text(t: &Trace, m: u32) -> String {
     let Some(msg) = t.message(m) else {
         return String::new();
     };
-    let fate = match msg.fate {
+    let fate = match msg.fate() {
         Fate::InFlight => "in flight".to_string(),
         Fate::Delivered => "delivered".to_string(),
         Fate::Dropped => {
@@ -102,11 +102,11 @@ pub fn hover_text(t: &Trace, m: u32) -> String {
     };
     let mut lines = vec![
         label(t, m),
-        format!("{} → {}", t.node_label(msg.from), t.node_label(msg.to)),
+        format!("{} → {}", t.node_label(t.sender(msg)), t.node_label(msg.to)),
         format!(
             "sent {} · arrives {}",
             fmt_time(t.sent_at(msg)),
-            fmt_time(msg.at)
+            fmt_time(msg.at())
         ),
         fate,
     ];
@@ -129,7 +129,7 @@ fn ignored_duplicate(t: &Trace, m: u32) -> bool {
     let Some(msg) = t.message(m) else {
         return false;
     };
-    let first = t.first_step_at(msg.at);
+    let first = t.first_step_at(msg.at());
     t.steps
         .iter_from(first)
         .take(10_000)

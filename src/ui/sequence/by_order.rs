@@ -49,7 +49,7 @@ impl Rows {
                 let Some(msg) = t.message(m as u32) else {
                     continue;
                 };
-                if lanes.of(msg.from).is_some() && lanes.of(msg.to).is_some() {
+                if lanes.of(t.sender(msg)).is_some() && lanes.of(msg.to).is_some() {
                     self.push(Row::Message(m as u32), i);
                 }
             }
@@ -81,9 +81,9 @@ pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String)
             let Some(msg) = t.message(i) else {
                 return String::new();
             };
-            let fate = if msg.at as f64 > now {
+            let fate = if msg.at() as f64 > now {
                 ", in flight"
-            } else if msg.fate == Fate::Dropped {
+            } else if msg.fate() == Fate::Dropped {
                 ", dropped"
             } else {
                 ""
@@ -91,7 +91,7 @@ pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String)
             format!(
                 "{} s, {} to {}: {}{fate}",
                 fmt_time(t.sent_at(msg)).trim_end_matches('s'),
-                t.node_label(msg.from),
+                t.node_label(t.sender(msg)),
                 t.node_label(msg.to),
                 arrows::label(t, i)
             )
@@ -202,7 +202,7 @@ fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId) -> bool {
     let Some(msg) = t.message(i) else {
         return false;
     };
-    let (Some(a), Some(b)) = (f.lanes.of(msg.from), f.lanes.of(msg.to)) else {
+    let (Some(a), Some(b)) = (f.lanes.of(t.sender(msg)), f.lanes.of(msg.to)) else {
         return false;
     };
     let (x1, x2) = ((f.lane_x)(a), (f.lane_x)(b));
@@ -214,8 +214,8 @@ fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId) -> bool {
         FontId::monospace(m.font * 0.8),
         f.weak,
     );
-    let flying = (msg.at as f64) > f.now;
-    let dropped = msg.fate == Fate::Dropped && !flying;
+    let flying = (msg.at() as f64) > f.now;
+    let dropped = msg.fate() == Fate::Dropped && !flying;
     let selected = f.selected == Some(i);
     let y_arrow = y + m.row * 0.22;
     if a == b {
@@ -234,7 +234,7 @@ fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId) -> bool {
     } else {
         let from = pos2(x1, y_arrow);
         let to = pos2(x2, y_arrow);
-        let frac = ((f.now - sent) / (msg.at as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
+        let frac = ((f.now - sent) / (msg.at() as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
         let head = if flying {
             from + (to - from) * frac
         } else {

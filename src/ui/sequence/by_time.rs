@@ -38,7 +38,7 @@ impl Idle {
             if sent > self.busy_until.saturating_add(MIN_IDLE) {
                 self.spans.push((self.busy_until, sent));
             }
-            self.busy_until = self.busy_until.max(m.at);
+            self.busy_until = self.busy_until.max(m.at());
         }
         self.seen = t.messages.len();
     }
@@ -162,7 +162,7 @@ pub fn draw(f: &Frame, axis: &Axis, pointer: Option<Pos2>) -> Option<u32> {
         let i = m as u32;
         m += stride;
         let Some(msg) = t.message(i) else { continue };
-        let (Some(la), Some(lb)) = (f.lanes.of(msg.from), f.lanes.of(msg.to)) else {
+        let (Some(la), Some(lb)) = (f.lanes.of(t.sender(msg)), f.lanes.of(msg.to)) else {
             continue;
         };
         let (x1, x2) = ((f.lane_x)(la), (f.lane_x)(lb));
@@ -170,7 +170,7 @@ pub fn draw(f: &Frame, axis: &Axis, pointer: Option<Pos2>) -> Option<u32> {
             continue;
         }
         let sent = t.sent_at(msg) as f64;
-        let arrive = msg.at as f64;
+        let arrive = msg.at() as f64;
         let from = pos2(x1, y_of(sent));
         let to = pos2(x2, y_of(arrive));
         if to.y < f.body.min.y && from.y < f.body.min.y {
@@ -183,7 +183,7 @@ pub fn draw(f: &Frame, axis: &Axis, pointer: Option<Pos2>) -> Option<u32> {
         } else {
             to
         };
-        let dropped = msg.fate == Fate::Dropped && !flying;
+        let dropped = msg.fate() == Fate::Dropped && !flying;
         let selected = f.selected == Some(i);
         arrows::paint(
             f.painter,
