@@ -116,7 +116,7 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
                 if trace
                     .nodes
                     .get(s.node as usize)
-                    .is_some_and(|n| n.kind == Kind::Broker) =>
+                    .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log)) =>
             {
                 published.insert((record.key, record.version));
             }

@@ -91,6 +91,9 @@ pub struct Replica {
     seen: BTreeMap<NodeIdx, DedupWindow>,
     /// Whether it keeps `seen` at all (an idempotent consumer).
     dedup: bool,
+    /// Reading from a partitioned log: the topic to join again after a
+    /// restart.
+    joins: Option<Sym>,
 }
 
 impl Replica {
@@ -99,6 +102,9 @@ impl Replica {
         let acks = w.ack_timeout(&spec.broker).is_some();
         let mut r = Replica::new(w.intern(&spec.table), broker, acks);
         r.dedup = spec.dedup;
+        if w.is_log(&spec.broker) {
+            r.joins = Some(w.intern(&spec.topic));
+        }
         Ok(r)
     }
 
@@ -110,6 +116,7 @@ impl Replica {
             store: Store::default(),
             seen: BTreeMap::new(),
             dedup: true,
+            joins: None,
         }
     }
 
@@ -183,6 +190,14 @@ impl Actor for Replica {
                 );
             }
             _ => {}
+        }
+    }
+
+    /// Back from a crash, a log's consumer asks for its partitions again:
+    /// it resumes from its group's committed offsets.
+    fn on_restart(&mut self, cx: &mut Cx) {
+        if let Some(topic) = self.joins {
+            cx.send(self.broker, Body::Join { topic });
         }
     }
 
