@@ -84,7 +84,7 @@ impl<'a> Checker<'a> {
                 Where::text("nodes", i, &p.broker),
                 &p.broker,
                 "broker",
-                |k| carries_events(k),
+                carries_events,
             )
             // With an outbox the relay, not the service, talks to the broker.
             && svc.write == WriteMode::DualWrite
@@ -106,7 +106,7 @@ impl<'a> Checker<'a> {
             }
         }
         for r in &svc.on {
-            self.must_reach(i, &n.id, &r.broker, "broker", |k| carries_events(k));
+            self.must_reach(i, &n.id, &r.broker, "broker", carries_events);
             if r.topic.is_empty() || r.write.is_empty() {
                 self.fail(
                     Where::text("nodes", i, &r.broker),
@@ -140,7 +140,7 @@ impl<'a> Checker<'a> {
     }
 
     fn replica(&mut self, i: usize, n: &Node, r: &ReplicaSpec) {
-        self.must_reach(i, &n.id, &r.broker, "broker", |k| carries_events(k));
+        self.must_reach(i, &n.id, &r.broker, "broker", carries_events);
     }
 
     fn broker(&mut self, i: usize, b: &BrokerSpec) {
@@ -166,7 +166,7 @@ impl<'a> Checker<'a> {
     }
 
     fn projection(&mut self, i: usize, n: &Node, p: &ProjectionSpec) {
-        self.must_reach(i, &n.id, &p.broker, "broker", |k| carries_events(k));
+        self.must_reach(i, &n.id, &p.broker, "broker", carries_events);
         let taken = p.view.is_empty()
             || p.view.chars().count() > Bounds::ID_CHARS
             || self.s.nodes.iter().any(|m| match &m.kind {
@@ -318,7 +318,7 @@ impl<'a> Checker<'a> {
         self.must_reach(i, &n.id, &c.database, "database", |k| {
             matches!(k, NodeKind::Database(_))
         });
-        self.must_reach(i, &n.id, &c.broker, "broker", |k| carries_events(k));
+        self.must_reach(i, &n.id, &c.broker, "broker", carries_events);
         if c.poll.0 == 0 {
             self.fail(
                 Where::field("nodes", i, "poll"),
