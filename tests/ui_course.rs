@@ -49,6 +49,9 @@ fn the_quiz_is_taken_by_clicking_and_keeps_its_best_score() {
     let n = q.questions.len();
     let mut h = harness();
     h.run_steps(2);
+    // Below the lesson cards: scrolled into view, as a learner would.
+    h.get_by_label_contains("Course quiz").scroll_to_me();
+    h.run_steps(3);
     h.get_by_label_contains("Course quiz").click();
     h.run_steps(3);
     assert!(h.state().session.quiz.open);

@@ -28,7 +28,7 @@ pub(super) fn duplicates_applied(trace: &Trace, upto: usize) -> (u64, Option<Mic
         if trace
             .nodes
             .get(s.node as usize)
-            .is_some_and(|n| n.kind == Kind::Broker)
+            .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
         {
             continue;
         }
@@ -103,7 +103,7 @@ pub(super) fn every_event_accounted(s: &Scenario, trace: &Trace, topic: &str) ->
         if trace
             .nodes
             .get(st.node as usize)
-            .is_some_and(|n| n.kind == Kind::Broker)
+            .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
         {
             published.insert(*event);
         } else {

@@ -126,7 +126,7 @@ pub(super) fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome
         if trace
             .nodes
             .get(s.node as usize)
-            .is_some_and(|n| n.kind == Kind::Broker)
+            .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
         {
             published.insert(*event);
         } else if subscribers.contains(&s.node) {
@@ -141,7 +141,7 @@ pub(super) fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome
             && trace
                 .nodes
                 .get(m.to as usize)
-                .is_some_and(|n| n.kind == Kind::Broker)
+                .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
         {
             sent_to_broker.insert(*event);
         }

@@ -6,6 +6,7 @@ mod answers;
 mod conflicts;
 mod consumers;
 mod copies;
+mod logs;
 mod monitors;
 mod projections;
 mod sagas;
@@ -248,6 +249,10 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
         }
         Expectation::NoHalfWrite { table, ledger } => {
             unit_of_work::no_half_write(trace, table, ledger)
+        }
+        Expectation::KeyOrderKept { log } => logs::key_order_kept(s, trace, log),
+        Expectation::GroupCaughtUp { log, group, by } => {
+            logs::group_caught_up(s, trace, index, log, group, by.0)
         }
         Expectation::SagasSettled {
             completed_at_least,

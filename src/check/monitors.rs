@@ -115,7 +115,7 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
                 if trace
                     .nodes
                     .get(s.node as usize)
-                    .is_some_and(|n| n.kind == Kind::Broker) =>
+                    .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log)) =>
             {
                 published.insert((record.key, record.version));
             }
@@ -142,8 +142,12 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
             bump(&mut stuck, committed + OUTBOX_BOUND);
         }
     }
-    // Copies that still differ although nothing is on the wire any more.
-    let quiet = index.in_flight_at(trace, now).is_empty();
+    // Copies that still differ although nothing is on the wire any more
+    // (nor waiting in a log for a consumer that has yet to read it).
+    let quiet = index.in_flight_at(trace, now).is_empty()
+        && crate::trace::query::consumer_lags(trace, index, upto)
+            .values()
+            .all(|&lag| lag == 0);
     let diverged: u64 = if quiet && upto > 0 {
         trace
             .tables

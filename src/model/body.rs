@@ -153,6 +153,11 @@ pub enum Body {
         next: u32,
         more: bool,
     },
+    /// Consumer to log, on coming back: hand me my partitions of this
+    /// topic again from my group's committed offsets.
+    Join {
+        topic: Sym,
+    },
     /// Subscriber to broker: this event is handled, stop resending it.
     Ack {
         event: EventId,
@@ -256,6 +261,7 @@ impl Body {
             Body::DbConflict { .. } => "db conflict",
             Body::Replay { .. } => "replay",
             Body::Replayed { .. } => "replayed",
+            Body::Join { .. } => "join",
             Body::DbWrite { .. } => "db write",
             Body::DbRead { .. } => "db read",
             Body::DbWritten { .. } => "committed",
@@ -356,6 +362,10 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             format!("not written: read v{read}, row is {}", current.version)
         }
         Body::Replay { topic, from } => format!("replay {} from #{from}", names.get(*topic)),
+        Body::Join { topic } => format!(
+            "join {}: resume from the committed offset",
+            names.get(*topic)
+        ),
         Body::Replayed { topic, next, more } => {
             let end = if *more { "" } else { " (end)" };
             format!("replayed {} to #{next}{end}", names.get(*topic))

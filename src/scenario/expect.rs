@@ -78,6 +78,12 @@ pub enum Expectation {
     AllAnswered { client: String },
     /// Some answer the client received contains this text.
     AnswerContains { client: String, text: String },
+    /// Every consumer of the partitioned log got each key's events, the
+    /// first time, in the order the log appended them.
+    KeyOrderKept { log: String },
+    /// By time `by`, the consumer group has handled every event the log
+    /// appended on its topics at least once, and no member lags.
+    GroupCaughtUp { log: String, group: String, by: Dur },
 }
 
 /// When a verdict on a run seen only up to some moment can be trusted.
@@ -97,9 +103,9 @@ impl Expectation {
         match self {
             // A property of the drawing, known before the run starts.
             Expectation::NoSharedDatabase => Decided::At(0),
-            Expectation::Converged { by: at, .. } | Expectation::Diverged { at, .. } => {
-                Decided::At(at.0)
-            }
+            Expectation::Converged { by: at, .. }
+            | Expectation::Diverged { at, .. }
+            | Expectation::GroupCaughtUp { by: at, .. } => Decided::At(at.0),
             Expectation::StaleReads { .. }
             | Expectation::DuplicatesIgnored { .. }
             | Expectation::Dropped { .. }
@@ -121,7 +127,8 @@ impl Expectation {
             | Expectation::AllAnswered { .. }
             | Expectation::NoLostUpdate
             | Expectation::EveryEventAccounted { .. }
-            | Expectation::ViewMatchesSources { .. } => Decided::AtEnd,
+            | Expectation::ViewMatchesSources { .. }
+            | Expectation::KeyOrderKept { .. } => Decided::AtEnd,
         }
     }
 }

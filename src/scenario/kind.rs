@@ -8,8 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::specs::{
-    BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, OrchestratorSpec, PeerSpec,
-    ProjectionSpec, ReplicaSpec, ServiceSpec, Strategy, default_call_timeout, default_poll,
+    BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, LogSpec, LogTopic,
+    OrchestratorSpec, PeerSpec, ProjectionSpec, ReplicaSpec, ServiceSpec, Strategy,
+    default_call_timeout, default_log_ack_timeout, default_partitions, default_poll,
     default_resend,
 };
 use crate::model::Dur;
@@ -62,6 +63,7 @@ kinds! {
     Orchestrator => "orchestrator", [0x8a, 0xb8, 0x3e], "Runs a saga: steps across services, undone on failure";
     Peer => "peer", [0xf4, 0x8c, 0x36], "A copy that accepts writes; resolves conflicts its way";
     Projection => "projection", [0x26, 0xa6, 0x9a], "A read model: folds events from topics into a view of its own shape";
+    Log => "log", [0x5c, 0x6b, 0xc0], "A partitioned log: order per key, consumer groups, offsets and lag";
 }
 
 impl Kind {
@@ -111,6 +113,14 @@ impl Kind {
                 view: String::new(),
                 sources: Vec::new(),
             }),
+            Kind::Log => NodeKind::Log(LogSpec {
+                topics: vec![LogTopic {
+                    name: "events".into(),
+                    partitions: default_partitions(),
+                }],
+                groups: Vec::new(),
+                ack_timeout: default_log_ack_timeout(),
+            }),
         }
     }
 }
@@ -128,6 +138,7 @@ pub enum NodeKind {
     Orchestrator(OrchestratorSpec),
     Peer(PeerSpec),
     Projection(ProjectionSpec),
+    Log(LogSpec),
 }
 
 impl NodeKind {
@@ -144,6 +155,7 @@ impl NodeKind {
             NodeKind::Orchestrator(_) => Kind::Orchestrator,
             NodeKind::Peer(_) => Kind::Peer,
             NodeKind::Projection(_) => Kind::Projection,
+            NodeKind::Log(_) => Kind::Log,
         }
     }
 
@@ -161,6 +173,10 @@ impl NodeKind {
             NodeKind::Replica(rep) => format!("replica · {}", rep.table),
             NodeKind::Peer(p) => format!("peer · {}", p.table),
             NodeKind::Projection(p) => format!("projection · {}", p.view),
+            NodeKind::Log(l) => {
+                let parts: u32 = l.topics.iter().map(|t| t.partitions).sum();
+                format!("log · {parts} partitions")
+            }
             NodeKind::Client(_)
             | NodeKind::Database(_)
             | NodeKind::Broker(_)

@@ -7,12 +7,17 @@ mod expect;
 mod kind;
 mod load;
 mod locate;
+mod log;
 mod quiz;
 mod specs;
 mod story;
 mod validate;
 mod variant;
 
+pub use self::log::{
+    Group, log_consumers, log_end_table, log_groups, log_lag_table, log_offsets_table, offset_row,
+    partition_name, partition_of, reader_of,
+};
 pub use challenge::Challenge;
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
@@ -190,14 +195,18 @@ fn initiates(x: &Node, y: &Node) -> bool {
     match &x.kind {
         NodeKind::Client(_) => !matches!(
             y.kind,
-            NodeKind::Client(_) | NodeKind::Database(_) | NodeKind::Broker(_) | NodeKind::Cdc(_)
+            NodeKind::Client(_)
+                | NodeKind::Database(_)
+                | NodeKind::Broker(_)
+                | NodeKind::Cdc(_)
+                | NodeKind::Log(_)
         ),
         NodeKind::Service(svc) => {
             svc.database.as_deref() == Some(y_id)
                 || svc.publish.as_ref().is_some_and(|p| p.broker == y_id)
                 || svc.calls.iter().any(|c| c == y_id)
         }
-        NodeKind::Broker(_) => match &y.kind {
+        NodeKind::Broker(_) | NodeKind::Log(_) => match &y.kind {
             NodeKind::Replica(r) => r.broker == x.id,
             NodeKind::Projection(p) => p.broker == x.id,
             NodeKind::Service(svc) => svc.on.iter().any(|r| r.broker == x.id),

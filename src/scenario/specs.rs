@@ -301,6 +301,68 @@ impl Default for Delivery {
     }
 }
 
+/// A partitioned log (an event platform in the manner of Kafka): each
+/// topic is split into partitions, an event's key (its record id) picks
+/// the partition, and order holds within a partition, not across. Consumers
+/// (replicas, projections, reacting services) that name it read in consumer
+/// groups: the group's members share the partitions, and the log keeps each
+/// group's committed offset per partition, so every group reads at its own
+/// pace and a consumer that restarts resumes from the last commit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSpec {
+    pub topics: Vec<LogTopic>,
+    /// Consumer groups. A consumer of this log listed in none reads in a
+    /// group of its own, named after it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<ConsumerGroup>,
+    /// How long the log waits for a consumer to confirm an event before it
+    /// sends that event again.
+    #[serde(default = "default_log_ack_timeout")]
+    pub ack_timeout: Dur,
+}
+
+pub(super) fn default_log_ack_timeout() -> Dur {
+    Dur::ms(200)
+}
+
+/// One topic of a log and how many partitions it has.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogTopic {
+    pub name: String,
+    #[serde(default = "default_partitions")]
+    pub partitions: u32,
+}
+
+pub(super) fn default_partitions() -> u32 {
+    2
+}
+
+/// Consumers that share a topic's partitions and one committed offset
+/// per partition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerGroup {
+    pub name: String,
+    /// The consumers in the group (node ids); partition n of a topic goes
+    /// to the n-th member that reads that topic, round the list.
+    pub members: Vec<String>,
+    /// Commit the offset after this many events handled (and whenever a
+    /// partition is read to its end): what a consumer that crashes sees
+    /// again.
+    #[serde(default = "default_commit_every")]
+    pub commit_every: u32,
+    /// How long a member takes over each event before it reads the next:
+    /// a slow group falls behind (its lag grows).
+    #[serde(default, skip_serializing_if = "is_zero_dur")]
+    pub pace: Dur,
+}
+
+pub(super) fn default_commit_every() -> u32 {
+    1
+}
+
 /// A service that keeps its own copy of another service's table, fed by
 /// events: it ignores event ids it has applied and older versions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

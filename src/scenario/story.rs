@@ -132,6 +132,16 @@ pub enum Fault {
     /// An operator re-drives a broker's dead-letter queue: each parked
     /// message is delivered again, with a fresh count of attempts.
     Redrive { at: Dur, node: String },
+    /// An operator moves a consumer group's committed offset on a log back
+    /// (or forward) to `offset` in every partition: its members read again
+    /// from there.
+    Rewind {
+        at: Dur,
+        node: String,
+        group: String,
+        #[serde(default)]
+        offset: u32,
+    },
 }
 
 impl Fault {
@@ -144,7 +154,8 @@ impl Fault {
             | Fault::Restart { at, .. }
             | Fault::ClockSkew { at, .. }
             | Fault::Rebuild { at, .. }
-            | Fault::Redrive { at, .. } => *at,
+            | Fault::Redrive { at, .. }
+            | Fault::Rewind { at, .. } => *at,
         }
     }
 }

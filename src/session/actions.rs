@@ -38,6 +38,12 @@ pub enum Action {
     Rebuild(String),
     /// A broker's dead letters are delivered again.
     Redrive(String),
+    /// A log's consumer group reads again from `offset` in every partition.
+    Rewind {
+        node: String,
+        group: String,
+        offset: u32,
+    },
 }
 
 impl Action {
@@ -60,6 +66,16 @@ impl Action {
             Action::Skew { node, ahead } => Edit::AddFault(Fault::ClockSkew { at, node, ahead }),
             Action::Rebuild(node) => Edit::AddFault(Fault::Rebuild { at, node }),
             Action::Redrive(node) => Edit::AddFault(Fault::Redrive { at, node }),
+            Action::Rewind {
+                node,
+                group,
+                offset,
+            } => Edit::AddFault(Fault::Rewind {
+                at,
+                node,
+                group,
+                offset,
+            }),
         }
     }
 }
@@ -124,6 +140,19 @@ pub fn node_offers(s: &Scenario, trace: Option<&Trace>, id: &str, now: Micros) -
             hint: "Deliver every message in the dead-letter queue again (once the consumer is fixed)",
             action: Action::Redrive(id.to_string()),
         }),
+        Some(NodeKind::Log(_)) if !down => {
+            for g in crate::scenario::log_groups(s, id) {
+                out.push(Offer {
+                    label: format!("Rewind {} to offset 0 now", g.name),
+                    hint: "Move the group's committed offset back to the start of every partition: its members read every event again",
+                    action: Action::Rewind {
+                        node: id.to_string(),
+                        group: g.name,
+                        offset: 0,
+                    },
+                });
+            }
+        }
         _ => {}
     }
     out

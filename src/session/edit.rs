@@ -201,7 +201,8 @@ pub fn add_node(s: &mut Scenario, kind: Kind, pos: (f32, f32)) -> String {
         | NodeKind::Database(_)
         | NodeKind::Broker(_)
         | NodeKind::Composer(_)
-        | NodeKind::Orchestrator(_) => {}
+        | NodeKind::Orchestrator(_)
+        | NodeKind::Log(_) => {}
     }
     s.nodes.push(Node {
         id: id.clone(),
@@ -270,6 +271,14 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
             _ => None,
         })
         .collect();
+    // A log's first topic: what a service linked to it publishes on and
+    // a replica linked to it reads.
+    let log_topic = |log: &str| {
+        s.nodes.iter().find_map(|n| match &n.kind {
+            NodeKind::Log(l) if n.id == log => l.topics.first().map(|t| t.name.clone()),
+            _ => None,
+        })
+    };
     let table_of_topic = |topic: &str| {
         s.nodes.iter().find_map(|n| match &n.kind {
             NodeKind::Service(svc) if svc.publish.as_ref().is_some_and(|p| p.topic == topic) => {
@@ -293,6 +302,20 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
                     broker: y.to_string(),
                     topic: format!("{}-changed", svc.table),
                 });
+            }
+            (NodeKind::Service(svc), Kind::Log) if svc.publish.is_none() => {
+                if let Some(topic) = log_topic(y) {
+                    svc.publish = Some(PublishTo {
+                        broker: y.to_string(),
+                        topic,
+                    });
+                }
+            }
+            (NodeKind::Replica(r), Kind::Log) => {
+                if let Some(topic) = log_topic(y) {
+                    r.broker = y.to_string();
+                    r.topic = topic;
+                }
             }
             (NodeKind::Service(svc), Kind::Service)
                 if x == a && !svc.calls.iter().any(|c| c == y) =>
@@ -345,7 +368,8 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
         | crate::scenario::Fault::Restart { node, .. }
         | crate::scenario::Fault::ClockSkew { node, .. }
         | crate::scenario::Fault::Rebuild { node, .. }
-        | crate::scenario::Fault::Redrive { node, .. } => !gone(node),
+        | crate::scenario::Fault::Redrive { node, .. }
+        | crate::scenario::Fault::Rewind { node, .. } => !gone(node),
         crate::scenario::Fault::Partition { links, .. }
         | crate::scenario::Fault::Heal { links, .. } => {
             links.iter().all(|(a, b)| !gone(a) && !gone(b))
@@ -353,6 +377,14 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
     });
     for n in &mut s.narration {
         n.focus.retain(|f| !gone(f));
+    }
+    for n in &mut s.nodes {
+        if let NodeKind::Log(l) = &mut n.kind {
+            for g in &mut l.groups {
+                g.members.retain(|m| !gone(m));
+            }
+            l.groups.retain(|g| !g.members.is_empty());
+        }
     }
     s.narration.retain(|n| match &n.when {
         Some(

@@ -84,6 +84,11 @@ pub const TERMS: &[Term] = &[
         "How far a machine's clock is off from true time. A rule that compares timestamps from different machines inherits the error."
     ),
     term!(
+        "committed offset",
+        ["committed offsets", "committed offset"],
+        "How far a consumer group has confirmed reading each partition of a log. A consumer that restarts carries on from it, so whatever it handled after the last commit comes again."
+    ),
+    term!(
         "compensation",
         [
             "compensating transaction",
@@ -94,6 +99,16 @@ pub const TERMS: &[Term] = &[
             "compensated"
         ],
         "A write that undoes an earlier step of a saga (a refund for a charge, a release for a reservation), because a committed step cannot be rolled back."
+    ),
+    term!(
+        "consumer group",
+        ["consumer groups", "consumer group"],
+        "Consumers that share the reading of a log: each partition goes to one member, and the group keeps one committed offset per partition. Two groups read the same events, each at its own pace."
+    ),
+    term!(
+        "consumer lag",
+        ["consumer lag"],
+        "How many events have been appended to a consumer's partitions that its group has not committed yet: the number everyone watches on an event platform."
     ),
     term!(
         "converge",
@@ -193,6 +208,16 @@ pub const TERMS: &[Term] = &[
         "partition",
         ["partition"],
         "A network failure that cuts some nodes off from others while every side keeps running."
+    ),
+    term!(
+        "partition key",
+        ["partition keys", "partition key"],
+        "The part of an event (here its record id) that picks which partition of a log it goes to. The same key always lands in the same partition, so its events stay in order."
+    ),
+    term!(
+        "partitioned log",
+        ["partitioned logs", "partitioned log"],
+        "An event platform's store: each topic split into partitions, each an append-only list of events kept after they are read. Order holds within a partition, not across them."
     ),
     term!(
         "projection",

@@ -109,6 +109,18 @@ fn tables(s: &Scenario, w: &mut Wiring) -> Result<Tables, BuildError> {
                 let checkpoint = w.intern(&nodes::projection::checkpoint_table(&p.view));
                 t.add(checkpoint, i as NodeIdx, true);
             }
+            // Its partition ends, group offsets and consumer lags show as
+            // tables it owns.
+            NodeKind::Log(_) => {
+                for name in [
+                    crate::scenario::log_end_table(&n.id),
+                    crate::scenario::log_offsets_table(&n.id),
+                    crate::scenario::log_lag_table(&n.id),
+                ] {
+                    let table = w.intern(&name);
+                    t.add(table, i as NodeIdx, true);
+                }
+            }
             // Its dead-letter queue shows as a table.
             NodeKind::Broker(b) if b.max_attempts.is_some() => {
                 let table = w.intern(&nodes::dead_letter_table(&n.id));
@@ -147,8 +159,14 @@ fn subscriptions(s: &Scenario, w: &mut Wiring, t: &mut Tables) -> Result<(), Bui
             let broker = w.find(&r.broker)?;
             let topic = w.intern(&r.topic);
             w.subscribe(broker, topic, i as NodeIdx);
+            // A member of a log's consumer group that shares the topic's
+            // partitions with others holds only its partitions' records:
+            // not a copy of the whole table.
+            let shard = crate::scenario::log_groups(s, &r.broker)
+                .iter()
+                .any(|g| g.members.len() > 1 && g.members.contains(&n.id));
             let table = w.intern(&r.table);
-            if let Some(info) = t.find(table) {
+            if !shard && let Some(info) = t.find(table) {
                 info.replicas.push(i as NodeIdx);
             }
         }
@@ -328,6 +346,22 @@ fn fault_plan(s: &Scenario, w: &Wiring) -> Result<Vec<FaultRec>, BuildError> {
             }
             Fault::Rebuild { node, .. } => vec![FaultEvent::Rebuild(w.find(node)?)],
             Fault::Redrive { node, .. } => vec![FaultEvent::Redrive(w.find(node)?)],
+            Fault::Rewind {
+                node,
+                group,
+                offset,
+                ..
+            } => {
+                let g = w
+                    .names
+                    .find(group)
+                    .ok_or_else(|| BuildError(format!("\"{node}\" has no group \"{group}\"")))?;
+                vec![FaultEvent::Rewind {
+                    node: w.find(node)?,
+                    group: g,
+                    offset: *offset,
+                }]
+            }
         };
         for fault in events {
             plan.push(FaultRec {

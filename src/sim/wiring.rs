@@ -62,8 +62,18 @@ impl<'a> Wiring<'a> {
                 delivery: Delivery::AtLeastOnce { ack_timeout },
                 ..
             }) => Some(ack_timeout.0.max(1)),
+            NodeKind::Log(l) => Some(l.ack_timeout.0.max(1)),
             _ => None,
         }
+    }
+
+    /// Whether node `id` is a partitioned log (its consumers join it
+    /// again when they restart).
+    pub fn is_log(&self, id: &str) -> bool {
+        self.index
+            .get(id)
+            .and_then(|&i| self.scenario.nodes.get(i as usize))
+            .is_some_and(|n| matches!(n.kind, NodeKind::Log(_)))
     }
 
     /// Adds `subscriber` to `topic` at `broker`, once.

@@ -72,6 +72,15 @@ fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str)
         ),
         FaultEvent::Rebuild(n) => format!("rebuild {}'s view", id(*n)),
         FaultEvent::Redrive(n) => format!("re-drive {}'s dead letters", id(*n)),
+        FaultEvent::Rewind {
+            node,
+            group,
+            offset,
+        } => format!(
+            "rewind group {} on {} to offset {offset}",
+            trace.names.get(*group),
+            id(*node)
+        ),
     }
 }
 

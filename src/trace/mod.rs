@@ -252,6 +252,13 @@ pub enum FaultEvent {
     Rebuild(NodeIdx),
     /// An operator re-drove the node's dead-letter queue.
     Redrive(NodeIdx),
+    /// An operator moved a log's consumer group (by name) to an offset in
+    /// every partition.
+    Rewind {
+        node: NodeIdx,
+        group: Sym,
+        offset: u32,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

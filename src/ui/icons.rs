@@ -24,6 +24,7 @@ fn png(kind: Kind) -> &'static [u8] {
         Kind::Orchestrator => include_bytes!("../../assets/icons/orchestrator.png"),
         Kind::Peer => include_bytes!("../../assets/icons/peer.png"),
         Kind::Projection => include_bytes!("../../assets/icons/projection.png"),
+        Kind::Log => include_bytes!("../../assets/icons/log.png"),
     }
 }
 

@@ -124,4 +124,42 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
             peak(&s.in_flight)
         ),
     );
+    if s.lag.is_empty() {
+        return;
+    }
+    ui.label("Consumer lag: events appended to a consumer's partitions and not yet committed");
+    let lag_max: Vec<f64> = (0..s.t.len())
+        .map(|i| {
+            s.lag
+                .iter()
+                .filter_map(|(_, v)| v.get(i))
+                .copied()
+                .fold(0.0, f64::max)
+        })
+        .collect();
+    let r = plot("lag")
+        .legend(
+            Legend::default()
+                .position(egui_plot::Corner::LeftTop)
+                .background_alpha(0.35)
+                .text_style(egui::TextStyle::Small),
+        )
+        .show(ui, |pu| {
+            for (node, values) in s.lag.iter().take(MAX_LINES) {
+                let name = t
+                    .nodes
+                    .get(*node as usize)
+                    .map_or("?".to_string(), |n| n.label.clone());
+                pu.line(Line::new(name, points(&s.t, values)).width(2.0));
+            }
+            pu.vline(VLine::new("", now).color(theme::NOW));
+        });
+    say(
+        &r.response,
+        format!(
+            "Plot of consumer lag: the furthest behind is {:.0} events behind now, at most {:.0} so far",
+            value(&lag_max),
+            peak(&lag_max)
+        ),
+    );
 }

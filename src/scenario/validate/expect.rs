@@ -103,6 +103,25 @@ impl<'a> Checker<'a> {
                         |k| matches!(k, NodeKind::Projection(_)),
                     );
                 }
+                Expectation::KeyOrderKept { log } => {
+                    self.expect_kind(Where::text("expect", i, log), log, "log", |k| {
+                        matches!(k, NodeKind::Log(_))
+                    });
+                }
+                Expectation::GroupCaughtUp { log, group, by } => {
+                    if self.expect_kind(Where::text("expect", i, log), log, "log", |k| {
+                        matches!(k, NodeKind::Log(_))
+                    }) && !crate::scenario::log_groups(s, log)
+                        .iter()
+                        .any(|g| &g.name == group)
+                    {
+                        self.fail(
+                            Where::text("expect", i, group),
+                            format!("\"{log}\" has no consumer group \"{group}\""),
+                        );
+                    }
+                    self.before_end(Where::item("expect", i), by.0);
+                }
                 Expectation::SagasSettled { .. }
                 | Expectation::ForeignReads { .. }
                 | Expectation::ForeignReadsAtMost { .. }

@@ -6,10 +6,22 @@ use std::collections::BTreeMap;
 use super::super::load::Bounds;
 use super::super::locate::Where;
 use super::super::{
-    BrokerSpec, CdcSpec, ComposerSpec, Delivery, EventShape, Node, NodeKind, OrchestratorSpec,
-    PeerSpec, ProjectionSpec, ReplicaSpec, ServiceSpec, WriteMode,
+    BrokerSpec, CdcSpec, ComposerSpec, Delivery, EventShape, LogSpec, Node, NodeKind,
+    OrchestratorSpec, PeerSpec, ProjectionSpec, ReplicaSpec, ServiceSpec, WriteMode, log_consumers,
 };
 use super::Checker;
+
+/// What consumers and publishers may name as their `broker`: a broker or
+/// a partitioned log.
+fn carries_events(k: &NodeKind) -> bool {
+    matches!(k, NodeKind::Broker(_) | NodeKind::Log(_))
+}
+
+/// Most topics a log holds, partitions per topic, groups, and members per group.
+const LOG_TOPICS: usize = 16;
+const LOG_PARTITIONS: u32 = 64;
+const LOG_GROUPS: usize = 16;
+const GROUP_MEMBERS: usize = 64;
 
 impl<'a> Checker<'a> {
     pub(super) fn kinds_settings(&mut self) {
@@ -24,6 +36,7 @@ impl<'a> Checker<'a> {
                 NodeKind::Composer(c) => self.composer(i, n, c),
                 NodeKind::Cdc(c) => self.cdc(i, n, c),
                 NodeKind::Projection(p) => self.projection(i, n, p),
+                NodeKind::Log(l) => self.log(i, n, l),
                 NodeKind::Client(_) | NodeKind::Database(_) => {}
             }
         }
@@ -71,7 +84,7 @@ impl<'a> Checker<'a> {
                 Where::text("nodes", i, &p.broker),
                 &p.broker,
                 "broker",
-                |k| matches!(k, NodeKind::Broker(_)),
+                carries_events,
             )
             // With an outbox the relay, not the service, talks to the broker.
             && svc.write == WriteMode::DualWrite
@@ -93,9 +106,7 @@ impl<'a> Checker<'a> {
             }
         }
         for r in &svc.on {
-            self.must_reach(i, &n.id, &r.broker, "broker", |k| {
-                matches!(k, NodeKind::Broker(_))
-            });
+            self.must_reach(i, &n.id, &r.broker, "broker", carries_events);
             if r.topic.is_empty() || r.write.is_empty() {
                 self.fail(
                     Where::text("nodes", i, &r.broker),
@@ -129,9 +140,7 @@ impl<'a> Checker<'a> {
     }
 
     fn replica(&mut self, i: usize, n: &Node, r: &ReplicaSpec) {
-        self.must_reach(i, &n.id, &r.broker, "broker", |k| {
-            matches!(k, NodeKind::Broker(_))
-        });
+        self.must_reach(i, &n.id, &r.broker, "broker", carries_events);
     }
 
     fn broker(&mut self, i: usize, b: &BrokerSpec) {
@@ -157,9 +166,7 @@ impl<'a> Checker<'a> {
     }
 
     fn projection(&mut self, i: usize, n: &Node, p: &ProjectionSpec) {
-        self.must_reach(i, &n.id, &p.broker, "broker", |k| {
-            matches!(k, NodeKind::Broker(_))
-        });
+        self.must_reach(i, &n.id, &p.broker, "broker", carries_events);
         let taken = p.view.is_empty()
             || p.view.chars().count() > Bounds::ID_CHARS
             || self.s.nodes.iter().any(|m| match &m.kind {
@@ -311,14 +318,159 @@ impl<'a> Checker<'a> {
         self.must_reach(i, &n.id, &c.database, "database", |k| {
             matches!(k, NodeKind::Database(_))
         });
-        self.must_reach(i, &n.id, &c.broker, "broker", |k| {
-            matches!(k, NodeKind::Broker(_))
-        });
+        self.must_reach(i, &n.id, &c.broker, "broker", carries_events);
         if c.poll.0 == 0 {
             self.fail(
                 Where::field("nodes", i, "poll"),
                 "the CDC poll interval must be above zero".into(),
             );
+        }
+    }
+
+    fn log(&mut self, i: usize, n: &Node, l: &LogSpec) {
+        let s = self.s;
+        if l.ack_timeout.0 == 0 {
+            self.fail(
+                Where::field("nodes", i, "ack_timeout"),
+                "the acknowledgement timeout must be above zero".into(),
+            );
+        }
+        if l.topics.is_empty() || l.topics.len() > LOG_TOPICS {
+            self.fail(
+                Where::field("nodes", i, "topics"),
+                format!("a log holds 1 to {LOG_TOPICS} topics"),
+            );
+        }
+        for (k, t) in l.topics.iter().enumerate() {
+            if t.name.is_empty() || t.name.chars().count() > Bounds::ID_CHARS {
+                self.fail(
+                    Where::field("nodes", i, "topics"),
+                    "a topic needs a name of 1 to 64 characters".into(),
+                );
+            } else if l.topics[..k].iter().any(|o| o.name == t.name) {
+                self.fail(
+                    Where::text("nodes", i, &t.name),
+                    format!("the topic \"{}\" is listed twice", t.name),
+                );
+            }
+            if !(1..=LOG_PARTITIONS).contains(&t.partitions) {
+                self.fail(
+                    Where::text("nodes", i, &t.name),
+                    format!(
+                        "the topic \"{}\" has {} partitions; give it 1 to {LOG_PARTITIONS}",
+                        t.name, t.partitions
+                    ),
+                );
+            }
+        }
+        let has = |topic: &str| l.topics.iter().any(|t| t.name == topic);
+        let topics: Vec<&str> = l.topics.iter().map(|t| t.name.as_str()).collect();
+        let consumers = log_consumers(s, &n.id);
+        for (id, wants) in &consumers {
+            for t in wants.iter().filter(|t| !has(t)) {
+                self.fail(
+                    Where::text("nodes", i, &n.id),
+                    format!(
+                        "\"{id}\" reads the topic \"{t}\" from \"{}\", which has no such topic; its topics are: {}",
+                        n.id,
+                        topics.join(", ")
+                    ),
+                );
+            }
+        }
+        for m in &s.nodes {
+            if let NodeKind::Service(svc) = &m.kind
+                && let Some(p) = &svc.publish
+                && p.broker == n.id
+                && !has(&p.topic)
+            {
+                self.fail(
+                    Where::text("nodes", i, &n.id),
+                    format!(
+                        "\"{}\" publishes on \"{}\", which \"{}\" has no topic for; its topics are: {}",
+                        m.id,
+                        p.topic,
+                        n.id,
+                        topics.join(", ")
+                    ),
+                );
+            }
+        }
+        if l.groups.len() > LOG_GROUPS {
+            self.fail(
+                Where::field("nodes", i, "groups"),
+                format!("a log serves at most {LOG_GROUPS} listed consumer groups"),
+            );
+        }
+        for (k, g) in l.groups.iter().enumerate() {
+            let place = Where::text("nodes", i, &g.name);
+            if g.name.is_empty() || g.name.chars().count() > Bounds::ID_CHARS {
+                self.fail(
+                    Where::field("nodes", i, "groups"),
+                    "a consumer group needs a name of 1 to 64 characters".into(),
+                );
+            } else if l.groups[..k].iter().any(|o| o.name == g.name) {
+                self.fail(
+                    place.clone(),
+                    format!("the consumer group \"{}\" is listed twice", g.name),
+                );
+            } else if consumers
+                .iter()
+                .any(|(id, _)| id == &g.name && !l.groups.iter().any(|o| o.members.contains(id)))
+            {
+                self.fail(
+                    place.clone(),
+                    format!(
+                        "\"{}\" is a consumer in no group, so it reads in a group of that name; call this group something else",
+                        g.name
+                    ),
+                );
+            }
+            if g.members.is_empty() || g.members.len() > GROUP_MEMBERS {
+                self.fail(
+                    place.clone(),
+                    format!(
+                        "the consumer group \"{}\" needs 1 to {GROUP_MEMBERS} members",
+                        g.name
+                    ),
+                );
+            }
+            if !(1..=1000).contains(&g.commit_every) {
+                self.fail(
+                    place.clone(),
+                    format!(
+                        "the consumer group \"{}\" commits every {} events; give 1 to 1000",
+                        g.name, g.commit_every
+                    ),
+                );
+            }
+            if g.pace.0 > 10_000_000 {
+                self.fail(
+                    place.clone(),
+                    format!(
+                        "the consumer group \"{}\" takes over 10 s per event; give a pace of at most 10s",
+                        g.name
+                    ),
+                );
+            }
+            for (j, m) in g.members.iter().enumerate() {
+                if !consumers.iter().any(|(id, _)| id == m) {
+                    self.fail(
+                        Where::text("nodes", i, m),
+                        format!(
+                            "\"{m}\" does not read from \"{}\"; a group's members are consumers that name it as their broker",
+                            n.id
+                        ),
+                    );
+                } else if g.members[..j].contains(m)
+                    || l.groups[..k].iter().any(|o| o.members.contains(m))
+                {
+                    self.fail(
+                        Where::text("nodes", i, m),
+                        format!("\"{m}\" is listed in more than one place; a consumer belongs to one group"),
+                    );
+                }
+            }
         }
     }
 }

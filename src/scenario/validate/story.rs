@@ -64,7 +64,7 @@ impl<'a> Checker<'a> {
                         NodeKind::Replica(_) | NodeKind::Composer(_) => matches!(op, Op::Read { .. }),
                         NodeKind::Projection(_) => reads,
                         NodeKind::Orchestrator(_) => matches!(op, Op::Write { .. }),
-                        NodeKind::Client(_) | NodeKind::Database(_) | NodeKind::Broker(_) | NodeKind::Cdc(_) => false,
+                        NodeKind::Client(_) | NodeKind::Database(_) | NodeKind::Broker(_) | NodeKind::Cdc(_) | NodeKind::Log(_) => false,
                     };
                     if !serves {
                         let why = match tk {
@@ -185,6 +185,27 @@ impl<'a> Checker<'a> {
                         |k| !matches!(k, NodeKind::Broker(b) if b.max_attempts.is_some()),
                     ) {
                         self.fail(Where::field("faults", i, "node"), format!("\"{node}\" keeps no dead letters: only a broker with max_attempts has a queue to re-drive"));
+                    }
+                }
+                Fault::Rewind { node, group, .. } => {
+                    let kind = self.node_ref(Where::field("faults", i, "node"), node);
+                    match kind {
+                        Some(NodeKind::Log(_)) => {
+                            let groups = crate::scenario::log_groups(self.s, node);
+                            if !groups.iter().any(|g| &g.name == group) {
+                                let names: Vec<&str> =
+                                    groups.iter().map(|g| g.name.as_str()).collect();
+                                self.fail(
+                                    Where::text("faults", i, group),
+                                    format!(
+                                        "\"{node}\" has no consumer group \"{group}\"; its groups are: {}",
+                                        names.join(", ")
+                                    ),
+                                );
+                            }
+                        }
+                        Some(_) => self.fail(Where::field("faults", i, "node"), format!("\"{node}\" is not a log: only a log's consumer groups can be rewound")),
+                        None => {}
                     }
                 }
             }

@@ -116,7 +116,8 @@ impl Engine {
             | FaultEvent::Restart(n)
             | FaultEvent::Skew(n, _)
             | FaultEvent::Rebuild(n)
-            | FaultEvent::Redrive(n) => n,
+            | FaultEvent::Redrive(n)
+            | FaultEvent::Rewind { node: n, .. } => n,
             FaultEvent::Cut { from, .. } | FaultEvent::Heal { from, .. } => from,
             FaultEvent::HealAll => 0,
         };
@@ -158,6 +159,16 @@ impl Engine {
                             beh.on_redrive(cx);
                         }
                     });
+                    self.finish(step, n, flags, None);
+                }
+            }
+            FaultEvent::Rewind {
+                node: n,
+                group,
+                offset,
+            } => {
+                if self.nodes.get(n as usize).is_some_and(|rt| rt.up) {
+                    let flags = self.with_node(n, |beh, cx| beh.on_rewind(cx, group, offset));
                     self.finish(step, n, flags, None);
                 }
             }

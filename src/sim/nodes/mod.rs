@@ -9,6 +9,7 @@ pub(crate) mod cdc;
 mod client;
 pub(crate) mod composer;
 mod database;
+pub mod log;
 pub mod peer;
 pub mod projection;
 mod replica;
@@ -17,6 +18,7 @@ pub(crate) mod saga;
 pub(crate) mod service;
 mod store;
 
+pub use self::log::Log;
 pub use broker::{Broker, Subscription, dead_letter_row, dead_letter_table};
 pub use cdc::Cdc;
 pub use client::Client;
@@ -34,7 +36,7 @@ use super::build::BuildError;
 use super::wiring::Wiring;
 use std::collections::BTreeMap;
 
-use crate::model::{Body, Chunked, Key, Micros, Names, NodeIdx, ReqOp, Version};
+use crate::model::{Body, Chunked, Key, Micros, Names, NodeIdx, ReqOp, Sym, Version};
 use crate::scenario::NodeKind;
 
 /// What a behaviour asks the engine to do on its behalf.
@@ -141,6 +143,10 @@ pub trait Actor: std::fmt::Debug {
     /// An operator re-drives this node's dead-letter queue.
     fn on_redrive(&mut self, _cx: &mut Cx) {}
 
+    /// An operator moves consumer group `group` of this log to `offset`
+    /// in every partition.
+    fn on_rewind(&mut self, _cx: &mut Cx, _group: Sym, _offset: u32) {}
+
     /// Whether what this node answers from is behind the owners' latest
     /// versions (`latest`), for nodes whose view is not a plain copy of one
     /// table (a projection). Plain copies are judged by their answer's
@@ -170,5 +176,6 @@ pub fn build(kind: &NodeKind, w: &mut Wiring) -> Result<Box<dyn Actor>, BuildErr
         NodeKind::Orchestrator(spec) => Box::new(Orchestrator::build(spec, w)?),
         NodeKind::Peer(spec) => Box::new(peer::Peer::build(spec, w)?),
         NodeKind::Projection(spec) => Box::new(Projection::build(spec, w)?),
+        NodeKind::Log(spec) => Box::new(Log::build(spec, w)?),
     })
 }

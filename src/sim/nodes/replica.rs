@@ -108,6 +108,9 @@ pub struct Replica {
     seen: Windows,
     /// Whether it keeps `seen` at all (an idempotent consumer).
     dedup: bool,
+    /// Reading from a partitioned log: the topic to join again after a
+    /// restart.
+    joins: Option<Sym>,
 }
 
 impl Replica {
@@ -116,6 +119,9 @@ impl Replica {
         let acks = w.ack_timeout(&spec.broker).is_some();
         let mut r = Replica::new(w.intern(&spec.table), broker, acks);
         r.dedup = spec.dedup;
+        if w.is_log(&spec.broker) {
+            r.joins = Some(w.intern(&spec.topic));
+        }
         Ok(r)
     }
 
@@ -127,6 +133,7 @@ impl Replica {
             store: Store::default(),
             seen: Windows::default(),
             dedup: true,
+            joins: None,
         }
     }
 
@@ -200,6 +207,14 @@ impl Actor for Replica {
                 );
             }
             _ => {}
+        }
+    }
+
+    /// Back from a crash, a log's consumer asks for its partitions again:
+    /// it resumes from its group's committed offsets.
+    fn on_restart(&mut self, cx: &mut Cx) {
+        if let Some(topic) = self.joins {
+            cx.send(self.broker, Body::Join { topic });
         }
     }
 

@@ -37,7 +37,10 @@ impl FaultState {
                 FaultEvent::Restart(n) => {
                     f.down.remove(&n);
                 }
-                FaultEvent::Skew(..) | FaultEvent::Rebuild(_) | FaultEvent::Redrive(_) => {}
+                FaultEvent::Skew(..)
+                | FaultEvent::Rebuild(_)
+                | FaultEvent::Redrive(_)
+                | FaultEvent::Rewind { .. } => {}
             }
         }
         f

@@ -7,10 +7,12 @@ mod diff;
 mod faults;
 mod index;
 mod lag;
+mod logs;
 mod series;
 
 pub use diff::{Moment, Parting, RecordDiff, first_difference, records_differing};
 pub use faults::FaultState;
 pub use index::Index;
 pub use lag::{Agreement, agreement, staleness_ms, visibility_lags};
+pub use logs::consumer_lags;
 pub use series::Series;

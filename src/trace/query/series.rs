@@ -22,6 +22,9 @@ pub struct Series {
     /// The worst and the mean staleness over all replicas, per sample.
     pub staleness_max: Vec<f64>,
     pub staleness_mean: Vec<f64>,
+    /// Per consumer of a partitioned log: its lag, the events in its
+    /// partitions its group has not committed (summed over logs).
+    pub lag: Vec<(NodeIdx, Vec<f64>)>,
     pass: Pass,
 }
 
@@ -45,6 +48,12 @@ struct Pass {
     divergent: u32,
     behind: BTreeMap<(NodeIdx, Key), Micros>,
     behind_order: BTreeMap<NodeIdx, BTreeSet<(Micros, Key)>>,
+    /// Each log's lag table, with the log.
+    lag_tables: BTreeMap<Sym, NodeIdx>,
+    /// Node ids as symbols, to find the consumer a lag row names.
+    node_of: BTreeMap<Sym, NodeIdx>,
+    /// The latest lag per (log, consumer).
+    lag_now: BTreeMap<(NodeIdx, NodeIdx), u32>,
 }
 
 /// How many samples a plot shows across the run.
@@ -100,6 +109,16 @@ impl Series {
         let p = &mut self.pass;
         p.started = true;
         p.dt = (trace.until / SAMPLES).max(1);
+        for (i, n) in trace.nodes.iter().enumerate() {
+            if let Some(sym) = trace.names.find(&n.id) {
+                p.node_of.insert(sym, i as NodeIdx);
+            }
+            if n.kind == crate::scenario::Kind::Log
+                && let Some(table) = trace.names.find(&crate::scenario::log_lag_table(&n.id))
+            {
+                p.lag_tables.insert(table, i as NodeIdx);
+            }
+        }
         for t in &trace.tables {
             p.owner_of.entry(t.owner).or_default().insert(t.name);
             // Peers all accept writes: "behind the owner" means nothing
@@ -135,10 +154,34 @@ impl Series {
         self.staleness_max.push(max);
         let n = self.staleness.len().max(1) as f64;
         self.staleness_mean.push(sum / n);
+        for (consumer, out) in &mut self.lag {
+            let total: u32 = self
+                .pass
+                .lag_now
+                .iter()
+                .filter(|((_, c), _)| c == consumer)
+                .map(|(_, v)| *v)
+                .sum();
+            out.push(f64::from(total));
+        }
     }
 
     fn apply(&mut self, node: NodeIdx, r: Record) {
         let key = r.key;
+        if self.pass.lag_tables.get(&key.table) == Some(&node) {
+            if let Some(&consumer) = self.pass.node_of.get(&key.id) {
+                let lag = match r.value {
+                    crate::model::Value::Int(v) => u32::try_from(v).unwrap_or(0),
+                    _ => 0,
+                };
+                self.pass.lag_now.insert((node, consumer), lag);
+                if !self.lag.iter().any(|(c, _)| *c == consumer) {
+                    // No lag was recorded before: it was zero until now.
+                    self.lag.push((consumer, vec![0.0; self.t.len()]));
+                }
+            }
+            return;
+        }
         if self
             .pass
             .owner_of

@@ -325,12 +325,25 @@ pub fn behind<'a>(view: &View<'a>) -> BTreeMap<&'a str, f64> {
         .collect()
 }
 
+/// Each log consumer's lag at the moment shown, by node id.
+pub fn lags<'a>(view: &View<'a>) -> BTreeMap<&'a str, u32> {
+    let Some(p) = view.player else {
+        return BTreeMap::new();
+    };
+    crate::trace::query::consumer_lags(p.trace(), &p.index, p.upto())
+        .into_iter()
+        .filter_map(|(n, lag)| Some((view.scenario.nodes.get(n as usize)?.id.as_str(), lag)))
+        .collect()
+}
+
 /// What a node says about its state, beside its name.
 struct Badges {
     crashed: bool,
     shared: bool,
     /// How far behind its owner a copy is, in ms (0 when caught up).
     behind: Option<f64>,
+    /// A log consumer's lag, in events.
+    lag: Option<u32>,
 }
 
 /// The nodes, drawn only where visible: boxes scaled with the drawing, or
@@ -342,6 +355,7 @@ pub fn nodes(
     hovered: &Hit,
     connecting: bool,
     behind: &BTreeMap<&str, f64>,
+    lags: &BTreeMap<&str, u32>,
 ) {
     let (painter, visuals) = (&sc.painter, &sc.visuals);
     let zoom = sc.t.zoom;
@@ -409,6 +423,7 @@ pub fn nodes(
             crashed: down,
             shared: shared.contains(n.id.as_str()),
             behind: behind.get(n.id.as_str()).copied(),
+            lag: lags.get(n.id.as_str()).copied(),
         };
         if plate {
             plate_badges(painter, r, &badges);
@@ -514,9 +529,29 @@ fn name_plate(
     );
 }
 
+/// A log consumer's lag as a pill on the top edge of its box: amber while
+/// its group has events to commit, green at zero.
+fn lag_pill(painter: &Painter, r: Rect, size: f32, lag: u32) {
+    let c = if lag > 0 { theme::STALE } else { theme::AGREES };
+    let galley = painter.layout_no_wrap(
+        format!("lag {lag}"),
+        FontId::proportional(size),
+        theme::on(c),
+    );
+    let at = pos2(r.min.x + size, r.min.y - galley.size().y * 0.6);
+    let pill = Rect::from_min_size(at, galley.size()).expand2(vec2(size * 0.4, 1.0));
+    painter.rect_filled(pill, size * 0.4, c);
+    painter.galley(at, galley, theme::on(c));
+}
+
 /// State words inside a box: shared, crashed, how far behind.
 fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color32) {
     let size = (15.0 * zoom).clamp(6.0, 30.0);
+    if let Some(lag) = b.lag
+        && !b.crashed
+    {
+        lag_pill(painter, r, size * 0.85, lag);
+    }
     if b.shared {
         painter.text(
             r.right_bottom() + vec2(-8.0, -4.0) * zoom,
@@ -571,6 +606,12 @@ fn plate_badges(painter: &Painter, r: Rect, b: &Badges) {
         && lag > 0.0
     {
         words.push((format!("behind {lag:.0} ms"), theme::STALE));
+    }
+    if !b.crashed
+        && let Some(lag) = b.lag
+    {
+        let c = if lag > 0 { theme::STALE } else { theme::AGREES };
+        words.push((format!("lag {lag}"), c));
     }
     let mut y = r.min.y - 3.0;
     for (text, c) in words {

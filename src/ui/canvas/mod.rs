@@ -131,6 +131,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     // reaches the canvas's own area registered after them.
     let faults = Faults::at(view);
     let staleness = draw::behind(view);
+    let lags = draw::lags(view);
     {
         let layout = Layout::new(&st.t, rect.min, s, plates.as_deref());
         if crate::ui::keymap::escape_pressed(ui.ctx()) {
@@ -180,7 +181,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         .hover_pos()
         .map_or(Hit::Empty, |p| hit::test(s, &sc.layout, p));
     let connecting = matches!(st.drag, Drag::Connect { .. }) || st.keys.linking.is_some();
-    draw::nodes(ui, &sc, view, &hovered, connecting, &staleness);
+    draw::nodes(ui, &sc, view, &hovered, connecting, &staleness, &lags);
     if let Some(from) = st.keys.linking.as_deref().and_then(|id| sc.layout.rect(id)) {
         let to = ui
             .memory(|m| m.focused())
