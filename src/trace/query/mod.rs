@@ -7,10 +7,12 @@ mod diff;
 mod faults;
 mod index;
 mod lag;
+mod pipeline;
 mod series;
 
 pub use diff::{Moment, Parting, RecordDiff, first_difference, records_differing};
 pub use faults::FaultState;
 pub use index::Index;
 pub use lag::{Agreement, agreement, staleness_ms, visibility_lags};
+pub use pipeline::{OutboxRow, Pipeline, RelayPosition, checkpoint};
 pub use series::Series;
