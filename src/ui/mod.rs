@@ -11,6 +11,7 @@ mod captions;
 mod challenge;
 mod checks;
 mod compare;
+mod data;
 mod dialogs;
 mod file_dialog;
 mod fonts;
