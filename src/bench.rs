@@ -122,6 +122,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
         expect: Vec::new(),
         variants: Vec::new(),
         challenges: Vec::new(),
+        dismissed_hints: Vec::new(),
     }
 }
 

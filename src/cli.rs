@@ -316,6 +316,7 @@ fn export_file(a: &ExportArgs) -> Result<String, String> {
 /// Checks a scenario, or the quiz when the file holds questions.
 fn validate(file: &Path) -> ExitCode {
     let name = file.display().to_string();
+    let mut hints = Vec::new();
     let checked = scenario::read_text(file).and_then(|text| {
         if scenario::is_quiz(&text) {
             crate::session::quiz::from_str(&text, &name)
@@ -326,6 +327,7 @@ fn validate(file: &Path) -> ExitCode {
                     0 => String::new(),
                     n => format!(", {n} challenge(s)"),
                 };
+                hints = crate::check::hints(&s);
                 format!(
                     "\"{}\", {} nodes, {} links{challenges}",
                     s.title,
@@ -338,6 +340,19 @@ fn validate(file: &Path) -> ExitCode {
     match checked {
         Ok(what) => {
             println!("{name}: ok — {what}");
+            // Hints advise; they never make a drawing fail.
+            if !hints.is_empty() {
+                println!("design hints ({}):", hints.len());
+                for h in &hints {
+                    println!(
+                        "  ⚠ {} [{}]: {} (see lesson {})",
+                        h.kind.title(),
+                        h.key(),
+                        h.reason,
+                        h.kind.lesson()
+                    );
+                }
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -6,12 +6,14 @@ mod answers;
 mod conflicts;
 mod consumers;
 mod copies;
+pub mod hints;
 mod logs;
 mod monitors;
 mod projections;
 mod sagas;
 mod unit_of_work;
 
+pub use hints::{Hint, HintKind, all_hints, hints};
 pub use monitors::{Monitor, MonitorReading, OUTBOX_BOUND, monitors};
 
 use crate::model::{Micros, NodeIdx, deliver_flags, message_flags};

@@ -41,6 +41,8 @@ impl Bounds {
     pub const CHALLENGES: usize = 8;
     pub const HINTS: usize = 10;
     pub const GOAL: usize = 20;
+    /// Design hints one drawing may dismiss.
+    pub const DISMISSED_HINTS: usize = 1_000;
     /// Questions in the quiz.
     pub const QUESTIONS: usize = 200;
 }

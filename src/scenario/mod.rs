@@ -63,6 +63,10 @@ pub struct Scenario {
     /// After the lesson: the same system broken, to fix in the editor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub challenges: Vec<Challenge>,
+    /// Design hints the author has dismissed for this drawing, by their
+    /// key (`dual-write:orders`): see `check::hints`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dismissed_hints: Vec<String>,
 }
 
 fn default_seed() -> u64 {

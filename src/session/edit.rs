@@ -55,6 +55,12 @@ pub enum Edit {
         caption: Box<Narration>,
     },
     DeleteCaption(usize),
+    /// A design hint dismissed (or brought back) for this drawing, by its
+    /// key (`dual-write:orders`).
+    DismissHint {
+        key: String,
+        dismissed: bool,
+    },
 }
 
 impl Edit {
@@ -122,6 +128,19 @@ impl Edit {
             Edit::DeleteCaption(index) => {
                 if *index < s.narration.len() {
                     s.narration.remove(*index);
+                }
+            }
+            Edit::DismissHint { key, dismissed } => {
+                let at = s.dismissed_hints.iter().position(|k| k == key);
+                match (at, dismissed) {
+                    (None, true) if s.dismissed_hints.len() < Bounds::DISMISSED_HINTS => {
+                        s.dismissed_hints.push(key.clone());
+                        s.dismissed_hints.sort();
+                    }
+                    (Some(i), false) => {
+                        s.dismissed_hints.remove(i);
+                    }
+                    _ => {}
                 }
             }
         }

@@ -114,6 +114,7 @@ pub fn empty_scenario() -> Scenario {
         expect: Vec::new(),
         variants: Vec::new(),
         challenges: Vec::new(),
+        dismissed_hints: Vec::new(),
     }
 }
 

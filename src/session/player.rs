@@ -7,7 +7,7 @@ use super::command::Cmd;
 use crate::model::Micros;
 use crate::scenario::Scenario;
 use crate::sim::Engine;
-use crate::trace::query::{Index, Series};
+use crate::trace::query::{Index, Pipeline, Series};
 use crate::trace::{StepKind, Trace};
 
 /// Slowest and fastest playback, in virtual seconds per real second.
@@ -29,6 +29,9 @@ pub struct Player {
     pub seed: u64,
     marks: Vec<(Micros, usize)>,
     marks_seen: usize,
+    /// Outbox rows, relay offsets and unacknowledged deliveries, folded
+    /// up to the moment last asked for.
+    pipeline: std::cell::RefCell<Pipeline>,
 }
 
 impl Player {
@@ -48,6 +51,7 @@ impl Player {
             seed,
             marks: Vec::new(),
             marks_seen: 0,
+            pipeline: std::cell::RefCell::new(Pipeline::new(s)),
         };
         p.seek(0.0);
         Ok(p)
@@ -64,6 +68,13 @@ impl Player {
 
     pub fn trace(&self) -> &Trace {
         self.engine.trace()
+    }
+
+    /// The data behind the messaging patterns (outbox rows, relay
+    /// offsets, unacknowledged deliveries) at the moment shown.
+    pub fn pipeline(&self) -> std::cell::Ref<'_, Pipeline> {
+        self.pipeline.borrow_mut().at(self.trace(), self.upto);
+        self.pipeline.borrow()
     }
 
     /// The moment shown, in microseconds.

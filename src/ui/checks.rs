@@ -10,7 +10,8 @@ use super::theme;
 use super::view::View;
 use crate::check::{self, MonitorReading, Outcome, Standing};
 use crate::model::fmt_time;
-use crate::session::Cmd;
+use crate::session::presets::{PRESETS, index_of};
+use crate::session::{Cmd, Edit};
 
 /// The last evaluation and what it was made for: (revision, seed, steps
 /// shown).
@@ -32,6 +33,8 @@ pub fn ui(
     st: &mut ChecksState,
     cmds: &mut Vec<Cmd>,
 ) {
+    design_hints(ui, view, cmds);
+    ui.add_space(4.0);
     let Some(p) = view.player else {
         ui.weak("Checks run once the scenario can run.");
         return;
@@ -118,5 +121,76 @@ pub fn ui(
                 }
             }
         });
+    }
+}
+
+/// The drawing's design hints: each with its node, its reason, a "Show
+/// me" that opens the lesson explaining it, and a Dismiss kept with the
+/// drawing (undoable); dismissed ones can be brought back.
+fn design_hints(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
+    let s = view.scenario;
+    let all = check::all_hints(s);
+    let shown = check::hints(s);
+    ui.label(RichText::new("Design hints").strong())
+        .on_hover_text("Flaws read from the drawing itself, before anything runs");
+    if shown.is_empty() {
+        ui.weak("No design hints: the drawing shows none of the flaws Settle looks for.");
+    }
+    for h in &shown {
+        let on = view.label(&h.node);
+        let title = format!("{} ({on})", h.kind.title());
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(theme::ink(ui, theme::STALE), RichText::new("⚠").strong());
+            ui.label(RichText::new(&title).strong());
+        });
+        ui.label(&h.reason);
+        ui.horizontal(|ui| {
+            if let Some(i) = index_of(h.kind.lesson()) {
+                let lesson = PRESETS[i].file.trim_end_matches(".ron");
+                let r = ui
+                    .small_button("Show me")
+                    .on_hover_text(format!("Open the lesson that explains it: {lesson}"));
+                let name = format!("Show me: {title}");
+                r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+                if r.clicked() {
+                    cmds.push(Cmd::ShowMe { lesson: i, at: 0 });
+                }
+            }
+            let r = ui.small_button("Dismiss").on_hover_text(
+                "Hide this hint for this drawing (saved with it; Undo brings it back)",
+            );
+            let name = format!("Dismiss hint: {title}");
+            r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+            if r.clicked() {
+                cmds.push(Cmd::Edit(Edit::DismissHint {
+                    key: h.key(),
+                    dismissed: true,
+                }));
+            }
+        });
+    }
+    let hidden: Vec<_> = all.into_iter().filter(|h| !shown.contains(h)).collect();
+    if !hidden.is_empty() {
+        egui::CollapsingHeader::new(format!("Dismissed hints ({})", hidden.len()))
+            .id_salt("dismissed-hints")
+            .show(ui, |ui| {
+                for h in hidden {
+                    let title = format!("{} ({})", h.kind.title(), view.label(&h.node));
+                    ui.horizontal_wrapped(|ui| {
+                        ui.weak(&title);
+                        let r = ui.small_button("Bring back").on_hover_text(&h.reason);
+                        let name = format!("Bring back hint: {title}");
+                        r.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, &name)
+                        });
+                        if r.clicked() {
+                            cmds.push(Cmd::Edit(Edit::DismissHint {
+                                key: h.key(),
+                                dismissed: false,
+                            }));
+                        }
+                    });
+                }
+            });
     }
 }

@@ -149,7 +149,6 @@ impl SettleApp {
             compare::bar(ui, session, differs[0].values.len(), cmds);
             menus::banner(
                 ui,
-                &view,
                 session.problem.as_deref(),
                 session.notice.as_ref(),
                 cmds,

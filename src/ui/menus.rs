@@ -6,7 +6,6 @@ use egui::{RichText, Ui};
 use super::keymap;
 use super::theme;
 use super::view::View;
-use crate::scenario;
 use crate::session::presets::PRESETS;
 use crate::session::quiz::QuizCmd;
 use crate::session::{Cmd, Notice, Session, ViewCmd};
@@ -183,15 +182,9 @@ pub fn recovered(ui: &mut Ui, session: &Session, cmds: &mut Vec<Cmd>) {
     }
 }
 
-/// Why the drawing cannot run, the last notice, and the shared-database
-/// warning.
-pub fn banner(
-    ui: &mut Ui,
-    view: &View,
-    problem: Option<&str>,
-    notice: Option<&Notice>,
-    cmds: &mut Vec<Cmd>,
-) {
+/// Why the drawing cannot run, and the last notice. (The shared-database
+/// warning is a design hint now: a badge on the canvas, listed in Checks.)
+pub fn banner(ui: &mut Ui, problem: Option<&str>, notice: Option<&Notice>, cmds: &mut Vec<Cmd>) {
     if let Some(p) = problem {
         ui.horizontal_wrapped(|ui| {
             ui.colored_label(theme::ink(ui, theme::STALE), "⚠ Can't run yet:");
@@ -206,17 +199,6 @@ pub fn banner(
             if ui.small_button("Dismiss").clicked() {
                 cmds.push(Cmd::DismissNotice);
             }
-        });
-    }
-    for (db, users) in scenario::shared_databases(view.scenario) {
-        let names: Vec<&str> = users.iter().map(|u| view.label(u)).collect();
-        ui.horizontal_wrapped(|ui| {
-            ui.colored_label(theme::ink(ui, theme::FAULT), "⚠ Shared database:");
-            ui.label(format!(
-                "{} is used by {}. Each service should own its data: sharing a database couples their schemas, and none of them can be changed, deployed or scaled on its own.",
-                view.label(&db),
-                names.join(" and ")
-            ));
         });
     }
 }

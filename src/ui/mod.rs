@@ -12,6 +12,7 @@ mod captions;
 mod challenge;
 mod checks;
 mod compare;
+mod data;
 mod dialogs;
 mod export_window;
 // A page has no folders to list: the browser's picker takes its place.

@@ -75,6 +75,7 @@ pub fn ui(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
     for (ti, table) in t.tables.iter().enumerate() {
         table_ui(ui, p, ti, table, &m, differs, cmds);
     }
+    super::data::outboxes(ui, view);
 }
 
 /// One table: a header of copies, a row per record id.

@@ -75,13 +75,18 @@ impl<'a> Checker<'a> {
                 "the run length is zero; give it some time, like \"5s\"".into(),
             );
         }
-        let counts: [(&'static str, usize, usize); 6] = [
+        let counts: [(&'static str, usize, usize); 7] = [
             ("nodes", s.nodes.len(), Bounds::NODES),
             ("links", s.links.len(), Bounds::LINKS),
             ("workload", s.workload.len(), Bounds::WORK_ITEMS),
             ("faults", s.faults.len(), Bounds::FAULTS),
             ("narration", s.narration.len(), Bounds::NARRATION),
             ("expect", s.expect.len(), Bounds::EXPECTATIONS),
+            (
+                "dismissed_hints",
+                s.dismissed_hints.len(),
+                Bounds::DISMISSED_HINTS,
+            ),
         ];
         for (section, n, max) in counts {
             if n > max {

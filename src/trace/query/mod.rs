@@ -8,6 +8,7 @@ mod faults;
 mod index;
 mod lag;
 mod logs;
+mod pipeline;
 mod series;
 
 pub use diff::{Moment, Parting, RecordDiff, first_difference, records_differing};
@@ -15,4 +16,5 @@ pub use faults::FaultState;
 pub use index::Index;
 pub use lag::{Agreement, agreement, staleness_ms, visibility_lags};
 pub use logs::consumer_lags;
+pub use pipeline::{OutboxRow, Pipeline, RelayPosition, checkpoint};
 pub use series::Series;

@@ -33,6 +33,15 @@ pub struct Keyboard {
     pub to_inspector: bool,
 }
 
+/// What the canvas knows about its nodes this frame, beyond the drawing.
+pub struct Notes<'a> {
+    pub staleness: &'a BTreeMap<&'a str, f64>,
+    pub hints: &'a BTreeMap<String, Vec<crate::check::Hint>>,
+    pub data: &'a BTreeMap<String, crate::ui::data::NodeData>,
+    /// Each log consumer's lag, in events.
+    pub lags: &'a BTreeMap<&'a str, u32>,
+}
+
 /// A node or a link, by id or index.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Target {
@@ -56,7 +65,7 @@ pub fn elements(
     view: &View,
     layout: &Layout,
     faults: &Faults,
-    staleness: &BTreeMap<&str, f64>,
+    notes: &Notes,
     cmds: &mut Vec<Cmd>,
 ) {
     let s = view.scenario;
@@ -71,12 +80,11 @@ pub fn elements(
             .total_cmp(&(kb.0 / 24.0).round())
             .then(ka.1.total_cmp(&kb.1))
     });
-    let shared = crate::scenario::shared_databases(s);
     for n in order {
         let Some(r) = layout.rect(&n.id) else {
             continue;
         };
-        let state = node_state(view, n, faults, staleness, &shared);
+        let state = node_state(view, n, faults, notes);
         let name = format!("{}, {}", n.label(), n.kind.word());
         let resp = ui.interact(r, node_id(ui, &n.id), Sense::click());
         resp.widget_info(|| {
@@ -151,13 +159,9 @@ pub fn elements(
 }
 
 /// A node's state in words, for its description.
-fn node_state(
-    view: &View,
-    n: &Node,
-    faults: &Faults,
-    staleness: &BTreeMap<&str, f64>,
-    shared: &[(String, Vec<String>)],
-) -> String {
+fn node_state(view: &View, n: &Node, faults: &Faults, notes: &Notes) -> String {
+    let staleness = notes.staleness;
+    let hints = notes.hints.get(&n.id);
     let mut words = Vec::new();
     if faults.down.contains(n.id.as_str()) {
         words.push("crashed".to_string());
@@ -170,8 +174,21 @@ fn node_state(
         Some(_) => words.push("agrees with its owner".to_string()),
         None => {}
     }
-    if shared.iter().any(|(db, _)| db == &n.id) {
-        words.push("shared database: more than one service uses it".to_string());
+    if let Some(lag) = notes.lags.get(n.id.as_str()) {
+        words.push(format!(
+            "consumer lag {lag} event{}",
+            if *lag == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(d) = notes.data.get(&n.id) {
+        words.extend(d.lines.iter().cloned());
+    }
+    for h in hints.into_iter().flatten() {
+        words.push(format!(
+            "design hint, {}: {}",
+            h.kind.title().to_lowercase(),
+            h.reason
+        ));
     }
     if view.selection.nodes.contains(&n.id) {
         words.push("selected".to_string());

@@ -1,6 +1,6 @@
 //! Painting the canvas: the grid, links (cut ones dashed), messages in
 //! flight as tokens, recent drops as crosses, and the nodes with their
-//! state (crashed, behind, shared database, narration focus).
+//! state (crashed, behind, design hints, narration focus).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -337,13 +337,40 @@ pub fn lags<'a>(view: &View<'a>) -> BTreeMap<&'a str, u32> {
 }
 
 /// What a node says about its state, beside its name.
-struct Badges {
+struct Badges<'h> {
     crashed: bool,
-    shared: bool,
+    /// The badges of its design hints (`DUAL WRITE`).
+    hints: Vec<&'h str>,
     /// How far behind its owner a copy is, in ms (0 when caught up).
     behind: Option<f64>,
     /// A log consumer's lag, in events.
     lag: Option<u32>,
+    /// Its data now, in a few words, and whether it waits on something.
+    data: Option<(&'h str, bool)>,
+}
+
+/// Each node's data now (offsets, unacknowledged deliveries, checkpoint,
+/// outbox), for badges and descriptions.
+pub fn data_by_node(view: &View) -> BTreeMap<String, crate::ui::data::NodeData> {
+    let Some(p) = view.player else {
+        return BTreeMap::new();
+    };
+    let pipe = p.pipeline();
+    view.scenario
+        .nodes
+        .iter()
+        .filter_map(|n| Some((n.id.clone(), crate::ui::data::of_node(view, p, &pipe, n)?)))
+        .collect()
+}
+
+/// The design hints not dismissed, per node: what the badges and the
+/// nodes' descriptions say.
+pub fn hints_by_node(view: &View) -> BTreeMap<String, Vec<crate::check::Hint>> {
+    let mut out: BTreeMap<String, Vec<crate::check::Hint>> = BTreeMap::new();
+    for h in crate::check::hints(view.scenario) {
+        out.entry(h.node.clone()).or_default().push(h);
+    }
+    out
 }
 
 /// The nodes, drawn only where visible: boxes scaled with the drawing, or
@@ -354,14 +381,12 @@ pub fn nodes(
     view: &View,
     hovered: &Hit,
     connecting: bool,
-    behind: &BTreeMap<&str, f64>,
-    lags: &BTreeMap<&str, u32>,
+    notes: &super::access::Notes,
 ) {
+    let (behind, hints, data, lags) = (notes.staleness, notes.hints, notes.data, notes.lags);
     let (painter, visuals) = (&sc.painter, &sc.visuals);
     let zoom = sc.t.zoom;
     let focus = current_focus(view);
-    let shared_dbs = crate::scenario::shared_databases(view.scenario);
-    let shared: BTreeSet<&str> = shared_dbs.iter().map(|(db, _)| db.as_str()).collect();
     for n in &view.scenario.nodes {
         let Some(r) = sc.layout.rect(&n.id) else {
             continue;
@@ -421,9 +446,17 @@ pub fn nodes(
         }
         let badges = Badges {
             crashed: down,
-            shared: shared.contains(n.id.as_str()),
+            hints: hints
+                .get(&n.id)
+                .map(|v| {
+                    let mut words: Vec<&str> = v.iter().map(|h| h.kind.badge()).collect();
+                    words.dedup();
+                    words
+                })
+                .unwrap_or_default(),
             behind: behind.get(n.id.as_str()).copied(),
             lag: lags.get(n.id.as_str()).copied(),
+            data: data.get(&n.id).map(|d| (d.badge.as_str(), d.waiting)),
         };
         if plate {
             plate_badges(painter, r, &badges);
@@ -529,8 +562,9 @@ fn name_plate(
     );
 }
 
-/// A log consumer's lag as a pill on the top edge of its box: amber while
-/// its group has events to commit, green at zero.
+/// A log consumer's lag as a pill on the bottom edge of its box, left
+/// (design hints take the top edge, the data badge the bottom right):
+/// amber while its group has events to commit, green at zero.
 fn lag_pill(painter: &Painter, r: Rect, size: f32, lag: u32) {
     let c = if lag > 0 { theme::STALE } else { theme::AGREES };
     let galley = painter.layout_no_wrap(
@@ -538,28 +572,49 @@ fn lag_pill(painter: &Painter, r: Rect, size: f32, lag: u32) {
         FontId::proportional(size),
         theme::on(c),
     );
-    let at = pos2(r.min.x + size, r.min.y - galley.size().y * 0.6);
+    let at = pos2(r.min.x + size, r.max.y - galley.size().y * 0.5);
     let pill = Rect::from_min_size(at, galley.size()).expand2(vec2(size * 0.4, 1.0));
     painter.rect_filled(pill, size * 0.4, c);
     painter.galley(at, galley, theme::on(c));
 }
 
-/// State words inside a box: shared, crashed, how far behind.
+/// State words on a box: design hints as amber tabs on its top edge, a log
+/// consumer's lag and its data on the bottom edge; inside, crashed and how
+/// far behind.
 fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color32) {
     let size = (15.0 * zoom).clamp(6.0, 30.0);
     if let Some(lag) = b.lag
         && !b.crashed
     {
-        lag_pill(painter, r, size * 0.85, lag);
+        lag_pill(painter, r, (size * 0.72).max(7.0), lag);
     }
-    if b.shared {
-        painter.text(
-            r.right_bottom() + vec2(-8.0, -4.0) * zoom,
-            Align2::RIGHT_BOTTOM,
-            "SHARED!",
-            FontId::proportional(size * 0.7),
-            theme::readable(theme::FAULT, fill),
+    let mut x = r.min.x + 10.0 * zoom;
+    for word in &b.hints {
+        let galley = painter.layout_no_wrap(
+            format!("⚠ {word}"),
+            FontId::proportional((size * 0.72).max(7.0)),
+            theme::on(theme::STALE),
         );
+        let at = pos2(x, r.min.y - galley.size().y * 0.5);
+        let tab = Rect::from_min_size(at, galley.size()).expand2(vec2(4.0, 1.0) * zoom.sqrt());
+        painter.rect_filled(tab, 4.0 * zoom.sqrt(), theme::STALE);
+        painter.galley(at, galley, theme::on(theme::STALE));
+        x = tab.max.x + 4.0 * zoom;
+    }
+    if let Some((text, waiting)) = b.data {
+        let c = if waiting { theme::STALE } else { theme::AGREES };
+        let galley = painter.layout_no_wrap(
+            text.to_string(),
+            FontId::proportional((size * 0.72).max(7.0)),
+            theme::on(c),
+        );
+        let at = pos2(
+            r.max.x - 10.0 * zoom - galley.size().x,
+            r.max.y - galley.size().y * 0.5,
+        );
+        let tab = Rect::from_min_size(at, galley.size()).expand2(vec2(4.0, 1.0) * zoom.sqrt());
+        painter.rect_filled(tab, 4.0 * zoom.sqrt(), c);
+        painter.galley(at, galley, theme::on(c));
     }
     if b.crashed {
         painter.text(
@@ -598,8 +653,8 @@ fn plate_badges(painter: &Painter, r: Rect, b: &Badges) {
     if b.crashed {
         words.push(("CRASHED".into(), theme::FAULT));
     }
-    if b.shared {
-        words.push(("SHARED!".into(), theme::FAULT));
+    for word in &b.hints {
+        words.push((format!("⚠ {word}"), theme::STALE));
     }
     if !b.crashed
         && let Some(lag) = b.behind
@@ -621,5 +676,15 @@ fn plate_badges(painter: &Painter, r: Rect, b: &Badges) {
         painter.rect_filled(pill, 6.0, c);
         painter.galley(at, galley, theme::on(c));
         y = pill.min.y - 2.0;
+    }
+    // The data hangs below the plate.
+    if let Some((text, waiting)) = b.data {
+        let c = if waiting { theme::STALE } else { theme::AGREES };
+        let galley =
+            painter.layout_no_wrap(text.to_string(), FontId::proportional(16.0), theme::on(c));
+        let at = pos2(r.center().x - galley.size().x / 2.0, r.max.y + 3.0);
+        let pill = Rect::from_min_size(at, galley.size()).expand2(vec2(6.0, 1.0));
+        painter.rect_filled(pill, 6.0, c);
+        painter.galley(at, galley, theme::on(c));
     }
 }

@@ -132,12 +132,20 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     let faults = Faults::at(view);
     let staleness = draw::behind(view);
     let lags = draw::lags(view);
+    let hints = draw::hints_by_node(view);
+    let data = draw::data_by_node(view);
     {
         let layout = Layout::new(&st.t, rect.min, s, plates.as_deref());
         if crate::ui::keymap::escape_pressed(ui.ctx()) {
             st.keys.linking = None;
         }
-        access::elements(ui, st, view, &layout, &faults, &staleness, cmds);
+        let notes = access::Notes {
+            staleness: &staleness,
+            hints: &hints,
+            data: &data,
+            lags: &lags,
+        };
+        access::elements(ui, st, view, &layout, &faults, &notes, cmds);
     }
     let bg = ui.allocate_rect(rect, Sense::click_and_drag());
     bg.widget_info(|| {
@@ -181,7 +189,13 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         .hover_pos()
         .map_or(Hit::Empty, |p| hit::test(s, &sc.layout, p));
     let connecting = matches!(st.drag, Drag::Connect { .. }) || st.keys.linking.is_some();
-    draw::nodes(ui, &sc, view, &hovered, connecting, &staleness, &lags);
+    let notes = access::Notes {
+        staleness: &staleness,
+        hints: &hints,
+        data: &data,
+        lags: &lags,
+    };
+    draw::nodes(ui, &sc, view, &hovered, connecting, &notes);
     if let Some(from) = st.keys.linking.as_deref().and_then(|id| sc.layout.rect(id)) {
         let to = ui
             .memory(|m| m.focused())

@@ -125,6 +125,7 @@ fn node(ui: &mut Ui, view: &View, st: &mut InspectorState, n: &Node, cmds: &mut 
         );
     });
     kinds::settings(ui, view, &mut st.fields, n, cmds);
+    super::data::inspector(ui, view, n);
     let trace = view.player.map(|p| p.trace());
     let mut offers = actions::node_offers(view.scenario, trace, &n.id, view.now());
     if matches!(kind, Kind::Client | Kind::Service) {
