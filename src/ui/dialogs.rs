@@ -93,9 +93,11 @@ pub enum Native {
 const TOO_QUICK: std::time::Duration = std::time::Duration::from_millis(400);
 
 /// What kind of file a dialog lists: a name for people and extensions.
+#[cfg(not(target_arch = "wasm32"))]
 pub type Filter<'a> = (&'a str, &'a [&'a str]);
 
 /// Scenario files, what Open and Save As list.
+#[cfg(not(target_arch = "wasm32"))]
 pub const SCENARIOS: Filter<'static> = ("Settle scenario", &["ron"]);
 
 /// Asks the platform for a file to open, or where to save one.

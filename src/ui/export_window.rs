@@ -312,6 +312,7 @@ impl ExportWindow {
     }
 
     /// The extension the file must have, while a file is being chosen.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn extension(&self) -> &'static str {
         self.pending
             .as_ref()

@@ -144,12 +144,23 @@ impl Broker {
         }
     }
 
-    /// Sends up to a batch of `topic`'s log from `from` to `to`.
-    fn replay(&self, cx: &mut Cx, to: NodeIdx, topic: Sym, from: u32) {
+    /// Sends up to a batch of `topic`'s log from `from` to `to`. An
+    /// at-least-once broker resends each replayed event until it is
+    /// acknowledged, as it does a live one: the batch's end marker may
+    /// overtake its events on the wire, so the marker alone cannot tell the
+    /// projection that none was lost.
+    fn replay(&mut self, cx: &mut Cx, to: NodeIdx, topic: Sym, from: u32) {
         let log = self.log.get(&topic).map_or(&[][..], Vec::as_slice);
         let end = (from.saturating_add(REPLAY_BATCH) as usize).min(log.len());
         for &body in log.get(from as usize..end).unwrap_or(&[]) {
-            cx.forward(to, body);
+            let event = match cx.body(body) {
+                Some(Body::Event { event, .. }) => Some(event),
+                _ => None,
+            };
+            match (&mut self.unacked, event) {
+                (Some(r), Some(event)) => r.send(cx, (to, event), to, body),
+                _ => cx.forward(to, body),
+            }
         }
         let next = end.max(from as usize) as u32;
         let more = (next as usize) < log.len();
