@@ -13,9 +13,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The browser the wrapper script starts: run directly, so that killing it
-/// leaves nothing behind.
-const CHROMIUM: &str = "/usr/lib/chromium/chromium-headless-shell";
+/// The browsers Debian's packages install, run directly rather than
+/// through their wrapper scripts, so that ending one leaves nothing behind:
+/// `chromium-headless-shell`, else `chromium` in headless mode.
+fn browser() -> (PathBuf, Vec<&'static str>) {
+    let shell = PathBuf::from("/usr/lib/chromium/chromium-headless-shell");
+    if shell.is_file() {
+        return (shell, vec![]);
+    }
+    (
+        PathBuf::from("/usr/lib/chromium/chromium"),
+        vec!["--headless", "--enable-logging=stderr"],
+    )
+}
 
 struct Server(Child);
 
@@ -53,7 +63,9 @@ fn serve(dir: &Path) -> (Server, u16) {
 /// `--dump-dom`. Returns stdout, and fails on a panic in the console.
 fn chromium(url: &str, what: &str, scratch: &Path) -> String {
     let profile = tempfile::tempdir_in(scratch).expect("a profile folder");
-    let out = Command::new(CHROMIUM)
+    let (browser, headless) = browser();
+    let out = Command::new(browser)
+        .args(headless)
         .args([
             "--no-sandbox",
             "--enable-unsafe-swiftshader",
