@@ -65,21 +65,7 @@ impl Measure {
 
     /// `text`, cut with an ellipsis if it is wider than `room` pixels.
     pub fn elide(&self, text: &str, size: f32, room: f32) -> String {
-        if self.width(text, size) <= room {
-            return text.to_string();
-        }
-        let chars: Vec<char> = text.chars().collect();
-        let (mut lo, mut hi) = (0, chars.len());
-        while lo < hi {
-            let mid = (lo + hi).div_ceil(2);
-            let t: String = chars[..mid].iter().collect::<String>() + "…";
-            if self.width(&t, size) <= room {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        chars[..lo].iter().collect::<String>() + "…"
+        crate::model::elide::elide_with(text, |t| self.width(t, size) <= room)
     }
 }
 

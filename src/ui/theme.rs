@@ -88,21 +88,7 @@ pub fn elide(painter: &egui::Painter, text: &str, font: &egui::FontId, width: f3
             .x
             <= width
     };
-    if fits(text) {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let (mut lo, mut hi) = (0, chars.len());
-    while lo < hi {
-        let mid = (lo + hi).div_ceil(2);
-        let t: String = chars[..mid].iter().collect::<String>() + "…";
-        if fits(&t) {
-            lo = mid;
-        } else {
-            hi = mid - 1;
-        }
-    }
-    chars[..lo].iter().collect::<String>() + "…"
+    crate::model::elide::elide_with(text, fits)
 }
 
 #[cfg(test)]
