@@ -120,12 +120,9 @@ impl Transform {
         }
         let widest = sizes.iter().map(|v| v.x).fold(0.0, f32::max);
         let margin = 16.0;
-        // A row of pills may hang above a plate (hints, lag) and one below
-        // (its data): the top and bottom rows keep room for them.
-        let pills = 24.0;
         let room = vec2(
             rect.width() - 2.0 * margin - widest,
-            rect.height() - 2.0 * (margin + pills) - PLATE_HEIGHT,
+            rect.height() - 2.0 * margin - PLATE_HEIGHT,
         );
         // Across and down are fitted each on its own (within a factor of
         // two of each other): plates keep their size, so it is the room
