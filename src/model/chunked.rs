@@ -4,10 +4,15 @@
 //! buffer (and copy it) as it grows, so its peak memory can be twice its
 //! content. Chunks keep the waste to one partly-filled chunk and never move
 //! what is already recorded.
+//!
+//! Chunks are sized in bytes, not entries: large enough that the
+//! allocator maps each one afresh in big pieces (a long run spends much of
+//! its time having the kernel hand it zeroed pages, fewer and larger
+//! faults cost less), small enough that a lesson's short trace stays a
+//! few megabytes.
 
-const SHIFT: u32 = 14;
-const CHUNK: usize = 1 << SHIFT;
-const MASK: usize = CHUNK - 1;
+/// What one chunk aims to hold, in bytes.
+const CHUNK_BYTES: usize = 1 << 21;
 
 /// Append-only storage with stable indices and bounded slack.
 #[derive(Clone, Debug)]
@@ -26,6 +31,16 @@ impl<T> Default for Chunked<T> {
 }
 
 impl<T> Chunked<T> {
+    /// Entries per chunk as a power of two: the most that fit `CHUNK_BYTES`.
+    const SHIFT: u32 = (CHUNK_BYTES / Self::SIZE).ilog2();
+    const CHUNK: usize = 1 << Self::SHIFT;
+    const MASK: usize = Self::CHUNK - 1;
+    const SIZE: usize = if std::mem::size_of::<T>() == 0 {
+        1
+    } else {
+        std::mem::size_of::<T>()
+    };
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -37,8 +52,8 @@ impl<T> Chunked<T> {
     /// Appends and returns the new entry's index.
     #[inline]
     pub fn push(&mut self, value: T) -> usize {
-        if self.len & MASK == 0 {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+        if self.len & Self::MASK == 0 {
+            self.chunks.push(Vec::with_capacity(Self::CHUNK));
         }
         if let Some(last) = self.chunks.last_mut() {
             last.push(value);
@@ -49,14 +64,16 @@ impl<T> Chunked<T> {
 
     #[inline]
     pub fn get(&self, i: usize) -> Option<&T> {
-        self.chunks.get(i >> SHIFT).and_then(|c| c.get(i & MASK))
+        self.chunks
+            .get(i >> Self::SHIFT)
+            .and_then(|c| c.get(i & Self::MASK))
     }
 
     #[inline]
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         self.chunks
-            .get_mut(i >> SHIFT)
-            .and_then(|c| c.get_mut(i & MASK))
+            .get_mut(i >> Self::SHIFT)
+            .and_then(|c| c.get_mut(i & Self::MASK))
     }
 
     /// Everything, in order.
@@ -66,8 +83,8 @@ impl<T> Chunked<T> {
 
     /// Entries from index `from` on.
     pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &T> + '_ {
-        let first = from >> SHIFT;
-        let skip = from & MASK;
+        let first = from >> Self::SHIFT;
+        let skip = from & Self::MASK;
         self.chunks
             .iter()
             .skip(first)
@@ -80,10 +97,10 @@ impl<T> Chunked<T> {
         if len >= self.len {
             return;
         }
-        let keep_chunks = len.div_ceil(CHUNK);
+        let keep_chunks = len.div_ceil(Self::CHUNK);
         self.chunks.truncate(keep_chunks);
         if let Some(last) = self.chunks.last_mut() {
-            let in_last = len - (keep_chunks - 1) * CHUNK;
+            let in_last = len - (keep_chunks - 1) * Self::CHUNK;
             last.truncate(in_last);
         }
         self.len = len;
@@ -91,7 +108,7 @@ impl<T> Chunked<T> {
 
     /// Bytes allocated, including the slack of the last chunk.
     pub fn bytes(&self) -> usize {
-        self.chunks.len() * CHUNK * std::mem::size_of::<T>()
+        self.chunks.len() * Self::CHUNK * std::mem::size_of::<T>()
             + self.chunks.capacity() * std::mem::size_of::<Vec<T>>()
     }
 }
@@ -102,7 +119,8 @@ mod tests {
 
     #[test]
     fn indexes_across_chunks_and_truncates() {
-        let mut c = Chunked::default();
+        let mut c: Chunked<usize> = Chunked::default();
+        const CHUNK: usize = Chunked::<usize>::CHUNK;
         for i in 0..(CHUNK * 2 + 5) {
             assert_eq!(c.push(i), i);
         }
