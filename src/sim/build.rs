@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use rand::SeedableRng;
 use rand::rngs::ChaCha8Rng;
 
-use super::engine::{Engine, Gen, GenOp, LinkRt, NodeRt, Watch};
+use super::engine::{Engine, Gen, GenOp, LinkRt, NodeRt, Routes, Watch};
 use super::nodes;
 use super::wiring::Wiring;
 use crate::model::{NodeIdx, Sym, Value};
@@ -174,27 +174,19 @@ fn subscriptions(s: &Scenario, w: &mut Wiring, t: &mut Tables) -> Result<(), Bui
     Ok(())
 }
 
-/// Per node: (neighbour, link index), sorted by neighbour.
-type Adjacency = Vec<Vec<(NodeIdx, u32)>>;
-
-/// Links as the engine uses them, and each node's neighbours sorted.
-fn links(s: &Scenario, w: &Wiring) -> Result<(Vec<LinkRt>, Adjacency), BuildError> {
+/// Links as the engine uses them, and how each node finds its own.
+fn links(s: &Scenario, w: &Wiring) -> Result<(Vec<LinkRt>, Routes), BuildError> {
     let mut links = Vec::with_capacity(s.links.len());
-    let mut adj: Vec<Vec<(NodeIdx, u32)>> = vec![Vec::new(); s.nodes.len()];
-    for (i, l) in s.links.iter().enumerate() {
-        let (a, b) = (w.find(&l.from)?, w.find(&l.to)?);
+    let mut ends = Vec::with_capacity(s.links.len());
+    for l in &s.links {
+        ends.push((w.find(&l.from)?, w.find(&l.to)?));
         links.push(LinkRt {
             latency: l.latency,
             loss: l.loss.0,
             duplicate: l.duplicate.0,
         });
-        adj[a as usize].push((b, i as u32));
-        adj[b as usize].push((a, i as u32));
     }
-    for list in &mut adj {
-        list.sort_unstable();
-    }
-    Ok((links, adj))
+    Ok((links, Routes::new(s.nodes.len(), &ends)))
 }
 
 impl Engine {
@@ -231,7 +223,7 @@ impl Engine {
                 epoch: 0,
             });
         }
-        let (links, adj) = links(s, &w)?;
+        let (links, routes) = links(s, &w)?;
         let table_service: BTreeMap<Sym, NodeIdx> = s
             .nodes
             .iter()
@@ -247,7 +239,7 @@ impl Engine {
 
         trace.names = names;
         trace.tables = tables.list;
-        let mut engine = Engine::assemble(trace, nodes, links, adj, s.until.0);
+        let mut engine = Engine::assemble(trace, nodes, links, routes, s.until.0);
         engine.owns = (0..s.nodes.len())
             .map(|i| tables.owners.values().any(|&o| o as usize == i))
             .collect();

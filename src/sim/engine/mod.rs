@@ -10,6 +10,9 @@
 
 mod happenings;
 mod network;
+mod routes;
+
+pub(crate) use routes::Routes;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -190,8 +193,8 @@ pub struct Engine {
     pub(crate) trace: Trace,
     pub(crate) nodes: Vec<NodeRt>,
     pub(crate) links: Vec<LinkRt>,
-    /// Per node: (neighbour, link index), sorted by neighbour.
-    pub(crate) adj: Vec<Vec<(NodeIdx, u32)>>,
+    /// Which link joins two nodes.
+    routes: Routes,
     /// Cut directions (from, to).
     cut: BTreeSet<(NodeIdx, NodeIdx)>,
     queue: BinaryHeap<Pending>,
@@ -224,14 +227,14 @@ impl Engine {
         trace: Trace,
         nodes: Vec<NodeRt>,
         links: Vec<LinkRt>,
-        adj: Vec<Vec<(NodeIdx, u32)>>,
+        routes: Routes,
         until: Micros,
     ) -> Self {
         Engine {
             trace,
             nodes,
             links,
-            adj,
+            routes,
             cut: BTreeSet::new(),
             queue: BinaryHeap::new(),
             seq: 0,

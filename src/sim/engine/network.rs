@@ -55,9 +55,8 @@ impl Engine {
     }
 
     fn link(&self, from: NodeIdx, to: NodeIdx) -> Option<LinkRt> {
-        let adj = self.adj.get(from as usize)?;
-        let i = adj.binary_search_by_key(&to, |e| e.0).ok()?;
-        self.links.get(adj[i].1 as usize).copied()
+        let i = self.routes.link(from, to)?;
+        self.links.get(i as usize).copied()
     }
 
     pub(super) fn send(
