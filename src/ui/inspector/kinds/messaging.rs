@@ -1,0 +1,221 @@
+//! Settings of the kinds that move events: brokers, partitioned logs,
+//! the replicas they feed, and change-data-capture connectors.
+
+use egui::Ui;
+
+use super::super::fields::{self, Fields, gesture, label, millis, set_spec};
+use crate::model::Dur;
+use crate::scenario::{BrokerSpec, CdcSpec, Delivery, LogSpec, NodeKind, ReplicaSpec};
+use crate::session::Cmd;
+use crate::ui::view::View;
+
+pub(super) fn broker(ui: &mut Ui, id: &str, b: &BrokerSpec, cmds: &mut Vec<Cmd>) {
+    let max_attempts = b.max_attempts;
+    let set = |delivery| {
+        set_spec(
+            id,
+            NodeKind::Broker(BrokerSpec {
+                delivery,
+                max_attempts,
+            }),
+        )
+    };
+    label(ui, "Delivery");
+    let mut at_least = matches!(b.delivery, Delivery::AtLeastOnce { .. });
+    ui.vertical(|ui| {
+        let a = ui.radio_value(&mut at_least, true, "at least once (acks, resends)");
+        let c = ui.radio_value(&mut at_least, false, "at most once (no resends)");
+        if a.changed() || c.changed() {
+            let delivery = if at_least {
+                Delivery::default()
+            } else {
+                Delivery::AtMostOnce
+            };
+            cmds.push(Cmd::Edit(set(delivery)));
+        }
+    });
+    ui.end_row();
+    if let Delivery::AtLeastOnce { ack_timeout } = b.delivery {
+        let l = label(ui, "Resend after");
+        let (r, d) = millis(ui, &l, ack_timeout);
+        let delivery = Delivery::AtLeastOnce {
+            ack_timeout: Dur(d.0.max(1000)),
+        };
+        gesture(&r, cmds, set(delivery));
+        ui.end_row();
+        let dl = label(ui, "Dead letters");
+        ui.horizontal(|ui| {
+            let mut limited = b.max_attempts.is_some();
+            let mut n = b.max_attempts.unwrap_or(3);
+            let c = ui
+                .checkbox(&mut limited, "give up after")
+                .on_hover_text("Park a delivery in the dead-letter queue after this many attempts instead of retrying for ever");
+            let r = ui.add_enabled(limited, egui::DragValue::new(&mut n).range(1..=100))
+                .labelled_by(dl.id);
+            ui.label("attempts");
+            let spec = BrokerSpec {
+                delivery: b.delivery,
+                max_attempts: limited.then_some(n),
+            };
+            if c.changed() {
+                cmds.push(Cmd::Edit(set_spec(id, NodeKind::Broker(spec))));
+            } else {
+                gesture(&r, cmds, set_spec(id, NodeKind::Broker(spec)));
+            }
+        });
+        ui.end_row();
+    }
+}
+
+/// A log's settings: how long it waits for a consumer's acknowledgement,
+/// each topic's partitions, and each group's commit interval and pace.
+pub(super) fn log(ui: &mut Ui, view: &View, id: &str, l: &LogSpec, cmds: &mut Vec<Cmd>) {
+    let set = |k: LogSpec| set_spec(id, NodeKind::Log(k));
+    let lbl = label(ui, "Resend after");
+    let (r, d) = millis(ui, &lbl, l.ack_timeout);
+    let mut k = l.clone();
+    k.ack_timeout = Dur(d.0.max(1000));
+    gesture(&r, cmds, set(k));
+    ui.end_row();
+    for (i, t) in l.topics.iter().enumerate() {
+        let lbl = label(ui, &format!("Topic {} partitions", t.name));
+        let mut n = t.partitions;
+        let r = ui
+            .add(egui::DragValue::new(&mut n).range(1..=64))
+            .labelled_by(lbl.id)
+            .on_hover_text("A key always goes to the same partition; order holds within one");
+        let mut k = l.clone();
+        k.topics[i].partitions = n;
+        gesture(&r, cmds, set(k));
+        ui.end_row();
+    }
+    for (i, g) in l.groups.iter().enumerate() {
+        let lbl = label(ui, &format!("Group {} commits every", g.name));
+        let mut n = g.commit_every;
+        let r = ui
+            .add(
+                egui::DragValue::new(&mut n)
+                    .range(1..=1000)
+                    .suffix(" events"),
+            )
+            .labelled_by(lbl.id)
+            .on_hover_text(
+                "A member that crashes reads again what it handled since its group's last commit",
+            );
+        let mut k = l.clone();
+        k.groups[i].commit_every = n;
+        gesture(&r, cmds, set(k));
+        ui.end_row();
+        let lbl = label(ui, &format!("Group {} pace", g.name));
+        let (r, d) = millis(ui, &lbl, g.pace);
+        let mut k = l.clone();
+        k.groups[i].pace = d;
+        gesture(&r, cmds, set(k));
+        ui.end_row();
+    }
+    label(ui, "Groups");
+    let groups: Vec<String> = crate::scenario::log_groups(view.scenario, id)
+        .iter()
+        .map(|g| {
+            let members: Vec<&str> = g.members.iter().map(|m| view.label(m)).collect();
+            format!("{}: {}", g.name, members.join(", "))
+        })
+        .collect();
+    ui.label(if groups.is_empty() {
+        "no consumer yet: link a replica to it".to_string()
+    } else {
+        groups.join("\n")
+    });
+    ui.end_row();
+}
+
+pub(super) fn replica(
+    ui: &mut Ui,
+    view: &View,
+    st: &mut Fields,
+    id: &str,
+    r: &ReplicaSpec,
+    cmds: &mut Vec<Cmd>,
+) {
+    let l = label(ui, "Copies table");
+    let tables: Vec<String> = view
+        .scenario
+        .nodes
+        .iter()
+        .filter_map(|m| match &m.kind {
+            NodeKind::Service(svc) => Some(svc.table.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut choice = r.table.clone();
+    egui::ComboBox::from_id_salt("rep-table")
+        .selected_text(r.table.clone())
+        .show_ui(ui, |ui| {
+            for t in tables {
+                ui.selectable_value(&mut choice, t.clone(), t);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    if choice != r.table {
+        let mut k = r.clone();
+        k.table = choice;
+        cmds.push(Cmd::Edit(set_spec(id, NodeKind::Replica(k))));
+    }
+    ui.end_row();
+    label(ui, "From broker");
+    ui.label(view.label(&r.broker));
+    ui.end_row();
+    let l = label(ui, "Topic");
+    let (owner, base) = (id.to_string(), r.clone());
+    fields::text(
+        ui,
+        st,
+        &format!("{id}/topic"),
+        &l,
+        &r.topic,
+        cmds,
+        move |topic| {
+            let mut k = base.clone();
+            k.topic = topic;
+            set_spec(&owner, NodeKind::Replica(k))
+        },
+    );
+    ui.end_row();
+    label(ui, "Duplicates");
+    let mut dedup = r.dedup;
+    if ui
+        .checkbox(&mut dedup, "remembers processed event ids")
+        .on_hover_text(
+            "An idempotent consumer: an event it has applied is skipped if it comes again",
+        )
+        .changed()
+    {
+        let mut k = r.clone();
+        k.dedup = dedup;
+        cmds.push(Cmd::Edit(set_spec(id, NodeKind::Replica(k))));
+    }
+    ui.end_row();
+}
+
+pub(super) fn cdc(ui: &mut Ui, view: &View, id: &str, c: &CdcSpec, cmds: &mut Vec<Cmd>) {
+    label(ui, "Reads the log of");
+    ui.label(view.label(&c.database));
+    ui.end_row();
+    label(ui, "Publishes to");
+    ui.label(format!(
+        "{} (outbox rows on their topic{})",
+        view.label(&c.broker),
+        c.topic
+            .as_deref()
+            .map(|t| format!("; every change on {t}"))
+            .unwrap_or_default()
+    ));
+    ui.end_row();
+    let l = label(ui, "Polls every");
+    let (r, d) = millis(ui, &l, c.poll);
+    let mut k = c.clone();
+    k.poll = Dur(d.0.max(1000));
+    gesture(&r, cmds, set_spec(id, NodeKind::Cdc(k)));
+    ui.end_row();
+}

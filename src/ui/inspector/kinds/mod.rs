@@ -1,0 +1,78 @@
+//! Each node kind's settings in the inspector, one function per kind,
+//! grouped by the part of the system the kind plays. A change replaces
+//! the node's settings as one undoable edit; the run is rebuilt at the
+//! same moment.
+
+mod coordination;
+mod messaging;
+mod read_side;
+mod service;
+
+use egui::Ui;
+
+use super::fields::{Fields, gesture, label, millis, set_spec};
+use crate::scenario::{ClientSpec, Kind, Node, NodeKind};
+use crate::session::Cmd;
+use crate::ui::view::View;
+
+/// The settings grid of node `n`.
+pub fn settings(ui: &mut Ui, view: &View, st: &mut Fields, n: &Node, cmds: &mut Vec<Cmd>) {
+    egui::Grid::new("inspector-grid")
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .show(ui, |ui| match &n.kind {
+            NodeKind::Client(c) => client(ui, &n.id, c, cmds),
+            NodeKind::Service(svc) => service::service(ui, view, st, &n.id, svc, cmds),
+            NodeKind::Database(_) => database(ui, view, &n.id),
+            NodeKind::Broker(b) => messaging::broker(ui, &n.id, b, cmds),
+            NodeKind::Replica(r) => messaging::replica(ui, view, st, &n.id, r, cmds),
+            NodeKind::Cdc(c) => messaging::cdc(ui, view, &n.id, c, cmds),
+            NodeKind::Composer(c) => read_side::composer(ui, view, &n.id, c, cmds),
+            NodeKind::Orchestrator(o) => coordination::orchestrator(ui, view, st, &n.id, o, cmds),
+            NodeKind::Peer(p) => coordination::peer(ui, view, &n.id, p, cmds),
+            NodeKind::Projection(p) => read_side::projection(ui, view, st, &n.id, p, cmds),
+            NodeKind::Log(l) => messaging::log(ui, view, &n.id, l, cmds),
+        });
+}
+
+/// Ids of the nodes of one kind, with their names.
+fn nodes_of(view: &View, kind: Kind) -> Vec<(String, String)> {
+    view.scenario
+        .nodes
+        .iter()
+        .filter(|m| m.kind.kind() == kind)
+        .map(|m| (m.id.clone(), m.label().to_string()))
+        .collect()
+}
+
+fn client(ui: &mut Ui, id: &str, c: &ClientSpec, cmds: &mut Vec<Cmd>) {
+    let l = label(ui, "Gives up after");
+    let (r, d) = millis(ui, &l, c.timeout);
+    gesture(
+        &r,
+        cmds,
+        set_spec(id, NodeKind::Client(ClientSpec { timeout: d })),
+    );
+    ui.end_row();
+}
+
+fn database(ui: &mut Ui, view: &View, id: &str) {
+    label(ui, "Holds");
+    let tables: Vec<&str> = view
+        .scenario
+        .nodes
+        .iter()
+        .filter_map(|m| match &m.kind {
+            NodeKind::Service(svc) if svc.database.as_deref() == Some(id) => {
+                Some(svc.table.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    ui.label(if tables.is_empty() {
+        "no table yet: link a service to it".to_string()
+    } else {
+        tables.join(", ")
+    });
+    ui.end_row();
+}

@@ -1,0 +1,201 @@
+//! A service's settings: the table it owns, how it writes (with an
+//! outbox or not), where it publishes, and which tables it reads directly.
+
+use egui::Ui;
+
+use super::super::fields::{self, Fields, gesture, label, millis, set_spec};
+use super::nodes_of;
+use crate::scenario::{EventShape, Kind, NodeKind, PublishTo, ServiceSpec, WriteMode};
+use crate::session::Cmd;
+use crate::ui::view::View;
+
+pub(super) fn service(
+    ui: &mut Ui,
+    view: &View,
+    st: &mut Fields,
+    id: &str,
+    svc: &ServiceSpec,
+    cmds: &mut Vec<Cmd>,
+) {
+    let set = |k: ServiceSpec| set_spec(id, NodeKind::Service(k));
+    let l = label(ui, "Owns table");
+    let (owner, base) = (id.to_string(), svc.clone());
+    fields::text(
+        ui,
+        st,
+        &format!("{id}/table"),
+        &l,
+        &svc.table,
+        cmds,
+        move |table| {
+            let mut k = base.clone();
+            if !table.is_empty() {
+                k.table = table;
+            }
+            set_spec(&owner, NodeKind::Service(k))
+        },
+    );
+    ui.end_row();
+
+    let l = label(ui, "Database");
+    let current = svc
+        .database
+        .as_deref()
+        .map_or("its own store", |d| view.label(d));
+    let mut choice = svc.database.clone();
+    egui::ComboBox::from_id_salt("svc-db")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut choice, None, "its own store");
+            for (db, name) in nodes_of(view, Kind::Database) {
+                ui.selectable_value(&mut choice, Some(db), name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    if choice != svc.database {
+        let mut k = svc.clone();
+        k.database = choice;
+        cmds.push(Cmd::Edit(set(k)));
+    }
+    ui.end_row();
+
+    let l = label(ui, "Publishes to");
+    let current = svc.publish.as_ref().map_or("nothing".to_string(), |p| {
+        format!("{} / {}", view.label(&p.broker), p.topic)
+    });
+    let now = svc.publish.as_ref().map(|p| p.broker.clone());
+    let mut choice = now.clone();
+    egui::ComboBox::from_id_salt("svc-pub")
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut choice, None, "nothing");
+            for (b, name) in nodes_of(view, Kind::Broker) {
+                ui.selectable_value(&mut choice, Some(b), name);
+            }
+        })
+        .response
+        .labelled_by(l.id);
+    if choice != now {
+        let mut k = svc.clone();
+        k.publish = choice.map(|broker| PublishTo {
+            broker,
+            topic: format!("{}-changed", svc.table),
+        });
+        cmds.push(Cmd::Edit(set(k)));
+    }
+    ui.end_row();
+
+    if svc.publish.is_some() && svc.database.is_some() {
+        label(ui, "Events");
+        ui.vertical(|ui| {
+            let mut mode = svc.write;
+            let a = ui
+                .radio_value(
+                    &mut mode,
+                    WriteMode::DualWrite,
+                    "dual write: commit, then publish",
+                )
+                .on_hover_text("A crash between the commit and the publish loses the event");
+            let b = ui
+                .radio_value(
+                    &mut mode,
+                    WriteMode::Outbox,
+                    "outbox: row in the same commit",
+                )
+                .on_hover_text("A CDC connector on the database publishes the row, at least once");
+            if a.changed() || b.changed() {
+                let mut k = svc.clone();
+                k.write = mode;
+                cmds.push(Cmd::Edit(set(k)));
+            }
+        });
+        ui.end_row();
+    }
+
+    if svc.publish.is_some() {
+        label(ui, "Each event carries");
+        ui.vertical(|ui| {
+            let mut shape = svc.events;
+            let a = ui
+                .radio_value(&mut shape, EventShape::Record, "the whole record and its version")
+                .on_hover_text("Applying it twice writes the same version again: harmless");
+            let b = ui
+                .radio_value(&mut shape, EventShape::Change, "only the change (stock -1)")
+                .on_hover_text("Each write adds its number; a consumer that applies an event twice counts it twice");
+            if a.changed() || b.changed() {
+                let mut k = svc.clone();
+                k.events = shape;
+                cmds.push(Cmd::Edit(set(k)));
+            }
+        });
+        ui.end_row();
+    }
+    direct_reads(ui, id, svc, cmds);
+
+    let others: Vec<(String, String)> = nodes_of(view, Kind::Service)
+        .into_iter()
+        .filter(|(o, _)| o != id)
+        .collect();
+    if !others.is_empty() {
+        label(ui, "Asks on reads");
+        ui.vertical(|ui| {
+            for (o, name) in others {
+                let mut on = svc.calls.contains(&o);
+                if ui.checkbox(&mut on, name).changed() {
+                    let mut k = svc.clone();
+                    if on {
+                        k.calls.push(o.clone());
+                    } else {
+                        k.calls.retain(|c| c != &o);
+                    }
+                    cmds.push(Cmd::Edit(set(k)));
+                }
+            }
+        });
+        ui.end_row();
+        label(ui, "");
+        let mut in_turn = svc.calls_in_turn;
+        if ui
+            .checkbox(&mut in_turn, "one after its own read, not all at once")
+            .on_hover_text("Ask the called services only once this service has read its own record")
+            .changed()
+        {
+            let mut k = svc.clone();
+            k.calls_in_turn = in_turn;
+            cmds.push(Cmd::Edit(set(k)));
+        }
+        ui.end_row();
+        let l = label(ui, "Waits at most");
+        let (r, d) = millis(ui, &l, svc.call_timeout);
+        let mut k = svc.clone();
+        k.call_timeout = d;
+        gesture(&r, cmds, set(k));
+        ui.end_row();
+    }
+}
+
+/// The tables of other services this one reads straight from a database
+/// they share. A read can only be unticked here, never added: the editor
+/// does not offer the anti-pattern, only the way out of it.
+fn direct_reads(ui: &mut Ui, id: &str, svc: &ServiceSpec, cmds: &mut Vec<Cmd>) {
+    if svc.reads.is_empty() {
+        return;
+    }
+    label(ui, "Reads straight from");
+    ui.vertical(|ui| {
+        for table in &svc.reads {
+            let mut on = true;
+            if ui
+                .checkbox(&mut on, table)
+                .on_hover_text("Another service's table, read from the database they share")
+                .changed()
+            {
+                let mut k = svc.clone();
+                k.reads.retain(|t| t != table);
+                cmds.push(Cmd::Edit(set_spec(id, NodeKind::Service(k))));
+            }
+        }
+    });
+    ui.end_row();
+}
