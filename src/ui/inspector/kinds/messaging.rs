@@ -3,10 +3,10 @@
 
 use egui::Ui;
 
-use super::super::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::model::Dur;
 use crate::scenario::{BrokerSpec, CdcSpec, Delivery, LogSpec, NodeKind, ReplicaSpec};
 use crate::session::Cmd;
+use crate::ui::inspector::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::ui::view::View;
 
 pub(super) fn broker(ui: &mut Ui, id: &str, b: &BrokerSpec, cmds: &mut Vec<Cmd>) {

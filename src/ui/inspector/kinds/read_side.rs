@@ -3,9 +3,9 @@
 
 use egui::Ui;
 
-use super::super::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::scenario::{Column, ComposerSpec, NodeKind, ProjectionSpec};
 use crate::session::Cmd;
+use crate::ui::inspector::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::ui::view::View;
 
 pub(super) fn composer(ui: &mut Ui, view: &View, id: &str, c: &ComposerSpec, cmds: &mut Vec<Cmd>) {

@@ -3,10 +3,10 @@
 
 use egui::Ui;
 
-use super::super::fields::{self, Fields, gesture, label, millis, set_spec};
 use super::nodes_of;
 use crate::scenario::{EventShape, Kind, NodeKind, PublishTo, ServiceSpec, WriteMode};
 use crate::session::Cmd;
+use crate::ui::inspector::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::ui::view::View;
 
 pub(super) fn service(
