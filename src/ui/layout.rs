@@ -220,11 +220,17 @@ impl SettleApp {
                 // The back row needs the run's views large: under the
                 // drawing, the diagram beside the replica states (in
                 // compare mode, both sides' replica states).
-                let height = (ui.available_height() * 0.45).max(180.0);
+                // The drawing keeps the room its plates need (up to 60 %
+                // of the space), so on a short projector screen the views
+                // give way rather than plates piling onto each other.
+                let space = ui.available_height();
+                let drawing = canvas_a.wants_height.max(canvas_b.wants_height);
+                let most = (space - drawing.min(space * 0.6)).clamp(140.0, 900.0);
+                let height = (space * 0.45).max(180.0).min(most);
                 egui::Panel::bottom("views-presenting")
                     .resizable(true)
                     .default_size(height)
-                    .size_range(140.0..=900.0)
+                    .size_range(140.0..=most)
                     .show(ui, |ui| {
                         if comparing {
                             side_by_side(ui, sides.len(), |i, ui| {

@@ -96,12 +96,24 @@ pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec
             cmds.push(Cmd::SetSeed(next));
         }
         ui.separator();
+        let events = format!("event {} of {}", p.upto(), p.trace().steps.len());
         ui.label(
             egui::RichText::new(format!("{} / {}", fmt_time(p.now()), fmt_time(p.until())))
                 .monospace()
                 .size(15.0),
+        )
+        .on_hover_text(&events);
+        // The count is shown only where it fits whole (a narrow window or
+        // a projector's large type leaves no room); the time always is.
+        let events = egui::WidgetText::from(egui::RichText::new(events).weak()).into_galley(
+            ui,
+            Some(egui::TextWrapMode::Extend),
+            f32::INFINITY,
+            egui::TextStyle::Body,
         );
-        ui.weak(format!("event {} of {}", p.upto(), p.trace().steps.len()));
+        if events.size().x <= ui.available_width() {
+            ui.label(events);
+        }
     });
     scrubber(ui, view, cmds);
     ui.add_space(4.0);

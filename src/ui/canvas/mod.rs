@@ -45,6 +45,10 @@ pub struct CanvasState {
     pub(super) keys: access::Keyboard,
     /// Where each node was drawn last frame (boxes or name plates).
     pub drawn: std::collections::BTreeMap<String, Rect>,
+    /// On a projector, the height the name plates need to stand clear of
+    /// each other (see `Transform::fit_plates`); the layout gives the
+    /// drawing that much before the views under it.
+    pub wants_height: f32,
 }
 
 impl Default for CanvasState {
@@ -60,6 +64,7 @@ impl Default for CanvasState {
             menu: Hit::Empty,
             keys: Default::default(),
             drawn: Default::default(),
+            wants_height: 0.0,
         }
     }
 }
@@ -119,8 +124,11 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     if st.fit {
         st.fit = false;
         match &plates {
-            Some(sizes) => st.t.fit_plates(rect, s, sizes, 2.5),
-            None => st.t.fit(rect, s, 1.25),
+            Some(sizes) => st.wants_height = st.t.fit_plates(rect, s, sizes, 2.5),
+            None => {
+                st.wants_height = 0.0;
+                st.t.fit(rect, s, 1.25);
+            }
         }
         st.fitted_for = Some(rect.size());
     }

@@ -105,13 +105,19 @@ pub fn plate_size(name_width: f32) -> Vec2 {
     vec2(name_width + 24.0 + 34.0, PLATE_HEIGHT)
 }
 
+/// Room for a pill above or below a plate (a design hint, the data held),
+/// in points.
+pub const PILL_ROOM: f32 = 24.0;
+
 impl Transform {
     /// Shows every plate of `sizes` (by node) in `rect`: positions scale,
-    /// plates keep their size.
-    pub fn fit_plates(&mut self, rect: Rect, s: &Scenario, sizes: &[Vec2], max_zoom: f32) {
+    /// plates keep their size. Returns the canvas height at which plates
+    /// one above another, each with its pills, would stand clear of each
+    /// other at this width, so the window can give the drawing that room.
+    pub fn fit_plates(&mut self, rect: Rect, s: &Scenario, sizes: &[Vec2], max_zoom: f32) -> f32 {
         if s.nodes.is_empty() {
             *self = Transform::default();
-            return;
+            return 0.0;
         }
         let centre = |n: &crate::scenario::Node| pos2(n.pos.0, n.pos.1) + NODE / 2.0;
         let mut bounds = Rect::NOTHING;
@@ -122,7 +128,7 @@ impl Transform {
         let margin = 16.0;
         let room = vec2(
             rect.width() - 2.0 * margin - widest,
-            rect.height() - 2.0 * margin - PLATE_HEIGHT,
+            rect.height() - 2.0 * margin - PLATE_HEIGHT - 2.0 * PILL_ROOM,
         );
         // Across and down are fitted each on its own (within a factor of
         // two of each other): plates keep their size, so it is the room
@@ -134,6 +140,23 @@ impl Transform {
         self.zoom = zx;
         self.aspect = zy / zx;
         self.offset = rect.size() / 2.0 - bounds.center().to_vec2() * self.scale();
+        // Plates that would share columns across at the width's own
+        // scale need their rows this far apart down.
+        let mut need_y: f32 = 0.0;
+        for (i, a) in s.nodes.iter().enumerate() {
+            for (j, b) in s.nodes.iter().enumerate().skip(i + 1) {
+                let (wa, wb) = (
+                    sizes.get(i).map_or(0.0, |v| v.x),
+                    sizes.get(j).map_or(0.0, |v| v.x),
+                );
+                let across = (a.pos.0 - b.pos.0).abs() * fit_x;
+                let down = (a.pos.1 - b.pos.1).abs();
+                if across < (wa + wb) / 2.0 + 8.0 && down > 0.0 {
+                    need_y = need_y.max((PLATE_HEIGHT + PILL_ROOM) / down);
+                }
+            }
+        }
+        bounds.height() * need_y.min(max_zoom) + 2.0 * margin + PLATE_HEIGHT + 2.0 * PILL_ROOM
     }
 }
 

@@ -176,7 +176,18 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                 scenario
                     .narration
                     .get(n as usize)
-                    .map(|s| s.text.chars().take(100).collect())
+                    .map(|s| {
+                        // Cut at a word, and say so, when the step is long.
+                        if s.text.chars().count() <= 100 {
+                            return s.text.clone();
+                        }
+                        let head: String = s.text.chars().take(100).collect();
+                        let cut = head.rfind(' ').unwrap_or(head.len());
+                        format!(
+                            "{}…",
+                            head[..cut].trim_end_matches([',', ';', ':', '.', ' '])
+                        )
+                    })
                     .unwrap_or_default()
             };
             let frame = by_order::Frame {
@@ -309,7 +320,18 @@ fn toolbar(ui: &mut Ui, st: &mut SequenceState) {
             st.lanes.hidden.clear();
             st.lanes.collapsed.clear();
         }
-        ui.weak("Scroll to look back · drag a lane's header to move it · right-click it to hide or collapse");
+        // Cut short rather than widen the row: a row wider than its panel
+        // widens the panel's space, and the diagram under it would then
+        // be drawn over whatever sits beside it.
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(
+                    "Scroll to look back · drag a lane's header to move it · right-click it to hide or collapse",
+                )
+                .weak(),
+            )
+            .truncate(),
+        );
     });
 }
 
