@@ -151,8 +151,10 @@ impl Transform {
                 );
                 let across = (a.pos.0 - b.pos.0).abs() * fit_x;
                 let down = (a.pos.1 - b.pos.1).abs();
+                // The upper plate's data may hang into the gap and the
+                // lower one's hints stand in it.
                 if across < (wa + wb) / 2.0 + 8.0 && down > 0.0 {
-                    need_y = need_y.max((PLATE_HEIGHT + PILL_ROOM) / down);
+                    need_y = need_y.max((PLATE_HEIGHT + 2.0 * PILL_ROOM) / down);
                 }
             }
         }
