@@ -91,3 +91,36 @@ fn next_in_the_card_plays_the_run_to_the_next_step() {
     // The card says which step it is, for screen readers too.
     h.get_by_label_contains("Step 1 of");
 }
+
+/// On a short projector screen (1024×768, three lines of narration) every
+/// lesson's name plates stand clear of each other, and the sequence
+/// diagram stays beside the replica states instead of being drawn over
+/// them (a toolbar wider than its panel used to widen the diagram).
+#[test]
+fn a_short_projector_screen_keeps_plates_apart_and_the_views_side_by_side() {
+    for (i, p) in PRESETS.iter().enumerate() {
+        let mut h = harness((1024.0, 768.0), true);
+        h.run_steps(2);
+        h.state_mut().push(Cmd::OpenPreset(i));
+        h.run_steps(6);
+        let diagram = h.get_by_label("Sequence diagram").rect();
+        if let Some(table) = h.query_all_by_label_contains("record(s)").next() {
+            let table = table.rect();
+            assert!(
+                diagram.max.x <= table.min.x + 1.0,
+                "{}: the diagram {diagram:?} reaches over the replica states at {table:?}",
+                p.file
+            );
+        }
+        let plates: Vec<_> = h.state().canvas.drawn.iter().collect();
+        for (k, (a, ra)) in plates.iter().enumerate() {
+            for (b, rb) in plates.iter().skip(k + 1) {
+                assert!(
+                    !ra.shrink(1.0).intersects(rb.shrink(1.0)),
+                    "{}: plates {a} {ra:?} and {b} {rb:?} overlap",
+                    p.file
+                );
+            }
+        }
+    }
+}

@@ -553,11 +553,14 @@ fn name_plate(
     egui::Image::new(view.icons.for_kind(n.kind.kind()))
         .tint(tint)
         .paint_at(ui, icon);
+    let font = FontId::proportional(super::transform::PLATE_FONT);
+    // The plate was sized for the name, cut short if it is very long.
+    let room = r.width() - super::transform::PLATE_PADDING + 1.0;
     sc.painter.text(
         pos2(icon.max.x + 8.0, r.center().y),
         Align2::LEFT_CENTER,
-        n.label(),
-        FontId::proportional(super::transform::PLATE_FONT),
+        theme::elide(&sc.painter, n.label(), &font, room),
+        font,
         text_color,
     );
 }

@@ -109,6 +109,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     // On a projector nodes are name plates, sized by their names.
     let plates: Option<Vec<egui::Vec2>> = view.presenting.then(|| {
         let font = egui::FontId::proportional(transform::PLATE_FONT);
+        let most = transform::plate_name_room(rect.width());
         s.nodes
             .iter()
             .map(|n| {
@@ -117,7 +118,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
                     .layout_no_wrap(n.label().to_string(), font.clone(), egui::Color32::WHITE)
                     .size()
                     .x;
-                transform::plate_size(w)
+                transform::plate_size(w.min(most))
             })
             .collect()
     });

@@ -102,7 +102,17 @@ pub const PLATE_HEIGHT: f32 = 34.0;
 /// In presentation mode nodes are name plates sized for the back row: the
 /// name at a fixed size whatever the zoom, the plate as wide as the name.
 pub fn plate_size(name_width: f32) -> Vec2 {
-    vec2(name_width + 24.0 + 34.0, PLATE_HEIGHT)
+    vec2(name_width + PLATE_PADDING, PLATE_HEIGHT)
+}
+
+/// A plate's width beyond its name: icon, gaps and edges.
+pub const PLATE_PADDING: f32 = 24.0 + 34.0;
+
+/// The widest a plate's name may be on a canvas `width` wide: a long
+/// name is cut short (whole on hover and for screen readers) rather than
+/// push its neighbours off a small projector screen.
+pub fn plate_name_room(width: f32) -> f32 {
+    (width * 0.22).max(120.0)
 }
 
 /// Room for a pill above or below a plate (a design hint, the data held),
@@ -124,22 +134,64 @@ impl Transform {
         for n in &s.nodes {
             bounds = bounds.union(Rect::from_center_size(centre(n), Vec2::ZERO));
         }
-        let widest = sizes.iter().map(|v| v.x).fold(0.0, f32::max);
         let margin = 16.0;
-        let room = vec2(
-            rect.width() - 2.0 * margin - widest,
-            rect.height() - 2.0 * margin - PLATE_HEIGHT - 2.0 * PILL_ROOM,
-        );
+        let room_y = rect.height() - 2.0 * margin - PLATE_HEIGHT - 2.0 * PILL_ROOM;
         // Across and down are fitted each on its own (within a factor of
         // two of each other): plates keep their size, so it is the room
-        // between them that matters.
-        let fit_x = (room.x / bounds.width().max(1.0)).clamp(0.05, max_zoom.max(0.05));
-        let fit_y = (room.y / bounds.height().max(1.0)).clamp(0.05, max_zoom.max(0.05));
-        let zx = fit_x.min(2.0 * fit_y);
+        // between them that matters. Across, the widest scale at which
+        // every plate, half its width either side of its centre, is inside.
+        let extent = |z: f32| {
+            let (mut lo, mut hi) = (f32::INFINITY, f32::NEG_INFINITY);
+            for (i, n) in s.nodes.iter().enumerate() {
+                let half = sizes.get(i).map_or(0.0, |v| v.x / 2.0);
+                let x = centre(n).x * z;
+                lo = lo.min(x - half);
+                hi = hi.max(x + half);
+            }
+            (lo, hi)
+        };
+        let span = |z: f32| {
+            let (lo, hi) = extent(z);
+            hi - lo
+        };
+        let room_x = rect.width() - 2.0 * margin;
+        let (mut lo, mut hi) = (0.05, max_zoom.max(0.05));
+        if span(hi) > room_x {
+            for _ in 0..24 {
+                let mid = (lo + hi) / 2.0;
+                if span(mid) <= room_x {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            hi = lo;
+        }
+        let fit_x = hi;
+        let fit_y = (room_y / bounds.height().max(1.0)).clamp(0.05, max_zoom.max(0.05));
+        // Plates in one row need their centres at least this far apart.
+        let mut need_x: f32 = 0.0;
+        for (i, a) in s.nodes.iter().enumerate() {
+            for (j, b) in s.nodes.iter().enumerate().skip(i + 1) {
+                let half = |k: usize| sizes.get(k).map_or(0.0, |v| v.x / 2.0);
+                let across = (a.pos.0 - b.pos.0).abs();
+                let down = (a.pos.1 - b.pos.1).abs() * fit_y;
+                if down < PLATE_HEIGHT + 4.0 && across > 0.0 {
+                    need_x = need_x.max((half(i) + half(j) + 8.0) / across);
+                }
+            }
+        }
+        let zx = fit_x.min((2.0 * fit_y).max(need_x));
         let zy = fit_y.min(2.0 * zx);
         self.zoom = zx;
         self.aspect = zy / zx;
-        self.offset = rect.size() / 2.0 - bounds.center().to_vec2() * self.scale();
+        // Centred on the plates' own extent across (a wide plate at one
+        // side would otherwise hang off it), on the centres down.
+        let (left, right) = extent(zx);
+        self.offset = vec2(
+            rect.width() / 2.0 - (left + right) / 2.0,
+            rect.height() / 2.0 - bounds.center().y * zy,
+        );
         // Plates that would share columns across at the width's own
         // scale need their rows this far apart down.
         let mut need_y: f32 = 0.0;
