@@ -217,3 +217,33 @@ fn a_lesson_and_an_edit_with_the_keyboard_alone() {
         NodeKind::Service(_)
     ));
 }
+
+/// A menu item chosen by a screen reader (an AccessKit click, no pointer)
+/// does its work and closes its menu, as a mouse click does.
+#[test]
+fn a_menu_item_chosen_by_a_screen_reader_closes_its_menu() {
+    let mut h = harness();
+    open(&mut h, "Event-driven replication");
+    h.get_by_label("View").click_accesskit();
+    h.run_steps(3);
+    let presenting = h.state().presenting;
+    h.get_by_label_contains("Presentation").click_accesskit();
+    h.run_steps(4);
+    assert_ne!(h.state().presenting, presenting, "the item did nothing");
+    assert!(
+        h.query_by_label_contains("Presentation").is_none(),
+        "the View menu stayed open after its item was chosen"
+    );
+    // A lesson chosen from the submenu closes the whole menu.
+    h.get_by_label("File").click_accesskit();
+    h.run_steps(3);
+    h.get_by_label("Lessons").click_accesskit();
+    h.run_steps(3);
+    h.get_by_label("Outbox and CDC").click_accesskit();
+    h.run_steps(4);
+    assert_eq!(h.state().session.doc.scenario.title, "Outbox and CDC");
+    assert!(
+        h.query_by_label("Course quiz").is_none() && h.query_by_label("Save As…").is_none(),
+        "the File menu stayed open after a lesson was chosen"
+    );
+}

@@ -23,6 +23,7 @@ pub fn menu(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
                 .clicked()
             {
                 cmds.push(Cmd::Compare(CompareCmd::Duplicate));
+                ui.close();
             }
             if !view.scenario.variants.is_empty() {
                 ui.separator();
@@ -37,6 +38,7 @@ pub fn menu(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
                     };
                     if r.clicked() {
                         cmds.push(Cmd::Compare(CompareCmd::Variant(i)));
+                        ui.close();
                     }
                 }
             }
@@ -51,6 +53,7 @@ pub fn menu(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
                     .clicked()
                 {
                     cmds.push(Cmd::Compare(CompareCmd::Edit(side)));
+                    ui.close();
                 }
             }
             ui.separator();
@@ -60,6 +63,7 @@ pub fn menu(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
                     .clicked()
                 {
                     cmds.push(Cmd::Compare(CompareCmd::End { keep: side }));
+                    ui.close();
                 }
             }
         }

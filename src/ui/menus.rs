@@ -18,6 +18,9 @@ fn item(ui: &mut Ui, label: &str, cmd: Cmd, enabled: bool, cmds: &mut Vec<Cmd>) 
     }
     if ui.add_enabled(enabled, b).clicked() {
         cmds.push(cmd);
+        // A pointer click closes the menu by itself; a screen reader's
+        // or keyboard's activation does not, so close it here.
+        ui.close();
     }
 }
 
@@ -43,12 +46,14 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             // A page cannot read paths: the browser's picker is the way in.
             if !cfg!(target_arch = "wasm32") && ui.button("Open a path…").clicked() {
                 *bar.open_path = Some(String::new());
+                ui.close();
             }
             ui.menu_button("Lessons", |ui| {
                 for (i, p) in PRESETS.iter().enumerate() {
                     let title = p.load().map_or_else(|_| p.file.to_string(), |s| s.title);
                     if ui.button(title).clicked() {
                         cmds.push(Cmd::OpenPreset(i));
+                        ui.close();
                     }
                 }
                 ui.separator();
@@ -74,6 +79,7 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
                 .on_disabled_hover_text("Links name the lessons as they ship: open one unchanged");
             if copy.clicked() {
                 cmds.push(Cmd::View(ViewCmd::CopyLink));
+                ui.close();
             }
             ui.separator();
             item(ui, "Welcome", Cmd::Welcome, true, cmds);
