@@ -59,3 +59,38 @@ fn the_welcome_view_lists_the_new_lessons_and_a_projection_rebuilds_from_its_ins
         at("06-conflict-resolution.ron") + 1
     );
 }
+
+/// A service can publish to a partitioned log as well as to a broker, so
+/// its inspector offers both: in the log lesson, moving the accounts
+/// service's events from the log to nothing and back is done there.
+#[test]
+fn a_services_publish_choice_offers_logs_as_well_as_brokers() {
+    let mut h = harness();
+    h.run_steps(2);
+    h.get_by_label_contains("Partitioned log").click();
+    h.run_steps(3);
+    h.state_mut().push(Cmd::Select(Selection::node("accounts")));
+    h.run_steps(6);
+    h.get_by_label("Publishes to").click();
+    h.run_steps(3);
+    h.get_by_label("nothing").click();
+    h.run_steps(3);
+    let publish =
+        |h: &Harness<'static, SettleApp>| match &h.state().session.doc.scenario.nodes[1].kind {
+            settle::scenario::NodeKind::Service(s) => s.publish.as_ref().map(|p| p.broker.clone()),
+            other => panic!("not a service: {other:?}"),
+        };
+    assert_eq!(publish(&h), None);
+    let combo = h.get_by_label("Publishes to").rect();
+    h.get_by_label("Publishes to").click();
+    h.run_steps(3);
+    // "Event log" also names the log's node and a tab: take the choice
+    // that opened under the drop-down.
+    h.get_all_by_label("Event log")
+        .filter(|n| n.rect().min.y > combo.min.y && (n.rect().min.x - combo.min.x).abs() < 40.0)
+        .next()
+        .expect("the log is offered")
+        .click();
+    h.run_steps(3);
+    assert_eq!(publish(&h).as_deref(), Some("log"));
+}

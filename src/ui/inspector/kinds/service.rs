@@ -70,8 +70,11 @@ pub(super) fn service(
         .selected_text(current)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut choice, None, "nothing");
-            for (b, name) in nodes_of(view, Kind::Broker) {
-                ui.selectable_value(&mut choice, Some(b), name);
+            // Events go to a broker or to a partitioned log alike.
+            for kind in [Kind::Broker, Kind::Log] {
+                for (b, name) in nodes_of(view, kind) {
+                    ui.selectable_value(&mut choice, Some(b), name);
+                }
             }
         })
         .response
