@@ -87,8 +87,7 @@ fn a_services_publish_choice_offers_logs_as_well_as_brokers() {
     // "Event log" also names the log's node and a tab: take the choice
     // that opened under the drop-down.
     h.get_all_by_label("Event log")
-        .filter(|n| n.rect().min.y > combo.min.y && (n.rect().min.x - combo.min.x).abs() < 40.0)
-        .next()
+        .find(|n| n.rect().min.y > combo.min.y && (n.rect().min.x - combo.min.x).abs() < 40.0)
         .expect("the log is offered")
         .click();
     h.run_steps(3);
