@@ -94,6 +94,25 @@ fn table_ui(
         .chain(table.replicas.iter().copied())
         .collect();
     let rows = p.index.id_count(table.name);
+    // The id column grows with the ids (looking at the first few hundred:
+    // a run may have a million), up to a little over twice its width.
+    let font = FontId::monospace(m.font);
+    let glyph = ui
+        .painter()
+        .layout_no_wrap("0".into(), font, Color32::WHITE)
+        .size()
+        .x;
+    let longest = p
+        .index
+        .ids(table.name)
+        .take(500)
+        .map(|id| t.names.get(id).chars().count())
+        .max()
+        .unwrap_or(2);
+    let m = &Metrics {
+        key_col: (glyph * longest as f32 + 16.0).clamp(m.key_col, m.key_col * 2.2),
+        ..*m
+    };
     ui.add_space(4.0);
     ui.label(
         egui::RichText::new(format!(
@@ -145,11 +164,15 @@ fn table_ui(
                 if y < hy + m.row - 1.0 {
                     continue;
                 }
+                // A long id is cut short rather than run under the values;
+                // each cell's accessible name and hover carry it whole.
+                let font = FontId::monospace(m.font);
+                let shown = theme::elide(ui.painter(), t.names.get(id), &font, m.key_col - 10.0);
                 ui.painter().text(
                     pos2(origin.x + viewport.min.x + 6.0, y + m.row / 2.0),
                     Align2::LEFT_CENTER,
-                    t.names.get(id),
-                    FontId::monospace(m.font),
+                    shown,
+                    font,
                     ui.visuals().text_color(),
                 );
                 let key = Key {
