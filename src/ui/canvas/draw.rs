@@ -586,16 +586,19 @@ fn lag_pill(painter: &Painter, r: Rect, size: f32, lag: u32) {
 /// far behind.
 fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color32) {
     let size = (15.0 * zoom).clamp(6.0, 30.0);
+    // Badges carry the lesson's point (a dual write, a lag, a crash): never
+    // smaller than 10 points, however far the drawing is zoomed out.
+    let badge = (size * 0.72).max(10.0);
     if let Some(lag) = b.lag
         && !b.crashed
     {
-        lag_pill(painter, r, (size * 0.72).max(7.0), lag);
+        lag_pill(painter, r, badge, lag);
     }
     let mut x = r.min.x + 10.0 * zoom;
     for word in &b.hints {
         let galley = painter.layout_no_wrap(
             format!("⚠ {word}"),
-            FontId::proportional((size * 0.72).max(7.0)),
+            FontId::proportional(badge),
             theme::on(theme::STALE),
         );
         let at = pos2(x, r.min.y - galley.size().y * 0.5);
@@ -606,11 +609,8 @@ fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color32) 
     }
     if let Some((text, waiting)) = b.data {
         let c = if waiting { theme::STALE } else { theme::AGREES };
-        let galley = painter.layout_no_wrap(
-            text.to_string(),
-            FontId::proportional((size * 0.72).max(7.0)),
-            theme::on(c),
-        );
+        let galley =
+            painter.layout_no_wrap(text.to_string(), FontId::proportional(badge), theme::on(c));
         let at = pos2(
             r.max.x - 10.0 * zoom - galley.size().x,
             r.max.y - galley.size().y * 0.5,
@@ -624,7 +624,7 @@ fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color32) 
             r.right_top() + vec2(-8.0, 6.0) * zoom,
             Align2::RIGHT_TOP,
             "CRASHED",
-            FontId::proportional(size * 0.8),
+            FontId::proportional((size * 0.8).max(10.0)),
             theme::readable(theme::FAULT, fill),
         );
     } else if let Some(lag) = b.behind {
