@@ -146,6 +146,25 @@ fn table_ui(
                 );
                 header(ui, t, node, c == 0, r, m, (ti, c), cmds);
             }
+            // Copies beyond the right edge are said so in the header, for a
+            // room that cannot see a scroll bar appear on hover.
+            let whole = ((viewport.max.x - m.key_col) / m.col).floor().max(0.0) as usize;
+            let hidden = columns.len().saturating_sub(whole);
+            if hidden > 0 {
+                let painter = ui.painter();
+                let galley = painter.layout_no_wrap(
+                    format!("{hidden} more →"),
+                    FontId::proportional(m.font),
+                    ui.visuals().strong_text_color(),
+                );
+                let at = pos2(
+                    origin.x + viewport.max.x - galley.size().x - 8.0,
+                    hy + (m.row - galley.size().y) / 2.0,
+                );
+                let pill = Rect::from_min_size(at, galley.size()).expand2(vec2(5.0, 2.0));
+                painter.rect_filled(pill, 4.0, ui.visuals().widgets.inactive.bg_fill);
+                painter.galley(at, galley, ui.visuals().strong_text_color());
+            }
             ui.painter().text(
                 pos2(origin.x + viewport.min.x + 6.0, hy + m.row / 2.0),
                 Align2::LEFT_CENTER,
