@@ -124,3 +124,53 @@ fn a_short_projector_screen_keeps_plates_apart_and_the_views_side_by_side() {
         }
     }
 }
+
+/// When a step talks about a copy the replica panel cuts off (lesson 03's
+/// Recommendations, on a 1280x720 projector), its table scrolls to it; and
+/// the diagram numbers the step as the card does, by when it is reached.
+#[test]
+fn the_step_shows_its_copy_and_numbers_itself_as_the_card_does() {
+    let mut h = harness((1280.0, 720.0), true);
+    h.run_steps(2);
+    let i = PRESETS
+        .iter()
+        .position(|p| p.file.starts_with("03-"))
+        .expect("lesson 03");
+    h.state_mut().push(Cmd::OpenPreset(i));
+    h.run_steps(4);
+    h.state_mut().push(Cmd::Seek(2_600_000.0));
+    h.run_steps(4);
+    assert!(
+        h.query_all_by_label_contains("Recommendations, sku-")
+            .next()
+            .is_some(),
+        "the copy the step is about is not in view"
+    );
+    // Every step, at its own moment (when its rule is the diagram's newest
+    // row): the card's number and the diagram's agree. Lesson 03 has steps
+    // set off by happenings, so the file's order is not the run's.
+    h.state_mut().push(Cmd::End);
+    h.run_steps(3);
+    let steps: Vec<(u64, String)> = {
+        let app = h.state();
+        let p = app.session.player.as_ref().expect("runs");
+        p.marks()
+            .iter()
+            .map(|&(at, n)| (at, app.session.doc.scenario.narration[n].text.clone()))
+            .collect()
+    };
+    assert!(steps.len() > 3);
+    for (k, (at, text)) in steps.iter().enumerate() {
+        h.state_mut().push(Cmd::Seek(*at as f64));
+        h.run_steps(4);
+        let k = k + 1;
+        h.get_by_label_contains(&format!("Step {k} of"));
+        let start: String = text.chars().take(30).collect();
+        assert!(
+            h.query_all_by_label_contains(&format!("Step {k}: {start}"))
+                .next()
+                .is_some(),
+            "the diagram does not call \"{start}…\" step {k}"
+        );
+    }
+}

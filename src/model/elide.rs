@@ -22,6 +22,27 @@ pub fn elide_with(text: &str, fits: impl Fn(&str) -> bool) -> String {
     chars[..lo].iter().collect::<String>() + "…"
 }
 
+/// Like [`elide_with`] for a node's name: a name ending in a parenthesis
+/// ("Orders DB (left)") keeps the parenthesis and loses letters before it
+/// ("Orders… (left)"), since that is where such names tell two nodes
+/// apart. Falls back to cutting the end when the parenthesis alone leaves
+/// no room for two letters of what comes before.
+pub fn elide_name(text: &str, fits: impl Fn(&str) -> bool) -> String {
+    if fits(text) {
+        return text.to_string();
+    }
+    if text.ends_with(')')
+        && let Some(i) = text.rfind(" (")
+    {
+        let (head, tail) = text.split_at(i);
+        let kept = elide_with(head, |h| fits(&format!("{h}{tail}")));
+        if kept.chars().count() > 2 {
+            return kept + tail;
+        }
+    }
+    elide_with(text, fits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -32,5 +53,16 @@ mod tests {
         assert_eq!(elide_with("abc", fits), "abc");
         assert_eq!(elide_with("abcdefgh", fits), "abcd…");
         assert_eq!(elide_with("abcdefgh", |_| false), "…");
+    }
+
+    #[test]
+    fn a_name_keeps_the_parenthesis_that_tells_it_apart() {
+        let fits = |t: &str| t.chars().count() <= 14;
+        assert_eq!(elide_name("Orders DB (left)", fits), "Orders… (left)");
+        assert_eq!(elide_name("Orders DB (right)", fits), "Order… (right)");
+        assert_eq!(elide_name("Short (x)", fits), "Short (x)");
+        // No room before the parenthesis: the end is cut instead.
+        assert_eq!(elide_name("Ab (a very long note)", fits), "Ab (a very lo…");
+        assert_eq!(elide_name("No parenthesis here", fits), "No parenthesi…");
     }
 }

@@ -72,13 +72,41 @@ pub fn ui(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
         }
     });
     let differs = view.compare.map(|c| c.differs);
+    // The nodes the lesson's current step talks about, with how many steps
+    // have been reached (a new step may scroll a table to its copies).
+    let now = p.now();
+    let reached = p.marks().iter().filter(|(at, _)| *at <= now).count();
+    let focus: Vec<u16> = p
+        .marks()
+        .get(reached.wrapping_sub(1))
+        .and_then(|&(_, n)| view.scenario.narration.get(n))
+        .map(|step| {
+            step.focus
+                .iter()
+                .filter_map(|id| t.nodes.iter().position(|x| x.id == *id))
+                .filter_map(|i| u16::try_from(i).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let focus = Focus {
+        step: reached,
+        nodes: &focus,
+    };
     for (ti, table) in t.tables.iter().enumerate() {
-        table_ui(ui, p, ti, table, &m, differs, cmds);
+        table_ui(ui, p, ti, table, &m, differs, &focus, cmds);
     }
     super::data::outboxes(ui, view);
 }
 
+/// The lesson's current step: how many steps have been reached, and the
+/// nodes it talks about.
+struct Focus<'a> {
+    step: usize,
+    nodes: &'a [u16],
+}
+
 /// One table: a header of copies, a row per record id.
+#[allow(clippy::too_many_arguments)]
 fn table_ui(
     ui: &mut Ui,
     p: &Player,
@@ -86,6 +114,7 @@ fn table_ui(
     table: &TableInfo,
     m: &Metrics,
     differs: Option<&Differs>,
+    focus: &Focus,
     cmds: &mut Vec<Cmd>,
 ) {
     let t = p.trace();
@@ -114,19 +143,47 @@ fn table_ui(
         ..*m
     };
     ui.add_space(4.0);
-    ui.label(
+    // Copies beyond the panel's edge are said so in the title, for a room
+    // that cannot see a scroll bar appear on hover.
+    let whole = ((ui.available_width() - m.key_col) / m.col)
+        .floor()
+        .max(0.0) as usize;
+    let hidden = columns.len().saturating_sub(whole);
+    let title = ui.label(
         egui::RichText::new(format!(
-            "{name} — {rows} record(s), {} cop{}",
+            "{name} — {rows} record(s), {} cop{}{}",
             columns.len(),
-            if columns.len() == 1 { "y" } else { "ies" }
+            if columns.len() == 1 { "y" } else { "ies" },
+            if hidden > 0 {
+                format!(" · {hidden} more ↔")
+            } else {
+                String::new()
+            }
         ))
         .size(m.font + 1.0)
         .strong(),
     );
+    if hidden > 0 {
+        title.on_hover_text("Scroll the table sideways (Shift and the wheel) to see every copy");
+    }
     let width = m.key_col + m.col * columns.len() as f32;
     let height = m.row * (rows as f32 + 1.0);
-    egui::ScrollArea::both()
-        .id_salt(("replicas", ti))
+    // When a step talks about a copy the panel cuts off, the table scrolls
+    // it into view once (the learner can scroll away again).
+    let mut area = egui::ScrollArea::both();
+    let seen_id = ui.make_persistent_id(("replicas-focus", ti));
+    let wanted = columns
+        .iter()
+        .rposition(|c| focus.nodes.contains(c))
+        .map(|c| (focus.step, c));
+    if let Some((step, c)) = wanted
+        && ui.data(|d| d.get_temp::<(usize, usize)>(seen_id)) != Some((step, c))
+    {
+        let end = m.key_col + m.col * (c + 1) as f32 - ui.available_width() + 4.0;
+        area = area.horizontal_scroll_offset(end.clamp(0.0, m.col * c as f32));
+        ui.data_mut(|d| d.insert_temp(seen_id, (step, c)));
+    }
+    area.id_salt(("replicas", ti))
         .max_height(m.row * 8.5)
         .auto_shrink([false, true])
         .show_viewport(ui, |ui, viewport| {
@@ -137,8 +194,16 @@ fn table_ui(
                 .min(columns.len());
             let first_row = (viewport.min.y / m.row).floor().max(1.0) as usize - 1;
             let last_row = ((viewport.max.y / m.row).ceil() as usize).min(rows);
-            // The header sticks to the top of the viewport.
+            // The header sticks to the top of the viewport and the ids to
+            // its left: copies scrolled sideways pass under the ids, so
+            // they are clipped to the right of them.
             let hy = origin.y + viewport.min.y;
+            let ids = ui.painter().clone();
+            let whole = ui.clip_rect();
+            ui.set_clip_rect(whole.intersect(Rect::from_min_max(
+                pos2(origin.x + viewport.min.x + m.key_col, whole.min.y),
+                whole.max,
+            )));
             for (c, &node) in columns.iter().enumerate().take(last_col).skip(first_col) {
                 let r = Rect::from_min_size(
                     pos2(origin.x + m.key_col + m.col * c as f32, hy),
@@ -146,26 +211,7 @@ fn table_ui(
                 );
                 header(ui, t, node, c == 0, r, m, (ti, c), cmds);
             }
-            // Copies beyond the right edge are said so in the header, for a
-            // room that cannot see a scroll bar appear on hover.
-            let whole = ((viewport.max.x - m.key_col) / m.col).floor().max(0.0) as usize;
-            let hidden = columns.len().saturating_sub(whole);
-            if hidden > 0 {
-                let painter = ui.painter();
-                let galley = painter.layout_no_wrap(
-                    format!("{hidden} more →"),
-                    FontId::proportional(m.font),
-                    ui.visuals().strong_text_color(),
-                );
-                let at = pos2(
-                    origin.x + viewport.max.x - galley.size().x - 8.0,
-                    hy + (m.row - galley.size().y) / 2.0,
-                );
-                let pill = Rect::from_min_size(at, galley.size()).expand2(vec2(5.0, 2.0));
-                painter.rect_filled(pill, 4.0, ui.visuals().widgets.inactive.bg_fill);
-                painter.galley(at, galley, ui.visuals().strong_text_color());
-            }
-            ui.painter().text(
+            ids.text(
                 pos2(origin.x + viewport.min.x + 6.0, hy + m.row / 2.0),
                 Align2::LEFT_CENTER,
                 "id",
@@ -186,8 +232,8 @@ fn table_ui(
                 // A long id is cut short rather than run under the values;
                 // each cell's accessible name and hover carry it whole.
                 let font = FontId::monospace(m.font);
-                let shown = theme::elide(ui.painter(), t.names.get(id), &font, m.key_col - 10.0);
-                ui.painter().text(
+                let shown = theme::elide(&ids, t.names.get(id), &font, m.key_col - 10.0);
+                ids.text(
                     pos2(origin.x + viewport.min.x + 6.0, y + m.row / 2.0),
                     Align2::LEFT_CENTER,
                     shown,
@@ -228,22 +274,27 @@ fn header(
 ) {
     let info = t.nodes.get(node as usize);
     let Some(info) = info else { return };
-    let fill = theme::kind_color(info.kind);
+    // A neutral plate with the kind's colour as a bar under it, so the
+    // column is tied to its node on the canvas without wearing the amber
+    // or red that mean stale and conflicting in the cells below.
     let painter = ui.painter();
-    painter.rect_filled(r.shrink(1.0), 3.0, fill);
+    let plate = r.shrink(1.0);
+    painter.rect_filled(plate, 3.0, ui.visuals().widgets.inactive.bg_fill);
+    let bar = Rect::from_min_max(pos2(plate.min.x, plate.max.y - 4.0), plate.max);
+    painter.rect_filled(bar, 2.0, theme::kind_color(info.kind));
     let label = if owner {
         format!("★ {}", info.label)
     } else {
         info.label.clone()
     };
     let font = FontId::proportional(m.font);
-    let shown = theme::elide(painter, &label, &font, r.width() - 8.0);
+    let shown = theme::elide_name(painter, &label, &font, r.width() - 8.0);
     painter.text(
-        r.center(),
+        r.center() - vec2(0.0, 2.0),
         Align2::CENTER_CENTER,
         shown,
         font,
-        theme::on(fill),
+        ui.visuals().strong_text_color(),
     );
     let resp = ui.interact(r, ui.scope_id().with(("col", salt)), Sense::click());
     let about = if owner {

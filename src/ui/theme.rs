@@ -79,6 +79,19 @@ pub fn ink(ui: &egui::Ui, color: Color32) -> Color32 {
     readable(color, ui.visuals().panel_fill)
 }
 
+/// A node's name cut to `width`, keeping a trailing parenthesis ("Orders…
+/// (left)") where two nodes' names usually differ.
+pub fn elide_name(painter: &egui::Painter, text: &str, font: &egui::FontId, width: f32) -> String {
+    let fits = |t: &str| {
+        painter
+            .layout_no_wrap(t.to_string(), font.clone(), Color32::WHITE)
+            .size()
+            .x
+            <= width
+    };
+    crate::model::elide::elide_name(text, fits)
+}
+
 /// `text` cut with an ellipsis to fit `width` points in `font`.
 pub fn elide(painter: &egui::Painter, text: &str, font: &egui::FontId, width: f32) -> String {
     let fits = |t: &str| {

@@ -103,7 +103,7 @@ pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String)
                 crate::trace::export::fault_said(t, &r.fault)
             )
         }),
-        Row::Mark(n) => format!("Step {}: {}", n + 1, narration(n)),
+        Row::Mark(n) => narration(n),
     }
 }
 
@@ -136,6 +136,8 @@ pub struct Frame<'a> {
     pub text: egui::Color32,
     pub weak: egui::Color32,
     pub bg: egui::Color32,
+    /// A narration step's rule, "Step k: …", numbered as the card numbers
+    /// it (by when it is reached, not by its place in the file).
     pub narration: &'a dyn Fn(u32) -> String,
     /// In compare mode, the row where this run first differs from the other.
     pub parting: Option<Row>,
@@ -188,8 +190,7 @@ pub fn draw(f: &Frame, rows: &[Row], m: &Metrics, pointer: Option<Pos2>) -> Opti
                 rule(f, y, &text, theme::FAULT, &font);
             }
             Row::Mark(n) => {
-                let text = format!("Step {}: {}", n + 1, (f.narration)(n));
-                rule(f, y, &text, theme::NARRATION, &font);
+                rule(f, y, &(f.narration)(n), theme::NARRATION, &font);
             }
         }
     }

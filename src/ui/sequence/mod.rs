@@ -172,8 +172,14 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
             let first = st.top as usize;
             let last = (first + fit + 1).min(shown);
             let scenario = view.scenario;
+            let marks = p.marks();
             let narration = |n: u32| {
-                scenario
+                // The card counts steps in the order they are reached.
+                let k = marks
+                    .iter()
+                    .position(|&(_, m)| m == n as usize)
+                    .map_or(n as usize + 1, |k| k + 1);
+                let text = scenario
                     .narration
                     .get(n as usize)
                     .map(|s| {
@@ -188,7 +194,8 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                             head[..cut].trim_end_matches([',', ';', ':', '.', ' '])
                         )
                     })
-                    .unwrap_or_default()
+                    .unwrap_or_default();
+                format!("Step {k}: {text}")
             };
             let frame = by_order::Frame {
                 painter: &painter,
@@ -278,6 +285,52 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
             font: header_px,
         },
     );
+    // Lanes past either edge are said so over the headers: a learner
+    // does not guess that the diagram scrolls sideways.
+    let right = lanes
+        .list
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| lane_x(k) > body.max.x)
+        .count();
+    let left = lanes
+        .list
+        .iter()
+        .enumerate()
+        .filter(|&(k, _)| lane_x(k) < body.min.x)
+        .count();
+    for (n, at_right) in [(right, true), (left, false)] {
+        if n == 0 {
+            continue;
+        }
+        let words = if at_right {
+            format!("{n} more →")
+        } else {
+            format!("← {n} more")
+        };
+        let galley = painter.layout_no_wrap(
+            words,
+            egui::FontId::proportional(header_px * 0.9),
+            visuals.strong_text_color(),
+        );
+        let x = if at_right {
+            band.max.x - galley.size().x - 8.0
+        } else {
+            band.min.x + 4.0
+        };
+        let at = pos2(x, band.center().y - galley.size().y / 2.0);
+        let pill = Rect::from_min_size(at, galley.size()).expand2(egui::vec2(5.0, 2.0));
+        painter.rect_filled(pill, 4.0, visuals.widgets.inactive.bg_fill);
+        painter.galley(at, galley, visuals.strong_text_color());
+        let tip = ui.interact(
+            pill,
+            ui.make_persistent_id(("lanes-beyond", at_right)),
+            Sense::hover(),
+        );
+        tip.on_hover_text(
+            "Shift and the wheel (or a sideways scroll) over the diagram shows the other lanes",
+        );
+    }
     if let Some(i) = hovered {
         resp.clone()
             .on_hover_text_at_pointer(arrows::hover_text(t, i));
