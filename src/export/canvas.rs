@@ -259,15 +259,8 @@ impl<'a> Scene<'a> {
             if ba {
                 self.arrowhead(svg, pb, pa, color);
             }
-            if l.loss.0 > 0.0 || l.duplicate.0 > 0.0 {
-                let mut tags = Vec::new();
-                if l.loss.0 > 0.0 {
-                    tags.push(format!("loss {:.0}%", l.loss.0 * 100.0));
-                }
-                if l.duplicate.0 > 0.0 {
-                    tags.push(format!("dup {:.0}%", l.duplicate.0 * 100.0));
-                }
-                self.tag(svg, (mid.0, mid.1 + 16.0), &tags.join(" · "), WEAK);
+            if let Some(tags) = l.faults_said() {
+                self.tag(svg, (mid.0, mid.1 + 16.0), &tags, WEAK);
             }
         }
     }

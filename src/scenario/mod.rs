@@ -124,6 +124,22 @@ pub struct Link {
     pub duplicate: Prob,
 }
 
+impl Link {
+    /// What the link does to messages besides delaying them, in words
+    /// ("loss 15% · dup 30%"), as the canvas and exported pictures label
+    /// it; `None` for a faithful link.
+    pub fn faults_said(&self) -> Option<String> {
+        let mut tags = Vec::new();
+        if self.loss.0 > 0.0 {
+            tags.push(format!("loss {:.0}%", self.loss.0 * 100.0));
+        }
+        if self.duplicate.0 > 0.0 {
+            tags.push(format!("dup {:.0}%", self.duplicate.0 * 100.0));
+        }
+        (!tags.is_empty()).then(|| tags.join(" · "))
+    }
+}
+
 fn is_zero(p: &Prob) -> bool {
     p.0 == 0.0
 }

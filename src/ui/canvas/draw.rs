@@ -125,18 +125,11 @@ pub fn links(sc: &Scene, view: &View) {
         if ba {
             arrowhead(painter, b, a, sc.t.zoom, color);
         }
-        if l.loss.0 > 0.0 || l.duplicate.0 > 0.0 {
-            let mut tags = Vec::new();
-            if l.loss.0 > 0.0 {
-                tags.push(format!("loss {:.0}%", l.loss.0 * 100.0));
-            }
-            if l.duplicate.0 > 0.0 {
-                tags.push(format!("dup {:.0}%", l.duplicate.0 * 100.0));
-            }
+        if let Some(tags) = l.faults_said() {
             painter.text(
                 mid + vec2(0.0, 12.0),
                 Align2::CENTER_CENTER,
-                tags.join(" · "),
+                tags,
                 FontId::proportional(11.0),
                 visuals.weak_text_color(),
             );
