@@ -27,6 +27,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
 
+pub use svg::Rgb;
 pub use text::FONT;
 
 use crate::model::Micros;

@@ -40,6 +40,13 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
     let t = p.trace();
     let height = 120.0;
     let link = egui::Id::unique("plots-x");
+    // One small, see-through legend in the corner the lines start from.
+    let legend = || {
+        Legend::default()
+            .position(egui_plot::Corner::LeftTop)
+            .background_alpha(0.35)
+            .text_style(egui::TextStyle::Small)
+    };
     let plot = |id: &str| {
         Plot::new(id.to_string())
             .height(height)
@@ -77,28 +84,21 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
         ),
     );
     ui.label("Staleness: age of the oldest write a copy has not seen (ms)");
-    let r = plot("staleness")
-        .legend(
-            Legend::default()
-                .position(egui_plot::Corner::LeftTop)
-                .background_alpha(0.35)
-                .text_style(egui::TextStyle::Small),
-        )
-        .show(ui, |pu| {
-            if s.staleness.len() <= MAX_LINES {
-                for (node, values) in &s.staleness {
-                    let name = t
-                        .nodes
-                        .get(*node as usize)
-                        .map_or("?".to_string(), |n| n.label.clone());
-                    pu.line(Line::new(name, points(&s.t, values)).width(2.0));
-                }
-            } else if !s.staleness.is_empty() {
-                pu.line(Line::new("worst copy", points(&s.t, &s.staleness_max)).width(2.0));
-                pu.line(Line::new("mean of copies", points(&s.t, &s.staleness_mean)).width(2.0));
+    let r = plot("staleness").legend(legend()).show(ui, |pu| {
+        if s.staleness.len() <= MAX_LINES {
+            for (node, values) in &s.staleness {
+                let name = t
+                    .nodes
+                    .get(*node as usize)
+                    .map_or("?".to_string(), |n| n.label.clone());
+                pu.line(Line::new(name, points(&s.t, values)).width(2.0));
             }
-            pu.vline(VLine::new("", now).color(theme::NOW));
-        });
+        } else if !s.staleness.is_empty() {
+            pu.line(Line::new("worst copy", points(&s.t, &s.staleness_max)).width(2.0));
+            pu.line(Line::new("mean of copies", points(&s.t, &s.staleness_mean)).width(2.0));
+        }
+        pu.vline(VLine::new("", now).color(theme::NOW));
+    });
     say(
         &r.response,
         format!(
@@ -137,23 +137,16 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
                 .fold(0.0, f64::max)
         })
         .collect();
-    let r = plot("lag")
-        .legend(
-            Legend::default()
-                .position(egui_plot::Corner::LeftTop)
-                .background_alpha(0.35)
-                .text_style(egui::TextStyle::Small),
-        )
-        .show(ui, |pu| {
-            for (node, values) in s.lag.iter().take(MAX_LINES) {
-                let name = t
-                    .nodes
-                    .get(*node as usize)
-                    .map_or("?".to_string(), |n| n.label.clone());
-                pu.line(Line::new(name, points(&s.t, values)).width(2.0));
-            }
-            pu.vline(VLine::new("", now).color(theme::NOW));
-        });
+    let r = plot("lag").legend(legend()).show(ui, |pu| {
+        for (node, values) in s.lag.iter().take(MAX_LINES) {
+            let name = t
+                .nodes
+                .get(*node as usize)
+                .map_or("?".to_string(), |n| n.label.clone());
+            pu.line(Line::new(name, points(&s.t, values)).width(2.0));
+        }
+        pu.vline(VLine::new("", now).color(theme::NOW));
+    });
     say(
         &r.response,
         format!(

@@ -33,15 +33,7 @@ pub fn message_color(kind: &str) -> Color32 {
 
 /// A colour's relative luminance (WCAG 2), from 0 (black) to 1 (white).
 pub fn luminance(c: Color32) -> f32 {
-    let lin = |v: u8| {
-        let v = f32::from(v) / 255.0;
-        if v <= 0.040_45 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+    crate::export::Rgb(c.r(), c.g(), c.b()).luminance()
 }
 
 /// The WCAG contrast ratio of two colours, from 1 to 21; text needs 4.5.
@@ -79,29 +71,31 @@ pub fn ink(ui: &egui::Ui, color: Color32) -> Color32 {
     readable(color, ui.visuals().panel_fill)
 }
 
-/// A node's name cut to `width`, keeping a trailing parenthesis ("Orders…
-/// (left)") where two nodes' names usually differ.
-pub fn elide_name(painter: &egui::Painter, text: &str, font: &egui::FontId, width: f32) -> String {
-    let fits = |t: &str| {
+/// Whether a text set in `font` is at most `width` points wide: the
+/// measure both kinds of cut below search with.
+fn fits_in<'a>(
+    painter: &'a egui::Painter,
+    font: &'a egui::FontId,
+    width: f32,
+) -> impl Fn(&str) -> bool + 'a {
+    move |t: &str| {
         painter
             .layout_no_wrap(t.to_string(), font.clone(), Color32::WHITE)
             .size()
             .x
             <= width
-    };
-    crate::model::elide::elide_name(text, fits)
+    }
+}
+
+/// A node's name cut to `width`, keeping a trailing parenthesis ("Orders…
+/// (left)") where two nodes' names usually differ.
+pub fn elide_name(painter: &egui::Painter, text: &str, font: &egui::FontId, width: f32) -> String {
+    crate::model::elide::elide_name(text, fits_in(painter, font, width))
 }
 
 /// `text` cut with an ellipsis to fit `width` points in `font`.
 pub fn elide(painter: &egui::Painter, text: &str, font: &egui::FontId, width: f32) -> String {
-    let fits = |t: &str| {
-        painter
-            .layout_no_wrap(t.to_string(), font.clone(), Color32::WHITE)
-            .size()
-            .x
-            <= width
-    };
-    crate::model::elide::elide_with(text, fits)
+    crate::model::elide::elide_with(text, fits_in(painter, font, width))
 }
 
 #[cfg(test)]

@@ -169,15 +169,22 @@ impl Transform {
         }
         let fit_x = hi;
         let fit_y = (room_y / bounds.height().max(1.0)).clamp(0.05, max_zoom.max(0.05));
-        // Plates in one row need their centres at least this far apart.
-        let mut need_x: f32 = 0.0;
+        // Over every pair of plates: those in one row need their centres
+        // at least `need_x` apart across; those that would share a column
+        // at the width's own scale need their rows `need_y` apart down
+        // (the upper plate's data may hang into the gap and the lower
+        // one's hints stand in it).
+        let (mut need_x, mut need_y): (f32, f32) = (0.0, 0.0);
         for (i, a) in s.nodes.iter().enumerate() {
             for (j, b) in s.nodes.iter().enumerate().skip(i + 1) {
                 let half = |k: usize| sizes.get(k).map_or(0.0, |v| v.x / 2.0);
-                let across = (a.pos.0 - b.pos.0).abs();
-                let down = (a.pos.1 - b.pos.1).abs() * fit_y;
-                if down < PLATE_HEIGHT + 4.0 && across > 0.0 {
-                    need_x = need_x.max((half(i) + half(j) + 8.0) / across);
+                let (across, down) = ((a.pos.0 - b.pos.0).abs(), (a.pos.1 - b.pos.1).abs());
+                let clear = half(i) + half(j) + 8.0;
+                if down * fit_y < PLATE_HEIGHT + 4.0 && across > 0.0 {
+                    need_x = need_x.max(clear / across);
+                }
+                if across * fit_x < clear && down > 0.0 {
+                    need_y = need_y.max((PLATE_HEIGHT + 2.0 * PILL_ROOM) / down);
                 }
             }
         }
@@ -192,24 +199,6 @@ impl Transform {
             rect.width() / 2.0 - (left + right) / 2.0,
             rect.height() / 2.0 - bounds.center().y * zy,
         );
-        // Plates that would share columns across at the width's own
-        // scale need their rows this far apart down.
-        let mut need_y: f32 = 0.0;
-        for (i, a) in s.nodes.iter().enumerate() {
-            for (j, b) in s.nodes.iter().enumerate().skip(i + 1) {
-                let (wa, wb) = (
-                    sizes.get(i).map_or(0.0, |v| v.x),
-                    sizes.get(j).map_or(0.0, |v| v.x),
-                );
-                let across = (a.pos.0 - b.pos.0).abs() * fit_x;
-                let down = (a.pos.1 - b.pos.1).abs();
-                // The upper plate's data may hang into the gap and the
-                // lower one's hints stand in it.
-                if across < (wa + wb) / 2.0 + 8.0 && down > 0.0 {
-                    need_y = need_y.max((PLATE_HEIGHT + 2.0 * PILL_ROOM) / down);
-                }
-            }
-        }
         bounds.height() * need_y.min(max_zoom) + 2.0 * margin + PLATE_HEIGHT + 2.0 * PILL_ROOM
     }
 }
