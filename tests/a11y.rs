@@ -239,11 +239,125 @@ fn a_menu_item_chosen_by_a_screen_reader_closes_its_menu() {
     h.run_steps(3);
     h.get_by_label("Lessons").click_accesskit();
     h.run_steps(3);
-    h.get_by_label("Outbox and CDC").click_accesskit();
+    h.get_by_label("04 Outbox and CDC").click_accesskit();
     h.run_steps(4);
     assert_eq!(h.state().session.doc.scenario.title, "Outbox and CDC");
     assert!(
         h.query_by_label("Course quiz").is_none() && h.query_by_label("Save As…").is_none(),
         "the File menu stayed open after a lesson was chosen"
     );
+}
+
+/// The element that has the keyboard, by its accessible name.
+fn focused_label(h: &Harness<'static, SettleApp>) -> String {
+    h.root()
+        .query_all(egui_kittest::kittest::by())
+        .find(|n| n.is_focused())
+        .and_then(|n| n.accesskit_node().label())
+        .unwrap_or_default()
+}
+
+/// F6 and Shift+F6 move the keyboard through the window's regions, in the
+/// order the help lists them, and Tab walks on into the region reached.
+#[test]
+fn f6_cycles_the_regions_and_tab_walks_into_one() {
+    let mut h = harness();
+    open(&mut h, "Event-driven replication");
+    let order = [
+        "Menu bar region",
+        "Lesson card region",
+        "Drawing region",
+        "Inspector region",
+        "Playback region",
+        "Menu bar region",
+    ];
+    for want in order {
+        h.key_press(Key::F6);
+        h.run_steps(2);
+        assert_eq!(focused_label(&h), want);
+    }
+    h.key_press_modifiers(Modifiers::SHIFT, Key::F6);
+    h.run_steps(2);
+    assert_eq!(focused_label(&h), "Playback region");
+    // Back to the drawing, then Tab: the first node in reading order.
+    for _ in 0..2 {
+        h.key_press_modifiers(Modifiers::SHIFT, Key::F6);
+        h.run_steps(2);
+    }
+    assert_eq!(focused_label(&h), "Drawing region");
+    h.key_press(Key::Tab);
+    h.run_steps(2);
+    let node = focused_label(&h);
+    assert!(
+        h.state()
+            .session
+            .doc
+            .scenario
+            .nodes
+            .iter()
+            .any(|n| node.starts_with(&format!("{}, ", n.label()))),
+        "Tab from the drawing's anchor reached {node:?}, not a node"
+    );
+}
+
+/// A screen reader's click on a canvas node (AccessKit's Click action, no
+/// pointer) selects it and leaves the keyboard on it.
+#[test]
+fn a_screen_readers_click_on_a_canvas_node_selects_it() {
+    let mut h = harness();
+    open(&mut h, "Event-driven replication");
+    h.get_by_label("Pricing, replica").click_accesskit();
+    h.run_steps(3);
+    assert!(h.state().session.selection.nodes.contains("pricing"));
+    assert_eq!(focused_label(&h), "Pricing, replica");
+}
+
+/// Esc closes an open drop-down or menu and nothing else: the node stays
+/// selected.
+#[test]
+fn escape_closes_a_drop_down_and_keeps_the_selection() {
+    let mut h = harness();
+    open(&mut h, "Event-driven replication");
+    h.state_mut().push(Cmd::Select(Selection::node("catalog")));
+    h.run_steps(3);
+    h.query_all_by_role(egui::accesskit::Role::ComboBox)
+        .next()
+        .expect("the service's inspector has a drop-down")
+        .click();
+    h.run_steps(3);
+    assert!(
+        egui::Popup::is_any_open(&h.ctx),
+        "the drop-down did not open"
+    );
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+    assert!(!egui::Popup::is_any_open(&h.ctx), "Esc left it open");
+    assert!(
+        h.state().session.selection.nodes.contains("catalog"),
+        "Esc on the drop-down cleared the selection"
+    );
+    // With nothing open, Esc clears the selection as before.
+    h.key_press(Key::Escape);
+    h.run_steps(3);
+    assert!(h.state().session.selection.nodes.is_empty());
+}
+
+/// The help names punctuation keys by the character on the key.
+#[test]
+fn the_help_shows_keys_as_they_are_printed() {
+    let mut h = harness();
+    open(&mut h, "Event-driven replication");
+    h.state_mut()
+        .push(Cmd::View(settle::session::ViewCmd::ToggleHelp));
+    h.run_steps(3);
+    h.get_by_label("Step one event forward");
+    for name in ["Period", "Comma", "OpenBracket", "CloseBracket"] {
+        assert!(
+            h.query_by_label(name).is_none(),
+            "the help says {name:?} for a key"
+        );
+    }
+    for key in [".", ",", "[", "]", "F6", "Shift+F6"] {
+        h.get_by_label(key);
+    }
 }

@@ -343,3 +343,19 @@ fn rebuild_and_redrive_are_offered_and_recorded_at_the_moment_shown() {
         );
     }
 }
+
+/// A notice belongs to the drawing it was given on: opening another lesson
+/// clears it, and an error from a file that cannot be opened still shows.
+#[test]
+fn a_notice_does_not_follow_the_learner_into_another_lesson() {
+    let mut session = Session::new(1.0, Default::default());
+    session.apply(Cmd::OpenPreset(3));
+    session.notice = Some(settle::session::Notice::info("Saved shop.ron"));
+    session.apply(Cmd::OpenPreset(5));
+    assert!(session.notice.is_none(), "{:?}", session.notice);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, "(title: ").expect("write");
+    session.open(&bad);
+    assert!(session.notice.as_ref().is_some_and(|n| n.error));
+}

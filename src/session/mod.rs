@@ -227,6 +227,9 @@ impl Session {
         self.compare = None;
         self.doc = doc;
         self.selection = Selection::default();
+        // A notice is about the drawing it was given on; it does not
+        // follow the learner into another one.
+        self.notice = None;
         self.welcome = false;
         self.quiz.open = false;
         self.player = None;

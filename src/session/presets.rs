@@ -47,4 +47,9 @@ impl Preset {
     pub fn load(&self) -> Result<Scenario, ScenarioError> {
         scenario::from_str(self.text, self.file)
     }
+
+    /// The lesson's number in the course ("03b"), from its file name.
+    pub fn number(&self) -> &'static str {
+        self.file.split('-').next().unwrap_or("")
+    }
 }

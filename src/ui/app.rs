@@ -373,6 +373,8 @@ impl SettleApp {
         }
         if let Some(done) = self.export.poll() {
             self.session.notice = Some(done);
+            // The banner was drawn before this: draw it again with the news.
+            ctx.request_repaint();
         }
         if self.export.busy() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -427,6 +429,10 @@ impl SettleApp {
         for action in keymap::pressed(ctx, !editing) {
             let c = match action {
                 KeyAction::Run(c) => c,
+                KeyAction::Region(forward) => {
+                    super::regions::cycle(ctx, forward);
+                    continue;
+                }
                 KeyAction::Escape if self.help => Cmd::View(ViewCmd::ToggleHelp),
                 KeyAction::Escape if self.glossary.is_some() => Cmd::View(ViewCmd::ToggleGlossary),
                 KeyAction::Escape if self.presenting => Cmd::View(ViewCmd::TogglePresentation),

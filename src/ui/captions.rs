@@ -17,6 +17,9 @@ use crate::session::{Cmd, Edit};
 #[derive(Default)]
 pub struct CaptionsState {
     fields: Fields,
+    /// The captions there were when one was added: the window scrolls to
+    /// the new one once it is drawn.
+    added_after: Option<usize>,
 }
 
 /// The window, while recording. `open` is cleared when it is closed.
@@ -54,6 +57,7 @@ fn body(ui: &mut Ui, st: &mut CaptionsState, view: &View, cmds: &mut Vec<Cmd>) {
         .on_hover_text("Highlights the selected nodes; write its words below")
         .clicked()
     {
+        st.added_after = Some(view.scenario.narration.len());
         cmds.push(Cmd::Edit(Edit::AddCaption(Box::new(Narration {
             at: Some(Dur(now)),
             when: None,
@@ -62,9 +66,19 @@ fn body(ui: &mut Ui, st: &mut CaptionsState, view: &View, cmds: &mut Vec<Cmd>) {
             ask: None,
         }))));
     }
+    let count = view.scenario.narration.len();
+    let scroll = st.added_after.is_some_and(|before| count > before);
     for (i, c) in view.scenario.narration.iter().enumerate() {
         ui.separator();
-        ui.push_id(("caption", i), |ui| caption(ui, st, view, i, c, cmds));
+        // Captions are kept in time order: the new one is the one at `now`.
+        let new = scroll && c.at == Some(Dur(now));
+        let r = ui.push_id(("caption", i), |ui| caption(ui, st, view, i, c, cmds));
+        if new {
+            r.response.scroll_to_me(Some(egui::Align::Center));
+        }
+    }
+    if scroll {
+        st.added_after = None;
     }
     st.fields.end(cmds);
 }

@@ -30,11 +30,7 @@ pub fn ui(ctx: &egui::Context, open: &mut bool) {
                 .show(ui, |ui| {
                     for b in keymap::bindings() {
                         let Some(what) = b.help else { continue };
-                        let keys = if b.keys.logical_key == egui::Key::Slash {
-                            "?".to_string()
-                        } else {
-                            ctx.format_shortcut(&b.keys)
-                        };
+                        let keys = keymap::keys_text(ctx, &b.keys);
                         ui.label(RichText::new(keys).monospace().strong());
                         ui.label(what);
                         ui.end_row();

@@ -12,6 +12,8 @@ pub enum KeyAction {
     Run(Cmd),
     /// Close what is open, or clear the selection.
     Escape,
+    /// Move the keyboard to the next region (`true`) or the previous one.
+    Region(bool),
 }
 
 /// One binding.
@@ -84,6 +86,24 @@ pub fn bindings() -> Vec<Binding> {
             )
         },
         Binding {
+            while_typing: true,
+            ..bind(
+                Modifiers::SHIFT,
+                Key::F6,
+                KeyAction::Region(false),
+                Some("Previous region"),
+            )
+        },
+        Binding {
+            while_typing: true,
+            ..bind(
+                none,
+                Key::F6,
+                KeyAction::Region(true),
+                Some("Next region: menu bar, lesson card, drawing, inspector, playback"),
+            )
+        },
+        Binding {
             with_focus: false,
             ..bind(none, Key::Space, run(Cmd::TogglePlay), Some("Play / pause"))
         },
@@ -149,7 +169,23 @@ pub fn shortcut_text(ctx: &Context, cmd: &Cmd) -> Option<String> {
     bindings()
         .into_iter()
         .find(|b| b.help.is_some() && b.action == KeyAction::Run(cmd.clone()))
-        .map(|b| ctx.format_shortcut(&b.keys))
+        .map(|b| keys_text(ctx, &b.keys))
+}
+
+/// A shortcut as this platform writes it, with punctuation keys shown as
+/// the character on the key (`.`, `[`, `?`) rather than egui's name for
+/// it ("Period", "OpenBracket").
+pub fn keys_text(ctx: &Context, keys: &KeyboardShortcut) -> String {
+    let key = keys.logical_key;
+    let (name, symbol) = (key.name(), key.symbol_or_name());
+    if key == Key::Slash && keys.modifiers == Modifiers::SHIFT {
+        return "?".to_string();
+    }
+    let text = ctx.format_shortcut(keys);
+    match text.strip_suffix(name) {
+        Some(mods) if symbol != name && symbol.is_ascii() => format!("{mods}{symbol}"),
+        _ => text,
+    }
 }
 
 /// Keys that act on the focused node or link of the canvas (see
@@ -209,6 +245,9 @@ pub fn escape_pressed(ctx: &Context) -> bool {
 pub fn pressed(ctx: &Context, welcome: bool) -> Vec<KeyAction> {
     let typing = ctx.text_edit_focused();
     let focused = ctx.egui_wants_keyboard_input();
+    // Esc belongs to an open menu or drop-down: it closes that and leaves
+    // the selection alone.
+    let popup = egui::Popup::is_any_open(ctx);
     let mut out = Vec::new();
     ctx.input_mut(|i| {
         // "?" arrives as text on keyboards where it is not Shift+/.
@@ -223,6 +262,7 @@ pub fn pressed(ctx: &Context, welcome: bool) -> Vec<KeyAction> {
             if (typing && !b.while_typing)
                 || (focused && !typing && !b.with_focus)
                 || (welcome && !b.on_welcome)
+                || (popup && b.action == KeyAction::Escape)
             {
                 continue;
             }

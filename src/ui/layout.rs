@@ -6,6 +6,7 @@
 
 use super::app::SettleApp;
 use super::icons::Icons;
+use super::regions::{self, Region};
 use super::view::{CompareView, View};
 use super::{
     canvas, captions, checks, compare, inspector, log, menus, narration, plots, replicas, sequence,
@@ -130,6 +131,7 @@ impl SettleApp {
             (Some(o), Side::B) => vec![(o, false), (&view, true)],
         };
         egui::Panel::top("menu").show(ui, |ui| {
+            regions::anchor(ui, Region::Menu, ui.max_rect());
             let title = view.scenario.title.clone();
             menus::bar(
                 ui,
@@ -156,6 +158,7 @@ impl SettleApp {
             super::quiz::return_strip(ui, session, cmds);
         });
         egui::Panel::bottom("timeline").show(ui, |ui| {
+            regions::anchor(ui, Region::Playback, ui.max_rect());
             timeline::ui(ui, &view, &mut self.seed_text, cmds);
         });
         if !self.presenting {
@@ -168,6 +171,7 @@ impl SettleApp {
                 .resizable(true)
                 .default_size(500.0)
                 .show(ui, |ui| {
+                    regions::anchor(ui, Region::Inspector, ui.max_rect());
                     egui::ScrollArea::vertical()
                         .id_salt("side-scroll")
                         .show(ui, |ui| {
@@ -284,6 +288,7 @@ impl SettleApp {
                         }
                     });
             }
+            regions::anchor(ui, Region::Drawing, ui.available_rect_before_wrap());
             if comparing {
                 side_by_side(ui, sides.len(), |i, ui| {
                     let (v, ed) = sides[i];

@@ -51,7 +51,7 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             ui.menu_button("Lessons", |ui| {
                 for (i, p) in PRESETS.iter().enumerate() {
                     let title = p.load().map_or_else(|_| p.file.to_string(), |s| s.title);
-                    if ui.button(title).clicked() {
+                    if ui.button(format!("{} {title}", p.number())).clicked() {
                         cmds.push(Cmd::OpenPreset(i));
                         ui.close();
                     }

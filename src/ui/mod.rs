@@ -35,6 +35,7 @@ pub mod progress_store;
 mod quiz;
 #[cfg(not(target_arch = "wasm32"))]
 mod recovery;
+mod regions;
 mod replicas;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod screenshot;

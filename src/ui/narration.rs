@@ -54,6 +54,7 @@ pub fn panel(ui: &mut Ui, view: &View, st: &mut LessonState, cmds: &mut Vec<Cmd>
 
 fn card(ui: &mut Ui, view: &View, st: &mut LessonState, cmds: &mut Vec<Cmd>) {
     let Some(p) = view.player else { return };
+    super::regions::anchor(ui, super::regions::Region::Card, ui.max_rect());
     let steps = &view.scenario.narration;
     let (text_size, small) = sizes(view.presenting);
     let now = p.now();
@@ -210,8 +211,11 @@ fn answer(ui: &mut Ui, view: &View, n: usize, ask: &Ask, size: f32) {
 fn step_list(ui: &mut Ui, view: &View, current: Option<usize>, size: f32, cmds: &mut Vec<Cmd>) {
     let Some(p) = view.player else { return };
     ui.separator();
+    // Opened, the list shows several steps at once (a scroll area left to
+    // itself opens only as tall as the card was).
     egui::ScrollArea::vertical()
         .max_height(220.0)
+        .min_scrolled_height(160.0)
         .show(ui, |ui| {
             for (i, s) in view.scenario.narration.iter().enumerate() {
                 let reached = p.marks().iter().find(|(_, n)| *n == i).map(|(t, _)| *t);

@@ -188,7 +188,7 @@ fn lesson_face(
         Some(s) => (s.title.clone(), s.summary.clone()),
         None => (p.file.to_string(), format!("{} could not be read", p.file)),
     };
-    let number = p.file.split('-').next().unwrap_or("");
+    let number = p.number();
     let done = session.progress.lessons.get(p.file).is_some_and(|l| l.done);
     let (rect, resp) = ui.allocate_exact_size(CARD, Sense::click());
     let visuals = ui.visuals();

@@ -49,7 +49,8 @@ pub enum Target {
     Link(usize),
 }
 
-fn node_id(ui: &Ui, id: &str) -> Id {
+/// The id of a node's element, for giving it the keyboard.
+pub(super) fn node_id(ui: &Ui, id: &str) -> Id {
     ui.make_persistent_id(("canvas-node", id))
 }
 
@@ -218,6 +219,15 @@ fn node_keys(
 ) {
     if resp.gained_focus() && !view.selection.nodes.contains(&n.id) {
         cmds.push(Cmd::Select(Selection::node(&n.id)));
+    }
+    // A screen reader's click (AccessKit's Click action) or Space: select
+    // the node and keep the keyboard on it. The pointer never lands here:
+    // the canvas's own area lies on top.
+    if resp.clicked() {
+        if !view.selection.nodes.contains(&n.id) {
+            cmds.push(Cmd::Select(Selection::node(&n.id)));
+        }
+        resp.request_focus();
     }
     if !resp.has_focus() {
         return;

@@ -243,6 +243,12 @@ pub fn rename(ui: &mut Ui, st: &mut CanvasState, sc: &Scene, cmds: &mut Vec<Cmd>
                 name: text.trim().to_string(),
             }));
         }
+        // Ended from the keyboard: the keyboard goes back to the node, not
+        // to the start of the window.
+        if escape || ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+            let node = super::access::node_id(ui, id);
+            ui.memory_mut(|m| m.request_focus(node));
+        }
         st.renaming = None;
     }
 }

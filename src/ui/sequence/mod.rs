@@ -400,11 +400,12 @@ fn now_line(
         [pos2(rect.min.x, y), pos2(body.max.x, y)],
         Stroke::new(1.5, color),
     );
-    painter.text(
-        pos2(rect.min.x + 2.0, y - 2.0),
-        Align2::LEFT_BOTTOM,
-        fmt_time(now as u64),
-        FontId::monospace(11.0),
-        color,
-    );
+    // At the right end, on a plate of the background: the gutter on the
+    // left holds each row's own time, which the label would run into.
+    let galley = painter.layout_no_wrap(fmt_time(now as u64), FontId::monospace(12.0), color);
+    let plate = Align2::RIGHT_BOTTOM
+        .anchor_size(pos2(body.max.x - 2.0, y - 1.0), galley.size())
+        .expand(2.0);
+    painter.rect_filled(plate, 3.0, painter.ctx().global_style().visuals.panel_fill);
+    painter.galley(plate.shrink(2.0).min, galley, color);
 }
