@@ -275,6 +275,22 @@ pub const TERMS: &[Term] = &[
         "Code that listens to events and builds a read model from them: a copy of the data shaped for the questions that will be asked of it."
     ),
     term!(
+        "re-drive",
+        [
+            "re-drive",
+            "re-drives",
+            "re-driven",
+            "re-driving",
+            "redrive"
+        ],
+        "Sending the messages parked in a dead-letter queue back to their consumer, usually once the fault that parked them is fixed. They arrive after newer messages for the same record."
+    ),
+    term!(
+        "read model",
+        ["read models", "read model"],
+        "In CQRS, the data that answers queries, built from the write model's events. It may lag a little behind."
+    ),
+    term!(
         "read-your-writes",
         [
             "read-your-writes",
@@ -285,25 +301,9 @@ pub const TERMS: &[Term] = &[
         "A promise to one client: once it has written, its own reads see that write or a newer one, even while other clients may still read an older copy."
     ),
     term!(
-        "read model",
-        ["read models", "read model"],
-        "In CQRS, the data that answers queries, built from the write model's events. It may lag a little behind."
-    ),
-    term!(
         "rebuild",
         ["rebuild", "rebuilds", "rebuilt", "rebuilding"],
         "Building a read model again from the first of the events it is fed by, for example after fixing its code. Only a source that keeps every event, such as a log, can feed it."
-    ),
-    term!(
-        "re-drive",
-        [
-            "re-drive",
-            "re-drives",
-            "re-driven",
-            "re-driving",
-            "redrive"
-        ],
-        "Sending the messages parked in a dead-letter queue back to their consumer, usually once the fault that parked them is fixed. They arrive after newer messages for the same record."
     ),
     term!(
         "replica",
