@@ -103,6 +103,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
         summary: String::new(),
         seed: a.seed,
         until: Dur::ms(u64::from(a.writes) + 1_000),
+        further_reading: Vec::new(),
         nodes,
         links,
         workload: vec![Work::Every {

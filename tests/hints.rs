@@ -168,6 +168,32 @@ fn a_database_with_two_owners_is_hinted_on_the_database() {
         h[0].reason
     );
     assert!(of(&reporting(false), HintKind::SharedDatabase).is_empty());
+    // Reporting reads the orders table: the schemas are coupled.
+    assert!(
+        h[0].reason.contains("Reporting reads Orders's"),
+        "{}",
+        h[0].reason
+    );
+}
+
+/// One server holding two services that keep to their own tables is not
+/// the shared-database anti-pattern: the hint says what it does couple.
+#[test]
+fn a_shared_server_without_foreign_reads_couples_availability_not_schemas() {
+    let s = drawing(
+        r#"(id: "o", name: "Orders", kind: Service(table: "orders", database: "db")),
+           (id: "c", name: "Customers", kind: Service(table: "customers", database: "db")),
+           (id: "db", name: "Shared DB", kind: Database())"#,
+        r#"(from: "o", to: "db"), (from: "c", to: "db")"#,
+        "",
+    );
+    let h = of(&s, HintKind::SharedDatabase);
+    assert_eq!(h.len(), 1, "{h:?}");
+    let why = &h[0].reason;
+    assert!(why.contains("schemas stay private"), "{why}");
+    assert!(why.contains("outage"), "{why}");
+    assert!(why.contains("credentials"), "{why}");
+    assert!(!why.contains("coupled"), "{why}");
 }
 
 fn projection(read: bool) -> Scenario {

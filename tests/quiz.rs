@@ -30,6 +30,17 @@ fn the_quiz_loads_with_at_least_ten_questions() {
 }
 
 #[test]
+fn the_quiz_asks_about_every_lesson() {
+    let q = quiz::load().unwrap_or_else(|e| panic!("{e}"));
+    let missing: Vec<&str> = PRESETS
+        .iter()
+        .map(|p| p.file)
+        .filter(|f| !q.questions.iter().any(|x| x.show_me.lesson == *f))
+        .collect();
+    assert!(missing.is_empty(), "no question shows {missing:?}");
+}
+
+#[test]
 fn no_answer_gives_itself_away_by_place_or_length() {
     let q = quiz::load().unwrap_or_else(|e| panic!("{e}"));
     let n = q.questions.len();

@@ -174,3 +174,58 @@ fn the_step_shows_its_copy_and_numbers_itself_as_the_card_does() {
         );
     }
 }
+
+/// Once the last step is reached, the card offers the lesson's further
+/// reading as links named by their titles, inside a 1280×800 window; not
+/// before.
+#[test]
+fn the_card_ends_with_further_reading_links() {
+    let i = PRESETS
+        .iter()
+        .position(|p| p.file == "07-saga-compensation.ron")
+        .expect("the saga lesson");
+    let mut h = harness((1280.0, 800.0), false);
+    h.run_steps(2);
+    h.state_mut().push(Cmd::OpenPreset(i));
+    h.run_steps(4);
+    let titles: Vec<String> = h
+        .state()
+        .session
+        .doc
+        .scenario
+        .further_reading
+        .iter()
+        .map(|r| r.title.clone())
+        .collect();
+    assert!(titles.len() >= 2, "{titles:?}");
+    assert!(
+        h.query_by_label(&titles[0]).is_none(),
+        "shown before the end"
+    );
+    // Just before the last step, nothing yet; at it, the links.
+    let last = {
+        let p = h.state_mut().session.player.as_mut().expect("runs");
+        let mut t = 0;
+        while let Some(next) = p.mark_after(t) {
+            t = next;
+        }
+        t
+    };
+    h.state_mut().push(Cmd::Seek((last - 1) as f64));
+    h.run_steps(4);
+    assert!(
+        h.query_by_label(&titles[0]).is_none(),
+        "shown before the end"
+    );
+    h.state_mut().push(Cmd::Seek(last as f64));
+    h.run_steps(4);
+    h.get_by_label_contains("Further reading");
+    for t in &titles {
+        let link = h.get_by_label(t);
+        let r = link.rect();
+        assert!(
+            r.max.x <= 1280.0 && r.max.y <= 800.0,
+            "{t} lies outside the window at {r:?}"
+        );
+    }
+}

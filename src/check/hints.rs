@@ -113,6 +113,27 @@ impl Hint {
     }
 }
 
+/// Among services that share one database, the first that reads a table
+/// another of them owns: (reader, owner).
+fn reader_of_anothers_table(s: &Scenario, users: &[String]) -> Option<(String, String)> {
+    let table_of = |id: &str| {
+        s.nodes.iter().find_map(|n| match &n.kind {
+            NodeKind::Service(x) if n.id == id => Some(x.table.as_str()),
+            _ => None,
+        })
+    };
+    users.iter().find_map(|reader| {
+        let NodeKind::Service(svc) = &s.nodes.iter().find(|n| &n.id == reader)?.kind else {
+            return None;
+        };
+        users
+            .iter()
+            .filter(|owner| *owner != reader)
+            .find(|owner| table_of(owner).is_some_and(|t| svc.reads.iter().any(|r| r == t)))
+            .map(|owner| (reader.clone(), owner.clone()))
+    })
+}
+
 /// The hints a drawing has not dismissed, in the order of its nodes.
 pub fn hints(s: &Scenario) -> Vec<Hint> {
     let dismissed: BTreeSet<&str> = s.dismissed_hints.iter().map(String::as_str).collect();
@@ -223,14 +244,20 @@ pub fn all_hints(s: &Scenario) -> Vec<Hint> {
             NodeKind::Database(_) => {
                 if let Some((_, users)) = shared.iter().find(|(db, _)| db == &n.id) {
                     let names: Vec<String> = users.iter().map(|u| label(u)).collect();
-                    push(
-                        HintKind::SharedDatabase,
-                        &n.id,
-                        format!(
-                            "{me} is used by {}: sharing a database couples their schemas, and none can change, deploy or scale on its own.",
-                            names.join(" and ")
+                    let names = names.join(" and ");
+                    // Sharing the server is a smaller coupling than sharing
+                    // tables: say which one the drawing has.
+                    let reason = match reader_of_anothers_table(s, users) {
+                        Some((reader, owner)) => format!(
+                            "{me} holds the tables of {names}, and {} reads {}'s: their schemas are coupled, and none can change, deploy or scale on its own.",
+                            label(&reader),
+                            label(&owner)
                         ),
-                    );
+                        None => format!(
+                            "{me} serves {names}. Each keeps to its own table, so their schemas stay private, but one outage or overload of it stops them all; per-service credentials keep each out of the others' tables."
+                        ),
+                    };
+                    push(HintKind::SharedDatabase, &n.id, reason);
                 }
             }
             NodeKind::Projection(p) if !is_read(s, &n.id) => {

@@ -45,6 +45,11 @@ impl Bounds {
     pub const DISMISSED_HINTS: usize = 1_000;
     /// Questions in the quiz.
     pub const QUESTIONS: usize = 200;
+    /// Further readings one lesson lists, and the longest title and
+    /// address of one, in characters.
+    pub const READINGS: usize = 5;
+    pub const READING_CHARS: usize = 200;
+    pub const URL_CHARS: usize = 500;
 }
 
 /// A scenario that could not be loaded: where, and in a sentence, why.

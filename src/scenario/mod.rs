@@ -24,7 +24,7 @@ pub use kind::{Kind, NodeKind};
 pub use load::{Bounds, ScenarioError, from_str, load_bytes, load_file, read_text, to_ron};
 pub use quiz::{Question, Quiz, ShowMe, is_quiz, quiz_from_str};
 pub use specs::*;
-pub use story::{Ask, Fault, Narration, Op, Trigger, ValueSpec, Work};
+pub use story::{Ask, Fault, Narration, Op, Reading, Trigger, ValueSpec, Work};
 pub use variant::Variant;
 
 pub use crate::model::time::{Dur, Micros, Prob, fmt_ms, fmt_time, parse_dur};
@@ -46,6 +46,10 @@ pub struct Scenario {
     /// How much virtual time a run covers.
     #[serde(default = "default_until")]
     pub until: Dur,
+    /// Public references for what the lesson shows, offered after its
+    /// last step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub further_reading: Vec<Reading>,
     pub nodes: Vec<Node>,
     #[serde(default)]
     pub links: Vec<Link>,

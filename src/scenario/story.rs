@@ -213,3 +213,15 @@ pub enum Trigger {
     /// The first answer a client receives.
     FirstAnswer(String),
 }
+
+/// A public reference for the mechanism a lesson shows (the pattern's
+/// page, a broker's or CDC tool's documentation, a book chapter), listed
+/// on the lesson card after its last step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    /// What the link says: the page or chapter and who wrote it.
+    pub title: String,
+    /// Where it is: an `https://` address, opened in the browser.
+    pub url: String,
+}

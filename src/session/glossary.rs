@@ -1,7 +1,9 @@
 //! The words the lessons use, each explained in a sentence or two for a
 //! learner: marked where they appear (the lesson card, the quiz, the
 //! challenges) and listed in Help ▸ Glossary. A term is found by any of
-//! its forms, whole words only, ignoring case.
+//! its forms, whole words only, ignoring case. A word with two senses
+//! ("partition": of a network, or of a log) is listed under both; the
+//! words around it pick one (see [`find_in`]).
 
 use std::ops::Range;
 
@@ -13,13 +15,43 @@ pub struct Term {
     /// The ways a text may write it, in lower case (plurals included).
     pub forms: &'static [&'static str],
     pub means: &'static str,
+    /// Words (lower case, whole) that show a form shared with another
+    /// term means this one; empty for the sense a form has by default.
+    pub cues: &'static [&'static str],
 }
 
 macro_rules! term {
     ($term:literal, [$($form:literal),+], $means:literal) => {
-        Term { term: $term, forms: &[$($form),+], means: $means }
+        Term { term: $term, forms: &[$($form),+], means: $means, cues: &[] }
+    };
+    ($term:literal, [$($form:literal),+], $means:literal, cues: $cues:expr) => {
+        Term { term: $term, forms: &[$($form),+], means: $means, cues: $cues }
     };
 }
+
+/// What shows a text is about a partitioned log, whose "partition" and
+/// "offset" are not the network's or the CDC connector's.
+const LOG_CUES: &[&str] = &[
+    "partitioned log",
+    "partitioned logs",
+    "partition key",
+    "partition keys",
+    "consumer group",
+    "consumer groups",
+    "committed offset",
+    "committed offsets",
+    "topic",
+    "topics",
+];
+
+/// What shows an "offset" is a change-data-capture connector's.
+const CDC_CUES: &[&str] = &[
+    "cdc",
+    "change data capture",
+    "change-data-capture",
+    "change log",
+    "connector",
+];
 
 /// Every term, in alphabetical order.
 pub const TERMS: &[Term] = &[
@@ -56,7 +88,8 @@ pub const TERMS: &[Term] = &[
     term!(
         "CDC offset",
         ["cdc offset", "offset"],
-        "How far a change-data-capture connector has read the database's change log. It is saved, so after a restart the connector carries on from there, skipping nothing."
+        "How far a change-data-capture connector has read the database's change log. It is saved, so after a restart the connector carries on from there, skipping nothing.",
+        cues: CDC_CUES
     ),
     term!(
         "change data capture (CDC)",
@@ -85,8 +118,9 @@ pub const TERMS: &[Term] = &[
     ),
     term!(
         "committed offset",
-        ["committed offsets", "committed offset"],
-        "How far a consumer group has confirmed reading each partition of a log. A consumer that restarts carries on from it, so whatever it handled after the last commit comes again."
+        ["committed offsets", "committed offset", "offsets", "offset"],
+        "How far a consumer group has recorded reading each partition of a log. A member that restarts, or takes over the partition, carries on from it: events handled after the last commit come again, and events committed before they were handled are skipped.",
+        cues: LOG_CUES
     ),
     term!(
         "compensation",
@@ -133,7 +167,7 @@ pub const TERMS: &[Term] = &[
     term!(
         "database per service",
         ["database per service"],
-        "Each service keeps its data in a database that only it uses; any other service that needs the data asks its owner."
+        "Each service's data is private to it: in a database of its own, or in its own schema or tables on a server it shares, which the others' credentials cannot reach. Any other service that needs the data asks its owner."
     ),
     term!(
         "dead-letter queue",
@@ -143,7 +177,7 @@ pub const TERMS: &[Term] = &[
             "dead-letter",
             "dead letter"
         ],
-        "Where a broker parks a message that no consumer could take after a set number of attempts, so it stops blocking the rest and a person can look at it."
+        "Where a broker parks a message its consumer keeps failing to handle (a poison message: malformed, or hitting a bug) after a set number of attempts, so it stops blocking the rest and a person can look at it."
     ),
     term!(
         "domain boundary",
@@ -181,6 +215,16 @@ pub const TERMS: &[Term] = &[
         "Two users read the same version and both write it back; the second write silently undoes the first."
     ),
     term!(
+        "network partition",
+        [
+            "network partitions",
+            "network partition",
+            "partitions",
+            "partition"
+        ],
+        "A network failure that cuts some nodes off from others while every side keeps running."
+    ),
+    term!(
         "optimistic concurrency",
         [
             "optimistic concurrency",
@@ -205,9 +249,10 @@ pub const TERMS: &[Term] = &[
         "An answer made without one of the parts that should be in it, marked so the caller knows what is missing."
     ),
     term!(
-        "partition",
-        ["partition"],
-        "A network failure that cuts some nodes off from others while every side keeps running."
+        "partition (of a log)",
+        ["partitions", "partition"],
+        "One of the append-only parts a log's topic is split into. An event's key picks its partition; order holds within a partition, and each partition is read by one member of a consumer group.",
+        cues: LOG_CUES
     ),
     term!(
         "partition key",
@@ -220,14 +265,45 @@ pub const TERMS: &[Term] = &[
         "An event platform's store: each topic split into partitions, each an append-only list of events kept after they are read. Order holds within a partition, not across them."
     ),
     term!(
+        "pivot transaction",
+        ["pivot transaction", "pivot"],
+        "The step of a saga after which it never goes back: if a step before it fails, the finished ones are compensated; once it commits, the steps after it are retried until they succeed."
+    ),
+    term!(
         "projection",
         ["projections", "projection"],
         "Code that listens to events and builds a read model from them: a copy of the data shaped for the questions that will be asked of it."
     ),
     term!(
+        "re-drive",
+        [
+            "re-drive",
+            "re-drives",
+            "re-driven",
+            "re-driving",
+            "redrive"
+        ],
+        "Sending the messages parked in a dead-letter queue back to their consumer, usually once the fault that parked them is fixed. They arrive after newer messages for the same record."
+    ),
+    term!(
         "read model",
         ["read models", "read model"],
         "In CQRS, the data that answers queries, built from the write model's events. It may lag a little behind."
+    ),
+    term!(
+        "read-your-writes",
+        [
+            "read-your-writes",
+            "read your own writes",
+            "read your own write",
+            "reading your own write"
+        ],
+        "A promise to one client: once it has written, its own reads see that write or a newer one, even while other clients may still read an older copy."
+    ),
+    term!(
+        "rebuild",
+        ["rebuild", "rebuilds", "rebuilt", "rebuilding"],
+        "Building a read model again from the first of the events it is fed by, for example after fixing its code. Only a source that keeps every event, such as a log, can feed it."
     ),
     term!(
         "replica",
@@ -240,14 +316,24 @@ pub const TERMS: &[Term] = &[
         "The object a service loads and saves its records through, so its code does not deal with the database directly."
     ),
     term!(
+        "rewind",
+        ["rewind", "rewinds", "rewound", "rewinding"],
+        "Moving a consumer group's committed offsets back, so its members read the events again from there. A log can do it because it keeps events after they are read; a queue deletes what was acknowledged."
+    ),
+    term!(
         "saga",
         ["sagas", "saga"],
         "A business action split into steps, each a local transaction in one service. When a step fails, the steps already done are undone by compensations."
     ),
     term!(
+        "semantic lock",
+        ["semantic locks", "semantic lock"],
+        "A mark a saga step writes on a record (such as 'pending') to say a saga is still working on it, so other requests wait or are refused. It stands in for a database lock, which cannot span services, and is cleared when the saga completes or compensates."
+    ),
+    term!(
         "shared database",
         ["shared database", "shared-database"],
-        "Several services using one database and each other's tables. Their schemas, releases and failures become tied together."
+        "Several services reading and writing each other's tables in one database: their schemas, releases and failures become tied together. Sharing only the server, each service keeping to its own tables, ties their availability and capacity."
     ),
     term!(
         "sibling",
@@ -280,6 +366,11 @@ pub const TERMS: &[Term] = &[
         "Keeps every change of one business action, and commits them in one transaction: all of them, or none."
     ),
     term!(
+        "version token",
+        ["version tokens", "version token"],
+        "What a write hands back to say which version it made. A read that carries it asks a copy to answer only once it holds that version, or to say it has not caught up."
+    ),
+    term!(
         "version vector",
         ["version vectors", "version vector"],
         "One counter per copy, saying which writes a version has seen. Comparing two tells whether one came after the other or whether they were concurrent."
@@ -293,9 +384,23 @@ pub const TERMS: &[Term] = &[
 
 /// The first place each term appears in `text`, in text order: the byte
 /// range of the words and the term. Longer forms win where forms overlap
-/// ("transactional outbox" over "outbox").
+/// ("transactional outbox" over "outbox"); a form two terms share takes
+/// the sense the text's own words cue.
 pub fn find(text: &str) -> Vec<(Range<usize>, &'static Term)> {
+    find_in(text, "")
+}
+
+/// As [`find`], with `about` (the lesson's title and summary, say) also
+/// read for cues: a lesson about a partitioned log means a log's
+/// partition even where a sentence says only "partition".
+pub fn find_in(text: &str, about: &str) -> Vec<(Range<usize>, &'static Term)> {
     let lower = text.to_ascii_lowercase();
+    let about = about.to_ascii_lowercase();
+    let cued = |t: &Term| {
+        t.cues
+            .iter()
+            .any(|c| has_word(&lower, c) || has_word(&about, c))
+    };
     let bytes = lower.as_bytes();
     let word = |i: usize| bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric());
     let mut found: Vec<(Range<usize>, &'static Term)> = Vec::new();
@@ -306,11 +411,23 @@ pub fn find(text: &str) -> Vec<(Range<usize>, &'static Term)> {
             continue;
         }
         let rest = &lower[i..];
-        let best = TERMS
+        let matching: Vec<(&'static Term, &str)> = TERMS
             .iter()
             .flat_map(|t| t.forms.iter().map(move |f| (t, *f)))
             .filter(|(_, f)| rest.starts_with(f) && !word(i + f.len()))
-            .max_by_key(|(_, f)| f.len());
+            .collect();
+        let longest = matching.iter().map(|(_, f)| f.len()).max().unwrap_or(0);
+        let senses: Vec<(&'static Term, &str)> = matching
+            .into_iter()
+            .filter(|(_, f)| f.len() == longest)
+            .collect();
+        // The cued sense, else the one that needs no cue, else the first.
+        let best = senses
+            .iter()
+            .find(|(t, _)| cued(t))
+            .or_else(|| senses.iter().find(|(t, _)| t.cues.is_empty()))
+            .or_else(|| senses.first())
+            .copied();
         match best {
             Some((t, f)) => {
                 if !found.iter().any(|(_, seen)| seen.term == t.term) {
@@ -322,6 +439,14 @@ pub fn find(text: &str) -> Vec<(Range<usize>, &'static Term)> {
         }
     }
     found
+}
+
+/// Whether `phrase` occurs in `text` as whole words.
+fn has_word(text: &str, phrase: &str) -> bool {
+    let bytes = text.as_bytes();
+    let word = |i: usize| bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric());
+    text.match_indices(phrase)
+        .any(|(i, _)| (i == 0 || !word(i - 1)) && !word(i + phrase.len()))
 }
 
 /// The terms whose name or meaning contains `query`, ignoring case; all

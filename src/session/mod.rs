@@ -106,6 +106,7 @@ pub fn empty_scenario() -> Scenario {
         summary: String::new(),
         seed: 1,
         until: Dur::secs(5),
+        further_reading: Vec::new(),
         nodes: Vec::new(),
         links: Vec::new(),
         workload: Vec::new(),

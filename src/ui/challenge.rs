@@ -140,7 +140,7 @@ fn card(ui: &mut Ui, view: &View, session: &Session, a: &Active, cmds: &mut Vec<
                     .size(small)
                     .strong(),
             );
-            glossary::text(ui, h, small);
+            glossary::text_about(ui, h, &c.task, small);
         });
     }
 }

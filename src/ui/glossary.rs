@@ -17,9 +17,9 @@ struct Finder;
 
 type Marks = Vec<(Range<usize>, &'static Term)>;
 
-impl egui::cache::ComputerMut<&str, Marks> for Finder {
-    fn compute(&mut self, text: &str) -> Marks {
-        glossary::find(text)
+impl egui::cache::ComputerMut<(&str, &str), Marks> for Finder {
+    fn compute(&mut self, (text, about): (&str, &str)) -> Marks {
+        glossary::find_in(text, about)
     }
 }
 
@@ -27,10 +27,16 @@ impl egui::cache::ComputerMut<&str, Marks> for Finder {
 /// appears and explained while the pointer rests on it. One label, named
 /// by the whole text for screen readers.
 pub fn text(ui: &mut Ui, text: &str, size: f32) -> Response {
+    text_about(ui, text, "", size)
+}
+
+/// As [`text`], where `about` says what the text is part of (a lesson's
+/// title and summary): a word with two senses takes the one it cues.
+pub fn text_about(ui: &mut Ui, text: &str, about: &str, size: f32) -> Response {
     let marks = ui.ctx().memory_mut(|m| {
         m.caches
             .cache::<egui::cache::FrameCache<Marks, Finder>>()
-            .get(text)
+            .get((text, about))
             .clone()
     });
     let color = ui.visuals().text_color();

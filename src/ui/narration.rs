@@ -8,7 +8,7 @@ use egui::{Frame, RichText, Ui};
 use super::theme;
 use super::view::View;
 use crate::model::fmt_time;
-use crate::scenario::{Ask, Trigger};
+use crate::scenario::{Ask, Reading, Trigger};
 use crate::session::Cmd;
 use crate::session::lesson::Guess;
 
@@ -115,9 +115,11 @@ fn card(ui: &mut Ui, view: &View, st: &mut LessonState, cmds: &mut Vec<Cmd>) {
             }
         });
     });
+    // What the lesson is about, for words with two senses.
+    let about = format!("{} {}", view.scenario.title, view.scenario.summary);
     match step {
         Some((n, s)) => {
-            step_text(ui, &s.text, text_size);
+            step_text(ui, &s.text, &about, text_size);
             if let Some(ask) = &s.ask {
                 question(ui, view, n, ask, text_size, cmds);
             }
@@ -126,9 +128,13 @@ fn card(ui: &mut Ui, view: &View, st: &mut LessonState, cmds: &mut Vec<Cmd>) {
             step_text(
                 ui,
                 &format!("{} Press Next to begin.", view.scenario.summary),
+                &about,
                 text_size,
             );
         }
+    }
+    if shown.len() == steps.len() {
+        further_reading(ui, &view.scenario.further_reading, small);
     }
     // Answers to earlier questions the run has since shown.
     for &(_, n) in shown.iter().rev().skip(1) {
@@ -143,9 +149,34 @@ fn card(ui: &mut Ui, view: &View, st: &mut LessonState, cmds: &mut Vec<Cmd>) {
     }
 }
 
+/// Once every step has been reached: where to read more on what the
+/// lesson showed, one wrapped line of links that open in the browser.
+/// Each link is named by its title for screen readers.
+fn further_reading(ui: &mut Ui, list: &[Reading], size: f32) {
+    if list.is_empty() {
+        return;
+    }
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new("Further reading:")
+                .size(size)
+                .color(theme::ink(ui, theme::NARRATION))
+                .strong(),
+        );
+        for (i, r) in list.iter().enumerate() {
+            if i > 0 {
+                ui.weak(RichText::new("·").size(size));
+            }
+            ui.hyperlink_to(RichText::new(&r.title).size(size), &r.url)
+                .on_hover_text(&r.url);
+        }
+    });
+}
+
 /// A step's words, announced to screen readers when the step changes.
-pub fn step_text(ui: &mut Ui, text: &str, size: f32) {
-    let r = super::glossary::text(ui, text, size);
+pub fn step_text(ui: &mut Ui, text: &str, about: &str, size: f32) {
+    let r = super::glossary::text_about(ui, text, about, size);
     ui.ctx().accesskit_node_builder(r.id, |node| {
         node.set_live(egui::accesskit::Live::Polite);
     });

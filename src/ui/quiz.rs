@@ -100,7 +100,9 @@ fn body(
             .color(theme::ink(ui, theme::NARRATION))
             .strong(),
     );
-    glossary::text(ui, &question.ask, size);
+    // The question as a whole says which sense a shared word has.
+    let about = format!("{} {}", question.ask, question.explain);
+    glossary::text_about(ui, &question.ask, &about, size);
     ui.add_space(8.0);
     let picked = run.picks.get(&i).copied();
     for (k, choice) in question.choices.iter().enumerate() {
@@ -136,7 +138,7 @@ fn body(
             .color(theme::ink(ui, color))
             .strong(),
     );
-    glossary::text(ui, &question.explain, small * 1.05);
+    glossary::text_about(ui, &question.explain, &about, small * 1.05);
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         let show = &question.show_me;

@@ -96,11 +96,54 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+        self.further_reading();
         if s.nodes.is_empty() {
             self.fail(
                 Where::section("nodes"),
                 "there are no nodes: add at least a client and a service".into(),
             );
+        }
+    }
+
+    /// A few short titles, each with an `https://` address: the card
+    /// opens them in the browser, so no other scheme gets a link.
+    fn further_reading(&mut self) {
+        let list = &self.s.further_reading;
+        if list.len() > Bounds::READINGS {
+            self.fail(
+                Where::section("further_reading"),
+                format!(
+                    "{} further readings; a lesson lists at most {}",
+                    list.len(),
+                    Bounds::READINGS
+                ),
+            );
+        }
+        for (i, r) in list.iter().enumerate() {
+            let title = r.title.trim();
+            if title.is_empty() || title.chars().count() > Bounds::READING_CHARS {
+                self.fail(
+                    Where::field("further_reading", i, "title"),
+                    format!(
+                        "a reading needs a title of 1 to {} characters",
+                        Bounds::READING_CHARS
+                    ),
+                );
+            }
+            let url = r.url.as_str();
+            let rest = url.strip_prefix("https://").unwrap_or("");
+            let host_ok = rest.split('/').next().is_some_and(|h| h.contains('.'));
+            let plain = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+            if !host_ok || !plain || url.chars().count() > Bounds::URL_CHARS {
+                self.fail(
+                    Where::field("further_reading", i, "url"),
+                    format!(
+                        "\"{}\" is not a web address Settle opens: write https:// and a host, no spaces, at most {} characters",
+                        url.chars().take(60).collect::<String>(),
+                        Bounds::URL_CHARS
+                    ),
+                );
+            }
         }
     }
 
