@@ -113,6 +113,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
             from: "writer".into(),
             to: "writer".into(),
             op: Op::Write {
+                poison: false,
                 id: "k".into(),
                 value: ValueSpec::Seq,
             },

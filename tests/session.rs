@@ -192,7 +192,7 @@ proptest! {
             _ => Action::Request {
                 from: s.workload.first().map_or(id.clone(), |w| w.from().to_string()),
                 to: s.workload.first().map_or(id, |w| w.to().to_string()),
-                op: Op::Write { id: "x".into(), value: ValueSpec::Text("y".into()) },
+                op: Op::Write { id: "x".into(), value: ValueSpec::Text("y".into()), poison: false },
             },
         };
         session.apply(Cmd::Seek(t as f64));

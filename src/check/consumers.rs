@@ -18,7 +18,9 @@ pub(super) fn duplicates_applied(trace: &Trace, upto: usize) -> (u64, Option<Mic
     let mut count = 0;
     let mut first = None;
     for (i, s) in trace.steps.iter().enumerate().take(upto) {
-        if s.kind != StepKind::Deliver {
+        // A poison event rejected was not handled: its next delivery is
+        // not a repeat.
+        if s.kind != StepKind::Deliver || s.flags & crate::model::deliver_flags::REJECTED != 0 {
             continue;
         }
         let Some(Body::Event { event, .. }) = trace.message(s.id).and_then(|m| trace.body(m.body))
@@ -106,7 +108,8 @@ pub(super) fn every_event_accounted(s: &Scenario, trace: &Trace, topic: &str) ->
             .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
         {
             published.insert(*event);
-        } else {
+        } else if st.flags & crate::model::deliver_flags::REJECTED == 0 {
+            // A poison event the consumer rejected is not applied.
             got.insert((st.node, *event));
         }
     }

@@ -10,10 +10,12 @@ use super::record::{EventId, Key, Record, Value, Version, value_text};
 /// that receives it knows which table it owns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReqOp {
-    /// Write a value, knowing nothing of what was there.
+    /// Write a value, knowing nothing of what was there. With `poison`,
+    /// the event the write publishes is one its consumers reject.
     Write {
         id: Sym,
         value: Value,
+        poison: bool,
     },
     /// Write a value the writer based on the version `read` of the record
     /// (its counter). With `check`, the owner refuses it if the record has
@@ -139,6 +141,8 @@ pub enum Body {
         topic: Sym,
         record: Record,
         delta: bool,
+        /// A poison message: consumers reject it until they are fixed.
+        poison: bool,
     },
     /// Consumer to broker: send the topic's log from this position (a
     /// projection rebuilding itself from the start).
@@ -160,6 +164,11 @@ pub enum Body {
     },
     /// Subscriber to broker: this event is handled, stop resending it.
     Ack {
+        event: EventId,
+    },
+    /// Subscriber to broker: this event cannot be handled (a negative
+    /// acknowledgement); the broker counts it towards its attempt limit.
+    Reject {
         event: EventId,
     },
     /// A record image that is not a message: what a local write stored.
@@ -227,6 +236,7 @@ impl Body {
                 | Body::DbWritten { .. }
                 | Body::DbResult { .. }
                 | Body::Ack { .. }
+                | Body::Reject { .. }
                 | Body::LogEntry { .. }
         )
     }
@@ -268,6 +278,7 @@ impl Body {
             Body::DbResult { .. } => "db result",
             Body::Event { .. } => "event",
             Body::Ack { .. } => "ack",
+            Body::Reject { .. } => "reject",
             Body::Stored { .. } => "stored",
             Body::LogPoll { .. } => "log poll",
             Body::LogEntry { .. } => "log row",
@@ -282,10 +293,11 @@ pub fn body_label(names: &Names, b: &Body) -> String {
     let key = |k: &Key| format!("{}/{}", names.get(k.table), names.get(k.id));
     match b {
         Body::Request {
-            op: ReqOp::Write { id, value },
+            op: ReqOp::Write { id, value, poison },
             ..
         } => {
-            format!("write {}={}", names.get(*id), value_text(names, *value))
+            let p = if *poison { " (poison)" } else { "" };
+            format!("write {}={}{p}", names.get(*id), value_text(names, *value))
         }
         Body::Request {
             op:
@@ -374,6 +386,7 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             record,
             topic,
             delta,
+            poison,
             ..
         } => {
             // A change reads "sku-1 -1" or "sku-1 +10"; a record "sku-1=9".
@@ -382,8 +395,9 @@ pub fn body_label(names: &Names, b: &Body) -> String {
                 (true, _) => (" ", ""),
                 (false, _) => ("=", ""),
             };
+            let p = if *poison { " (poison)" } else { "" };
             format!(
-                "{} {}{op}{sign}{} {}",
+                "{} {}{op}{sign}{} {}{p}",
                 names.get(*topic),
                 names.get(record.key.id),
                 value_text(names, record.value),
@@ -391,6 +405,7 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             )
         }
         Body::Ack { event } => format!("ack #{}", event.seq),
+        Body::Reject { event } => format!("reject #{}: cannot handle it", event.seq),
         Body::Stored { record } => format!("stored {}", key(&record.key)),
         Body::LogPoll { from } => format!("read log from #{from}"),
         Body::Gossip { id, state, .. } => {

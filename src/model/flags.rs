@@ -19,6 +19,8 @@ pub mod deliver_flags {
     /// A broker gave up on a delivery and moved it to its dead-letter queue
     /// (on a timer step).
     pub const DEAD_LETTERED: u8 = 64;
+    /// A consumer rejected a poison event (it sent the broker a reject).
+    pub const REJECTED: u8 = 128;
 }
 
 /// Flags of a message.

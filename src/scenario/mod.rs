@@ -180,6 +180,21 @@ pub fn problem(s: &Scenario) -> Option<String> {
     validate::validate(s).into_iter().next().map(|p| p.message)
 }
 
+/// Whether service `id` publishes its own events to a broker (a queue,
+/// whose consumers can reject a poison event and see it dead-lettered).
+pub fn publishes_to_queue(s: &Scenario, id: &str) -> bool {
+    let node = |id: &str| s.nodes.iter().find(|n| n.id == id);
+    let Some(NodeKind::Service(svc)) = node(id).map(|n| &n.kind) else {
+        return false;
+    };
+    svc.write == WriteMode::DualWrite
+        && svc
+            .publish
+            .as_ref()
+            .and_then(|p| node(&p.broker))
+            .is_some_and(|b| matches!(b.kind, NodeKind::Broker(_)))
+}
+
 /// Databases used by more than one service, with those services: the
 /// shared-database anti-pattern, flagged live in the editor.
 pub fn shared_databases(s: &Scenario) -> Vec<(String, Vec<String>)> {

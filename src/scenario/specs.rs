@@ -276,9 +276,12 @@ pub struct DatabaseSpec {}
 pub struct BrokerSpec {
     #[serde(default)]
     pub delivery: Delivery,
-    /// At-least-once only: give up on a delivery after this many attempts
-    /// and move it to the broker's dead-letter queue, instead of retrying
-    /// for ever. Re-driven by a live action once the consumer is fixed.
+    /// At-least-once only: give up on a delivery once its subscriber has
+    /// rejected it this many times (a poison message) and move it to the
+    /// broker's dead-letter queue, instead of retrying for ever. A
+    /// subscriber that does not answer (down, cut off) is never given up
+    /// on: its deliveries wait. Re-driven by a live action once the
+    /// consumer is fixed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_attempts: Option<u32>,
 }

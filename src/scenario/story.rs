@@ -54,6 +54,11 @@ pub enum Op {
     Write {
         id: String,
         value: ValueSpec,
+        /// The event this write publishes is one its consumers reject (a
+        /// poison message: malformed, or a value their code fails on), until
+        /// a fix is deployed to them.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        poison: bool,
     },
     Read {
         id: String,
@@ -132,6 +137,9 @@ pub enum Fault {
     /// An operator re-drives a broker's dead-letter queue: each parked
     /// message is delivered again, with a fresh count of attempts.
     Redrive { at: Dur, node: String },
+    /// The team deploys a fix to a consumer: from now on it handles the
+    /// poison events it used to reject.
+    Fix { at: Dur, node: String },
     /// An operator moves a consumer group's committed offset on a log back
     /// (or forward) to `offset` in every partition: its members read again
     /// from there.
@@ -155,6 +163,7 @@ impl Fault {
             | Fault::ClockSkew { at, .. }
             | Fault::Rebuild { at, .. }
             | Fault::Redrive { at, .. }
+            | Fault::Fix { at, .. }
             | Fault::Rewind { at, .. } => *at,
         }
     }

@@ -38,6 +38,8 @@ pub enum Action {
     Rebuild(String),
     /// A broker's dead letters are delivered again.
     Redrive(String),
+    /// A consumer gets the fix for the poison events it rejects.
+    Fix(String),
     /// A log's consumer group reads again from `offset` in every partition.
     Rewind {
         node: String,
@@ -66,6 +68,7 @@ impl Action {
             Action::Skew { node, ahead } => Edit::AddFault(Fault::ClockSkew { at, node, ahead }),
             Action::Rebuild(node) => Edit::AddFault(Fault::Rebuild { at, node }),
             Action::Redrive(node) => Edit::AddFault(Fault::Redrive { at, node }),
+            Action::Fix(node) => Edit::AddFault(Fault::Fix { at, node }),
             Action::Rewind {
                 node,
                 group,
@@ -139,6 +142,11 @@ pub fn node_offers(s: &Scenario, trace: Option<&Trace>, id: &str, now: Micros) -
             label: "Re-drive dead letters now".into(),
             hint: "Deliver every message in the dead-letter queue again (once the consumer is fixed)",
             action: Action::Redrive(id.to_string()),
+        }),
+        Some(NodeKind::Replica(_)) => out.push(Offer {
+            label: "Deploy a fix now".into(),
+            hint: "From now on this consumer handles the poison events it rejected; re-drive them from the broker's dead letters",
+            action: Action::Fix(id.to_string()),
         }),
         Some(NodeKind::Log(_)) if !down => {
             for g in crate::scenario::log_groups(s, id) {

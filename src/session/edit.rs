@@ -388,6 +388,7 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
         | crate::scenario::Fault::ClockSkew { node, .. }
         | crate::scenario::Fault::Rebuild { node, .. }
         | crate::scenario::Fault::Redrive { node, .. }
+        | crate::scenario::Fault::Fix { node, .. }
         | crate::scenario::Fault::Rewind { node, .. } => !gone(node),
         crate::scenario::Fault::Partition { links, .. }
         | crate::scenario::Fault::Heal { links, .. } => {

@@ -275,11 +275,11 @@ fn generators(s: &Scenario, w: &mut Wiring) -> Result<Vec<(u64, Gen)>, BuildErro
         let (id, op) = match op {
             Op::Read { id } => (id.clone(), GenOp::Read),
             Op::ReadAfterMyWrite { id } => (id.clone(), GenOp::ReadAfterMyWrite),
-            Op::Write { id, value } => {
+            Op::Write { id, value, poison } => {
                 let op = match value {
-                    ValueSpec::Text(t) => GenOp::Write(Value::Text(w.intern(t))),
-                    ValueSpec::Int(i) => GenOp::Write(Value::Int(*i)),
-                    ValueSpec::Seq => GenOp::WriteSeq,
+                    ValueSpec::Text(t) => GenOp::Write(Value::Text(w.intern(t)), *poison),
+                    ValueSpec::Int(i) => GenOp::Write(Value::Int(*i), *poison),
+                    ValueSpec::Seq => GenOp::WriteSeq(*poison),
                 };
                 (id.clone(), op)
             }
@@ -338,6 +338,7 @@ fn fault_plan(s: &Scenario, w: &Wiring) -> Result<Vec<FaultRec>, BuildError> {
             }
             Fault::Rebuild { node, .. } => vec![FaultEvent::Rebuild(w.find(node)?)],
             Fault::Redrive { node, .. } => vec![FaultEvent::Redrive(w.find(node)?)],
+            Fault::Fix { node, .. } => vec![FaultEvent::Fix(w.find(node)?)],
             Fault::Rewind {
                 node,
                 group,

@@ -72,6 +72,7 @@ fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str)
         ),
         FaultEvent::Rebuild(n) => format!("rebuild {}'s view", id(*n)),
         FaultEvent::Redrive(n) => format!("re-drive {}'s dead letters", id(*n)),
+        FaultEvent::Fix(n) => format!("deploy a fix to {}", id(*n)),
         FaultEvent::Rewind {
             node,
             group,

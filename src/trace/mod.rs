@@ -252,6 +252,8 @@ pub enum FaultEvent {
     Rebuild(NodeIdx),
     /// An operator re-drove the node's dead-letter queue.
     Redrive(NodeIdx),
+    /// A fix was deployed to the node: it now handles poison events.
+    Fix(NodeIdx),
     /// An operator moved a log's consumer group (by name) to an offset in
     /// every partition.
     Rewind {

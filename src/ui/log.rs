@@ -107,6 +107,12 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
                 if s.flags & deliver_flags::VERSION_CONFLICT != 0 {
                     text.push_str("  (version conflict: refused)");
                 }
+                if s.flags & deliver_flags::REJECTED != 0 {
+                    text.push_str("  (poison: cannot handle it, rejected)");
+                }
+                if s.flags & deliver_flags::DEAD_LETTERED != 0 {
+                    text.push_str("  (last attempt: moved to the dead-letter queue)");
+                }
                 (text, theme::message_color(kind))
             }
         }
@@ -114,8 +120,6 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
         StepKind::Timer => {
             let note = if s.flags & deliver_flags::GAVE_UP != 0 {
                 " — gave up waiting for an answer"
-            } else if s.flags & deliver_flags::DEAD_LETTERED != 0 {
-                " — gave up on a delivery: moved to the dead-letter queue"
             } else {
                 ""
             };

@@ -86,9 +86,12 @@ impl<'a> Checker<'a> {
                 other => self.fail(Where::field("workload", i, "from"), format!("\"{from}\" is a {}; work starts at a client or a service", other.word())),
             }
             let id = match op {
-                Op::Write { id, value } => {
+                Op::Write { id, value, poison } => {
                     if let ValueSpec::Text(t) = value {
                         self.text_ok(Where::item("workload", i), "value", t);
+                    }
+                    if *poison && !crate::scenario::publishes_to_queue(self.s, to) {
+                        self.fail(Where::field("workload", i, "poison"), format!("\"{to}\" publishes no event of its own to a broker: mark as poison only writes to a service that publishes its events to a broker itself (not through an outbox)"));
                     }
                     id
                 }
@@ -185,6 +188,12 @@ impl<'a> Checker<'a> {
                         |k| !matches!(k, NodeKind::Broker(b) if b.max_attempts.is_some()),
                     ) {
                         self.fail(Where::field("faults", i, "node"), format!("\"{node}\" keeps no dead letters: only a broker with max_attempts has a queue to re-drive"));
+                    }
+                }
+                Fault::Fix { node, .. } => {
+                    let kind = self.node_ref(Where::field("faults", i, "node"), node);
+                    if kind.is_some_and(|k| !matches!(k, NodeKind::Replica(_))) {
+                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" rejects no poison events: only a replica (a consumer) has a fix to deploy"));
                     }
                 }
                 Fault::Rewind { node, group, .. } => {

@@ -90,11 +90,12 @@ impl Engine {
             }
         };
         match op {
-            GenOp::WriteSeq => ReqOp::Write {
+            GenOp::WriteSeq(poison) => ReqOp::Write {
                 id,
                 value: Value::Int(i64::from(n)),
+                poison,
             },
-            GenOp::Write(value) => ReqOp::Write { id, value },
+            GenOp::Write(value, poison) => ReqOp::Write { id, value, poison },
             GenOp::Read => ReqOp::Read { id },
             GenOp::Edit { fields, versioned } => ReqOp::Edit {
                 id,
@@ -117,6 +118,7 @@ impl Engine {
             | FaultEvent::Skew(n, _)
             | FaultEvent::Rebuild(n)
             | FaultEvent::Redrive(n)
+            | FaultEvent::Fix(n)
             | FaultEvent::Rewind { node: n, .. } => n,
             FaultEvent::Cut { from, .. } | FaultEvent::Heal { from, .. } => from,
             FaultEvent::HealAll => 0,
@@ -141,6 +143,13 @@ impl Engine {
                     rt.up = false;
                     rt.epoch += 1;
                     rt.beh.on_crash();
+                }
+            }
+            // A deploy reaches a node that is down as well: it runs the
+            // fixed code when it comes back.
+            FaultEvent::Fix(n) => {
+                if let Some(rt) = self.nodes.get_mut(n as usize) {
+                    rt.beh.on_fix();
                 }
             }
             FaultEvent::Skew(n, by) => {

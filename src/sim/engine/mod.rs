@@ -66,9 +66,10 @@ pub(crate) struct Gen {
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum GenOp {
     Read,
-    Write(Value),
-    /// Write the request's number (`Seq`).
-    WriteSeq,
+    /// Write a value; `true`: its event is a poison message.
+    Write(Value, bool),
+    /// Write the request's number (`Seq`); `true` as for `Write`.
+    WriteSeq(bool),
     Edit {
         fields: Sym,
         versioned: bool,

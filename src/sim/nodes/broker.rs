@@ -1,16 +1,20 @@
 //! A message broker: topics with subscriptions. Under at-least-once
 //! delivery it acknowledges each publish, keeps every delivery until the
 //! subscriber acknowledges it and sends it again after a timeout, so a
-//! subscriber cut off by a partition catches up once the link heals, and a
-//! late acknowledgement produces a real duplicate. With a limit on
-//! attempts it gives up on a delivery and parks it in a dead-letter queue
-//! (shown as a table), from which an operator can re-drive it. It keeps
-//! each topic's log, and replays it on request (a projection rebuilding).
+//! subscriber that is down or cut off by a partition catches up once it is
+//! back (its messages wait; they are never given up for silence), and a
+//! lost or late acknowledgement produces a real duplicate. A subscriber
+//! that rejects a delivery (a poison message it cannot handle) gets it
+//! again at once; with a limit on attempts the broker gives up after that
+//! many rejections and parks it in a dead-letter queue (shown as a table),
+//! from which an operator can re-drive it once the consumer is fixed. It
+//! keeps each topic's log, and replays it on request (a projection
+//! rebuilding).
 
 use std::collections::BTreeMap;
 
 use super::retry::Retries;
-use super::{Actor, Cx, Incoming, Store, Windows};
+use super::{Actor, Cx, Incoming, Store};
 use crate::model::deliver_flags::DEAD_LETTERED;
 use crate::model::{Body, EventId, Key, Micros, NodeIdx, Sym, Value, body_label};
 use crate::scenario::{BrokerSpec, Delivery};
@@ -52,9 +56,6 @@ pub struct Broker {
     subscriptions: Vec<Subscription>,
     /// Every event received, per topic, in arrival order (durable).
     pub log: BTreeMap<Sym, Vec<u32>>,
-    /// Event ids already taken in, per publisher, so a publisher's resend
-    /// is acknowledged again but not fanned out twice (durable).
-    received: Windows,
     /// Deliveries not yet acknowledged, for at-least-once (durable, like a
     /// broker's stored offsets); `None` for at-most-once.
     unacked: Option<Retries<(NodeIdx, EventId)>>,
@@ -97,7 +98,6 @@ impl Broker {
         Broker {
             subscriptions,
             log: BTreeMap::new(),
-            received: Windows::default(),
             unacked: ack_timeout.map(|t| Retries::new(t, 0)),
             dead: None,
             store: Store::default(),
@@ -130,7 +130,7 @@ impl Broker {
                 .body(body)
                 .map(|b| body_label(cx.names, &b))
                 .unwrap_or_default();
-            let text = format!("{what} ({attempts} attempts, no ack)");
+            let text = format!("{what} (rejected {attempts} times)");
             let key = Key {
                 table: dead.table,
                 id: cx.names.intern(&row),
@@ -172,11 +172,11 @@ impl Actor for Broker {
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
             Body::Event { event, topic, .. } => {
+                // A queue takes every publish as a new message: a producer
+                // that resends after a lost acknowledgement publishes twice,
+                // and the copies reach subscribers as duplicates.
                 if self.unacked.is_some() {
                     cx.send(m.from, Body::Ack { event });
-                }
-                if !self.received.insert(event.origin, event.seq) {
-                    return;
                 }
                 self.log.entry(topic).or_default().push(m.body_id);
                 let Some(sub) = self.subscriptions.iter().find(|s| s.topic == topic) else {
@@ -194,17 +194,22 @@ impl Actor for Broker {
                     r.ack(&(m.from, event));
                 }
             }
+            Body::Reject { event } => {
+                let given_up = match &mut self.unacked {
+                    Some(r) => r.reject(cx, &(m.from, event)),
+                    None => None,
+                };
+                self.park(cx, given_up.into_iter().collect());
+            }
             Body::Replay { topic, from } => self.replay(cx, m.from, topic, from),
             _ => {}
         }
     }
 
     fn on_timer(&mut self, cx: &mut Cx, _tag: u64) {
-        let given_up = match &mut self.unacked {
-            Some(r) => r.on_timer(cx),
-            None => Vec::new(),
-        };
-        self.park(cx, given_up);
+        if let Some(r) = &mut self.unacked {
+            r.on_timer(cx);
+        }
     }
 
     fn on_restart(&mut self, cx: &mut Cx) {
@@ -214,7 +219,9 @@ impl Actor for Broker {
     }
 
     /// Delivers every parked message again, with a fresh count of
-    /// attempts, and empties the queue.
+    /// attempts, and empties the queue. Each goes out now, behind every
+    /// newer event the subscriber has had meanwhile: a re-drive does not
+    /// keep the order of a key's events.
     fn on_redrive(&mut self, cx: &mut Cx) {
         let (Some(dead), Some(r)) = (&mut self.dead, &mut self.unacked) else {
             return;

@@ -95,6 +95,7 @@ impl Cdc {
             topic,
             record,
             delta: false,
+            poison: false,
         });
         match &mut self.unacked {
             Some(r) => r.send(cx, event.seq, self.w.broker, body),

@@ -143,6 +143,10 @@ pub trait Actor: std::fmt::Debug {
     /// An operator re-drives this node's dead-letter queue.
     fn on_redrive(&mut self, _cx: &mut Cx) {}
 
+    /// A fix is deployed to this consumer: it stops rejecting poison
+    /// events.
+    fn on_fix(&mut self) {}
+
     /// An operator moves consumer group `group` of this log to `offset`
     /// in every partition.
     fn on_rewind(&mut self, _cx: &mut Cx, _group: Sym, _offset: u32) {}

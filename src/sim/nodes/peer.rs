@@ -153,7 +153,7 @@ impl Actor for Peer {
         match m.body {
             Body::Request {
                 req,
-                op: ReqOp::Write { id, value } | ReqOp::WriteBased { id, value, .. },
+                op: ReqOp::Write { id, value, .. } | ReqOp::WriteBased { id, value, .. },
             } => {
                 let text = value_text(cx.names, value);
                 let prev = self.states.get(&id);

@@ -1,7 +1,12 @@
 //! A replica: a service that keeps its own copy of another service's table,
 //! fed by events from a broker. It is an idempotent consumer: it remembers
 //! which event ids it has applied and never lets an older version replace a
-//! newer one, so redeliveries and reordering leave its copy right.
+//! newer one, so redeliveries and reordering leave its copy right. The ids
+//! it has applied change in the same step as the copy (one local
+//! transaction): no crash can separate the effect from its record.
+//!
+//! Until a fix is deployed to it, it rejects poison events (a message its
+//! code cannot handle): it tells the broker so, and applies nothing.
 
 use std::collections::BTreeSet;
 
@@ -10,7 +15,7 @@ use crate::scenario::ReplicaSpec;
 use crate::sim::build::BuildError;
 use crate::sim::wiring::Wiring;
 
-use crate::model::deliver_flags::{DUPLICATE_IGNORED, OLDER_IGNORED};
+use crate::model::deliver_flags::{DUPLICATE_IGNORED, OLDER_IGNORED, REJECTED};
 use crate::model::{Answer, Body, EventId, Key, NodeIdx, ReqOp, Sym};
 
 /// Which event numbers of one publisher have been applied: everything up to
@@ -111,6 +116,8 @@ pub struct Replica {
     /// Reading from a partitioned log: the topic to join again after a
     /// restart.
     joins: Option<Sym>,
+    /// A fix has been deployed: poison events are handled (durable).
+    fixed: bool,
 }
 
 impl Replica {
@@ -134,6 +141,7 @@ impl Replica {
             seen: Windows::default(),
             dedup: true,
             joins: None,
+            fixed: false,
         }
     }
 
@@ -169,8 +177,17 @@ impl Actor for Replica {
                 event,
                 record,
                 delta,
+                poison,
                 ..
             } => {
+                if poison && !self.fixed {
+                    // Nothing applied, nothing recorded as processed.
+                    cx.flags |= REJECTED;
+                    if self.acks && m.from == self.broker {
+                        cx.send(self.broker, Body::Reject { event });
+                    }
+                    return;
+                }
                 self.apply(cx, event, m.body_id, &record, delta);
                 if self.acks && m.from == self.broker {
                     cx.send(self.broker, Body::Ack { event });
@@ -216,6 +233,10 @@ impl Actor for Replica {
         if let Some(topic) = self.joins {
             cx.send(self.broker, Body::Join { topic });
         }
+    }
+
+    fn on_fix(&mut self) {
+        self.fixed = true;
     }
 
     fn store(&self) -> Option<&Store> {

@@ -2,6 +2,14 @@
 //! delivery, shared by the broker (towards subscribers) and by services
 //! (towards the broker). Each entry is resent when its acknowledgement is
 //! overdue, waiting twice as long each time, up to eight times the timeout.
+//!
+//! Silence never uses up an entry: a receiver that is down or cut off
+//! leaves its deliveries waiting (lag), resent with backoff until they
+//! land. Only a receiver that answers "I cannot handle this" (a reject)
+//! spends an attempt, and with a limit the entry is given up after that
+//! many rejections: a poison message, for a dead-letter queue. (A real
+//! broker may also count a delivery whose consumer crashed holding it;
+//! Settle counts rejections only.)
 
 use std::collections::BTreeMap;
 
@@ -14,7 +22,10 @@ use crate::scenario::Micros;
 struct Entry {
     to: NodeIdx,
     body: u32,
-    attempts: u32,
+    /// Times sent: sets the backoff.
+    sends: u32,
+    /// Times the receiver rejected it: counts towards the limit.
+    rejections: u32,
     due: Micros,
 }
 
@@ -27,12 +38,12 @@ pub struct Retries<K: Ord> {
     waiting: BTreeMap<K, Entry>,
     /// The earliest check already scheduled (memory only).
     armed: Option<Micros>,
-    /// Give up on an entry after this many sends; `None`: never.
+    /// Give up on an entry after this many rejections; `None`: never.
     max_attempts: Option<u32>,
 }
 
 /// A delivery given up after its last attempt: its key, receiver, body
-/// and how many times it was sent.
+/// and how many times it was rejected.
 pub type GivenUp<K> = (K, NodeIdx, u32, u32);
 
 impl<K: Ord + Copy> Retries<K> {
@@ -46,7 +57,8 @@ impl<K: Ord + Copy> Retries<K> {
         }
     }
 
-    /// Gives up on an entry after `n` sends instead of retrying for ever.
+    /// Gives up on an entry after `n` rejections instead of retrying for
+    /// ever.
     pub fn with_max_attempts(mut self, n: Option<u32>) -> Self {
         self.max_attempts = n.map(|n| n.max(1));
         self
@@ -61,7 +73,8 @@ impl<K: Ord + Copy> Retries<K> {
             Entry {
                 to,
                 body,
-                attempts: 1,
+                sends: 1,
+                rejections: 0,
                 due,
             },
         );
@@ -72,37 +85,47 @@ impl<K: Ord + Copy> Retries<K> {
         self.waiting.remove(key);
     }
 
-    /// Resends what is overdue, and returns what has used up its attempts
-    /// (removed, not resent). Call from the node's timer with `self.tag`.
-    pub fn on_timer(&mut self, cx: &mut Cx) -> Vec<GivenUp<K>> {
+    /// The receiver rejected the entry `key`: count it, and send it again
+    /// at once (a requeue), or give it up if that was its last attempt
+    /// (removed, not resent). An entry already given up or acknowledged
+    /// is ignored.
+    pub fn reject(&mut self, cx: &mut Cx, key: &K) -> Option<GivenUp<K>> {
+        let e = self.waiting.get_mut(key)?;
+        e.rejections += 1;
+        if self.max_attempts.is_some_and(|m| e.rejections >= m) {
+            let (to, body, n) = (e.to, e.body, e.rejections);
+            self.waiting.remove(key);
+            return Some((*key, to, body, n));
+        }
+        cx.forward_flagged(e.to, e.body, REDELIVERY);
+        e.sends += 1;
+        e.due = cx.now + self.timeout;
+        let due = e.due;
+        self.arm(cx, due);
+        None
+    }
+
+    /// Resends what is overdue, waiting longer each time. Call from the
+    /// node's timer with `self.tag`.
+    pub fn on_timer(&mut self, cx: &mut Cx) {
         // An earlier check superseded by a nearer one: let only the one
         // now armed run, so chains of checks never pile up.
         if self.armed.is_some_and(|a| a > cx.now) {
-            return Vec::new();
+            return;
         }
         self.armed = None;
-        let mut given_up = Vec::new();
-        for (k, e) in &self.waiting {
-            if e.due <= cx.now && self.max_attempts.is_some_and(|m| e.attempts >= m) {
-                given_up.push((*k, e.to, e.body, e.attempts));
-            }
-        }
-        for (k, ..) in &given_up {
-            self.waiting.remove(k);
-        }
         let mut next: Option<Micros> = None;
         for e in self.waiting.values_mut() {
             if e.due <= cx.now {
                 cx.forward_flagged(e.to, e.body, REDELIVERY);
-                e.attempts += 1;
-                e.due = cx.now + self.timeout * (1u64 << (e.attempts - 1).min(3));
+                e.sends += 1;
+                e.due = cx.now + self.timeout * (1u64 << (e.sends - 1).min(3));
             }
             next = Some(next.map_or(e.due, |n| n.min(e.due)));
         }
         if let Some(due) = next {
             self.arm(cx, due);
         }
-        given_up
     }
 
     /// After a restart: timers died with the crash, so schedule again.

@@ -264,7 +264,11 @@ impl Orchestrator {
             s.service,
             Body::Request {
                 req,
-                op: ReqOp::Write { id, value },
+                op: ReqOp::Write {
+                    id,
+                    value,
+                    poison: false,
+                },
             },
         );
         self.pending.insert(req, id);

@@ -40,6 +40,7 @@ impl FaultState {
                 FaultEvent::Skew(..)
                 | FaultEvent::Rebuild(_)
                 | FaultEvent::Redrive(_)
+                | FaultEvent::Fix(_)
                 | FaultEvent::Rewind { .. } => {}
             }
         }

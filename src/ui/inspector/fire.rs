@@ -13,6 +13,8 @@ pub struct FireForm {
     write: bool,
     id: String,
     value: String,
+    /// The write's event is a poison message its consumers reject.
+    poison: bool,
     /// Why the last Fire did nothing.
     problem: Option<&'static str>,
 }
@@ -64,6 +66,14 @@ pub fn ui(ui: &mut Ui, view: &View, st: &mut FireForm, n: &Node, cmds: &mut Vec<
                 .labelled_by(l.id);
         }
     });
+    // Only an event a service publishes itself can be marked.
+    let publishes = crate::scenario::publishes_to_queue(s, &st.to);
+    st.poison &= st.write && publishes;
+    if st.write && publishes {
+        ui.checkbox(&mut st.poison, "poison event").on_hover_text(
+            "Its event is one the consumers cannot handle (malformed, or a value their code fails on): they reject it until a fix is deployed to them",
+        );
+    }
     let fire = ui
         .button("Fire request")
         .on_hover_text("Send it at the current moment")
@@ -78,6 +88,7 @@ pub fn ui(ui: &mut Ui, view: &View, st: &mut FireForm, n: &Node, cmds: &mut Vec<
                 Op::Write {
                     id: rid,
                     value: ValueSpec::Text(st.value.trim().to_string()),
+                    poison: st.poison,
                 }
             } else {
                 Op::Read { id: rid }

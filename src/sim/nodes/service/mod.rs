@@ -63,6 +63,8 @@ enum Pending {
         event: Option<(NodeIdx, EventId)>,
         /// The amount added, when events carry changes.
         change: Option<Value>,
+        /// Its event is a poison message (consumers reject it).
+        poison: bool,
     },
     Read {
         asker: (NodeIdx, u32),
@@ -201,6 +203,7 @@ impl Service {
         id: Sym,
         (value, mode): (Value, WriteKind),
         event: Option<(NodeIdx, EventId)>,
+        poison: bool,
     ) {
         if let Some((from, req)) = asker
             && self.locks.get(&id).is_some_and(|&holder| holder != from)
@@ -229,7 +232,7 @@ impl Service {
                 version: crate::model::Version::NONE,
             };
             let refusal = (refusal, None);
-            if let Some(event) = self.event(cx, refusal) {
+            if let Some(event) = self.event(cx, refusal, false) {
                 self.send_event(cx, event);
             }
             self.reacted(cx, event);
@@ -275,6 +278,7 @@ impl Service {
                     first: None,
                     event,
                     change,
+                    poison,
                 },
             );
             let outbox = if self.w.outbox {
@@ -314,7 +318,7 @@ impl Service {
                 }
                 WriteKind::Set => store.commit(key, value, cx.now, cx.me),
             };
-            self.committed(cx, asker, (record, change), Some(()));
+            self.committed(cx, asker, (record, change), Some(()), poison);
             self.reacted(cx, event);
         }
     }
@@ -349,6 +353,7 @@ impl Service {
         &mut self,
         cx: &mut Cx,
         (record, change): (Record, Option<Value>),
+        poison: bool,
     ) -> Option<(NodeIdx, u32, u32)> {
         let (broker, topic) = if self.w.outbox { None } else { self.w.publish }?;
         self.last_event += 1;
@@ -367,6 +372,7 @@ impl Service {
                     ..record
                 },
                 delta: change.is_some(),
+                poison,
             }),
         ))
     }
@@ -384,8 +390,9 @@ impl Service {
         asker: Option<(NodeIdx, u32)>,
         (record, change): (Record, Option<Value>),
         local: Option<()>,
+        poison: bool,
     ) {
-        let event_body = self.event(cx, (record, change));
+        let event_body = self.event(cx, (record, change), poison);
         if local.is_some() {
             // The event's record is the new image, unless it carries only
             // the change.
@@ -416,9 +423,9 @@ impl Service {
 impl Actor for Service {
     /// Work the workload asks of this service itself.
     fn on_work(&mut self, cx: &mut Cx, _to: NodeIdx, op: ReqOp) {
-        if let ReqOp::Write { id, value } = op {
+        if let ReqOp::Write { id, value, poison } = op {
             let mode = self.plain();
-            self.write(cx, None, id, (value, mode), None);
+            self.write(cx, None, id, (value, mode), None, poison);
         }
     }
 
@@ -426,10 +433,10 @@ impl Actor for Service {
         match m.body {
             Body::Request {
                 req,
-                op: ReqOp::Write { id, value },
+                op: ReqOp::Write { id, value, poison },
             } => {
                 let mode = self.plain();
-                self.write(cx, Some((m.from, req)), id, (value, mode), None);
+                self.write(cx, Some((m.from, req)), id, (value, mode), None, poison);
             }
             Body::Request {
                 req,
@@ -442,7 +449,7 @@ impl Actor for Service {
                     },
             } => {
                 let mode = WriteKind::Based { read, check };
-                self.write(cx, Some((m.from, req)), id, (value, mode), None);
+                self.write(cx, Some((m.from, req)), id, (value, mode), None, false);
             }
             Body::Request {
                 req,
@@ -479,6 +486,7 @@ impl Actor for Service {
                     then: Some((key, value)),
                     event,
                     change,
+                    poison,
                     ..
                 }) => {
                     if let Some(db) = self.w.database {
@@ -491,6 +499,7 @@ impl Actor for Service {
                                 first: Some(record),
                                 event,
                                 change,
+                                poison,
                             },
                         );
                         cx.send(
@@ -512,8 +521,10 @@ impl Actor for Service {
                     first,
                     event,
                     change,
+                    poison,
                 }) => {
-                    self.committed(cx, asker, (first.unwrap_or(record), change), None);
+                    let image = (first.unwrap_or(record), change);
+                    self.committed(cx, asker, image, None, poison);
                     self.reacted(cx, event);
                 }
                 _ => {}
@@ -559,6 +570,7 @@ impl Actor for Service {
                         record.key.id,
                         (value, WriteKind::Set),
                         if k == last { done } else { None },
+                        false,
                     );
                 }
             }

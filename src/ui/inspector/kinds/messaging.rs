@@ -49,7 +49,7 @@ pub(super) fn broker(ui: &mut Ui, id: &str, b: &BrokerSpec, cmds: &mut Vec<Cmd>)
             let mut n = b.max_attempts.unwrap_or(3);
             let c = ui
                 .checkbox(&mut limited, "give up after")
-                .on_hover_text("Park a delivery in the dead-letter queue after this many attempts instead of retrying for ever");
+                .on_hover_text("Park a delivery in the dead-letter queue once its subscriber has rejected it this many times (a poison message), instead of retrying for ever; a subscriber that is down only falls behind");
             let r = ui.add_enabled(limited, egui::DragValue::new(&mut n).range(1..=100))
                 .labelled_by(dl.id);
             ui.label("attempts");
