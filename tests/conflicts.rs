@@ -156,16 +156,22 @@ fn reading(
 fn a_write_lost_to_last_writer_wins_counts_once_however_many_copies_drop_it() {
     let s = lesson("06-conflict");
     let end = |t: &settle::trace::Trace| t.steps.len();
-    // Alice's milk: both regions discard it, each on meeting the other's
-    // cart. One write lost.
-    let trace = common::run(&s, s.seed);
+    // The challenge's cart: Alice's milk is discarded by both regions, each
+    // on meeting the other's cart. One write lost.
+    let cart = s.challenges[0].start.clone();
+    let trace = common::run(&cart, cart.seed);
     let discards = trace
         .steps
         .iter()
         .filter(|st| st.flags & settle::model::deliver_flags::WRITE_LOST != 0)
         .count();
-    assert!(discards >= 2, "both copies discard the milk ({discards})");
-    assert_eq!(reading(&s, end, Monitor::WritesLost).count, 1);
+    assert!(
+        discards >= 2,
+        "both copies discard the milk ({discards} discards)"
+    );
+    assert_eq!(reading(&cart, end, Monitor::WritesLost).count, 1);
+    // The lesson: Alice's two changes (the bread out, milk in) are lost.
+    assert_eq!(reading(&s, end, Monitor::WritesLost).count, 2);
     // In sync, Bob's two changes (eggs, then the bread out) are both lost.
     let sync = s.variant(0).expect("Clocks in sync");
     assert_eq!(reading(&sync, end, Monitor::WritesLost).count, 2);
