@@ -17,6 +17,24 @@ const GOOD: &str = r#"(
     ],
 )"#;
 
+/// Two peers of one table and a change to it, with STRATEGY and CHANGE to
+/// fill in.
+const PEERS: &str = r#"(
+    title: "t",
+    nodes: [
+        (id: "c", kind: Client()),
+        (id: "a", kind: Peer(table: "cart", strategy: STRATEGY)),
+        (id: "b", kind: Peer(table: "cart", strategy: STRATEGY)),
+    ],
+    links: [
+        (from: "c", to: "a"),
+        (from: "a", to: "b"),
+    ],
+    workload: [
+        Request(at: "10ms", from: "c", to: "a", op: Change(id: "c1", change: CHANGE)),
+    ],
+)"#;
+
 /// (name, file text, expected line, expected column, words the message must contain)
 fn cases() -> Vec<(&'static str, String, usize, usize, &'static str)> {
     let deep = format!(
@@ -124,6 +142,52 @@ fn cases() -> Vec<(&'static str, String, usize, usize, &'static str)> {
             5,
             0,
             "is a client, but a broker",
+        ),
+        (
+            "a remove from a grow-only set",
+            PEERS
+                .replace("STRATEGY", "GSet")
+                .replace("CHANGE", r#"Remove("bread")"#),
+            0,
+            0,
+            "remove bread: a G-set (grow-only) cannot remove: an OR-set can",
+        ),
+        (
+            "a decrement of a grow-only counter",
+            PEERS
+                .replace("STRATEGY", "GCounter")
+                .replace("CHANGE", "Decrement(1)"),
+            0,
+            0,
+            "a G-counter (grow-only) cannot count down",
+        ),
+        (
+            "an add to a counter",
+            PEERS
+                .replace("STRATEGY", "PnCounter")
+                .replace("CHANGE", r#"Add("milk")"#),
+            0,
+            0,
+            "a counter is changed by Increment or Decrement",
+        ),
+        (
+            "a change by nothing",
+            PEERS
+                .replace("STRATEGY", "PnCounter")
+                .replace("CHANGE", "Increment(0)"),
+            0,
+            0,
+            "a count changes by at least 1",
+        ),
+        (
+            "a change sent to a service",
+            GOOD.replace(
+                r#"op: Read(id: "1")"#,
+                r#"op: Change(id: "1", change: Add("milk"))"#,
+            ),
+            0,
+            0,
+            "goes to a peer of a multi-leader table",
         ),
         ("empty", String::new(), 1, 1, "empty"),
         ("garbage", "\u{0}\u{1}ÿ not ron".to_string(), 1, 0, ""),

@@ -233,8 +233,8 @@ fn an_order_survives_the_crash_with_an_outbox_and_a_relay() {
 }
 
 #[test]
-fn the_cart_keeps_every_item_under_a_set_or_version_vectors() {
-    for strategy in [Strategy::Set, Strategy::VersionVectors] {
+fn the_cart_keeps_every_change_under_an_or_set_or_version_vectors() {
+    for strategy in [Strategy::OrSet, Strategy::VersionVectors] {
         let mut s = open("06-conflict-resolution.ron");
         assert_unsolved(&mut s);
         // Inspector: On conflict, for every copy of the cart (one undo step).

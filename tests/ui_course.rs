@@ -274,13 +274,14 @@ fn the_cart_strategy_is_chosen_for_every_copy_in_one_step() {
     h.run_steps(3);
     h.get_by_label("On conflict").click();
     h.run_steps(3);
-    h.get_by_label("union (set CRDT)").click();
+    h.get_by_label("OR-set: add and remove, add wins (CRDT)")
+        .click();
     h.run_steps(3);
     for id in ["cart-eu", "cart-us"] {
         let NodeKind::Peer(p) = spec(&h, id) else {
             panic!("a peer")
         };
-        assert_eq!(p.strategy, Strategy::Set, "{id}");
+        assert_eq!(p.strategy, Strategy::OrSet, "{id}");
     }
     assert!(h.state().session.problem.is_none());
     h.get_by_label("Check my design").click();

@@ -244,3 +244,46 @@ pub(super) fn no_write_lost(trace: &Trace, table: &str) -> Outcome {
     };
     outcome.at(first_lost)
 }
+
+/// Whether something on the wire at `now` (`upto` steps applied) may still
+/// change a copy. A CDC connector's poll of a change log it has read to
+/// the end carries nothing, and a connector polls on a timer whatever
+/// happens: it must not make diverged copies look as if they were still
+/// settling.
+pub(super) fn anything_on_its_way(trace: &Trace, index: &Index, now: Micros, upto: usize) -> bool {
+    let mut log_ends: BTreeMap<NodeIdx, u32> = BTreeMap::new();
+    index.in_flight_at(trace, now).into_iter().any(|m| {
+        let Some(msg) = trace.message(m) else {
+            return false;
+        };
+        let Some(&Body::LogPoll { from }) = trace.body(msg.body) else {
+            return true;
+        };
+        // Rows in the database's change log: one per change it committed.
+        let end = *log_ends.entry(msg.to).or_insert_with(|| {
+            trace
+                .all_changes()
+                .take_while(|c| (c.step as usize) < upto)
+                .filter(|&c| trace.change_node(c) == msg.to)
+                .count() as u32
+        });
+        end > from
+    })
+}
+
+/// The records of multi-copy tables that differ between copies once
+/// `upto` steps were applied, and when the oldest difference began.
+pub(super) fn diverged_records(trace: &Trace, index: &Index, upto: usize) -> (u64, Option<Micros>) {
+    let mut count = 0;
+    let mut began: Option<Micros> = None;
+    for t in trace.tables.iter().filter(|t| !t.replicas.is_empty()) {
+        for id in index.divergent_keys(trace, t.name, upto) {
+            count += 1;
+            let key = Key { table: t.name, id };
+            if let Some(since) = index.diverged_since(trace, t, key, upto) {
+                began = Some(began.map_or(since, |b| b.min(since)));
+            }
+        }
+    }
+    (count, began)
+}

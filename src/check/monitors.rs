@@ -73,7 +73,6 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
     let now = upto.checked_sub(1).map_or(0, |i| trace.step_time(i));
     let mut stale = (0, None);
     let mut foreign = (0, None);
-    let mut lost = (0, None);
     let mut lost_updates = (0, None);
     let mut committed_outbox: BTreeMap<(Key, Version), Micros> = BTreeMap::new();
     let mut published: BTreeSet<(Key, Version)> = BTreeSet::new();
@@ -83,9 +82,6 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
     };
     for (i, s) in trace.steps.iter().enumerate().take(upto) {
         let t = trace.step_time(i);
-        if s.kind == StepKind::Deliver && s.flags & deliver_flags::WRITE_LOST != 0 {
-            bump(&mut lost, t);
-        }
         if s.flags & deliver_flags::LOST_UPDATE != 0 {
             bump(&mut lost_updates, t);
         }
@@ -143,21 +139,21 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
         }
     }
     // Copies that still differ although nothing is on the wire any more
-    // (nor waiting in a log for a consumer that has yet to read it).
-    let quiet = index.in_flight_at(trace, now).is_empty()
+    // that could change them (nor waiting in a log for a consumer that has
+    // yet to read it), counted from when they began to differ.
+    let quiet = !super::copies::anything_on_its_way(trace, index, now, upto)
         && crate::trace::query::consumer_lags(trace, index, upto)
             .values()
             .all(|&lag| lag == 0);
-    let diverged: u64 = if quiet && upto > 0 {
-        trace
-            .tables
-            .iter()
-            .filter(|t| !t.replicas.is_empty())
-            .map(|t| index.divergent_keys(trace, t.name, upto).len() as u64)
-            .sum()
+    let diverged = if quiet && upto > 0 {
+        super::copies::diverged_records(trace, index, upto)
     } else {
-        0
+        (0, None)
     };
+    // Each write last-writer-wins discarded, once however many copies
+    // discarded it.
+    let discarded = super::conflicts::lost_writes(trace, upto);
+    let lost = (discarded.len() as u64, discarded.first().map(|&(_, t)| t));
     // Sagas begun more than two seconds ago that are neither completed
     // nor compensated: left half-done (perhaps retrying in vain).
     let mut saga_state: BTreeMap<(NodeIdx, Key), (String, Micros)> = BTreeMap::new();
@@ -201,8 +197,8 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
         },
         MonitorReading {
             monitor: Monitor::DivergedAtRest,
-            count: diverged,
-            first: (diverged > 0).then_some(now),
+            count: diverged.0,
+            first: diverged.1,
         },
         MonitorReading {
             monitor: Monitor::StaleReads,

@@ -4,6 +4,7 @@
 
 use super::names::{Names, Sym};
 use super::peer_state;
+use super::peer_state::Change;
 use super::record::{EventId, Key, Record, Value, Version, value_text};
 
 /// What a request asks for. Clients name only the record id; the service
@@ -33,6 +34,12 @@ pub enum ReqOp {
         id: Sym,
         fields: Sym,
         versioned: bool,
+    },
+    /// Change a record of a multi-leader table ("add milk"), rather than
+    /// write a whole value: what a CRDT replicates.
+    Change {
+        id: Sym,
+        change: Change<Sym>,
     },
     Read {
         id: Sym,
@@ -191,6 +198,11 @@ pub enum Body {
     PeerState {
         record: Record,
         meta: Sym,
+        /// The writes this change discarded under last-writer-wins, as
+        /// text ("writer:count" pairs, see [`peer_state::dots_text`]): one
+        /// write lost is discarded by every copy that meets it, and counts
+        /// once.
+        lost: Option<Sym>,
     },
     /// Database to CDC connector: one change-log row, with its outbox
     /// topic when the row is an outbox entry.
@@ -248,6 +260,10 @@ impl Body {
                 op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
                 ..
             } => "write",
+            Body::Request {
+                op: ReqOp::Change { .. },
+                ..
+            } => "change",
             Body::Request {
                 op: ReqOp::Read { .. } | ReqOp::ReadAtLeast { .. } | ReqOp::ReadAfterMyWrite { .. },
                 ..
@@ -320,6 +336,14 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             op: ReqOp::Edit { id, fields, .. },
             ..
         } => format!("edit {} {}", names.get(*id), names.get(*fields)),
+        Body::Request {
+            op: ReqOp::Change { id, change },
+            ..
+        } => format!(
+            "{} ({})",
+            change.map(|s| names.get(*s)).said(),
+            names.get(*id)
+        ),
         Body::Request {
             op: ReqOp::Read { id } | ReqOp::ReadAfterMyWrite { id },
             ..

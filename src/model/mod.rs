@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod chunked;
+pub mod crdt;
 pub mod elide;
 pub mod fields;
 pub mod flags;

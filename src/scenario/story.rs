@@ -63,6 +63,14 @@ pub enum Op {
     Read {
         id: String,
     },
+    /// A change to a record of a multi-leader table, as the writer means
+    /// it: `Change(id: "c1", change: Add("milk"))`, `Remove("bread")`,
+    /// `Increment(1)`, `Decrement(1)`. A CRDT table replicates the change
+    /// itself; a register applies it to its copy and writes the result.
+    Change {
+        id: String,
+        change: crate::model::peer_state::Change<String>,
+    },
     /// A clerk's edit: set these fields (`name=value` pairs separated by
     /// spaces) in the record as this client last read it, and write the
     /// whole record back. With `versioned`, the write carries the version
@@ -87,6 +95,7 @@ impl Op {
         match self {
             Op::Write { id, .. }
             | Op::Read { id }
+            | Op::Change { id, .. }
             | Op::Edit { id, .. }
             | Op::ReadAfterMyWrite { id } => id,
         }
@@ -94,7 +103,7 @@ impl Op {
 
     /// Whether it changes a record.
     pub fn writes(&self) -> bool {
-        matches!(self, Op::Write { .. } | Op::Edit { .. })
+        matches!(self, Op::Write { .. } | Op::Edit { .. } | Op::Change { .. })
     }
 }
 

@@ -226,6 +226,7 @@ pub fn repeat_offers(s: &Scenario, id: &str) -> Vec<Offer> {
         let label = match &op {
             Op::Write { id: rid, .. } => format!("Fire write {rid} → {to}"),
             Op::Read { id: rid } => format!("Fire read {rid} → {to}"),
+            Op::Change { id: rid, change } => format!("Fire {} on {rid} → {to}", change.said()),
             Op::Edit { id: rid, set, .. } => format!("Fire edit {rid} {set} → {to}"),
             Op::ReadAfterMyWrite { id: rid } => format!("Fire read-my-write {rid} → {to}"),
         };

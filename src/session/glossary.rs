@@ -162,7 +162,7 @@ pub const TERMS: &[Term] = &[
     term!(
         "CRDT",
         ["crdts", "crdt"],
-        "A conflict-free replicated data type, such as a counter or a set, whose copies merge in any order, as often as you like, without losing an update."
+        "A conflict-free replicated data type: copies change on their own and merge in any order, as often as you like, to the same state. Each keeps the changes its kind can express: a G-counter counts up, a PN-counter up and down, a G-set only adds, an OR-set adds and removes (an add made while another copy removes the same item wins)."
     ),
     term!(
         "database per service",

@@ -275,6 +275,7 @@ fn generators(s: &Scenario, w: &mut Wiring) -> Result<Vec<(u64, Gen)>, BuildErro
         let (id, op) = match op {
             Op::Read { id } => (id.clone(), GenOp::Read),
             Op::ReadAfterMyWrite { id } => (id.clone(), GenOp::ReadAfterMyWrite),
+            Op::Change { id, change } => (id.clone(), GenOp::Change(change.map(|t| w.intern(t)))),
             Op::Write { id, value, poison } => {
                 let op = match value {
                     ValueSpec::Text(t) => GenOp::Write(Value::Text(w.intern(t)), *poison),

@@ -301,7 +301,8 @@ pub struct Totals {
     pub stale_reads: u64,
     /// Reads a service sent straight to another service's table.
     pub foreign_reads: u64,
-    /// Concurrent writes discarded by last-writer-wins.
+    /// Discards by last-writer-wins, one per copy that discarded a write
+    /// (the checks count each lost write once).
     pub writes_lost: u64,
     /// Blind writes over a version their writer never read.
     pub lost_updates: u64,

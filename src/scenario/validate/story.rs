@@ -3,8 +3,9 @@
 
 use super::super::load::Bounds;
 use super::super::locate::Where;
-use super::super::{Dur, Fault, NodeKind, Op, Trigger, ValueSpec, Work};
+use super::super::{Dur, Fault, NodeKind, Op, Strategy, Trigger, ValueSpec, Work};
 use super::Checker;
+use crate::model::peer_state::Change;
 
 impl<'a> Checker<'a> {
     pub(super) fn workload(&mut self) {
@@ -59,8 +60,12 @@ impl<'a> Checker<'a> {
                 NodeKind::Client(_) => {
                     let reads = !op.writes();
                     let serves = match tk {
-                        NodeKind::Service(_) => !matches!(op, Op::ReadAfterMyWrite { .. }),
-                        NodeKind::Peer(_) => matches!(op, Op::Write { .. } | Op::Read { .. }),
+                        NodeKind::Service(_) => {
+                            !matches!(op, Op::ReadAfterMyWrite { .. } | Op::Change { .. })
+                        }
+                        NodeKind::Peer(_) => {
+                            matches!(op, Op::Write { .. } | Op::Read { .. } | Op::Change { .. })
+                        }
                         NodeKind::Replica(_) | NodeKind::Composer(_) => matches!(op, Op::Read { .. }),
                         NodeKind::Projection(_) => reads,
                         NodeKind::Orchestrator(_) => matches!(op, Op::Write { .. }),
@@ -68,12 +73,13 @@ impl<'a> Checker<'a> {
                     };
                     if !serves {
                         let why = match tk {
+                            _ if matches!(op, Op::Change { .. }) => "a change (Add, Remove, Increment, Decrement) goes to a peer of a multi-leader table",
                             NodeKind::Replica(_) => "a replica only answers plain reads",
                             NodeKind::Composer(_) => "a composer only answers plain reads",
                             NodeKind::Projection(_) => "a projection only answers reads",
                             NodeKind::Orchestrator(_) => "an orchestrator starts a saga on a write",
                             NodeKind::Service(_) => "a read after my write asks a projection to catch up; the owning service is never behind",
-                            NodeKind::Peer(_) => "a peer takes plain writes and reads",
+                            NodeKind::Peer(_) => "a peer takes writes, changes and plain reads",
                             _ => "clients send requests to services, replicas, projections and composers",
                         };
                         self.fail(Where::field("workload", i, "to"), format!("\"{to}\" is a {}: {why}", tk.word()));
@@ -107,13 +113,34 @@ impl<'a> Checker<'a> {
                     id
                 }
                 Op::Read { id } | Op::ReadAfterMyWrite { id } => id,
+                Op::Change { id, change } => {
+                    self.change_ok(i, tk, change);
+                    id
+                }
             };
-            if matches!(op, Op::Edit { .. } | Op::ReadAfterMyWrite { .. })
-                && !matches!(fk, NodeKind::Client(_))
+            if let (
+                Op::Write {
+                    value: ValueSpec::Int(n),
+                    ..
+                },
+                NodeKind::Peer(p),
+            ) = (op, tk)
+                && *n < 0
+                && p.strategy == Strategy::GCounter
+            {
+                self.fail(
+                    Where::field("workload", i, "value"),
+                    format!("\"{to}\" keeps a G-counter (grow-only), which cannot count down: choose PnCounter for its table to count {n}"),
+                );
+            }
+            if matches!(
+                op,
+                Op::Edit { .. } | Op::ReadAfterMyWrite { .. } | Op::Change { .. }
+            ) && !matches!(fk, NodeKind::Client(_))
             {
                 self.fail(
                     Where::field("workload", i, "from"),
-                    "edits and reads after one's own write are made by a client".into(),
+                    "edits, changes and reads after one's own write are made by a client".into(),
                 );
             }
             if id.chars().count() > Bounds::ID_CHARS {
@@ -134,6 +161,35 @@ impl<'a> Checker<'a> {
                     Bounds::GENERATED
                 ),
             );
+        }
+    }
+
+    /// A change must be one its peer's strategy can make, by at least one,
+    /// of an element a file can hold.
+    fn change_ok(&mut self, i: usize, to: &NodeKind, change: &Change<String>) {
+        let place = || Where::field("workload", i, "change");
+        match change {
+            Change::Add(item) | Change::Remove(item) => {
+                self.text_ok(Where::item("workload", i), "change", item);
+                if item.trim().is_empty() {
+                    self.fail(
+                        place(),
+                        "name the element to add or remove, like Add(\"milk\")".into(),
+                    );
+                }
+            }
+            Change::Increment(0) | Change::Decrement(0) => {
+                self.fail(
+                    place(),
+                    "a count changes by at least 1, like Increment(1)".into(),
+                );
+            }
+            Change::Increment(_) | Change::Decrement(_) => {}
+        }
+        if let NodeKind::Peer(p) = to
+            && let Some(why) = p.strategy.refuses(change)
+        {
+            self.fail(place(), format!("{}: {why}", change.said()));
         }
     }
 

@@ -103,6 +103,7 @@ impl Engine {
                 versioned,
             },
             GenOp::ReadAfterMyWrite => ReqOp::ReadAfterMyWrite { id },
+            GenOp::Change(change) => ReqOp::Change { id, change },
         }
     }
 

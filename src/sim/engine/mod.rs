@@ -75,6 +75,7 @@ pub(crate) enum GenOp {
         versioned: bool,
     },
     ReadAfterMyWrite,
+    Change(crate::model::peer_state::Change<Sym>),
 }
 
 /// A narration trigger, resolved to node indices.

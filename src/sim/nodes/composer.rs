@@ -145,7 +145,11 @@ impl Actor for Composer {
             }
             Body::Request {
                 req,
-                op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
+                op:
+                    ReqOp::Write { .. }
+                    | ReqOp::WriteBased { .. }
+                    | ReqOp::Edit { .. }
+                    | ReqOp::Change { .. },
             } => {
                 let reason = cx.names.intern(
                     "a composer answers queries; send writes to the service that owns the data",

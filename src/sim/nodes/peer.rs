@@ -7,7 +7,12 @@
 //! - last-writer-wins by timestamp: the later stamp wins, the other write
 //!   is silently lost (and a peer whose clock runs ahead wins unfairly);
 //! - version vectors: concurrent writes are both kept, as siblings;
-//! - CRDTs: a counter and a set whose states merge without loss.
+//! - CRDTs: counters and sets whose states merge without losing a change
+//!   the type can express (G-counter, PN-counter, G-set, OR-set).
+//!
+//! A write sets a whole value; a change ("add milk", "decrement by 1")
+//! asks the copy to change what it holds: a CRDT records it as such, a
+//! register reads its own value, changes it and writes it back whole.
 //!
 //! Every state carries a version vector, so a write lost by last-writer-
 //! wins can be told from one that was merely overwritten later.
@@ -20,7 +25,7 @@ use crate::scenario::{NodeKind, PeerSpec};
 use crate::sim::build::BuildError;
 use crate::sim::wiring::Wiring;
 
-use crate::model::peer_state::{State, Strategy, decode, encode};
+use crate::model::peer_state::{Dot, State, Strategy, decode, dots_text, encode};
 use crate::model::{
     Answer, Body, EventId, Key, Micros, NodeIdx, Record, ReqOp, Sym, Value, Version, value_text,
 };
@@ -88,7 +93,7 @@ impl Peer {
         }
     }
 
-    /// Concurrent writes this peer discarded (last-writer-wins only).
+    /// Times this peer discarded writes (last-writer-wins only).
     pub fn lost_writes(&self) -> u64 {
         self.lost_writes
     }
@@ -105,7 +110,7 @@ impl Peer {
         })
     }
 
-    fn store(&mut self, cx: &mut Cx, id: Sym, state: State) {
+    fn store(&mut self, cx: &mut Cx, id: Sym, state: State, lost: &[Dot]) {
         let key = Key {
             table: self.w.table,
             id,
@@ -119,7 +124,12 @@ impl Peer {
         };
         self.states.insert(id, state);
         self.shown.insert(id, record);
-        let body = cx.keep(Body::PeerState { record, meta });
+        let lost = (!lost.is_empty()).then(|| cx.names.intern(&dots_text(lost)));
+        let body = cx.keep(Body::PeerState { record, meta, lost });
+        if lost.is_some() {
+            self.lost_writes += 1;
+            cx.flags |= crate::model::deliver_flags::WRITE_LOST;
+        }
         cx.changed(body);
     }
 
@@ -144,6 +154,43 @@ impl Peer {
     }
 }
 
+impl Peer {
+    /// Stores what a write or change made of record `id` and answers the
+    /// asker, or answers with the strategy's refusal.
+    fn apply(
+        &mut self,
+        cx: &mut Cx,
+        (asker, req): (NodeIdx, u32),
+        id: Sym,
+        next: Result<State, &'static str>,
+    ) {
+        let mut next = match next {
+            Ok(next) => next,
+            Err(why) => {
+                let reason = cx.names.intern(why);
+                let answer = Answer::Refused { reason };
+                cx.send(asker, Body::Answer { req, answer });
+                return;
+            }
+        };
+        // Last-writer-wins keeps the latest stamp even against a local
+        // write: a write stamped earlier than what this peer already holds
+        // (a clock behind) is lost on the spot.
+        let mut lost = Vec::new();
+        if let (Strategy::LastWriterWins, Some(prev)) = (self.w.strategy, self.states.get(&id)) {
+            (next, lost) = prev.merge(&next);
+        }
+        self.store(cx, id, next, &lost);
+        let r = self.record(id);
+        let answer = Answer::Written {
+            key: r.key,
+            version: r.version,
+        };
+        cx.send(asker, Body::Answer { req, answer });
+        self.gossip(cx, id);
+    }
+}
+
 impl Actor for Peer {
     fn set_clock_skew(&mut self, ahead: Micros) {
         self.w.skew = ahead;
@@ -156,33 +203,20 @@ impl Actor for Peer {
                 op: ReqOp::Write { id, value, .. } | ReqOp::WriteBased { id, value, .. },
             } => {
                 let text = value_text(cx.names, value);
+                let stamp = cx.now + self.w.skew;
                 let prev = self.states.get(&id);
-                let mut next =
-                    State::write(prev, self.w.strategy, &text, cx.me, cx.now + self.w.skew);
-                // Last-writer-wins keeps the latest stamp even against a
-                // local write: a write stamped earlier than what this peer
-                // already holds (a clock behind) is lost on the spot.
-                if let (Strategy::LastWriterWins, Some(prev)) = (self.w.strategy, prev) {
-                    let (merged, lost) = prev.merge(&next);
-                    if lost || merged != next {
-                        self.lost_writes += 1;
-                        cx.flags |= crate::model::deliver_flags::WRITE_LOST;
-                    }
-                    next = merged;
-                }
-                self.store(cx, id, next);
-                let r = self.record(id);
-                cx.send(
-                    m.from,
-                    Body::Answer {
-                        req,
-                        answer: Answer::Written {
-                            key: r.key,
-                            version: r.version,
-                        },
-                    },
-                );
-                self.gossip(cx, id);
+                let next = State::write(prev, self.w.strategy, &text, cx.me, stamp);
+                self.apply(cx, (m.from, req), id, next);
+            }
+            Body::Request {
+                req,
+                op: ReqOp::Change { id, change },
+            } => {
+                let change = change.map(|s| cx.names.get(*s).to_string());
+                let stamp = cx.now + self.w.skew;
+                let prev = self.states.get(&id);
+                let next = State::change(prev, self.w.strategy, change.as_str(), cx.me, stamp);
+                self.apply(cx, (m.from, req), id, next);
             }
             Body::Request {
                 req,
@@ -213,14 +247,10 @@ impl Actor for Peer {
                 };
                 let (merged, lost) = match self.states.get(&id) {
                     Some(mine) => mine.merge(&incoming),
-                    None => (incoming, false),
+                    None => (incoming, Vec::new()),
                 };
-                if lost {
-                    self.lost_writes += 1;
-                    cx.flags |= crate::model::deliver_flags::WRITE_LOST;
-                }
-                if self.states.get(&id) != Some(&merged) {
-                    self.store(cx, id, merged);
+                if !lost.is_empty() || self.states.get(&id) != Some(&merged) {
+                    self.store(cx, id, merged, &lost);
                 }
             }
             Body::Ack { event } => self.unacked.ack(&(m.from, event.seq)),

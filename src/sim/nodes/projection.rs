@@ -374,7 +374,11 @@ impl Actor for Projection {
             }
             Body::Request {
                 req,
-                op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
+                op:
+                    ReqOp::Write { .. }
+                    | ReqOp::WriteBased { .. }
+                    | ReqOp::Edit { .. }
+                    | ReqOp::Change { .. },
             } => {
                 let reason = cx.names.intern("a projection is a read-only view");
                 cx.send(

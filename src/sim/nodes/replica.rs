@@ -212,7 +212,11 @@ impl Actor for Replica {
             }
             Body::Request {
                 req,
-                op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
+                op:
+                    ReqOp::Write { .. }
+                    | ReqOp::WriteBased { .. }
+                    | ReqOp::Edit { .. }
+                    | ReqOp::Change { .. },
             } => {
                 let reason = cx.names.intern("a replica is a read-only copy");
                 cx.send(

@@ -73,6 +73,12 @@ impl Index {
         self.max_latency
     }
 
+    /// The changes `node` made to `key`, in order (indices into the
+    /// trace's changes).
+    pub fn changes_of(&self, node: NodeIdx, key: Key) -> &[u32] {
+        self.by_key.get(&(node, key)).map_or(&[], Vec::as_slice)
+    }
+
     /// Record ids of a table, in order.
     pub fn ids(&self, table: Sym) -> impl Iterator<Item = Sym> + '_ {
         self.ids.get(&table).into_iter().flatten().copied()

@@ -75,6 +75,45 @@ impl Index {
         )
     }
 
+    /// Since when the copies of `key` have differed, once `upto` steps
+    /// were applied: the time of the first change to it (on the owner or
+    /// any copy) after they last all agreed. `None` when they agree now.
+    pub fn diverged_since(
+        &self,
+        trace: &Trace,
+        table: &TableInfo,
+        key: Key,
+        upto: usize,
+    ) -> Option<Micros> {
+        let agree = |u: usize| {
+            table.replicas.iter().all(|&r| {
+                matches!(
+                    self.agreement_at(trace, table, r, key, u),
+                    Agreement::Agrees | Agreement::Empty
+                )
+            })
+        };
+        if agree(upto) {
+            return None;
+        }
+        let mut steps: Vec<u32> = std::iter::once(table.owner)
+            .chain(table.replicas.iter().copied())
+            .flat_map(|n| self.changes_of(n, key))
+            .filter_map(|&c| trace.changes.step_of(c as usize))
+            .filter(|&s| (s as usize) < upto)
+            .collect();
+        steps.sort_unstable();
+        steps.dedup();
+        // The change that began it follows the last one after which all
+        // copies agreed (or is the first change of all).
+        let began = steps
+            .windows(2)
+            .rev()
+            .find(|w| agree(w[0] as usize + 1))
+            .map_or(steps.first().copied(), |w| Some(w[1]))?;
+        Some(trace.step_time(began as usize))
+    }
+
     /// Since when `copy` has been behind the table's owner, once `upto`
     /// steps were applied: the commit time of the oldest owner write it has
     /// not seen, on any key. `None` when it is caught up. [`Series`] keeps

@@ -99,8 +99,30 @@ fn strategy_words(s: Strategy) -> &'static str {
     match s {
         Strategy::LastWriterWins => "last writer wins (by timestamp)",
         Strategy::VersionVectors => "keep both (version vectors)",
-        Strategy::Counter => "add up (counter CRDT)",
-        Strategy::Set => "union (set CRDT)",
+        Strategy::GCounter => "G-counter: count up only (CRDT)",
+        Strategy::PnCounter => "PN-counter: count up and down (CRDT)",
+        Strategy::GSet => "G-set: add only (CRDT)",
+        Strategy::OrSet => "OR-set: add and remove, add wins (CRDT)",
+    }
+}
+
+/// What a strategy does with a conflict, for its tooltip.
+fn strategy_hover(s: Strategy) -> &'static str {
+    match s {
+        Strategy::LastWriterWins => "The later timestamp wins; the other write is silently lost",
+        Strategy::VersionVectors => {
+            "Concurrent writes are kept side by side as siblings, for a reader to merge"
+        }
+        Strategy::GCounter => {
+            "Each copy keeps the total it added; merging keeps each copy's larger total. It refuses a decrement"
+        }
+        Strategy::PnCounter => {
+            "A G-counter of increments and one of decrements; the value is their difference"
+        }
+        Strategy::GSet => "Merging takes the union; nothing can be removed",
+        Strategy::OrSet => {
+            "Each add carries a unique tag; a remove removes the tags its copy has seen, so a concurrent add survives"
+        }
     }
 }
 
@@ -115,13 +137,9 @@ pub(super) fn peer(ui: &mut Ui, view: &View, id: &str, p: &PeerSpec, cmds: &mut 
     egui::ComboBox::from_id_salt("peer-strategy")
         .selected_text(strategy_words(p.strategy))
         .show_ui(ui, |ui| {
-            for s in [
-                Strategy::LastWriterWins,
-                Strategy::VersionVectors,
-                Strategy::Counter,
-                Strategy::Set,
-            ] {
-                ui.selectable_value(&mut choice, s, strategy_words(s));
+            for s in Strategy::ALL {
+                ui.selectable_value(&mut choice, s, strategy_words(s))
+                    .on_hover_text(strategy_hover(s));
             }
         })
         .response
