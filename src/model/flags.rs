@@ -4,11 +4,14 @@
 
 /// Flags of a delivery step: what the receiver made of it.
 pub mod deliver_flags {
-    /// The event id had been applied already: a duplicate, ignored.
+    /// The event id, or a request's idempotency key, had been applied
+    /// already: a duplicate, ignored.
     pub const DUPLICATE_IGNORED: u8 = 1;
     /// The event carried an older version than the copy had: ignored.
     pub const OLDER_IGNORED: u8 = 2;
-    /// A client's request timed out (on a timer step).
+    /// A client's request timed out (on a timer step). Its outcome is
+    /// unknown, not failed: the service may have done it and the answer
+    /// been lost or late.
     pub const GAVE_UP: u8 = 4;
     /// A peer discarded a concurrent write (last-writer-wins).
     pub const WRITE_LOST: u8 = 8;
@@ -19,6 +22,9 @@ pub mod deliver_flags {
     /// A broker gave up on a delivery and moved it to its dead-letter queue
     /// (on a timer step).
     pub const DEAD_LETTERED: u8 = 64;
+    /// With [`GAVE_UP`]: the client sent the request again (with the same
+    /// idempotency key, if it has one) instead of giving up for good.
+    pub const RETRIED: u8 = 128;
 }
 
 /// Flags of a message.

@@ -130,8 +130,11 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
             }
             StepKind::Timer => {
                 line["event"] = json!("timer");
-                if s.flags & deliver_flags::GAVE_UP != 0 {
+                if let Some(t) = super::query::timeout_at(trace, i) {
                     line["gave_up"] = json!(true);
+                    line["outcome"] = json!(super::query::UNKNOWN_OUTCOME);
+                    line["request"] = json!(t.request);
+                    line["retried"] = json!(t.retried);
                 }
             }
             StepKind::Work => {
@@ -304,7 +307,17 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                     )?;
                 }
             }
-            StepKind::Timer | StepKind::Work => {}
+            StepKind::Timer => {
+                if let Some(text) = super::query::timeout_said(trace, i) {
+                    writeln!(
+                        out,
+                        "    Note over {}: {t} {}",
+                        id(s.node),
+                        mermaid_text(&text)
+                    )?;
+                }
+            }
+            StepKind::Work => {}
         }
     }
     if skipped > 0 {

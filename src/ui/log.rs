@@ -112,9 +112,10 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
         }
         StepKind::Work => (format!("{node} fires a request"), theme::NARRATION),
         StepKind::Timer => {
-            let note = if s.flags & deliver_flags::GAVE_UP != 0 {
-                " — gave up waiting for an answer"
-            } else if s.flags & deliver_flags::DEAD_LETTERED != 0 {
+            if let Some(text) = crate::trace::query::timeout_said(t, i) {
+                return (format!("? {text}"), theme::UNKNOWN);
+            }
+            let note = if s.flags & deliver_flags::DEAD_LETTERED != 0 {
                 " — gave up on a delivery: moved to the dead-letter queue"
             } else {
                 ""
