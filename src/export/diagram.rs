@@ -82,10 +82,10 @@ fn rows(t: &Trace, o: &Options, hidden: &BTreeSet<NodeIdx>, cap: usize) -> (Vec<
                 let n = t.timed.get(s.id as usize).map_or(0, |w| w.a);
                 push(Row::Mark(n, t.step_time(i)));
             }
-            StepKind::Timer if !hidden.contains(&s.node) => {
-                if crate::trace::query::timeout_at(t, i).is_some() {
-                    push(Row::Timeout(i as u32));
-                }
+            StepKind::Timer
+                if !hidden.contains(&s.node) && crate::trace::query::timeout_at(t, i).is_some() =>
+            {
+                push(Row::Timeout(i as u32));
             }
             _ => {}
         }

@@ -45,10 +45,11 @@ impl Rows {
                     let n = t.timed.get(s.id as usize).map_or(0, |w| w.a);
                     self.push(Row::Mark(n), i);
                 }
-                StepKind::Timer if lanes.of(s.node).is_some() => {
-                    if crate::trace::query::timeout_at(t, i).is_some() {
-                        self.push(Row::Timeout(i as u32), i);
-                    }
+                StepKind::Timer
+                    if lanes.of(s.node).is_some()
+                        && crate::trace::query::timeout_at(t, i).is_some() =>
+                {
+                    self.push(Row::Timeout(i as u32), i);
                 }
                 _ => {}
             }
