@@ -640,7 +640,7 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
         }
     }
     out.push_str("\nIn numbers:\n");
-    out.push_str(&format!("  {} requests fired by the workload; {} answers delivered (between services too); {} given up on.\n", t.requests, t.answers, t.gave_up));
+    out.push_str(&format!("  {} requests fired by the workload; {} answers delivered (between services too); {} timed out with an unknown outcome.\n", t.requests, t.answers, t.gave_up));
     if t.duplicated + t.redeliveries + t.duplicates_ignored > 0 {
         out.push_str(&format!(
             "  {} messages duplicated by links, {} resent for want of an acknowledgement; {} duplicate deliveries recognised and ignored.\n",

@@ -132,7 +132,7 @@ fn a_lesson_and_an_edit_with_the_keyboard_alone() {
             h.run_steps(1);
         }
     }
-    h.get_by_label("Step 3 of 7");
+    h.get_by_label("Step 3 of 8");
     // Step 3 asks: answer it from the keyboard.
     tab_to(&mut h, "Only the outbox side gets it");
     h.key_press(Key::Space);

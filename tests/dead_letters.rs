@@ -68,7 +68,7 @@ fn final_at(value: &str, at: &str) -> Expectation {
 }
 
 /// Deliveries to node `to` whose receiver flagged `flag`.
-fn flagged(trace: &Trace, to: &str, flag: u8) -> usize {
+fn flagged(trace: &Trace, to: &str, flag: u16) -> usize {
     trace
         .steps
         .iter()

@@ -4,8 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::{Outcome, node, verdict};
-use crate::model::{Body, Key, Micros, NodeIdx, deliver_flags, message_flags, value_text};
-use crate::trace::query::Index;
+use crate::model::{Body, Key, Micros, NodeIdx, message_flags, value_text};
+use crate::trace::query::{Index, UNKNOWN_OUTCOME};
 use crate::trace::{StepKind, Trace};
 
 /// Every request `client` sent was answered.
@@ -31,17 +31,26 @@ pub(super) fn all_answered(trace: &Trace, client: &str) -> Outcome {
         })
         .collect::<BTreeSet<u32>>()
         .len();
-    let gave_up = trace
-        .steps
-        .iter()
-        .filter(|s| {
-            s.node == c && s.flags & deliver_flags::GAVE_UP != 0 && s.kind == StepKind::Timer
-        })
-        .count();
+    // A timeout is an unknown outcome, not a failure; one the client
+    // retried may still end answered.
+    let (mut unknown, mut gave_up) = (0, 0);
+    for (i, retried) in crate::trace::query::timeouts(trace, trace.steps.len()) {
+        if trace.step(i).is_some_and(|s| s.node == c) {
+            unknown += 1;
+            gave_up += usize::from(!retried);
+        }
+    }
+    let retried = if unknown > gave_up {
+        format!(", {} retried", unknown - gave_up)
+    } else {
+        String::new()
+    };
     verdict(
         what,
         answered >= sent && gave_up == 0,
-        format!("{answered} answer(s) to {sent} request(s); gave up on {gave_up}"),
+        format!(
+            "{answered} answer(s) to {sent} request(s); {unknown} timed out with an {UNKNOWN_OUTCOME}{retried}"
+        ),
     )
 }
 

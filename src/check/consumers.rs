@@ -8,16 +8,31 @@ use super::{Outcome, node, verdict};
 use crate::model::{Body, EventId, Micros, NodeIdx, Value};
 use crate::scenario::{Kind, NodeKind, Scenario};
 use crate::sim::nodes::{dead_letter_row, dead_letter_table};
-use crate::trace::{StepKind, Trace};
+use crate::trace::query::FaultState;
+use crate::trace::{FaultEvent, StepKind, Trace};
 
 /// Deliveries, among the first `upto` steps, of an event its receiver had
 /// already been delivered, that changed the receiver's state again: a
 /// change counted twice. With when the first happened.
+///
+/// A rebuild starts its node's view afresh and replays the events into
+/// it: each replayed event is applied once to the new view, not a second
+/// time to the old one, so a rebuild forgets what its node was delivered.
 pub(super) fn duplicates_applied(trace: &Trace, upto: usize) -> (u64, Option<Micros>) {
     let mut delivered: BTreeSet<(NodeIdx, EventId)> = BTreeSet::new();
     let mut count = 0;
     let mut first = None;
     for (i, s) in trace.steps.iter().enumerate().take(upto) {
+        if s.kind == StepKind::Fault
+            && let Some(FaultEvent::Rebuild(n)) = trace.faults.get(s.id as usize).map(|f| &f.fault)
+        {
+            // An operator's rebuild runs only on a node that is up.
+            let down = FaultState::at(trace, trace.step_time(i)).down;
+            if !down.contains(n) {
+                delivered.retain(|(node, _)| node != n);
+            }
+            continue;
+        }
         // A poison event rejected was not handled: its next delivery is
         // not a repeat.
         if s.kind != StepKind::Deliver || s.flags & crate::model::deliver_flags::REJECTED != 0 {

@@ -30,6 +30,8 @@ pub enum Monitor {
     DuplicatesApplied,
     /// Deliveries a broker gave up on and parked as dead letters.
     DeadLetters,
+    /// Requests a client stopped waiting for: done or not, it cannot tell.
+    UnknownOutcomes,
 }
 
 impl Monitor {
@@ -45,6 +47,7 @@ impl Monitor {
             Monitor::LostUpdates => "updates lost to blind writes",
             Monitor::DuplicatesApplied => "redelivered changes applied twice",
             Monitor::DeadLetters => "deliveries given up as dead letters",
+            Monitor::UnknownOutcomes => "requests timed out: outcome unknown to their client",
         }
     }
 }
@@ -184,6 +187,10 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
     }
     let twice = super::consumers::duplicates_applied(trace, upto);
     let dead = super::consumers::dead_lettered(trace, upto);
+    let mut unknown = (0, None);
+    for (i, _) in crate::trace::query::timeouts(trace, upto) {
+        bump(&mut unknown, trace.step_time(i));
+    }
     vec![
         MonitorReading {
             monitor: Monitor::SagasHalfDone,
@@ -229,6 +236,11 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
             monitor: Monitor::DeadLetters,
             count: dead.0,
             first: dead.1,
+        },
+        MonitorReading {
+            monitor: Monitor::UnknownOutcomes,
+            count: unknown.0,
+            first: unknown.1,
         },
     ]
 }

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::palette::{self, BAND, FAULT, INK, LINE, NARRATION, PAGE, STALE, WEAK};
+use super::palette::{self, BAND, FAULT, INK, LINE, NARRATION, PAGE, STALE, UNKNOWN, WEAK};
 use super::svg::{Anchor, Font, Rgb, Stroke, Svg};
 use super::text::Measure;
 use super::{Lanes, Size};
@@ -54,6 +54,8 @@ enum Row {
     Fault(u32),
     /// A narration step began (its index in the scenario), and when.
     Mark(u32, Micros),
+    /// A client stopped waiting (its timer step): an unknown outcome.
+    Timeout(u32),
 }
 
 /// The rows in the span, at most `cap`, and how many more there were.
@@ -79,6 +81,11 @@ fn rows(t: &Trace, o: &Options, hidden: &BTreeSet<NodeIdx>, cap: usize) -> (Vec<
             StepKind::Mark => {
                 let n = t.timed.get(s.id as usize).map_or(0, |w| w.a);
                 push(Row::Mark(n, t.step_time(i)));
+            }
+            StepKind::Timer
+                if !hidden.contains(&s.node) && crate::trace::query::timeout_at(t, i).is_some() =>
+            {
+                push(Row::Timeout(i as u32));
             }
             _ => {}
         }
@@ -231,6 +238,20 @@ pub fn svg(s: &Scenario, t: &Trace, o: &Options) -> String {
             Row::Mark(i, at) => {
                 let text = format!("Step {}: {}", i + 1, narration(i));
                 rule(&mut svg, &measure, &lay, y, at, &text, NARRATION, bg);
+            }
+            Row::Timeout(i) => {
+                let text = crate::trace::query::timeout_said(t, i as usize).unwrap_or_default();
+                let at = t.step_time(i as usize);
+                rule(
+                    &mut svg,
+                    &measure,
+                    &lay,
+                    y,
+                    at,
+                    &format!("? {text}"),
+                    UNKNOWN,
+                    bg,
+                );
             }
         }
     }
@@ -411,7 +432,7 @@ fn cross(svg: &mut Svg, (x, y): (f32, f32), d: f32) {
     svg.line((x - d, y + d), (x + d, y - d), s);
 }
 
-/// A row across every lane: a fault or a narration step.
+/// A row across every lane: a fault, a narration step or a timeout.
 #[allow(clippy::too_many_arguments)]
 fn rule(
     svg: &mut Svg,

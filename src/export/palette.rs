@@ -21,6 +21,11 @@ pub const FAULT: Rgb = Rgb(0xd6, 0x3b, 0x3b);
 pub const NARRATION: Rgb = Rgb(0x3a, 0x86, 0xff);
 /// A copy behind its owner; a stale read.
 pub const STALE: Rgb = Rgb(0xe0, 0x9f, 0x1f);
+/// A request whose answer never came in time: its outcome is unknown
+/// (neither a refusal's green nor an error's red).
+pub const UNKNOWN: Rgb = Rgb(UNKNOWN_RGB[0], UNKNOWN_RGB[1], UNKNOWN_RGB[2]);
+/// [`UNKNOWN`] as bytes, for the app's theme.
+pub const UNKNOWN_RGB: [u8; 3] = [0xc2, 0x18, 0x7a];
 /// A crashed node's box.
 pub const DOWN: Rgb = Rgb(0xc9, 0xcd, 0xd2);
 

@@ -2,7 +2,7 @@
 //! Everything here is small and `Copy`: a body is stored once in the trace
 //! and shared by every message that carries it.
 
-use super::names::{Names, Sym};
+use super::names::{Names, NodeIdx, Sym};
 use super::peer_state;
 use super::peer_state::Change;
 use super::record::{EventId, Key, Record, Value, Version, value_text};
@@ -59,6 +59,16 @@ pub enum ReqOp {
     },
 }
 
+/// An idempotency key: the client that chose it and its number. A client
+/// sends the same key with every retry of one write; the owner stores it
+/// with the write, in the same transaction, and answers a repeat with what
+/// it answered the first time instead of writing again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct IdemKey {
+    pub client: NodeIdx,
+    pub n: u32,
+}
+
 /// A version token: the record a write changed and the version it made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token {
@@ -102,6 +112,14 @@ pub enum Body {
         req: u32,
         op: ReqOp,
     },
+    /// Client to service: a write with the client's idempotency key (its
+    /// number; the client is the sender), the same on every retry. Only a
+    /// service honours keys.
+    KeyedRequest {
+        req: u32,
+        op: ReqOp,
+        key: u32,
+    },
     /// Service to whoever asked.
     Answer {
         req: u32,
@@ -118,15 +136,21 @@ pub enum Body {
         also: Option<(Key, Value)>,
         /// How the write relates to what is stored.
         mode: WriteKind,
+        /// The idempotency key of the request behind it, stored with the
+        /// write in the same transaction.
+        idem: Option<IdemKey>,
     },
     DbRead {
         req: u32,
         key: Key,
     },
-    /// Database to its service: the committed record.
+    /// Database to its service: the committed record. With `replay`, the
+    /// write's idempotency key was stored already: nothing was written
+    /// now, and `record` is what the first write committed.
     DbWritten {
         req: u32,
         record: Record,
+        replay: bool,
     },
     /// Database to its service: a versioned write refused, with the record
     /// as it stands.
@@ -259,7 +283,8 @@ impl Body {
             Body::Request {
                 op: ReqOp::Write { .. } | ReqOp::WriteBased { .. } | ReqOp::Edit { .. },
                 ..
-            } => "write",
+            }
+            | Body::KeyedRequest { .. } => "write",
             Body::Request {
                 op: ReqOp::Change { .. },
                 ..
@@ -308,6 +333,10 @@ impl Body {
 pub fn body_label(names: &Names, b: &Body) -> String {
     let key = |k: &Key| format!("{}/{}", names.get(k.table), names.get(k.id));
     match b {
+        Body::KeyedRequest { op, key: n, req } => format!(
+            "{} (key #{n})",
+            body_label(names, &Body::Request { req: *req, op: *op })
+        ),
         Body::Request {
             op: ReqOp::Write { id, value, poison },
             ..
@@ -373,12 +402,17 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             value,
             outbox,
             mode,
+            idem,
             ..
         } => {
             let also = if outbox.is_some() {
                 " + outbox row"
             } else {
                 ""
+            };
+            let also = match idem {
+                Some(k) => format!("{also} + key #{}", k.n),
+                None => also.to_string(),
             };
             let (op, cond) = match mode {
                 WriteKind::Set | WriteKind::Based { check: false, .. } => ("=", String::new()),
@@ -392,6 +426,11 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             )
         }
         Body::DbRead { key: k, .. } => format!("SELECT {}", key(k)),
+        Body::DbWritten {
+            record,
+            replay: true,
+            ..
+        } => format!("key already stored: committed {} before", record.version),
         Body::DbWritten { record, .. } => format!("committed {}", record.version),
         Body::DbResult { record, .. } => format!("row {}", value_text(names, record.value)),
         Body::DbConflict { read, current, .. } => {

@@ -4,23 +4,29 @@
 
 /// Flags of a delivery step: what the receiver made of it.
 pub mod deliver_flags {
-    /// The event id had been applied already: a duplicate, ignored.
-    pub const DUPLICATE_IGNORED: u8 = 1;
+    /// The event id, or a request's idempotency key, had been applied
+    /// already: a duplicate, ignored.
+    pub const DUPLICATE_IGNORED: u16 = 1;
     /// The event carried an older version than the copy had: ignored.
-    pub const OLDER_IGNORED: u8 = 2;
-    /// A client's request timed out (on a timer step).
-    pub const GAVE_UP: u8 = 4;
+    pub const OLDER_IGNORED: u16 = 2;
+    /// A client's request timed out (on a timer step). Its outcome is
+    /// unknown, not failed: the service may have done it and the answer
+    /// been lost or late.
+    pub const GAVE_UP: u16 = 4;
     /// A peer discarded a concurrent write (last-writer-wins).
-    pub const WRITE_LOST: u8 = 8;
+    pub const WRITE_LOST: u16 = 8;
     /// A blind write overwrote a version its writer never read: a lost update.
-    pub const LOST_UPDATE: u8 = 16;
+    pub const LOST_UPDATE: u16 = 16;
     /// A versioned write was refused: the record had moved on.
-    pub const VERSION_CONFLICT: u8 = 32;
+    pub const VERSION_CONFLICT: u16 = 32;
     /// A broker gave up on a delivery and moved it to its dead-letter queue
     /// (on a timer step).
-    pub const DEAD_LETTERED: u8 = 64;
+    pub const DEAD_LETTERED: u16 = 64;
     /// A consumer rejected a poison event (it sent the broker a reject).
-    pub const REJECTED: u8 = 128;
+    pub const REJECTED: u16 = 128;
+    /// With [`GAVE_UP`]: the client sent the request again (with the same
+    /// idempotency key, if it has one) instead of giving up for good.
+    pub const RETRIED: u16 = 256;
 }
 
 /// Flags of a message.

@@ -14,7 +14,7 @@ pub mod peer_state;
 pub mod record;
 pub mod time;
 
-pub use body::{Answer, Body, ReqOp, Token, WriteKind, body_label};
+pub use body::{Answer, Body, IdemKey, ReqOp, Token, WriteKind, body_label};
 pub use chunked::Chunked;
 pub use flags::{deliver_flags, message_flags};
 pub use names::{Names, NodeIdx, Sym};

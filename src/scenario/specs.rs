@@ -12,9 +12,25 @@ pub use crate::model::peer_state::Strategy;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSpec {
-    /// How long the client waits before it records a request as unanswered.
+    /// How long the client waits for an answer; then the request's
+    /// outcome is unknown (it may have been done).
     #[serde(default = "default_client_timeout")]
     pub timeout: Dur,
+    /// How many times a request that timed out is sent again before the
+    /// client gives up (at most [`MAX_CLIENT_RETRIES`]).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub retries: u32,
+    /// Every write carries an idempotency key, the same on each retry, so
+    /// the service that stores it with the write does it once.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub idempotency_key: bool,
+}
+
+/// The most retries a client may make of one request.
+pub const MAX_CLIENT_RETRIES: u32 = 5;
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
 }
 
 pub(super) fn default_client_timeout() -> Dur {
@@ -436,6 +452,8 @@ impl Default for ClientSpec {
     fn default() -> Self {
         ClientSpec {
             timeout: default_client_timeout(),
+            retries: 0,
+            idempotency_key: false,
         }
     }
 }

@@ -131,8 +131,11 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
             }
             StepKind::Timer => {
                 line["event"] = json!("timer");
-                if s.flags & deliver_flags::GAVE_UP != 0 {
+                if let Some(t) = super::query::timeout_at(trace, i) {
                     line["gave_up"] = json!(true);
+                    line["outcome"] = json!(super::query::UNKNOWN_OUTCOME);
+                    line["request"] = json!(t.request);
+                    line["retried"] = json!(t.retried);
                 }
             }
             StepKind::Work => {
@@ -269,7 +272,8 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                 if m.flags & message_flags::STALE != 0 {
                     text.push_str(" (stale)");
                 }
-                if s.flags & deliver_flags::DUPLICATE_IGNORED != 0 {
+                // A drop's flags are its reason, not what a receiver made of it.
+                if s.kind == StepKind::Deliver && s.flags & deliver_flags::DUPLICATE_IGNORED != 0 {
                     text.push_str(" (ignored: already applied)");
                 }
                 if s.kind == StepKind::Drop {
@@ -305,7 +309,17 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                     )?;
                 }
             }
-            StepKind::Timer | StepKind::Work => {}
+            StepKind::Timer => {
+                if let Some(text) = super::query::timeout_said(trace, i) {
+                    writeln!(
+                        out,
+                        "    Note over {}: {t} {}",
+                        id(s.node),
+                        mermaid_text(&text)
+                    )?;
+                }
+            }
+            StepKind::Work => {}
         }
     }
     if skipped > 0 {

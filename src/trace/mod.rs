@@ -56,7 +56,7 @@ pub enum DropReason {
 }
 
 impl DropReason {
-    pub fn from_flags(f: u8) -> DropReason {
+    pub fn from_flags(f: u16) -> DropReason {
         match f {
             1 => DropReason::Lost,
             2 => DropReason::Partition,
@@ -81,7 +81,9 @@ pub struct Step {
     pub id: u32,
     pub node: NodeIdx,
     pub kind: StepKind,
-    pub flags: u8,
+    /// What the receiver made of the step: `model::deliver_flags`, or for
+    /// a drop, its reason.
+    pub flags: u16,
 }
 
 /// What became of a message.
@@ -522,7 +524,8 @@ mod tests {
 
     #[test]
     fn records_stay_small() {
-        assert_eq!(std::mem::size_of::<Step>(), 8);
+        // Nine delivery flags need sixteen bits: 12 bytes, padded.
+        assert_eq!(std::mem::size_of::<Step>(), 12);
         assert_eq!(std::mem::size_of::<Message>(), 16);
         assert_eq!(std::mem::size_of::<Change>(), 8);
     }

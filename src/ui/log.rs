@@ -118,12 +118,10 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
         }
         StepKind::Work => (format!("{node} fires a request"), theme::NARRATION),
         StepKind::Timer => {
-            let note = if s.flags & deliver_flags::GAVE_UP != 0 {
-                " — gave up waiting for an answer"
-            } else {
-                ""
-            };
-            (format!("{node}: timer{note}"), egui::Color32::GRAY)
+            if let Some(text) = crate::trace::query::timeout_said(t, i) {
+                return (format!("? {text}"), theme::UNKNOWN);
+            }
+            (format!("{node}: timer"), egui::Color32::GRAY)
         }
         StepKind::Fault => {
             let text = t

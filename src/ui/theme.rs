@@ -20,6 +20,11 @@ pub const STALE: Color32 = Color32::from_rgb(0xe0, 0x9f, 0x1f);
 pub const CONFLICT: Color32 = Color32::from_rgb(0xd6, 0x3b, 0x3b);
 /// Faults, drops and cuts.
 pub const FAULT: Color32 = Color32::from_rgb(0xd6, 0x3b, 0x3b);
+/// A request with an unknown outcome (its client timed out).
+pub const UNKNOWN: Color32 = {
+    let [r, g, b] = crate::export::palette::UNKNOWN_RGB;
+    Color32::from_rgb(r, g, b)
+};
 /// Narration marks and the current-time line.
 pub const NARRATION: Color32 = Color32::from_rgb(0x3a, 0x86, 0xff);
 /// Where two compared runs differ: a colour no agreement state uses.

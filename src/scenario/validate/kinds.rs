@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use super::super::load::Bounds;
 use super::super::locate::Where;
 use super::super::{
-    BrokerSpec, CdcSpec, ComposerSpec, Delivery, EventShape, LogSpec, Node, NodeKind,
-    OrchestratorSpec, PeerSpec, ProjectionSpec, ReplicaSpec, ServiceSpec, WriteMode, log_consumers,
+    BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, Delivery, EventShape, LogSpec,
+    MAX_CLIENT_RETRIES, Node, NodeKind, Op, OrchestratorSpec, PeerSpec, ProjectionSpec,
+    ReplicaSpec, ServiceSpec, Work, WriteMode, log_consumers,
 };
 use super::Checker;
 
@@ -37,7 +38,8 @@ impl<'a> Checker<'a> {
                 NodeKind::Cdc(c) => self.cdc(i, n, c),
                 NodeKind::Projection(p) => self.projection(i, n, p),
                 NodeKind::Log(l) => self.log(i, n, l),
-                NodeKind::Client(_) | NodeKind::Database(_) => {}
+                NodeKind::Client(c) => self.client(i, n, c),
+                NodeKind::Database(_) => {}
             }
         }
         for (i, n) in self.s.nodes.iter().enumerate() {
@@ -297,6 +299,46 @@ impl<'a> Checker<'a> {
                 "step's compensation",
                 &st.compensation,
             );
+        }
+    }
+
+    fn client(&mut self, i: usize, n: &Node, c: &ClientSpec) {
+        if c.retries > MAX_CLIENT_RETRIES {
+            self.fail(
+                Where::field("nodes", i, "retries"),
+                format!(
+                    "a client sends a request again at most {MAX_CLIENT_RETRIES} times; this one asks for {}",
+                    c.retries
+                ),
+            );
+        }
+        if c.idempotency_key && c.retries == 0 {
+            self.fail(
+                Where::field("nodes", i, "idempotency_key"),
+                "an idempotency key matters only to a retry: give the client retries (1 or more), or remove the key".into(),
+            );
+        }
+        if !c.idempotency_key {
+            return;
+        }
+        // Only a service stores keys with its writes.
+        for (w, work) in self.s.workload.iter().enumerate() {
+            let (Work::Request { op, .. } | Work::Every { op, .. }) = work;
+            let write = matches!(op, Op::Write { .. } | Op::Edit { .. });
+            let to = self.s.nodes.iter().find(|m| m.id == work.to());
+            if write
+                && work.from() == n.id
+                && to.is_some_and(|m| !matches!(m.kind, NodeKind::Service(_)))
+            {
+                self.fail(
+                    Where::text("workload", w, work.to()),
+                    format!(
+                        "{}'s requests carry idempotency keys, which only a service stores with its writes; {} is not a service",
+                        n.id,
+                        work.to()
+                    ),
+                );
+            }
         }
     }
 

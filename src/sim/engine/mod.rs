@@ -456,7 +456,7 @@ impl Engine {
         true
     }
 
-    fn record(&mut self, kind: StepKind, node: NodeIdx, id: u32, flags: u8) -> u32 {
+    fn record(&mut self, kind: StepKind, node: NodeIdx, id: u32, flags: u16) -> u32 {
         let i = self.trace.steps.push(Step {
             id,
             node,
@@ -473,7 +473,7 @@ impl Engine {
 
     /// Runs `f` on node `n`'s behaviour with a fresh context and returns
     /// the step flags it set; outputs are left in `self.out`.
-    fn with_node(&mut self, n: NodeIdx, f: impl FnOnce(&mut dyn Actor, &mut Cx)) -> u8 {
+    fn with_node(&mut self, n: NodeIdx, f: impl FnOnce(&mut dyn Actor, &mut Cx)) -> u16 {
         let Some(rt) = self.nodes.get_mut(n as usize) else {
             return 0;
         };
@@ -492,7 +492,7 @@ impl Engine {
 
     /// Stores the step's flags and carries out what the node asked for;
     /// `delivered` is the body of the message the step delivered, if any.
-    fn finish(&mut self, step: u32, node: NodeIdx, flags: u8, delivered: Option<u32>) {
+    fn finish(&mut self, step: u32, node: NodeIdx, flags: u16, delivered: Option<u32>) {
         if flags != 0 {
             if let Some(s) = self.trace.steps.get_mut(step as usize) {
                 s.flags |= flags;

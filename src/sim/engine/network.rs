@@ -25,7 +25,7 @@ impl Engine {
                 (!self.nodes.get(to as usize).is_some_and(|n| n.up)).then_some(DropReason::NodeDown)
             });
         if let Some(reason) = reason {
-            self.record(StepKind::Drop, to, m, reason as u8);
+            self.record(StepKind::Drop, to, m, reason as u16);
             self.trace.totals.dropped += 1;
             if let Some(stored) = self.trace.messages.get_mut(m as usize) {
                 stored.set_fate(Fate::Dropped);

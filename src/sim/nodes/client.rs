@@ -3,11 +3,17 @@
 //! latest write, so it can edit a record as a clerk does (read, change a
 //! field, write back, with or without the version it read) and ask a
 //! projection to read its own writes.
+//!
+//! A request that times out has an unknown outcome, not a failed one: the
+//! service may have done it and its answer been lost or late. The client
+//! can send it again; a write then carries an idempotency key, the same on
+//! every try, which the service stores with the write so the retry is not
+//! done twice.
 
 use std::collections::BTreeMap;
 
 use super::{Actor, Cx, Incoming};
-use crate::model::deliver_flags::GAVE_UP;
+use crate::model::deliver_flags::{GAVE_UP, RETRIED};
 use crate::model::fields::set_fields;
 use crate::model::{Answer, Body, Micros, NodeIdx, ReqOp, Sym, Token, Value, value_text};
 use crate::scenario::ClientSpec;
@@ -35,12 +41,28 @@ enum Purpose {
     EditReread(Edit),
 }
 
+/// A request waiting for its answer.
+#[derive(Clone, Copy, Debug)]
+struct Waiting {
+    purpose: Purpose,
+    to: NodeIdx,
+    op: ReqOp,
+    /// Its idempotency key, when the client sends keys and it is a write.
+    key: Option<u32>,
+    /// Tries left after this one.
+    retries: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct Client {
     timeout: Micros,
+    /// Sends after a timeout before the client gives up.
+    retries: u32,
+    /// Give each write an idempotency key.
+    keys: bool,
     next_req: u32,
     /// Requests sent and not yet answered (memory only).
-    waiting: BTreeMap<u32, (Micros, Purpose)>,
+    waiting: BTreeMap<u32, Waiting>,
     /// What this client last read of each record id: value and version
     /// counter (memory only, like a form on a screen).
     read: BTreeMap<Sym, (Value, u32)>,
@@ -52,6 +74,8 @@ impl Client {
     pub fn new(timeout: Micros) -> Self {
         Client {
             timeout,
+            retries: 0,
+            keys: false,
             next_req: 1,
             waiting: BTreeMap::new(),
             read: BTreeMap::new(),
@@ -60,7 +84,11 @@ impl Client {
     }
 
     pub fn build(spec: &ClientSpec) -> Self {
-        Client::new(spec.timeout.0)
+        Client {
+            retries: spec.retries,
+            keys: spec.idempotency_key,
+            ..Client::new(spec.timeout.0)
+        }
     }
 
     /// Requests still waiting for an answer.
@@ -69,10 +97,30 @@ impl Client {
     }
 
     fn request(&mut self, cx: &mut Cx, to: NodeIdx, op: ReqOp, purpose: Purpose) {
+        // A write's key is the number of its first try.
+        let write = matches!(op, ReqOp::Write { .. } | ReqOp::WriteBased { .. });
+        let key = (self.keys && write).then_some(self.next_req);
+        let w = Waiting {
+            purpose,
+            to,
+            op,
+            key,
+            retries: self.retries,
+        };
+        self.send(cx, w);
+    }
+
+    /// Sends a request (a first try or a retry) and waits for its answer.
+    fn send(&mut self, cx: &mut Cx, w: Waiting) {
         let req = self.next_req;
         self.next_req += 1;
-        cx.send(to, Body::Request { req, op });
-        self.waiting.insert(req, (cx.now, purpose));
+        let op = w.op;
+        let body = match w.key {
+            Some(key) => Body::KeyedRequest { req, op, key },
+            None => Body::Request { req, op },
+        };
+        cx.send(w.to, body);
+        self.waiting.insert(req, w);
         cx.timer(self.timeout, u64::from(req));
     }
 
@@ -133,7 +181,7 @@ impl Actor for Client {
         let Body::Answer { req, answer } = m.body else {
             return;
         };
-        let Some((_, purpose)) = self.waiting.remove(&req) else {
+        let Some(Waiting { purpose, .. }) = self.waiting.remove(&req) else {
             return;
         };
         match answer {
@@ -188,8 +236,18 @@ impl Actor for Client {
 
     fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
         let req = u32::try_from(tag).unwrap_or(u32::MAX);
-        if self.waiting.remove(&req).is_some() {
-            cx.flags |= GAVE_UP;
+        let Some(w) = self.waiting.remove(&req) else {
+            return;
+        };
+        // No answer in time: the client cannot tell whether it was done.
+        cx.flags |= GAVE_UP;
+        if w.retries > 0 {
+            cx.flags |= RETRIED;
+            let again = Waiting {
+                retries: w.retries - 1,
+                ..w
+            };
+            self.send(cx, again);
         }
     }
 

@@ -1,9 +1,12 @@
 //! A database node: versioned tables and an ordered change log, which a
-//! change-data-capture connector reads from an offset.
+//! change-data-capture connector reads from an offset. A write that
+//! carries a request's idempotency key stores the key in the same
+//! transaction, so a retry of that request finds it and writes nothing.
 
 use super::{Actor, Cx, Incoming, Store};
+use crate::model::deliver_flags::DUPLICATE_IGNORED;
 use crate::model::deliver_flags::{LOST_UPDATE, VERSION_CONFLICT};
-use crate::model::{Body, Record, Sym, Value, WriteKind};
+use crate::model::{Body, IdemKey, Record, Sym, Value, WriteKind};
 
 /// Most log rows sent in answer to one poll.
 const LOG_BATCH: u32 = 16;
@@ -26,6 +29,9 @@ pub struct Database {
     /// Write requests already committed, per sender (durable), so a write
     /// the network duplicated commits once.
     applied: std::collections::BTreeMap<crate::model::NodeIdx, super::DedupWindow>,
+    /// Idempotency keys of the writes committed, with the record each
+    /// committed (durable: a row of the same transaction as the write).
+    keys: std::collections::BTreeMap<IdemKey, Record>,
 }
 
 impl Actor for Database {
@@ -36,7 +42,32 @@ impl Actor for Database {
             {
                 // Already committed: answer again, change nothing.
                 let record = self.store.read(key);
-                cx.send(m.from, Body::DbWritten { req, record });
+                cx.send(
+                    m.from,
+                    Body::DbWritten {
+                        req,
+                        record,
+                        replay: false,
+                    },
+                );
+            }
+            Body::DbWrite {
+                req, idem: Some(k), ..
+            } if self.keys.contains_key(&k) => {
+                // A retry of a request already done: answer with what the
+                // first one committed, and write nothing.
+                let Some(record) = self.keys.get(&k).copied() else {
+                    return;
+                };
+                cx.flags |= DUPLICATE_IGNORED;
+                cx.send(
+                    m.from,
+                    Body::DbWritten {
+                        req,
+                        record,
+                        replay: true,
+                    },
+                );
             }
             Body::DbWrite {
                 req,
@@ -45,6 +76,7 @@ impl Actor for Database {
                 outbox,
                 also,
                 mode,
+                idem,
             } => {
                 let current = self.store.read(key).version.counter;
                 let record = match mode {
@@ -72,9 +104,12 @@ impl Actor for Database {
                     }
                     WriteKind::Set => self.store.commit(key, value, cx.now, cx.me),
                 };
-                // One transaction: the record, its outbox row and any other
-                // staged change, or none of them.
+                // One transaction: the record, its outbox row, its
+                // idempotency key and any other staged change, or none.
                 self.log.push(LogRow { record, outbox });
+                if let Some(k) = idem {
+                    self.keys.insert(k, record);
+                }
                 if let Some((k, v)) = also {
                     let second = self.store.commit(k, v, cx.now, cx.me);
                     self.log.push(LogRow {
@@ -84,7 +119,14 @@ impl Actor for Database {
                     let image = cx.keep(Body::Stored { record: second });
                     cx.changed(image);
                 }
-                let reply = cx.send(m.from, Body::DbWritten { req, record });
+                let reply = cx.send(
+                    m.from,
+                    Body::DbWritten {
+                        req,
+                        record,
+                        replay: false,
+                    },
+                );
                 cx.changed(reply);
             }
             Body::DbRead { req, key } => {

@@ -59,8 +59,8 @@ pub struct Cx<'a> {
     pub names: &'a mut Names,
     pub(crate) bodies: &'a mut Chunked<Body>,
     pub(crate) out: &'a mut Vec<Out>,
-    /// Flags for the step being handled (see `trace::deliver_flags`).
-    pub flags: u8,
+    /// Flags for the step being handled (see `model::deliver_flags`).
+    pub flags: u16,
 }
 
 impl Cx<'_> {

@@ -8,6 +8,7 @@ mod faults;
 mod index;
 mod lag;
 mod logs;
+mod outcome;
 mod pipeline;
 mod series;
 
@@ -16,5 +17,6 @@ pub use faults::FaultState;
 pub use index::Index;
 pub use lag::{Agreement, agreement, staleness_ms, visibility_lags};
 pub use logs::consumer_lags;
+pub use outcome::{Timeout, UNKNOWN_OUTCOME, timeout_at, timeout_said, timeouts};
 pub use pipeline::{OutboxRow, Pipeline, RelayPosition, checkpoint};
 pub use series::Series;

@@ -19,6 +19,9 @@ pub enum Row {
     Fault(u32),
     /// A narration step began (its index in the scenario).
     Mark(u32),
+    /// A client stopped waiting for an answer (its timer step): the
+    /// request's outcome is unknown.
+    Timeout(u32),
 }
 
 /// The rows so far, with the step each belongs to.
@@ -41,6 +44,12 @@ impl Rows {
                 StepKind::Mark => {
                     let n = t.timed.get(s.id as usize).map_or(0, |w| w.a);
                     self.push(Row::Mark(n), i);
+                }
+                StepKind::Timer
+                    if lanes.of(s.node).is_some()
+                        && crate::trace::query::timeout_at(t, i).is_some() =>
+                {
+                    self.push(Row::Timeout(i as u32), i);
                 }
                 _ => {}
             }
@@ -104,6 +113,11 @@ pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String)
             )
         }),
         Row::Mark(n) => narration(n),
+        Row::Timeout(i) => format!(
+            "{} s, {}",
+            fmt_time(t.step_time(i as usize)).trim_end_matches('s'),
+            crate::trace::query::timeout_said(t, i as usize).unwrap_or_default()
+        ),
     }
 }
 
@@ -192,6 +206,14 @@ pub fn draw(f: &Frame, rows: &[Row], m: &Metrics, pointer: Option<Pos2>) -> Opti
             Row::Mark(n) => {
                 rule(f, y, &(f.narration)(n), theme::NARRATION, &font);
             }
+            Row::Timeout(i) => {
+                let text = format!(
+                    "{}  ? {}",
+                    fmt_time(f.t.step_time(i as usize)),
+                    crate::trace::query::timeout_said(f.t, i as usize).unwrap_or_default()
+                );
+                rule(f, y, &text, theme::UNKNOWN, &font);
+            }
         }
     }
     hovered
@@ -276,7 +298,7 @@ fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId) -> bool {
     true
 }
 
-/// A row across the lanes: a fault or a narration step.
+/// A row across the lanes: a fault, a narration step or a timeout.
 fn rule(f: &Frame, y: f32, text: &str, color: egui::Color32, font: &FontId) {
     let c = theme::readable(color, f.bg);
     f.painter.extend(Shape::dashed_line(

@@ -208,6 +208,7 @@ pub fn draw(f: &Frame, axis: &Axis, pointer: Option<Pos2>) -> Option<u32> {
             }
         }
     }
+    timeouts(f, &y_of, (real_top, real_bottom));
     if stride > 1 {
         f.painter.text(
             f.body.right_top() + vec2(-6.0, 4.0),
@@ -218,6 +219,44 @@ pub fn draw(f: &Frame, axis: &Axis, pointer: Option<Pos2>) -> Option<u32> {
         );
     }
     hovered.map(|h| h.1)
+}
+
+/// Most timeouts marked in one frame.
+const MAX_TIMEOUTS: usize = 200;
+
+/// A mark on a client's lane where it stopped waiting: "?" and the words
+/// for an unknown outcome, in their own colour (not a refusal's green nor
+/// an error's red).
+fn timeouts(f: &Frame, y_of: &dyn Fn(f64) -> f32, (top, bottom): (f64, f64)) {
+    let t = f.t;
+    let first = t.first_step_at(top.max(0.0) as u64);
+    let last = t.first_step_at(bottom.max(0.0) as u64 + 1);
+    let font = FontId::proportional(f.font * 0.9);
+    let color = theme::readable(theme::UNKNOWN, f.bg);
+    for i in (first..last).take(MAX_TIMEOUTS * 50) {
+        if crate::trace::query::timeout_at(t, i).is_none() {
+            continue;
+        }
+        let Some(lane) = t.step(i).and_then(|s| f.lanes.of(s.node)) else {
+            continue;
+        };
+        let p = pos2((f.lane_x)(lane), y_of(t.step_time(i) as f64));
+        f.painter.circle_filled(p, 7.0, theme::UNKNOWN);
+        f.painter.text(
+            p,
+            Align2::CENTER_CENTER,
+            "?",
+            FontId::proportional(11.0),
+            theme::on(theme::UNKNOWN),
+        );
+        f.painter.text(
+            p + vec2(10.0, 0.0),
+            Align2::LEFT_CENTER,
+            crate::trace::query::UNKNOWN_OUTCOME,
+            font.clone(),
+            color,
+        );
+    }
 }
 
 /// A label at its arrow's middle, moved up past labels already placed; left

@@ -2,16 +2,21 @@
 //! (a database node, or a store of its own), publishes a change event after
 //! each committed write when asked to, and can answer a read by composing
 //! its own record with answers from other services it calls in parallel.
+//! A write that carries an idempotency key is done once: the key is stored
+//! with the write, and a retry gets the first answer back.
 
 use std::collections::BTreeMap;
 
+mod keys;
 mod read;
 
 use super::retry::Retries;
 use super::{Actor, Cx, Incoming, Store};
 use crate::model::WriteKind;
 use crate::model::deliver_flags::{LOST_UPDATE, VERSION_CONFLICT};
-use crate::model::{Answer, Body, EventId, Key, Micros, NodeIdx, Record, ReqOp, Sym, Value};
+use crate::model::{
+    Answer, Body, EventId, IdemKey, Key, Micros, NodeIdx, Record, ReqOp, Sym, Value,
+};
 use crate::scenario::{EventShape, PENDING, ServiceSpec, WriteMode};
 use crate::sim::build::BuildError;
 use crate::sim::wiring::Wiring;
@@ -99,6 +104,10 @@ pub struct Service {
     /// only: a crash between commit and publish loses the event, which is
     /// exactly the dual-write problem the outbox exists to solve.
     unpublished: Option<Retries<u32>>,
+    /// Idempotency keys of the writes to its own store, with the answer
+    /// each got (durable: stored in the write's commit). With a database
+    /// the database keeps them, in the write's transaction.
+    keys: BTreeMap<IdemKey, Answer>,
 }
 
 /// The value of the event a service publishes when it refuses a write.
@@ -170,6 +179,7 @@ impl Service {
             seen: BTreeMap::new(),
             locks: BTreeMap::new(),
             unpublished,
+            keys: BTreeMap::new(),
         }
     }
 
@@ -203,8 +213,11 @@ impl Service {
         id: Sym,
         (value, mode): (Value, WriteKind),
         event: Option<(NodeIdx, EventId)>,
-        poison: bool,
+        (poison, idem): (bool, Option<IdemKey>),
     ) {
+        if self.done_before(cx, asker, idem) {
+            return;
+        }
         if let Some((from, req)) = asker
             && self.locks.get(&id).is_some_and(|&holder| holder != from)
         {
@@ -295,6 +308,7 @@ impl Service {
                     outbox,
                     also,
                     mode,
+                    idem,
                 },
             );
         } else if let Some(store) = self.local.as_mut() {
@@ -318,6 +332,10 @@ impl Service {
                 }
                 WriteKind::Set => store.commit(key, value, cx.now, cx.me),
             };
+            if let Some(k) = idem {
+                let (key, version) = (record.key, record.version);
+                self.keys.insert(k, Answer::Written { key, version });
+            }
             self.committed(cx, asker, (record, change), Some(()), poison);
             self.reacted(cx, event);
         }
@@ -425,32 +443,23 @@ impl Actor for Service {
     fn on_work(&mut self, cx: &mut Cx, _to: NodeIdx, op: ReqOp) {
         if let ReqOp::Write { id, value, poison } = op {
             let mode = self.plain();
-            self.write(cx, None, id, (value, mode), None, poison);
+            self.write(cx, None, id, (value, mode), None, (poison, None));
         }
     }
 
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
         match m.body {
-            Body::Request {
-                req,
-                op: ReqOp::Write { id, value, poison },
-            } => {
-                let mode = self.plain();
-                self.write(cx, Some((m.from, req)), id, (value, mode), None, poison);
+            Body::KeyedRequest { req, op, key } => {
+                let idem = IdemKey {
+                    client: m.from,
+                    n: key,
+                };
+                self.request(cx, (m.from, req), op, Some(idem));
             }
             Body::Request {
                 req,
-                op:
-                    ReqOp::WriteBased {
-                        id,
-                        value,
-                        read,
-                        check,
-                    },
-            } => {
-                let mode = WriteKind::Based { read, check };
-                self.write(cx, Some((m.from, req)), id, (value, mode), None, false);
-            }
+                op: op @ (ReqOp::Write { .. } | ReqOp::WriteBased { .. }),
+            } => self.request(cx, (m.from, req), op, None),
             Body::Request {
                 req,
                 op: ReqOp::Edit { .. },
@@ -478,7 +487,12 @@ impl Actor for Service {
                     self.reacted(cx, event);
                 }
             }
-            Body::DbWritten { req, record } => match self.pending.remove(&req) {
+            Body::DbWritten {
+                req,
+                record,
+                replay: true,
+            } => self.replayed(cx, req, record),
+            Body::DbWritten { req, record, .. } => match self.pending.remove(&req) {
                 // Written one change at a time: now the next. A crash here
                 // leaves the first change without the second.
                 Some(Pending::Write {
@@ -511,6 +525,7 @@ impl Actor for Service {
                                 outbox: None,
                                 also: None,
                                 mode: WriteKind::Set,
+                                idem: None,
                             },
                         );
                     }
@@ -570,7 +585,7 @@ impl Actor for Service {
                         record.key.id,
                         (value, WriteKind::Set),
                         if k == last { done } else { None },
-                        false,
+                        (false, None),
                     );
                 }
             }

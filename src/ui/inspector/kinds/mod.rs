@@ -46,13 +46,40 @@ fn nodes_of(view: &View, kind: Kind) -> Vec<(String, String)> {
 }
 
 fn client(ui: &mut Ui, id: &str, c: &ClientSpec, cmds: &mut Vec<Cmd>) {
+    let set = |k: ClientSpec| set_spec(id, NodeKind::Client(k));
     let l = label(ui, "Gives up after");
     let (r, d) = millis(ui, &l, c.timeout);
-    gesture(
-        &r,
-        cmds,
-        set_spec(id, NodeKind::Client(ClientSpec { timeout: d })),
-    );
+    gesture(&r, cmds, set(ClientSpec { timeout: d, ..*c }));
+    ui.end_row();
+    let l = label(ui, "Retries after a timeout");
+    let mut n = c.retries;
+    let r = ui
+        .add(egui::DragValue::new(&mut n).range(0..=crate::scenario::MAX_CLIENT_RETRIES))
+        .labelled_by(l.id)
+        .on_hover_text("A timed-out request has an unknown outcome: it may have been done. Send it again this many times before giving up");
+    // A key matters only to a retry: no retries, no key.
+    let k = ClientSpec {
+        retries: n,
+        idempotency_key: c.idempotency_key && n > 0,
+        ..*c
+    };
+    gesture(&r, cmds, set(k));
+    ui.end_row();
+    let l = label(ui, "Idempotency key");
+    let mut on = c.idempotency_key;
+    let r = ui
+        .add_enabled(
+            c.retries > 0,
+            egui::Checkbox::new(&mut on, "same key on every retry of a write"),
+        )
+        .labelled_by(l.id)
+        .on_hover_text("The service stores the key with the write, in the same transaction, and answers a retry with the first answer instead of writing twice");
+    if r.changed() {
+        cmds.push(Cmd::Edit(set(ClientSpec {
+            idempotency_key: on,
+            ..*c
+        })));
+    }
     ui.end_row();
 }
 
