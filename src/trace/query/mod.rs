@@ -15,6 +15,6 @@ pub use diff::{Moment, Parting, RecordDiff, first_difference, records_differing}
 pub use faults::FaultState;
 pub use index::Index;
 pub use lag::{Agreement, agreement, staleness_ms, visibility_lags};
-pub use logs::consumer_lags;
+pub use logs::{consumer_lags, handled_event};
 pub use pipeline::{OutboxRow, Pipeline, RelayPosition, checkpoint};
 pub use series::Series;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 mod read;
 
+use super::log::member::{Member, member_timer};
 use super::retry::Retries;
 use super::{Actor, Cx, Incoming, Store};
 use crate::model::WriteKind;
@@ -97,6 +98,9 @@ pub struct Service {
     /// only: a crash between commit and publish loses the event, which is
     /// exactly the dual-write problem the outbox exists to solve.
     unpublished: Option<Retries<u32>>,
+    /// Reacting to events of a partitioned log: the member that pulls
+    /// from it (the first log its reactions name).
+    member: Option<Member>,
 }
 
 /// The value of the event a service publishes when it refuses a write.
@@ -131,13 +135,17 @@ impl Service {
                 (topic, when, Value::Text(w.intern(&r.write)))
             })
             .collect();
+        let member = match spec.on.iter().find(|r| w.is_log(&r.broker)) {
+            Some(r) => Member::build(w, &r.broker)?,
+            None => None,
+        };
         let acks_to = spec
             .on
             .iter()
-            .filter(|r| w.ack_timeout(&r.broker).is_some())
+            .filter(|r| !w.is_log(&r.broker) && w.ack_timeout(&r.broker).is_some())
             .filter_map(|r| w.find(&r.broker).ok())
             .collect();
-        Ok(Service::new(ServiceWiring {
+        let mut service = Service::new(ServiceWiring {
             change_events: spec.events == EventShape::Change,
             outbox: spec.write == WriteMode::Outbox,
             reads,
@@ -153,7 +161,9 @@ impl Service {
             calls,
             call_timeout: spec.call_timeout.0,
             calls_in_turn: spec.calls_in_turn,
-        }))
+        });
+        service.member = member;
+        Ok(service)
     }
 
     pub fn new(w: ServiceWiring) -> Self {
@@ -168,6 +178,7 @@ impl Service {
             seen: BTreeMap::new(),
             locks: BTreeMap::new(),
             unpublished,
+            member: None,
         }
     }
 
@@ -422,7 +433,18 @@ impl Actor for Service {
         }
     }
 
+    fn on_start(&mut self, cx: &mut Cx) {
+        if let Some(mb) = &mut self.member {
+            mb.on_start(cx);
+        }
+    }
+
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        if let Some(mb) = &mut self.member
+            && mb.on_message(cx, m)
+        {
+            return;
+        }
         match m.body {
             Body::Request {
                 req,
@@ -605,6 +627,17 @@ impl Actor for Service {
     }
 
     fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        if member_timer(
+            self,
+            cx,
+            tag,
+            |s| s.member.as_mut(),
+            |s, cx, m| {
+                s.on_message(cx, m);
+            },
+        ) {
+            return;
+        }
         if tag == PUBLISH_TAG {
             if let Some(r) = &mut self.unpublished {
                 r.on_timer(cx);
@@ -619,6 +652,15 @@ impl Actor for Service {
         self.pending.clear();
         if let Some(r) = &mut self.unpublished {
             r.clear();
+        }
+        if let Some(mb) = &mut self.member {
+            mb.on_crash();
+        }
+    }
+
+    fn on_restart(&mut self, cx: &mut Cx) {
+        if let Some(mb) = &mut self.member {
+            mb.on_restart(cx);
         }
     }
 
