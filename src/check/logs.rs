@@ -90,16 +90,27 @@ struct Orders {
 }
 
 fn orders(s: &Scenario, trace: &Trace, li: NodeIdx, log: &str) -> Orders {
-    let consumers: BTreeSet<NodeIdx> = log_consumers(s, log)
+    // Each consumer's group: "first" means the first time its group got
+    // the event, as a member that takes over a partition, or is rewound,
+    // resumes from an offset the group has read past.
+    let group_of: BTreeMap<NodeIdx, usize> = log_groups(s, log)
         .iter()
-        .filter_map(|(id, _)| node(trace, id))
+        .enumerate()
+        .flat_map(|(g, grp)| {
+            grp.members
+                .iter()
+                .filter_map(|m| node(trace, m))
+                .map(move |n| (n, g))
+                .collect::<Vec<_>>()
+        })
         .collect();
     let mut position: BTreeMap<EventId, u64> = BTreeMap::new();
     for d in published(trace, li) {
         let n = position.len() as u64;
         position.entry(d.event).or_insert(n);
     }
-    let mut first: BTreeSet<(NodeIdx, EventId)> = BTreeSet::new();
+    let mut first: BTreeSet<(usize, EventId)> = BTreeSet::new();
+    let mut group_newest: BTreeMap<(usize, Sym, Sym), u64> = BTreeMap::new();
     let mut newest: BTreeMap<(NodeIdx, Sym, Sym), u64> = BTreeMap::new();
     let mut o = Orders {
         all: 0,
@@ -108,23 +119,26 @@ fn orders(s: &Scenario, trace: &Trace, li: NodeIdx, log: &str) -> Orders {
         older_again: Vec::new(),
     };
     for d in handled(trace) {
-        if !consumers.contains(&d.to) {
+        let Some(&g) = group_of.get(&d.to) else {
             continue;
-        }
+        };
         let Some(&pos) = position.get(&d.event) else {
             continue;
         };
         o.all += 1;
-        let is_first = first.insert((d.to, d.event));
+        let is_first = first.insert((g, d.event));
+        let group_slot = group_newest.entry((g, d.topic, d.key)).or_insert(pos);
+        let group_older = pos < *group_slot;
+        *group_slot = (*group_slot).max(pos);
         let slot = newest.entry((d.to, d.topic, d.key)).or_insert(pos);
         let older = pos < *slot;
         if is_first {
             o.first += 1;
-            if older {
+            if group_older {
                 o.broken.push((
                     trace.step_time(d.step),
                     format!(
-                        "{} got an older event of {} after a newer one, the first time",
+                        "{} got an older event of {} after a newer one, the first time its group got it",
                         trace.node_id(d.to),
                         trace.names.get(d.key)
                     ),

@@ -171,6 +171,10 @@ pub enum Body {
     /// Log to member: events `from..from + count` of the partition, kept
     /// as bodies `first..first + count`. `asked` is where the member asked
     /// to start; when retention deleted it, `from` is the earliest kept.
+    /// `committed` is the group's committed offset there, so a member
+    /// whose commit was lost sends it again. `generation` is the
+    /// assignment the fetch was made under: a batch from an older one is
+    /// ignored.
     Fetched {
         topic: Sym,
         part: u32,
@@ -178,6 +182,8 @@ pub enum Body {
         from: u32,
         count: u32,
         first: u32,
+        committed: u32,
+        generation: u32,
     },
     /// Member to log: my group is done with partition `part` of `topic`
     /// up to `offset`.

@@ -252,7 +252,15 @@ impl Member {
                 from,
                 count,
                 first,
-            } => self.batch(cx, (topic, part), asked, (from, count, first)),
+                committed,
+                generation,
+            } => {
+                if generation != self.generation {
+                    return true;
+                }
+                self.recommit(cx, (topic, part), committed);
+                self.batch(cx, (topic, part), asked, (from, count, first));
+            }
             Body::Assigned {
                 topic,
                 parts,
@@ -274,6 +282,18 @@ impl Member {
             _ => return false,
         }
         true
+    }
+
+    /// The log says the group's committed offset is `committed`: if this
+    /// member committed further and the commit never arrived (a commit
+    /// is not answered), it commits again.
+    fn recommit(&mut self, cx: &mut Cx, (topic, part): (Sym, u32), committed: u32) {
+        if let Some(i) = self.find(topic, part)
+            && let Some(mine) = self.parts[i].committed
+            && committed < mine
+        {
+            self.commit(cx, i, mine);
+        }
     }
 
     /// A batch arrived: it moves the position on, commits first if the

@@ -392,6 +392,7 @@ impl Log {
             }
         }
         let (topic, high) = (self.topics[cur.topic].name, cur.high);
+        let generation = self.groups.get(cur.group).map_or(0, |g| g.generation);
         let batch = Body::Fetched {
             topic,
             part: cur.part,
@@ -399,6 +400,8 @@ impl Log {
             from,
             count,
             first,
+            committed: cur.committed,
+            generation,
         };
         let id = cx.keep(batch);
         let again = count > 0 && from < high;
