@@ -24,6 +24,7 @@
 //! group's state, and each consumer's lag (the events in its partitions
 //! its group has not committed).
 
+mod group;
 pub mod member;
 mod state;
 
@@ -34,7 +35,7 @@ use super::{Actor, Cx, DedupWindow, Incoming, Store};
 use crate::model::message_flags::REDELIVERY;
 use crate::model::{Body, Key, Micros, NodeIdx, Sym, Value};
 use crate::scenario::{
-    LogSpec, deal, log_consumers, log_end_table, log_groups, log_groups_table, log_lag_table,
+    LogSpec, log_consumers, log_end_table, log_groups, log_groups_table, log_lag_table,
     log_offsets_table, offset_row, partition_name, partition_of,
 };
 use crate::sim::build::BuildError;
@@ -218,110 +219,6 @@ impl Log {
         let row = group.row;
         let value = Value::Text(cx.names.intern(&text));
         self.record(cx, self.groups_table, row, value);
-    }
-
-    /// Deals group `g`'s partitions to its members alive, in the order
-    /// the scenario lists them, the way the members first work it out.
-    fn deal(&mut self, g: usize) {
-        let Some(group) = self.groups.get(g) else {
-            return;
-        };
-        let mut owners = Vec::new();
-        for c in 0..self.cursors.len() {
-            let cur = &self.cursors[c];
-            if cur.group != g {
-                continue;
-            }
-            let readers: Vec<NodeIdx> = group
-                .members
-                .iter()
-                .filter(|m| m.alive && m.topics.contains(&cur.topic))
-                .map(|m| m.node)
-                .collect();
-            owners.push((c, deal(&readers, cur.part)));
-        }
-        for (c, owner) in owners {
-            self.cursors[c].owner = owner;
-        }
-    }
-
-    /// The partitions of topic `ti` member `node` reads (bit n:
-    /// partition n).
-    fn mask(&self, node: NodeIdx, ti: usize) -> u64 {
-        self.cursors
-            .iter()
-            .filter(|c| c.topic == ti && c.owner == Some(node))
-            .fold(0, |acc, c| acc | (1u64 << c.part.min(63)))
-    }
-
-    fn send_assignment(&mut self, cx: &mut Cx, g: usize, mi: usize) {
-        let (node, topics, generation) = {
-            let group = &self.groups[g];
-            let m = &group.members[mi];
-            (m.node, m.topics.clone(), group.generation)
-        };
-        for ti in topics {
-            let parts = self.mask(node, ti);
-            let topic = self.topics[ti].name;
-            cx.send(
-                node,
-                Body::Assigned {
-                    topic,
-                    parts,
-                    generation,
-                },
-            );
-        }
-    }
-
-    /// Deals group `g`'s partitions anew and tells every member alive:
-    /// a fetch or commit of the old assignment no longer counts, and the
-    /// group is rebalancing until each member with partitions has fetched
-    /// under the new one.
-    fn rebalance(&mut self, cx: &mut Cx, g: usize) {
-        self.deal(g);
-        let now = cx.now;
-        let Some(group) = self.groups.get_mut(g) else {
-            return;
-        };
-        group.generation += 1;
-        for c in self.cursors.iter_mut().filter(|c| c.group == g) {
-            c.parked = None;
-        }
-        let members = group.members.len();
-        for mi in 0..members {
-            if !self.groups[g].members[mi].alive {
-                continue;
-            }
-            let node = self.groups[g].members[mi].node;
-            let holds = self.cursors.iter().any(|c| c.owner == Some(node));
-            let m = &mut self.groups[g].members[mi];
-            m.last_seen = now;
-            m.synced = !holds;
-            self.send_assignment(cx, g, mi);
-        }
-        let group = &mut self.groups[g];
-        group.rebalancing = group.members.iter().any(|m| m.alive && !m.synced);
-        self.show_group(cx, g);
-        let nodes: Vec<NodeIdx> = self.groups[g].members.iter().map(|m| m.node).collect();
-        for n in nodes {
-            self.update_lag(cx, n);
-        }
-    }
-
-    /// A member was heard from: it is alive (one taken for dead rejoins,
-    /// which rebalances its group). Returns its group and place, and
-    /// whether it rejoined.
-    fn heard(&mut self, cx: &mut Cx, node: NodeIdx) -> Option<(usize, usize, bool)> {
-        let &(g, mi) = self.member_of.get(&node)?;
-        let m = self.groups.get_mut(g)?.members.get_mut(mi)?;
-        m.last_seen = cx.now;
-        if m.alive {
-            return Some((g, mi, false));
-        }
-        m.alive = true;
-        self.rebalance(cx, g);
-        Some((g, mi, true))
     }
 
     fn cursor_of(&self, g: usize, topic: Sym, part: u32) -> Option<usize> {
