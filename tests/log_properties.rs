@@ -402,3 +402,51 @@ fn a_log_runs_the_same_way_twice() {
     let b = common::jsonl(&common::run(&s, 8));
     assert_eq!(a, b);
 }
+
+/// A log that keeps events one second: long after the workload, a rewind
+/// to the start finds every event deleted, and says so.
+#[test]
+fn retention_by_age_deletes_what_is_older() {
+    let mut s = base([0.0; CONSUMERS], 0.0);
+    if let Some(settle::scenario::NodeKind::Log(l)) = s
+        .nodes
+        .iter_mut()
+        .find(|n| n.id == "log")
+        .map(|n| &mut n.kind)
+    {
+        l.keep_for = Some(Dur::secs(1));
+    }
+    s.faults.push(Fault::Rewind {
+        at: Dur::secs(5),
+        node: "log".into(),
+        group: "solo".into(),
+        offset: 0,
+    });
+    let mut engine = Engine::new(&s, 2).expect("builds");
+    engine.run();
+    let trace = engine.trace();
+    let said = texts(trace);
+    assert!(
+        said.iter()
+            .any(|t| t.contains("rewound to #0, but") && t.contains("retention deleted")),
+        "the rewind did not say what retention deleted: {said:?}"
+    );
+    let r2 = trace.nodes.iter().position(|n| n.id == "r2").expect("r2") as settle::model::NodeIdx;
+    let again: u32 = trace
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(i, st)| {
+            st.kind == settle::trace::StepKind::Deliver
+                && st.node == r2
+                && trace.step_time(*i) > Dur::secs(5).0
+        })
+        .filter_map(
+            |(_, st)| match trace.message(st.id).and_then(|m| trace.body(m.body)) {
+                Some(Body::Fetched { count, .. }) => Some(*count),
+                _ => None,
+            },
+        )
+        .sum();
+    assert_eq!(again, 0, "events older than a second were read again");
+}
