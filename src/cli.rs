@@ -574,7 +574,10 @@ fn step_said(t: &Trace, i: usize) -> String {
             format!("{at} {}", trace_export::fault_said(t, &f.fault))
         }),
         StepKind::Work => format!("{at} {} fires its next request", t.node_label(s.node)),
-        StepKind::Timer => format!("{at} a timer fires at {}", t.node_label(s.node)),
+        StepKind::Timer => match handled_said(t, s) {
+            Some(what) => format!("{at} {} handles {what}", t.node_label(s.node)),
+            None => format!("{at} a timer fires at {}", t.node_label(s.node)),
+        },
         StepKind::Mark => format!("{at} a narration step"),
     }
 }
@@ -685,4 +688,11 @@ pub fn summary(s: &Scenario, trace: &Trace) -> String {
         }
     }
     out
+}
+
+/// What a log's member handled in timer step `s`, as a label.
+fn handled_said(t: &Trace, s: &crate::trace::Step) -> Option<String> {
+    let b = crate::trace::query::handled_event(t, s)?;
+    t.body(b)
+        .map(|body| crate::model::body_label(&t.names, body))
 }

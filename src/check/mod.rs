@@ -253,6 +253,9 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
             unit_of_work::no_half_write(trace, table, ledger)
         }
         Expectation::KeyOrderKept { log } => logs::key_order_kept(s, trace, log),
+        Expectation::OlderAfterNewer { log, at_least } => {
+            logs::older_after_newer(s, trace, log, *at_least)
+        }
         Expectation::GroupCaughtUp { log, group, by } => {
             logs::group_caught_up(s, trace, index, log, group, by.0)
         }

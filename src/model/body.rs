@@ -193,6 +193,47 @@ pub enum Body {
     Join {
         topic: Sym,
     },
+    /// Member to log: send me up to `max` events of partition `part` of
+    /// `topic` from offset `from` (none: from my group's committed offset),
+    /// as a member of assignment `generation`.
+    Fetch {
+        topic: Sym,
+        part: u32,
+        from: Option<u32>,
+        max: u32,
+        generation: u32,
+    },
+    /// Log to member: events `from..from + count` of the partition, kept
+    /// as bodies `first..first + count`. `asked` is where the member asked
+    /// to start; when retention deleted it, `from` is the earliest kept.
+    /// `committed` is the group's committed offset there, so a member
+    /// whose commit was lost sends it again. `generation` is the
+    /// assignment the fetch was made under: a batch from an older one is
+    /// ignored.
+    Fetched {
+        topic: Sym,
+        part: u32,
+        asked: u32,
+        from: u32,
+        count: u32,
+        first: u32,
+        committed: u32,
+        generation: u32,
+    },
+    /// Member to log: my group is done with partition `part` of `topic`
+    /// up to `offset`.
+    Commit {
+        topic: Sym,
+        part: u32,
+        offset: u32,
+    },
+    /// Log to member: the partitions of `topic` it reads from now on
+    /// (bit n: partition n), in assignment `generation`.
+    Assigned {
+        topic: Sym,
+        parts: u64,
+        generation: u32,
+    },
     /// Subscriber to broker: this event is handled, stop resending it.
     Ack {
         event: EventId,
@@ -274,6 +315,7 @@ impl Body {
                 | Body::Ack { .. }
                 | Body::Reject { .. }
                 | Body::LogEntry { .. }
+                | Body::Fetched { .. }
         )
     }
 
@@ -313,6 +355,10 @@ impl Body {
             Body::Replay { .. } => "replay",
             Body::Replayed { .. } => "replayed",
             Body::Join { .. } => "join",
+            Body::Fetch { .. } => "fetch",
+            Body::Fetched { .. } => "batch",
+            Body::Commit { .. } => "commit",
+            Body::Assigned { .. } => "assignment",
             Body::DbWrite { .. } => "db write",
             Body::DbRead { .. } => "db read",
             Body::DbWritten { .. } => "committed",
@@ -441,6 +487,60 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             "join {}: resume from the committed offset",
             names.get(*topic)
         ),
+        Body::Fetch {
+            topic,
+            part,
+            from,
+            max,
+            ..
+        } => {
+            let at = from.map_or("the committed offset".to_string(), |o| format!("#{o}"));
+            format!(
+                "fetch {} p{part} from {at} (up to {max})",
+                names.get(*topic)
+            )
+        }
+        Body::Fetched {
+            topic,
+            part,
+            asked,
+            from,
+            count,
+            ..
+        } => {
+            let t = names.get(*topic);
+            let what = match count {
+                0 => format!("{t} p{part}: nothing new from #{from}"),
+                1 => format!("{t} p{part} #{from}"),
+                n => format!("{t} p{part} #{from}..#{}", from + n - 1),
+            };
+            if asked + 1 == *from {
+                format!("{what} (#{asked} deleted by retention: reading from the earliest kept)")
+            } else if asked < from {
+                format!(
+                    "{what} (#{asked}..#{} deleted by retention: reading from the earliest kept)",
+                    from - 1
+                )
+            } else {
+                what
+            }
+        }
+        Body::Commit {
+            topic,
+            part,
+            offset,
+        } => format!("commit {} p{part} at #{offset}", names.get(*topic)),
+        Body::Assigned { topic, parts, .. } => {
+            let list: Vec<String> = (0..64)
+                .filter(|p| parts & (1u64 << p) != 0)
+                .map(|p| format!("p{p}"))
+                .collect();
+            if list.is_empty() {
+                format!("{}: no partition for you", names.get(*topic))
+            } else {
+                format!("{}: you read {}", names.get(*topic), list.join(", "))
+            }
+        }
         Body::Replayed { topic, next, more } => {
             let end = if *more { "" } else { " (end)" };
             format!("replayed {} to #{next}{end}", names.get(*topic))

@@ -81,6 +81,10 @@ pub enum Expectation {
     /// Every consumer of the partitioned log got each key's events, the
     /// first time, in the order the log appended them.
     KeyOrderKept { log: String },
+    /// At least this many times, a consumer of the log got an event of a
+    /// key again after a newer one of that key (it resumed from an older
+    /// offset, or was rewound).
+    OlderAfterNewer { log: String, at_least: u32 },
     /// By time `by`, the consumer group has handled every event the log
     /// appended on its topics at least once, and no member lags.
     GroupCaughtUp { log: String, group: String, by: Dur },
@@ -129,6 +133,7 @@ impl Expectation {
             | Expectation::EveryEventAccounted { .. }
             | Expectation::ViewMatchesSources { .. }
             | Expectation::KeyOrderKept { .. } => Decided::AtEnd,
+            Expectation::OlderAfterNewer { .. } => Decided::WhenMet,
         }
     }
 }

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::specs::{
     BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, LogSpec, LogTopic,
     OrchestratorSpec, PeerSpec, ProjectionSpec, ReplicaSpec, ServiceSpec, Strategy,
-    default_call_timeout, default_log_ack_timeout, default_partitions, default_poll,
-    default_resend,
+    default_call_timeout, default_fetch_wait, default_log_ack_timeout, default_partitions,
+    default_poll, default_resend, default_session_timeout,
 };
 use crate::model::Dur;
 
@@ -120,6 +120,10 @@ impl Kind {
                 }],
                 groups: Vec::new(),
                 ack_timeout: default_log_ack_timeout(),
+                fetch_wait: default_fetch_wait(),
+                session_timeout: default_session_timeout(),
+                keep_for: None,
+                keep_last: None,
             }),
         }
     }

@@ -4,7 +4,7 @@
 //! member reads which partition, the partition a key goes to, and the
 //! names of the tables that show its ends, offsets and lag.
 
-use super::{Dur, NodeKind, Scenario};
+use super::{CommitPolicy, Dur, NodeKind, Scenario};
 
 /// A consumer group as the log serves it.
 #[derive(Clone, Debug, PartialEq)]
@@ -12,9 +12,19 @@ pub struct Group {
     pub name: String,
     /// Node ids, in the order partitions are dealt to them.
     pub members: Vec<String>,
-    pub commit_every: u32,
+    pub commit: CommitPolicy,
+    /// The most events one fetch brings (at least 1).
+    pub max_poll: u32,
     pub pace: Dur,
 }
+
+/// The high half of the timer tag with which a log's member handles a
+/// fetched event (the low half is the event's body): how the engine, the
+/// checks and the views tell which event each handling step handled.
+pub const HANDLE_TAG: u32 = 0x4c4f_0001;
+
+/// The most events a fetch may ask for, whatever a file says.
+pub const MAX_POLL: u32 = 500;
 
 /// The nodes that read from log `log`, in scenario order, with the
 /// topics each reads.
@@ -62,7 +72,8 @@ pub fn log_groups(s: &Scenario, log: &str) -> Vec<Group> {
         .map(|g| Group {
             name: g.name.clone(),
             members: g.members.clone(),
-            commit_every: g.commit_every.max(1),
+            commit: g.commit,
+            max_poll: g.max_poll.clamp(1, MAX_POLL),
             pace: g.pace,
         })
         .collect();
@@ -71,7 +82,8 @@ pub fn log_groups(s: &Scenario, log: &str) -> Vec<Group> {
             groups.push(Group {
                 name: id.clone(),
                 members: vec![id],
-                commit_every: 1,
+                commit: CommitPolicy::default(),
+                max_poll: super::specs::default_max_poll(),
                 pace: Dur(0),
             });
         }
@@ -79,25 +91,29 @@ pub fn log_groups(s: &Scenario, log: &str) -> Vec<Group> {
     groups
 }
 
-/// Which member of `group` reads partition `p` of `topic`: the members
-/// that read the topic take the partitions in turn. `None` when no
-/// member reads it.
+/// Which member of `group` reads partition `p` of `topic` when every
+/// member is alive: the members that read the topic take the partitions
+/// in turn. `None` when no member reads it.
 pub fn reader_of<'g>(
     consumers: &[(String, Vec<String>)],
     group: &'g Group,
     topic: &str,
     p: u32,
 ) -> Option<&'g str> {
-    let readers: Vec<&str> = group
-        .members
-        .iter()
-        .filter(|m| {
+    let readers: Vec<usize> = (0..group.members.len())
+        .filter(|&i| {
             consumers
                 .iter()
-                .any(|(id, topics)| id == *m && topics.iter().any(|t| t == topic))
+                .any(|(id, topics)| *id == group.members[i] && topics.iter().any(|t| t == topic))
         })
-        .map(String::as_str)
         .collect();
+    deal(&readers, p).and_then(|i| group.members.get(i).map(String::as_str))
+}
+
+/// Partition `p` goes to the `p`-th of `readers` (the members that read
+/// its topic and are alive), round the list: the one rule the log and
+/// its members share for dealing partitions.
+pub fn deal<T: Copy>(readers: &[T], p: u32) -> Option<T> {
     if readers.is_empty() {
         return None;
     }
@@ -137,6 +153,12 @@ pub fn log_offsets_table(log: &str) -> String {
 /// The row of a group's committed offset in one partition.
 pub fn offset_row(group: &str, topic: &str, p: u32, one_topic: bool) -> String {
     format!("{group} {}", partition_name(topic, p, one_topic))
+}
+
+/// The table of each group's state on a log: stable or rebalancing, and
+/// what the last rewind did.
+pub fn log_groups_table(log: &str) -> String {
+    format!("{log} groups")
 }
 
 /// The table of each consumer's lag on a log: events appended to its

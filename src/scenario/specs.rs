@@ -324,9 +324,10 @@ impl Default for Delivery {
 /// topic is split into partitions, an event's key (its record id) picks
 /// the partition, and order holds within a partition, not across. Consumers
 /// (replicas, projections, reacting services) that name it read in consumer
-/// groups: the group's members share the partitions, and the log keeps each
-/// group's committed offset per partition, so every group reads at its own
-/// pace and a consumer that restarts resumes from the last commit.
+/// groups: the group's members share the partitions and pull batches from
+/// them, and the log keeps each group's committed offset per partition, so
+/// every group reads at its own pace and a consumer that restarts resumes
+/// from the last commit.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogSpec {
@@ -335,14 +336,37 @@ pub struct LogSpec {
     /// group of its own, named after it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<ConsumerGroup>,
-    /// How long the log waits for a consumer to confirm an event before it
-    /// sends that event again.
+    /// How long a publisher waits for the log to confirm an append before
+    /// it sends the event again.
     #[serde(default = "default_log_ack_timeout")]
     pub ack_timeout: Dur,
+    /// How long the log holds a fetch that finds nothing new before it
+    /// answers with an empty batch (a long poll).
+    #[serde(default = "default_fetch_wait")]
+    pub fetch_wait: Dur,
+    /// A member the log has not heard from (no fetch, no commit) for this
+    /// long is taken for dead: its partitions move to the group's others.
+    #[serde(default = "default_session_timeout")]
+    pub session_timeout: Dur,
+    /// Events older than this are deleted (none: kept however old).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_for: Option<Dur>,
+    /// Each partition keeps at most this many of its latest events (none:
+    /// no limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_last: Option<u32>,
 }
 
 pub(super) fn default_log_ack_timeout() -> Dur {
     Dur::ms(200)
+}
+
+pub(super) fn default_fetch_wait() -> Dur {
+    Dur::ms(500)
+}
+
+pub(super) fn default_session_timeout() -> Dur {
+    Dur::secs(1)
 }
 
 /// One topic of a log and how many partitions it has.
@@ -358,6 +382,21 @@ pub(super) fn default_partitions() -> u32 {
     2
 }
 
+/// When a group's members commit the offsets of what they fetched.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CommitPolicy {
+    /// As soon as a batch arrives, before handling it: a crash while
+    /// handling loses the rest of the batch (at most once).
+    BeforeHandling,
+    /// Once the whole batch is handled: a crash before the commit makes
+    /// the batch come again (at least once).
+    #[default]
+    AfterHandling,
+    /// Every so often, whatever has been fetched by then (an automatic
+    /// commit in the background): events can be lost and repeated.
+    Every(Dur),
+}
+
 /// Consumers that share a topic's partitions and one committed offset
 /// per partition.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -365,21 +404,23 @@ pub(super) fn default_partitions() -> u32 {
 pub struct ConsumerGroup {
     pub name: String,
     /// The consumers in the group (node ids); partition n of a topic goes
-    /// to the n-th member that reads that topic, round the list.
+    /// to the n-th member that reads that topic and is alive, round the
+    /// list.
     pub members: Vec<String>,
-    /// Commit the offset after this many events handled (and whenever a
-    /// partition is read to its end): what a consumer that crashes sees
-    /// again.
-    #[serde(default = "default_commit_every")]
-    pub commit_every: u32,
-    /// How long a member takes over each event before it reads the next:
-    /// a slow group falls behind (its lag grows).
+    /// When members commit what they fetched.
+    #[serde(default)]
+    pub commit: CommitPolicy,
+    /// The most events one fetch brings.
+    #[serde(default = "default_max_poll")]
+    pub max_poll: u32,
+    /// How long a member takes over each event: a slow group falls behind
+    /// (its lag grows).
     #[serde(default, skip_serializing_if = "is_zero_dur")]
     pub pace: Dur,
 }
 
-pub(super) fn default_commit_every() -> u32 {
-    1
+pub(super) fn default_max_poll() -> u32 {
+    5
 }
 
 /// A service that keeps its own copy of another service's table, fed by

@@ -109,12 +109,13 @@ fn tables(s: &Scenario, w: &mut Wiring) -> Result<Tables, BuildError> {
                 let checkpoint = w.intern(&nodes::projection::checkpoint_table(&p.view));
                 t.add(checkpoint, i as NodeIdx, true);
             }
-            // Its partition ends, group offsets and consumer lags show as
-            // tables it owns.
+            // Its partition ends, group offsets, group states and consumer
+            // lags show as tables it owns.
             NodeKind::Log(_) => {
                 for name in [
                     crate::scenario::log_end_table(&n.id),
                     crate::scenario::log_offsets_table(&n.id),
+                    crate::scenario::log_groups_table(&n.id),
                     crate::scenario::log_lag_table(&n.id),
                 ] {
                     let table = w.intern(&name);

@@ -118,6 +118,15 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
         }
         StepKind::Work => (format!("{node} fires a request"), theme::NARRATION),
         StepKind::Timer => {
+            if let Some(b) = crate::trace::query::handled_event(t, s)
+                && let Some(body) = t.body(b)
+            {
+                let text = format!(
+                    "{node} handles {}",
+                    crate::model::body_label(&t.names, body)
+                );
+                return (text, egui::Color32::GRAY);
+            }
             if let Some(text) = crate::trace::query::timeout_said(t, i) {
                 return (format!("? {text}"), theme::UNKNOWN);
             }

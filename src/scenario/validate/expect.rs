@@ -103,7 +103,7 @@ impl<'a> Checker<'a> {
                         |k| matches!(k, NodeKind::Projection(_)),
                     );
                 }
-                Expectation::KeyOrderKept { log } => {
+                Expectation::KeyOrderKept { log } | Expectation::OlderAfterNewer { log, .. } => {
                     self.expect_kind(Where::text("expect", i, log), log, "log", |k| {
                         matches!(k, NodeKind::Log(_))
                     });

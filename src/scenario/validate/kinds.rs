@@ -377,6 +377,23 @@ impl<'a> Checker<'a> {
                 "the acknowledgement timeout must be above zero".into(),
             );
         }
+        for (field, d, what) in [
+            ("fetch_wait", l.fetch_wait, "how long a fetch may wait"),
+            ("session_timeout", l.session_timeout, "the session timeout"),
+        ] {
+            if !(1000..=60_000_000).contains(&d.0) {
+                self.fail(
+                    Where::field("nodes", i, field),
+                    format!("{what} must be 1ms to 60s"),
+                );
+            }
+        }
+        if l.keep_for.is_some_and(|d| d.0 < 1000) || l.keep_last == Some(0) {
+            self.fail(
+                Where::field("nodes", i, "keep_for"),
+                "a log keeps its events at least 1ms and at least 1 per partition".into(),
+            );
+        }
         if l.topics.is_empty() || l.topics.len() > LOG_TOPICS {
             self.fail(
                 Where::field("nodes", i, "topics"),
@@ -477,12 +494,25 @@ impl<'a> Checker<'a> {
                     ),
                 );
             }
-            if !(1..=1000).contains(&g.commit_every) {
+            if !(1..=crate::scenario::MAX_POLL).contains(&g.max_poll) {
                 self.fail(
                     place.clone(),
                     format!(
-                        "the consumer group \"{}\" commits every {} events; give 1 to 1000",
-                        g.name, g.commit_every
+                        "the consumer group \"{}\" fetches up to {} events at once; give 1 to {}",
+                        g.name,
+                        g.max_poll,
+                        crate::scenario::MAX_POLL
+                    ),
+                );
+            }
+            if let crate::scenario::CommitPolicy::Every(d) = g.commit
+                && !(1000..=60_000_000).contains(&d.0)
+            {
+                self.fail(
+                    place.clone(),
+                    format!(
+                        "the consumer group \"{}\" commits every {d}; give 1ms to 60s",
+                        g.name
                     ),
                 );
             }

@@ -234,8 +234,10 @@ impl Engine {
             Watch::Heal => fault()
                 .is_some_and(|f| matches!(f.fault, FaultEvent::Heal { .. } | FaultEvent::HealAll)),
             Watch::FirstDrop => s.kind == StepKind::Drop,
+            // A log's member handles a fetched event on a timer.
             Watch::FirstDuplicateIgnored => {
-                s.kind == StepKind::Deliver && s.flags & deliver_flags::DUPLICATE_IGNORED != 0
+                matches!(s.kind, StepKind::Deliver | StepKind::Timer)
+                    && s.flags & deliver_flags::DUPLICATE_IGNORED != 0
             }
             Watch::FirstStaleRead => {
                 let from = self.trace.first_message_of(i as u32);

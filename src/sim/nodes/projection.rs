@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use super::log::member::{Member, member_timer};
 use super::{Actor, Cx, DedupWindow, Incoming, Store};
 use crate::model::deliver_flags::{DUPLICATE_IGNORED, OLDER_IGNORED};
 use crate::model::fields::field;
@@ -139,12 +140,15 @@ pub struct Projection {
     /// Reads waiting for a token, by ticket (memory only).
     waiting: BTreeMap<u64, Waiting>,
     next_ticket: u64,
+    /// Reading from a partitioned log: the member that pulls from it.
+    member: Option<Member>,
 }
 
 impl Projection {
     pub fn build(spec: &ProjectionSpec, w: &mut Wiring) -> Result<Self, BuildError> {
         let broker = w.find(&spec.broker)?;
-        let acks = w.ack_timeout(&spec.broker).is_some();
+        let member = Member::build(w, &spec.broker)?;
+        let acks = member.is_none() && w.ack_timeout(&spec.broker).is_some();
         let view = w.intern(&spec.view);
         let checkpoint = w.intern(&checkpoint_table(&spec.view));
         let mut sources = Vec::with_capacity(spec.sources.len());
@@ -180,6 +184,7 @@ impl Projection {
             replaying: BTreeMap::new(),
             waiting: BTreeMap::new(),
             next_ticket: 0,
+            member,
         })
     }
 
@@ -319,7 +324,18 @@ impl Projection {
 }
 
 impl Actor for Projection {
+    fn on_start(&mut self, cx: &mut Cx) {
+        if let Some(mb) = &mut self.member {
+            mb.on_start(cx);
+        }
+    }
+
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        if let Some(mb) = &mut self.member
+            && mb.on_message(cx, m)
+        {
+            return;
+        }
         match m.body {
             Body::Event {
                 event,
@@ -394,6 +410,17 @@ impl Actor for Projection {
     }
 
     fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        if member_timer(
+            self,
+            cx,
+            tag,
+            |p| p.member.as_mut(),
+            |p, cx, m| {
+                p.on_message(cx, m);
+            },
+        ) {
+            return;
+        }
         if tag == REPLAY_TAG {
             self.ask_replay(cx);
             return;
@@ -418,10 +445,16 @@ impl Actor for Projection {
 
     fn on_crash(&mut self) {
         self.waiting.clear();
+        if let Some(mb) = &mut self.member {
+            mb.on_crash();
+        }
     }
 
     fn on_restart(&mut self, cx: &mut Cx) {
         self.ask_replay(cx);
+        if let Some(mb) = &mut self.member {
+            mb.on_restart(cx);
+        }
     }
 
     /// Empties the view and the checkpoint and folds every topic again

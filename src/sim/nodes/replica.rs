@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use super::log::member::{Member, member_timer};
 use super::{Actor, Cx, Incoming, Store};
 use crate::scenario::ReplicaSpec;
 use crate::sim::build::BuildError;
@@ -113,9 +114,8 @@ pub struct Replica {
     seen: Windows,
     /// Whether it keeps `seen` at all (an idempotent consumer).
     dedup: bool,
-    /// Reading from a partitioned log: the topic to join again after a
-    /// restart.
-    joins: Option<Sym>,
+    /// Reading from a partitioned log: the member that pulls from it.
+    member: Option<Member>,
     /// A fix has been deployed: poison events are handled (durable).
     fixed: bool,
 }
@@ -123,12 +123,11 @@ pub struct Replica {
 impl Replica {
     pub fn build(spec: &ReplicaSpec, w: &mut Wiring) -> Result<Self, BuildError> {
         let broker = w.find(&spec.broker)?;
-        let acks = w.ack_timeout(&spec.broker).is_some();
+        let member = Member::build(w, &spec.broker)?;
+        let acks = member.is_none() && w.ack_timeout(&spec.broker).is_some();
         let mut r = Replica::new(w.intern(&spec.table), broker, acks);
         r.dedup = spec.dedup;
-        if w.is_log(&spec.broker) {
-            r.joins = Some(w.intern(&spec.topic));
-        }
+        r.member = member;
         Ok(r)
     }
 
@@ -140,7 +139,7 @@ impl Replica {
             store: Store::default(),
             seen: Windows::default(),
             dedup: true,
-            joins: None,
+            member: None,
             fixed: false,
         }
     }
@@ -171,7 +170,18 @@ impl Replica {
 }
 
 impl Actor for Replica {
+    fn on_start(&mut self, cx: &mut Cx) {
+        if let Some(mb) = &mut self.member {
+            mb.on_start(cx);
+        }
+    }
+
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        if let Some(mb) = &mut self.member
+            && mb.on_message(cx, m)
+        {
+            return;
+        }
         match m.body {
             Body::Event {
                 event,
@@ -231,11 +241,28 @@ impl Actor for Replica {
         }
     }
 
-    /// Back from a crash, a log's consumer asks for its partitions again:
-    /// it resumes from its group's committed offsets.
+    fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        member_timer(
+            self,
+            cx,
+            tag,
+            |r| r.member.as_mut(),
+            |r, cx, m| {
+                r.on_message(cx, m);
+            },
+        );
+    }
+
+    fn on_crash(&mut self) {
+        if let Some(mb) = &mut self.member {
+            mb.on_crash();
+        }
+    }
+
+    /// Back from a crash, a log's consumer asks to join its group again.
     fn on_restart(&mut self, cx: &mut Cx) {
-        if let Some(topic) = self.joins {
-            cx.send(self.broker, Body::Join { topic });
+        if let Some(mb) = &mut self.member {
+            mb.on_restart(cx);
         }
     }
 

@@ -39,3 +39,13 @@ pub fn consumer_lags(trace: &Trace, index: &Index, upto: usize) -> BTreeMap<Node
     }
     out
 }
+
+/// The event a log's member handled in timer step `s`, if that is what
+/// the timer was for: its body.
+pub fn handled_event(trace: &Trace, s: &crate::trace::Step) -> Option<u32> {
+    if s.kind != crate::trace::StepKind::Timer {
+        return None;
+    }
+    let t = trace.timed.get(s.id as usize)?;
+    (t.b == crate::scenario::HANDLE_TAG).then_some(t.a)
+}

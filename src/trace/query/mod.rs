@@ -16,7 +16,7 @@ pub use diff::{Moment, Parting, RecordDiff, first_difference, records_differing}
 pub use faults::FaultState;
 pub use index::Index;
 pub use lag::{Agreement, agreement, staleness_ms, visibility_lags};
-pub use logs::consumer_lags;
+pub use logs::{consumer_lags, handled_event};
 pub use outcome::{Timeout, UNKNOWN_OUTCOME, timeout_at, timeout_said, timeouts};
 pub use pipeline::{OutboxRow, Pipeline, RelayPosition, checkpoint};
 pub use series::Series;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 mod keys;
 mod read;
 
+use super::log::member::{Member, member_timer};
 use super::retry::Retries;
 use super::{Actor, Cx, Incoming, Store};
 use crate::model::WriteKind;
@@ -108,6 +109,9 @@ pub struct Service {
     /// each got (durable: stored in the write's commit). With a database
     /// the database keeps them, in the write's transaction.
     keys: BTreeMap<IdemKey, Answer>,
+    /// Reacting to events of a partitioned log: the member that pulls
+    /// from it (the first log its reactions name).
+    member: Option<Member>,
 }
 
 /// The value of the event a service publishes when it refuses a write.
@@ -142,13 +146,17 @@ impl Service {
                 (topic, when, Value::Text(w.intern(&r.write)))
             })
             .collect();
+        let member = match spec.on.iter().find(|r| w.is_log(&r.broker)) {
+            Some(r) => Member::build(w, &r.broker)?,
+            None => None,
+        };
         let acks_to = spec
             .on
             .iter()
-            .filter(|r| w.ack_timeout(&r.broker).is_some())
+            .filter(|r| !w.is_log(&r.broker) && w.ack_timeout(&r.broker).is_some())
             .filter_map(|r| w.find(&r.broker).ok())
             .collect();
-        Ok(Service::new(ServiceWiring {
+        let mut service = Service::new(ServiceWiring {
             change_events: spec.events == EventShape::Change,
             outbox: spec.write == WriteMode::Outbox,
             reads,
@@ -164,7 +172,9 @@ impl Service {
             calls,
             call_timeout: spec.call_timeout.0,
             calls_in_turn: spec.calls_in_turn,
-        }))
+        });
+        service.member = member;
+        Ok(service)
     }
 
     pub fn new(w: ServiceWiring) -> Self {
@@ -180,6 +190,7 @@ impl Service {
             locks: BTreeMap::new(),
             unpublished,
             keys: BTreeMap::new(),
+            member: None,
         }
     }
 
@@ -447,7 +458,18 @@ impl Actor for Service {
         }
     }
 
+    fn on_start(&mut self, cx: &mut Cx) {
+        if let Some(mb) = &mut self.member {
+            mb.on_start(cx);
+        }
+    }
+
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        if let Some(mb) = &mut self.member
+            && mb.on_message(cx, m)
+        {
+            return;
+        }
         match m.body {
             Body::KeyedRequest { req, op, key } => {
                 let idem = IdemKey {
@@ -632,6 +654,17 @@ impl Actor for Service {
     }
 
     fn on_timer(&mut self, cx: &mut Cx, tag: u64) {
+        if member_timer(
+            self,
+            cx,
+            tag,
+            |s| s.member.as_mut(),
+            |s, cx, m| {
+                s.on_message(cx, m);
+            },
+        ) {
+            return;
+        }
         if tag == PUBLISH_TAG {
             if let Some(r) = &mut self.unpublished {
                 r.on_timer(cx);
@@ -646,6 +679,15 @@ impl Actor for Service {
         self.pending.clear();
         if let Some(r) = &mut self.unpublished {
             r.clear();
+        }
+        if let Some(mb) = &mut self.member {
+            mb.on_crash();
+        }
+    }
+
+    fn on_restart(&mut self, cx: &mut Cx) {
+        if let Some(mb) = &mut self.member {
+            mb.on_restart(cx);
         }
     }
 

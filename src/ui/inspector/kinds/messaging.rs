@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use crate::model::Dur;
-use crate::scenario::{BrokerSpec, CdcSpec, Delivery, LogSpec, NodeKind, ReplicaSpec};
+use crate::scenario::{BrokerSpec, CdcSpec, Delivery, NodeKind, ReplicaSpec};
 use crate::session::Cmd;
 use crate::ui::inspector::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::ui::view::View;
@@ -65,68 +65,6 @@ pub(super) fn broker(ui: &mut Ui, id: &str, b: &BrokerSpec, cmds: &mut Vec<Cmd>)
         });
         ui.end_row();
     }
-}
-
-/// A log's settings: how long it waits for a consumer's acknowledgement,
-/// each topic's partitions, and each group's commit interval and pace.
-pub(super) fn log(ui: &mut Ui, view: &View, id: &str, l: &LogSpec, cmds: &mut Vec<Cmd>) {
-    let set = |k: LogSpec| set_spec(id, NodeKind::Log(k));
-    let lbl = label(ui, "Resend after");
-    let (r, d) = millis(ui, &lbl, l.ack_timeout);
-    let mut k = l.clone();
-    k.ack_timeout = Dur(d.0.max(1000));
-    gesture(&r, cmds, set(k));
-    ui.end_row();
-    for (i, t) in l.topics.iter().enumerate() {
-        let lbl = label(ui, &format!("Topic {} partitions", t.name));
-        let mut n = t.partitions;
-        let r = ui
-            .add(egui::DragValue::new(&mut n).range(1..=64))
-            .labelled_by(lbl.id)
-            .on_hover_text("A key always goes to the same partition; order holds within one");
-        let mut k = l.clone();
-        k.topics[i].partitions = n;
-        gesture(&r, cmds, set(k));
-        ui.end_row();
-    }
-    for (i, g) in l.groups.iter().enumerate() {
-        let lbl = label(ui, &format!("Group {} commits every", g.name));
-        let mut n = g.commit_every;
-        let r = ui
-            .add(
-                egui::DragValue::new(&mut n)
-                    .range(1..=1000)
-                    .suffix(" events"),
-            )
-            .labelled_by(lbl.id)
-            .on_hover_text(
-                "A member that crashes reads again what it handled since its group's last commit",
-            );
-        let mut k = l.clone();
-        k.groups[i].commit_every = n;
-        gesture(&r, cmds, set(k));
-        ui.end_row();
-        let lbl = label(ui, &format!("Group {} pace", g.name));
-        let (r, d) = millis(ui, &lbl, g.pace);
-        let mut k = l.clone();
-        k.groups[i].pace = d;
-        gesture(&r, cmds, set(k));
-        ui.end_row();
-    }
-    label(ui, "Groups");
-    let groups: Vec<String> = crate::scenario::log_groups(view.scenario, id)
-        .iter()
-        .map(|g| {
-            let members: Vec<&str> = g.members.iter().map(|m| view.label(m)).collect();
-            format!("{}: {}", g.name, members.join(", "))
-        })
-        .collect();
-    ui.label(if groups.is_empty() {
-        "no consumer yet: link a replica to it".to_string()
-    } else {
-        groups.join("\n")
-    });
-    ui.end_row();
 }
 
 pub(super) fn replica(

@@ -4,6 +4,7 @@
 //! same moment.
 
 mod coordination;
+mod log;
 mod messaging;
 mod read_side;
 mod service;
@@ -31,7 +32,7 @@ pub fn settings(ui: &mut Ui, view: &View, st: &mut Fields, n: &Node, cmds: &mut 
             NodeKind::Orchestrator(o) => coordination::orchestrator(ui, view, st, &n.id, o, cmds),
             NodeKind::Peer(p) => coordination::peer(ui, view, &n.id, p, cmds),
             NodeKind::Projection(p) => read_side::projection(ui, view, st, &n.id, p, cmds),
-            NodeKind::Log(l) => messaging::log(ui, view, &n.id, l, cmds),
+            NodeKind::Log(l) => log::log(ui, view, &n.id, l, cmds),
         });
 }
 
