@@ -361,3 +361,32 @@ fn the_help_shows_keys_as_they_are_printed() {
         h.get_by_label(key);
     }
 }
+
+/// Beside an open question the Checks panel does not list the checks that
+/// would answer it; once the learner has guessed or skipped, it does.
+#[test]
+fn the_checks_panel_keeps_an_open_questions_answer_hidden() {
+    let mut h = harness();
+    open(&mut h, "Idempotent consumer");
+    let question = h
+        .state()
+        .session
+        .doc
+        .scenario
+        .narration
+        .iter()
+        .position(|n| n.ask.is_some())
+        .expect("03b asks a question");
+    assert!(
+        h.query_by_label_contains("applied a second time").is_none(),
+        "the Checks panel answers the open question"
+    );
+    h.get_by_label_contains("Answer it (or skip it) first");
+    h.state_mut().push(Cmd::Skip { step: question });
+    h.run_steps(3);
+    h.get_by_label_contains("applied a second time");
+    assert!(
+        h.query_by_label_contains("Answer it (or skip it) first")
+            .is_none()
+    );
+}

@@ -56,7 +56,27 @@ pub fn ui(
         st.made_for = Some(key);
     }
     ui.weak(format!("At the moment shown ({}).", fmt_time(p.now())));
-    for (o, standing) in &st.verdicts {
+    let hidden = hidden_by_questions(view);
+    if let Some(step) = hidden.iter().flatten().min() {
+        let n = hidden.iter().flatten().count();
+        ui.label(
+            RichText::new(format!(
+                "{n} check{} hidden: {} would answer step {}'s question. Answer it (or skip it) first.",
+                if n == 1 { " is" } else { "s are" },
+                if n == 1 { "it" } else { "they" },
+                step + 1
+            ))
+            .color(theme::ink(ui, theme::NARRATION)),
+        );
+    }
+    for ((o, standing), hide) in st
+        .verdicts
+        .iter()
+        .zip(hidden.iter().chain(std::iter::repeat(&None)))
+    {
+        if hide.is_some() {
+            continue;
+        }
         let (mark, color, prefix) = match standing {
             Standing::Passed => ("✔", theme::AGREES, ""),
             Standing::Failed => ("✖", theme::FAULT, ""),
@@ -122,6 +142,22 @@ pub fn ui(
             }
         });
     }
+}
+
+/// For each expectation of the lesson, the step whose question it would
+/// answer while that question is still open (not guessed, not skipped):
+/// a check listed beside an open question must not give its answer away.
+fn hidden_by_questions(view: &View) -> Vec<Option<usize>> {
+    let s = view.scenario;
+    s.expect
+        .iter()
+        .map(|e| {
+            s.narration.iter().enumerate().find_map(|(i, step)| {
+                let ask = step.ask.as_ref()?;
+                (ask.proof.contains(e) && !view.lesson.guesses.contains_key(&i)).then_some(i)
+            })
+        })
+        .collect()
 }
 
 /// The drawing's design hints: each with its node, its reason, a "Show
