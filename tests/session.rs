@@ -359,3 +359,41 @@ fn a_notice_does_not_follow_the_learner_into_another_lesson() {
     session.open(&bad);
     assert!(session.notice.as_ref().is_some_and(|n| n.error));
 }
+
+/// A live action that validation would refuse (a write sent to a replica)
+/// is refused with a sentence; the run, its diagram and checks stay.
+#[test]
+fn a_refused_live_action_keeps_the_run() {
+    let mut session = Session::new(1.0, Default::default());
+    session.apply(Cmd::OpenPreset(3));
+    assert!(session.player.is_some());
+    let before = session.doc.scenario.clone();
+    session.apply(Cmd::Act(Action::Request {
+        from: "shopper".into(),
+        to: "recommend".into(),
+        op: Op::Write {
+            id: "sku-1".into(),
+            value: ValueSpec::Text("9".into()),
+            poison: false,
+        },
+    }));
+    assert_eq!(
+        session.doc.scenario, before,
+        "the refused action was recorded"
+    );
+    assert!(session.player.is_some(), "the run vanished");
+    let notice = session.notice.as_ref().expect("a sentence says why");
+    assert!(
+        notice.error && notice.text.starts_with("Not done:"),
+        "{}",
+        notice.text
+    );
+    // What validation accepts still goes through.
+    session.apply(Cmd::Act(Action::Request {
+        from: "shopper".into(),
+        to: "recommend".into(),
+        op: Op::Read { id: "sku-1".into() },
+    }));
+    assert_ne!(session.doc.scenario, before);
+    assert!(session.player.is_some());
+}

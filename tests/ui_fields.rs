@@ -194,3 +194,28 @@ fn typing_then_selecting_another_node_keeps_what_was_typed() {
     h.run_steps(4);
     assert_eq!(name_of(&h, "admin"), "Teacher");
 }
+
+/// The Fire form offers only requests the drawing can take: a client
+/// linked to a replica can read from it, never write to it.
+#[test]
+fn the_fire_form_offers_no_write_to_a_replica() {
+    let mut h = harness();
+    h.run_steps(2);
+    h.get_by_label_contains("Event-driven replication").click();
+    h.run_steps(4);
+    h.state_mut().push(settle::session::Cmd::Select(
+        settle::session::Selection::node("shopper"),
+    ));
+    h.run_steps(3);
+    h.get_by_label("Fire request");
+    h.get_by_label("read");
+    assert!(
+        h.query_by_label("write").is_none(),
+        "a write to a replica is offered"
+    );
+    h.state_mut().push(settle::session::Cmd::Select(
+        settle::session::Selection::node("admin"),
+    ));
+    h.run_steps(3);
+    h.get_by_label("write");
+}

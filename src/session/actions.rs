@@ -49,6 +49,18 @@ pub enum Action {
 }
 
 impl Action {
+    /// Why validation would refuse the drawing once this action is
+    /// recorded in it, while the drawing runs now: a live action never
+    /// turns a running lesson into one that cannot run.
+    pub fn refused(&self, s: &Scenario, at: Micros) -> Option<String> {
+        if crate::scenario::problem(s).is_some() {
+            return None;
+        }
+        let mut after = s.clone();
+        self.clone().at(at).apply(&mut after);
+        crate::scenario::problem(&after)
+    }
+
     /// The edit that records this action at time `at`.
     pub fn at(self, at: Micros) -> Edit {
         let at = Dur(at);

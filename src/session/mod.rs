@@ -432,7 +432,10 @@ impl Session {
             }
             Cmd::Act(action) => {
                 let at = self.player.as_ref().map_or(0, Player::now);
-                self.doc.apply(&action.at(at));
+                match action.refused(&self.doc.scenario, at) {
+                    Some(why) => self.notice = Some(Notice::error(format!("Not done: {why}"))),
+                    None => self.doc.apply(&action.at(at)),
+                }
             }
             Cmd::Select(sel) => self.selection = sel,
             Cmd::SelectMessage(m) => {

@@ -24,7 +24,28 @@ pub fn ui(ui: &mut Ui, view: &View, st: &mut FireForm, n: &Node, cmds: &mut Vec<
         return;
     }
     let s = view.scenario;
-    let targets: Vec<String> = s
+    // Only what validation would accept is offered: a write to a replica
+    // or a read of an orchestrator would leave a drawing that cannot run.
+    let now = view.now();
+    let accepts = |to: &str, write: bool| {
+        let op = if write {
+            Op::Write {
+                id: "x".into(),
+                value: ValueSpec::Text("x".into()),
+                poison: false,
+            }
+        } else {
+            Op::Read { id: "x".into() }
+        };
+        Action::Request {
+            from: n.id.clone(),
+            to: to.to_string(),
+            op,
+        }
+        .refused(s, now)
+        .is_none()
+    };
+    let targets: Vec<(String, bool, bool)> = s
         .nodes
         .iter()
         .filter(|m| {
@@ -33,28 +54,47 @@ pub fn ui(ui: &mut Ui, view: &View, st: &mut FireForm, n: &Node, cmds: &mut Vec<
                 Kind::Service | Kind::Replica | Kind::Composer | Kind::Orchestrator | Kind::Peer
             ) && edit::linked(s, &n.id, &m.id)
         })
-        .map(|m| m.id.clone())
+        .map(|m| (m.id.clone(), accepts(&m.id, true), accepts(&m.id, false)))
+        .filter(|(_, w, r)| *w || *r)
         .collect();
     if targets.is_empty() {
         ui.weak("Link this client to a service to send it requests.");
         return;
     }
-    if !targets.contains(&st.to) {
-        st.to = targets[0].clone();
+    let Some((_, can_write, can_read)) = targets
+        .iter()
+        .find(|(t, ..)| *t == st.to)
+        .or(targets.first())
+        .cloned()
+        .map(|(t, w, r)| {
+            st.to = t.clone();
+            (t, w, r)
+        })
+    else {
+        return;
+    };
+    if !can_write {
+        st.write = false;
+    } else if !can_read {
+        st.write = true;
     }
     ui.horizontal(|ui| {
         let l = ui.label("To");
         egui::ComboBox::from_id_salt("fire-to")
             .selected_text(view.label(&st.to).to_string())
             .show_ui(ui, |ui| {
-                for t in &targets {
+                for (t, ..) in &targets {
                     ui.selectable_value(&mut st.to, t.clone(), view.label(t));
                 }
             })
             .response
             .labelled_by(l.id);
-        ui.radio_value(&mut st.write, true, "write");
-        ui.radio_value(&mut st.write, false, "read");
+        if can_write {
+            ui.radio_value(&mut st.write, true, "write");
+        }
+        if can_read {
+            ui.radio_value(&mut st.write, false, "read");
+        }
     });
     ui.horizontal(|ui| {
         let l = ui.label("Record id");
