@@ -167,3 +167,56 @@ fn every_question_is_answered_by_its_own_run() {
     }
     assert!(asked >= 8, "only {asked} questions across the lessons");
 }
+
+/// A guess's verdict comes when the run has shown the answer: at the latest
+/// at the first step after the moment the question's proof first holds,
+/// not when the run ends.
+#[test]
+fn a_verdict_comes_no_later_than_the_step_after_the_run_shows_it() {
+    let mut late = Vec::new();
+    for p in PRESETS {
+        let s = p.load().expect("preset loads");
+        let reveals = settle::session::lesson::reveals(&s, s.seed);
+        let trace = common::run(&s, s.seed);
+        let mut player = settle::session::Player::new(&s, s.seed).expect("the lesson runs");
+        // Marks are recorded as the run is played: play it to the end.
+        player.seek(s.until.0 as f64);
+        let mut marks: Vec<Micros> = player.marks().iter().map(|&(t, _)| t).collect();
+        marks.sort_unstable();
+        for (n, step) in s.narration.iter().enumerate() {
+            let Some(ask) = &step.ask else { continue };
+            let mut proof = s.clone();
+            proof.expect = ask.proof.clone();
+            let asked = player
+                .marks()
+                .iter()
+                .find(|&&(_, m)| m == n)
+                .map_or(0, |&(t, _)| t);
+            // The first moment after the question (to the millisecond)
+            // by which the run shows the answer so far.
+            let shown = (asked / 1000 + 1..=s.until.0 / 1000)
+                .map(|ms| ms * 1000)
+                .find(|&t| {
+                    let upto = trace.first_step_at(t + 1);
+                    check::judge_at(&proof, &trace, upto, t)
+                        .iter()
+                        .all(|(_, st)| matches!(st, Standing::Passed | Standing::PassingSoFar))
+                });
+            let Some(shown) = shown else { continue };
+            let next = marks
+                .iter()
+                .copied()
+                .find(|&t| t > shown)
+                .unwrap_or(s.until.0);
+            if reveals[&n] > next {
+                late.push(format!(
+                    "{} step {}: the run shows the answer at {shown} µs, the verdict comes at {} µs",
+                    p.file,
+                    n + 1,
+                    reveals[&n]
+                ));
+            }
+        }
+    }
+    assert!(late.is_empty(), "{}", late.join("\n"));
+}
