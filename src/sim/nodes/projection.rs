@@ -2,9 +2,15 @@
 //! into a view with its own key and shape (orders and customers into
 //! "orders by customer, with the customer's name and the order total"),
 //! keeps a checkpoint of how many events of each topic it has folded, and
-//! answers queries from the view. It can be rebuilt from the start of its
-//! topics, and it can hold a read until it reflects a given write
-//! (read-your-writes with a version token).
+//! answers queries from the view. It can hold a read until it reflects a
+//! given write (read-your-writes with a version token).
+//!
+//! Reading from a partitioned log, it can be rebuilt: it reads the log
+//! again from the earliest kept event and folds a new view beside the old
+//! one, while readers keep being answered from the old view; once the new
+//! view has read up to the log's end as of then, readers switch to it at
+//! once. Nobody reads a half-built view. A broker cannot feed a rebuild:
+//! a queue deletes what it delivered.
 //!
 //! The view is a function of the newest image of each source record, so
 //! the order events arrive in, duplicates and a rebuild all lead to the
@@ -24,14 +30,24 @@ use crate::scenario::{Column, NodeKind, ProjectionSpec};
 use crate::sim::build::BuildError;
 use crate::sim::wiring::Wiring;
 
-/// How often a rebuild asks again for a batch that did not come.
-const REPLAY_RETRY: Micros = 200_000;
-/// Timer tag of the replay check; reads waiting for a token use their ticket.
-const REPLAY_TAG: u64 = 1 << 40;
-
-/// The name of a projection's checkpoint table: one row per topic.
+/// The name of a projection's checkpoint table: one row per topic, and
+/// a row [`REBUILDING_ROW`] while a rebuild is under way.
 pub fn checkpoint_table(view: &str) -> String {
     format!("{view} checkpoint")
+}
+
+/// The checkpoint table's row that shows a rebuild's progress.
+pub const REBUILDING_ROW: &str = "rebuilding";
+
+/// A new view being folded beside the old one (memory only: a crash
+/// abandons the rebuild and the old view stays).
+#[derive(Clone, Debug, Default)]
+struct Rebuild {
+    images: BTreeMap<(usize, Key), Record>,
+    folded: BTreeMap<Sym, u32>,
+    seen: BTreeMap<NodeIdx, DedupWindow>,
+    /// Events read from the log since the rebuild began.
+    read: u32,
 }
 
 /// One topic a projection folds, resolved.
@@ -134,9 +150,9 @@ pub struct Projection {
     folded: BTreeMap<Sym, u32>,
     /// Processed event ids (durable).
     seen: BTreeMap<NodeIdx, DedupWindow>,
-    /// A rebuild under way: per topic, the log position to read next
-    /// (durable, so a restart resumes it).
-    replaying: BTreeMap<Sym, u32>,
+    /// A rebuild under way.
+    building: Option<Rebuild>,
+    rebuilding_row: Sym,
     /// Reads waiting for a token, by ticket (memory only).
     waiting: BTreeMap<u64, Waiting>,
     next_ticket: u64,
@@ -181,7 +197,8 @@ impl Projection {
             store: Store::default(),
             folded: BTreeMap::new(),
             seen: BTreeMap::new(),
-            replaying: BTreeMap::new(),
+            building: None,
+            rebuilding_row: w.intern(REBUILDING_ROW),
             waiting: BTreeMap::new(),
             next_ticket: 0,
             member,
@@ -250,6 +267,19 @@ impl Projection {
         let Some(s) = self.sources.iter().position(|x| x.topic == topic) else {
             return;
         };
+        if let Some(b) = &mut self.building {
+            let slot = (s, record.key);
+            if b.images
+                .get(&slot)
+                .is_some_and(|old| old.version >= record.version)
+            {
+                cx.flags |= OLDER_IGNORED;
+                return;
+            }
+            b.images.insert(slot, record);
+            *b.folded.entry(topic).or_default() += 1;
+            return;
+        }
         let slot = (s, record.key);
         if self
             .images
@@ -312,14 +342,69 @@ impl Projection {
         }
     }
 
-    /// Asks the broker for the next batch of each topic being replayed.
-    fn ask_replay(&mut self, cx: &mut Cx) {
-        for (&topic, &from) in &self.replaying {
-            cx.send(self.broker, Body::Replay { topic, from });
+    /// Records the rebuild's progress (events read of those to read, as
+    /// far as the log has said), or clears it when none is under way.
+    fn show_progress(&mut self, cx: &mut Cx) {
+        let value = match (&self.building, &self.member) {
+            (Some(b), Some(mb)) => {
+                let text = match mb.remaining() {
+                    Some(left) => format!("{} of {} events", b.read, b.read + left),
+                    None => format!("{} read, the log's end not known yet", b.read),
+                };
+                Value::Text(cx.names.intern(&text))
+            }
+            _ => Value::Absent,
+        };
+        let key = Key {
+            table: self.checkpoint,
+            id: self.rebuilding_row,
+        };
+        let before = self.store.get(key).map(|(v, _)| v);
+        if before == Some(value) || (before.is_none() && value == Value::Absent) {
+            return;
         }
-        if !self.replaying.is_empty() {
-            cx.timer(REPLAY_RETRY, REPLAY_TAG);
+        let record = self.store.commit(key, value, cx.now, cx.me);
+        let body = cx.keep(Body::Stored { record });
+        cx.changed(body);
+    }
+
+    /// Once the new view has read everything up to the ends the log
+    /// last reported, readers switch to it: the images, the checkpoint
+    /// and every row of the view change at this one moment.
+    fn switch_if_caught_up(&mut self, cx: &mut Cx) {
+        if self.building.is_none() {
+            return;
         }
+        if self.member.as_ref().and_then(Member::remaining) != Some(0) {
+            self.show_progress(cx);
+            return;
+        }
+        let Some(b) = self.building.take() else {
+            return;
+        };
+        self.images = b.images;
+        self.seen = b.seen;
+        let topics: Vec<Sym> = self.sources.iter().map(|s| s.topic).collect();
+        for topic in topics {
+            let n = b.folded.get(&topic).copied().unwrap_or(0);
+            self.set_checkpoint(cx, topic, n);
+        }
+        let mut rows: Vec<Sym> = self
+            .store
+            .iter()
+            .filter(|(k, (v, _))| k.table == self.view && *v != Value::Absent)
+            .map(|(k, _)| k.id)
+            .collect();
+        for ((s, _), r) in self.images.clone() {
+            rows.extend(self.row_sym(cx.names, s, &r));
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        for row in rows {
+            self.refresh_row(cx, row);
+        }
+        self.show_progress(cx);
+        self.answer_caught_up(cx);
     }
 }
 
@@ -334,6 +419,8 @@ impl Actor for Projection {
         if let Some(mb) = &mut self.member
             && mb.on_message(cx, m)
         {
+            // A batch may say the rebuild has read up to the end.
+            self.switch_if_caught_up(cx);
             return;
         }
         match m.body {
@@ -343,7 +430,14 @@ impl Actor for Projection {
                 record,
                 ..
             } => {
-                if self.seen.entry(event.origin).or_default().insert(event.seq) {
+                let seen = match &mut self.building {
+                    Some(b) => {
+                        b.read += 1;
+                        &mut b.seen
+                    }
+                    None => &mut self.seen,
+                };
+                if seen.entry(event.origin).or_default().insert(event.seq) {
                     self.fold_event(cx, topic, record);
                 } else {
                     cx.flags |= DUPLICATE_IGNORED;
@@ -351,17 +445,7 @@ impl Actor for Projection {
                 if self.acks && m.from == self.broker {
                     cx.send(self.broker, Body::Ack { event });
                 }
-            }
-            Body::Replayed { topic, next, more } => {
-                if !self.replaying.contains_key(&topic) {
-                    return;
-                }
-                if more {
-                    self.replaying.insert(topic, next);
-                    cx.send(self.broker, Body::Replay { topic, from: next });
-                } else {
-                    self.replaying.remove(&topic);
-                }
+                self.switch_if_caught_up(cx);
             }
             Body::Request {
                 req,
@@ -417,10 +501,6 @@ impl Actor for Projection {
         ) {
             return;
         }
-        if tag == REPLAY_TAG {
-            self.ask_replay(cx);
-            return;
-        }
         let Some(w) = self.waiting.remove(&tag) else {
             return;
         };
@@ -441,40 +521,30 @@ impl Actor for Projection {
 
     fn on_crash(&mut self) {
         self.waiting.clear();
+        self.building = None;
         if let Some(mb) = &mut self.member {
             mb.on_crash();
         }
     }
 
     fn on_restart(&mut self, cx: &mut Cx) {
-        self.ask_replay(cx);
+        self.show_progress(cx);
         if let Some(mb) = &mut self.member {
             mb.on_restart(cx);
         }
     }
 
-    /// Empties the view and the checkpoint and folds every topic again
-    /// from the start of the broker's log.
+    /// Folds a new view beside the old one from the earliest event the
+    /// log keeps (a seek to the beginning); readers switch to it once it
+    /// has caught up. From a broker there is nothing to read again, and
+    /// the scenario's checks refuse such a rebuild.
     fn on_rebuild(&mut self, cx: &mut Cx) {
-        self.images.clear();
-        self.seen.clear();
-        let rows: Vec<Key> = self
-            .store
-            .iter()
-            .filter(|(k, (v, _))| k.table == self.view && *v != Value::Absent)
-            .map(|(k, _)| k)
-            .collect();
-        for key in rows {
-            let record = self.store.commit(key, Value::Absent, cx.now, cx.me);
-            let body = cx.keep(Body::Stored { record });
-            cx.changed(body);
-        }
-        let topics: Vec<Sym> = self.sources.iter().map(|s| s.topic).collect();
-        for topic in topics {
-            self.set_checkpoint(cx, topic, 0);
-            self.replaying.insert(topic, 0);
-        }
-        self.ask_replay(cx);
+        let Some(mb) = &mut self.member else {
+            return;
+        };
+        mb.seek_to_beginning(cx);
+        self.building = Some(Rebuild::default());
+        self.show_progress(cx);
     }
 
     fn behind(&self, latest: &BTreeMap<Key, Version>) -> bool {

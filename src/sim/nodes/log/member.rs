@@ -53,6 +53,8 @@ struct Part {
     batch_end: Option<u32>,
     /// The last offset this member committed.
     committed: Option<u32>,
+    /// The partition's end as the last batch reported it.
+    end: Option<u32>,
 }
 
 /// An event fetched and not yet handled.
@@ -233,6 +235,7 @@ impl Member {
                 fetching: None,
                 batch_end: None,
                 committed: None,
+                end: None,
             });
             let i = self.parts.len() - 1;
             self.fetch(cx, i);
@@ -254,9 +257,13 @@ impl Member {
                 first,
                 committed,
                 generation,
+                end,
             } => {
                 if generation != self.generation {
                     return true;
+                }
+                if let Some(i) = self.find(topic, part) {
+                    self.parts[i].end = Some(end);
                 }
                 self.recommit(cx, (topic, part), committed);
                 self.batch(cx, (topic, part), asked, (from, count, first));
@@ -362,6 +369,7 @@ impl Member {
                         fetching: None,
                         batch_end: None,
                         committed: None,
+                        end: None,
                     });
                     let i = self.parts.len() - 1;
                     self.fetch(cx, i);
@@ -404,6 +412,34 @@ impl Member {
             self.fetch(cx, i);
         }
         self.arm_handling(cx);
+    }
+
+    /// Reads every partition it holds again from its earliest kept event
+    /// (a seek to the beginning): what was fetched and not handled is
+    /// dropped, and the group's commits follow the new reading.
+    pub fn seek_to_beginning(&mut self, cx: &mut Cx) {
+        self.queue.clear();
+        for i in 0..self.parts.len() {
+            let p = &mut self.parts[i];
+            p.position = Some(0);
+            p.batch_end = None;
+            p.end = None;
+            self.fetch(cx, i);
+        }
+    }
+
+    /// Events between where it reads and the ends the log last reported,
+    /// fetched or not, besides the one being handled; `None` until every
+    /// partition it holds has reported its end (or while it holds none).
+    pub fn remaining(&self) -> Option<u32> {
+        if self.parts.is_empty() {
+            return None;
+        }
+        let mut n = self.queue.len() as u32;
+        for p in &self.parts {
+            n = n.saturating_add(p.end?.saturating_sub(p.position?));
+        }
+        Some(n)
     }
 
     fn join(&mut self, cx: &mut Cx) {

@@ -299,6 +299,7 @@ impl Log {
             first,
             committed: cur.committed,
             generation,
+            end,
         };
         let id = cx.keep(batch);
         let again = count > 0 && from < high;
