@@ -39,8 +39,10 @@ pub fn checkpoint_table(view: &str) -> String {
 /// The checkpoint table's row that shows a rebuild's progress.
 pub const REBUILDING_ROW: &str = "rebuilding";
 
-/// A new view being folded beside the old one (memory only: a crash
-/// abandons the rebuild and the old view stays).
+/// A new view being folded beside the old one (durable: once a rebuild
+/// has begun, its reading may have committed offsets past what the old
+/// view folded, so only the new view can take over; a crash makes it
+/// start reading again from the start).
 #[derive(Clone, Debug, Default)]
 struct Rebuild {
     images: BTreeMap<(usize, Key), Record>,
@@ -416,12 +418,20 @@ impl Actor for Projection {
     }
 
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
-        if let Some(mb) = &mut self.member
-            && mb.on_message(cx, m)
-        {
-            // A batch may say the rebuild has read up to the end.
-            self.switch_if_caught_up(cx);
-            return;
+        if let Some(mb) = &mut self.member {
+            let dealt = mb.assignments();
+            if mb.on_message(cx, m) {
+                // Partitions dealt anew resume from the group's committed
+                // offsets, which a rebuild does not move back: it reads
+                // from the start again.
+                if self.building.is_some() && mb.assignments() != dealt {
+                    mb.seek_to_beginning(cx);
+                    self.building = Some(Rebuild::default());
+                }
+                // A batch may say the rebuild has read up to the end.
+                self.switch_if_caught_up(cx);
+                return;
+            }
         }
         match m.body {
             Body::Event {
@@ -521,13 +531,17 @@ impl Actor for Projection {
 
     fn on_crash(&mut self) {
         self.waiting.clear();
-        self.building = None;
         if let Some(mb) = &mut self.member {
             mb.on_crash();
         }
     }
 
     fn on_restart(&mut self, cx: &mut Cx) {
+        // What it had fetched is gone: the rebuild reads from the start
+        // once the log deals it its partitions again.
+        if self.building.is_some() {
+            self.building = Some(Rebuild::default());
+        }
         self.show_progress(cx);
         if let Some(mb) = &mut self.member {
             mb.on_restart(cx);
