@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Outcome, node, verdict};
 use crate::model::{Body, EventId, Key, Micros, NodeIdx, Sym, Value};
 use crate::scenario::{Scenario, log_consumers, log_groups, log_lag_table};
-use crate::sim::nodes::log::member::HANDLE;
 use crate::trace::query::Index;
 use crate::trace::{StepKind, Trace};
 
@@ -63,7 +62,7 @@ fn handled(trace: &Trace) -> impl Iterator<Item = Delivered> + '_ {
             return None;
         }
         let t = trace.timed.get(st.id as usize)?;
-        if t.b != HANDLE {
+        if t.b != crate::scenario::HANDLE_TAG {
             return None;
         }
         let (event, topic, key) = event_of(trace, t.a)?;

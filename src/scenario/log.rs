@@ -18,6 +18,11 @@ pub struct Group {
     pub pace: Dur,
 }
 
+/// The high half of the timer tag with which a log's member handles a
+/// fetched event (the low half is the event's body): how the engine, the
+/// checks and the views tell which event each handling step handled.
+pub const HANDLE_TAG: u32 = 0x4c4f_0001;
+
 /// The most events a fetch may ask for, whatever a file says.
 pub const MAX_POLL: u32 = 500;
 

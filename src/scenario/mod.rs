@@ -15,7 +15,7 @@ mod validate;
 mod variant;
 
 pub use self::log::{
-    Group, MAX_POLL, deal, log_consumers, log_end_table, log_groups, log_groups_table,
+    Group, HANDLE_TAG, MAX_POLL, deal, log_consumers, log_end_table, log_groups, log_groups_table,
     log_lag_table, log_offsets_table, offset_row, partition_name, partition_of, reader_of,
 };
 pub use challenge::Challenge;

@@ -47,5 +47,5 @@ pub fn handled_event(trace: &Trace, s: &crate::trace::Step) -> Option<u32> {
         return None;
     }
     let t = trace.timed.get(s.id as usize)?;
-    (t.b == crate::sim::nodes::log::member::HANDLE).then_some(t.a)
+    (t.b == crate::scenario::HANDLE_TAG).then_some(t.a)
 }

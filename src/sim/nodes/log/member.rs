@@ -24,7 +24,7 @@ use crate::sim::wiring::Wiring;
 /// The high half of a member's timer tags says what the timer is for.
 /// Handling an event: the low half is the body of the event, so the trace
 /// tells which event each handling step handled.
-pub const HANDLE: u32 = 0x4c4f_0001;
+const HANDLE: u32 = crate::scenario::HANDLE_TAG;
 /// Fetching again if the fetch numbered by the low half got no batch.
 const REFETCH: u32 = 0x4c4f_0002;
 /// The first fetches, once the run has begun.
