@@ -68,58 +68,147 @@ fn the_version_token_turns_a_stale_read_into_a_wait() {
     assert!(!outcome(&plain, answer("app", "not caught up")).passed);
 }
 
-#[test]
-fn a_rebuild_empties_the_view_and_folds_it_back_the_same() {
-    let s = lesson("05-");
-    let trace = common::run(&s, s.seed);
-    let index = Index::new(&trace);
-    let view = trace.names.find("orders-by-customer").expect("view table");
-    let ann = trace.names.find("ann").expect("ann");
-    let key = Key {
-        table: view,
-        id: ann,
-    };
-    let node = trace
-        .nodes
-        .iter()
-        .position(|n| n.id == "view")
-        .expect("projection") as u16;
-    let at = |ms: u64| {
-        index
-            .record_at(&trace, node, key, trace.first_step_at(ms * 1000))
+/// Lesson 05's run, and how to read the view's row for ann and the
+/// rebuild's progress row at a moment (in ms).
+struct Rebuilt {
+    trace: settle::trace::Trace,
+    index: Index,
+    node: u16,
+    ann: Key,
+    progress: Key,
+}
+
+impl Rebuilt {
+    fn new(s: &Scenario) -> Self {
+        let trace = common::run(s, s.seed);
+        let index = Index::new(&trace);
+        let view = trace.names.find("orders-by-customer").expect("view table");
+        let checkpoint = trace
+            .names
+            .find("orders-by-customer checkpoint")
+            .expect("checkpoint table");
+        let ann = trace.names.find("ann").expect("ann");
+        let row = trace.names.find("rebuilding");
+        let node = s.nodes.iter().position(|n| n.id == "view").expect("view") as u16;
+        Rebuilt {
+            ann: Key {
+                table: view,
+                id: ann,
+            },
+            progress: Key {
+                table: checkpoint,
+                id: row.unwrap_or(u32::MAX),
+            },
+            trace,
+            index,
+            node,
+        }
+    }
+
+    fn at(&self, key: Key, ms: u64) -> Option<Value> {
+        self.index
+            .record_at(
+                &self.trace,
+                self.node,
+                key,
+                self.trace.first_step_at(ms * 1000),
+            )
             .map(|(r, _)| r.value)
-    };
-    let before = at(1990);
+    }
+
+    fn rebuilding(&self, ms: u64) -> bool {
+        matches!(self.at(self.progress, ms), Some(Value::Text(_)))
+    }
+}
+
+#[test]
+fn during_a_rebuild_readers_are_answered_from_the_old_view_only() {
+    let s = lesson("05-");
+    let r = Rebuilt::new(&s);
+    let before = r.at(r.ann, 1990);
     assert!(matches!(before, Some(Value::Text(_))), "{before:?}");
-    assert_eq!(
-        at(2001),
-        Some(Value::Absent),
-        "the rebuild empties the view"
-    );
-    assert_eq!(at(2500), before, "and folds the same row back");
-    // The rebuilt view equals the one a run without a rebuild ends with.
-    let mut no_rebuild = s.clone();
-    no_rebuild
-        .faults
-        .retain(|f| !matches!(f, Fault::Rebuild { .. }));
-    let end = |s: &Scenario| {
-        let t = common::run(s, s.seed);
-        let ix = Index::new(&t);
-        ix.store_at(&t, node, t.steps.len())
-            .into_iter()
-            .map(|r| settle::model::value_text(&t.names, r.value))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(end(&s), end(&no_rebuild));
-    assert!(
-        outcome(
-            &s,
-            Expectation::ViewMatchesSources {
-                projection: "view".into()
+    let mut during = 0;
+    for ms in 2000..2600 {
+        if r.rebuilding(ms) {
+            during += 1;
+            assert_eq!(r.at(r.ann, ms), before, "at {ms} ms, mid-rebuild");
+        }
+    }
+    assert!(during > 100, "the rebuild took {during} ms");
+    assert!(r.rebuilding(2210), "the read at 2210 ms comes mid-rebuild");
+    // That read is answered with the old view's row, whole.
+    assert!(outcome(&s, answer("app", "name=Ann orders=2 total=75")).passed);
+    assert_eq!(r.at(r.ann, 2500), before, "and the new view is the same");
+}
+
+#[test]
+fn after_the_switch_the_view_equals_a_fresh_fold_of_the_log() {
+    use settle::sim::nodes::projection::{SourceRt, fold};
+    let s = lesson("05-");
+    let r = Rebuilt::new(&s);
+    let switch = (2000..3000)
+        .find(|&ms| r.rebuilding(ms) && !r.rebuilding(ms + 1))
+        .map(|ms| ms + 1)
+        .expect("the rebuild ends");
+    // Every event the log took in by then, newest image per key.
+    let t = &r.trace;
+    let log = s.nodes.iter().position(|n| n.id == "log").expect("log") as u16;
+    let mut images: std::collections::BTreeMap<(String, String), (settle::model::Version, String)> =
+        Default::default();
+    for m in t.messages.iter() {
+        if m.to != log || m.fate() != settle::trace::Fate::Delivered || m.at() > switch * 1000 {
+            continue;
+        }
+        if let Some(settle::model::Body::Event { topic, record, .. }) = t.body(m.body) {
+            let slot = (
+                t.names.get(*topic).to_string(),
+                t.names.get(record.key.id).to_string(),
+            );
+            let value = settle::model::value_text(&t.names, record.value);
+            if images.get(&slot).is_none_or(|(v, _)| *v < record.version) {
+                images.insert(slot, (record.version, value));
             }
-        )
-        .passed
-    );
+        }
+    }
+    let Some(NodeKind::Projection(p)) = s.nodes.iter().find(|n| n.id == "view").map(|n| &n.kind)
+    else {
+        panic!("view is a projection");
+    };
+    let sources: Vec<SourceRt> = p
+        .sources
+        .iter()
+        .map(|x| SourceRt {
+            topic: 0,
+            row: x.row.clone(),
+            columns: x.columns.clone(),
+        })
+        .collect();
+    let records: Vec<Vec<(String, String)>> = p
+        .sources
+        .iter()
+        .map(|x| {
+            images
+                .iter()
+                .filter(|((topic, _), _)| *topic == x.topic)
+                .map(|((_, id), (_, v))| (id.clone(), v.clone()))
+                .collect()
+        })
+        .collect();
+    let fresh = fold(&sources, &records);
+    let view: std::collections::BTreeMap<String, String> = r
+        .index
+        .store_at(t, r.node, t.first_step_at(switch * 1000))
+        .into_iter()
+        .filter(|x| x.key.table == r.ann.table && x.value != Value::Absent)
+        .map(|x| {
+            (
+                t.names.get(x.key.id).to_string(),
+                settle::model::value_text(&t.names, x.value),
+            )
+        })
+        .collect();
+    assert!(!fresh.is_empty());
+    assert_eq!(view, fresh, "at {switch} ms");
 }
 
 #[test]
@@ -281,4 +370,29 @@ fn a_pending_mark_keeps_others_off_the_reserved_stock() {
     let o = outcome(&unlocked, settled);
     assert!(!o.passed, "{}", o.why);
     assert!(o.why.contains("does not hold \"reserved\""), "{}", o.why);
+}
+
+#[test]
+fn rebuilding_a_projection_fed_by_a_queue_is_refused() {
+    let s = lesson("05-");
+    let why = |s: &Scenario| settle::scenario::problem(s).into_iter().collect::<Vec<_>>();
+    assert!(why(&s).is_empty(), "{:?}", why(&s));
+    let mut queue = s.clone();
+    for n in &mut queue.nodes {
+        if n.id == "log" {
+            n.kind = NodeKind::Broker(settle::scenario::BrokerSpec {
+                delivery: settle::scenario::Delivery::AtMostOnce,
+                max_attempts: None,
+            });
+        }
+    }
+    let problems = why(&queue);
+    assert!(
+        problems
+            .iter()
+            .any(|m| m.contains("a queue deletes what it delivered: rebuild from a log")),
+        "{problems:?}"
+    );
+    queue.faults.retain(|f| !matches!(f, Fault::Rebuild { .. }));
+    assert!(why(&queue).is_empty(), "{:?}", why(&queue));
 }

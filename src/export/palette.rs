@@ -44,7 +44,7 @@ pub fn message_rgb(kind: &str) -> [u8; 3] {
         // A refused versioned write: the warning a learner must notice.
         "conflict" | "db conflict" => [0xe0, 0x5a, 0x5a],
         "db write" | "db read" | "committed" | "db result" => [0xe7, 0x6f, 0x51],
-        "event" | "replay" | "replayed" | "fetch" | "batch" => [0xb0, 0x7c, 0xf0],
+        "event" | "fetch" | "batch" => [0xb0, 0x7c, 0xf0],
         "ack" => [0x9a, 0x9a, 0x9a],
         _ => [0xa0, 0xa0, 0xa0],
     }

@@ -175,19 +175,6 @@ pub enum Body {
         /// A poison message: consumers reject it until they are fixed.
         poison: bool,
     },
-    /// Consumer to broker: send the topic's log from this position (a
-    /// projection rebuilding itself from the start).
-    Replay {
-        topic: Sym,
-        from: u32,
-    },
-    /// Broker to consumer after a replayed batch: where the next starts,
-    /// and whether there is more.
-    Replayed {
-        topic: Sym,
-        next: u32,
-        more: bool,
-    },
     /// Consumer to log, on coming back: hand me my partitions of this
     /// topic again from my group's committed offsets.
     Join {
@@ -209,7 +196,8 @@ pub enum Body {
     /// `committed` is the group's committed offset there, so a member
     /// whose commit was lost sends it again. `generation` is the
     /// assignment the fetch was made under: a batch from an older one is
-    /// ignored.
+    /// ignored. `end` is the partition's end when the batch was cut (a
+    /// high watermark), so a member can tell when it has read everything.
     Fetched {
         topic: Sym,
         part: u32,
@@ -219,6 +207,7 @@ pub enum Body {
         first: u32,
         committed: u32,
         generation: u32,
+        end: u32,
     },
     /// Member to log: my group is done with partition `part` of `topic`
     /// up to `offset`.
@@ -352,8 +341,6 @@ impl Body {
                 ..
             } => "conflict",
             Body::DbConflict { .. } => "db conflict",
-            Body::Replay { .. } => "replay",
-            Body::Replayed { .. } => "replayed",
             Body::Join { .. } => "join",
             Body::Fetch { .. } => "fetch",
             Body::Fetched { .. } => "batch",
@@ -482,7 +469,6 @@ pub fn body_label(names: &Names, b: &Body) -> String {
         Body::DbConflict { read, current, .. } => {
             format!("not written: read v{read}, row is {}", current.version)
         }
-        Body::Replay { topic, from } => format!("replay {} from #{from}", names.get(*topic)),
         Body::Join { topic } => format!(
             "join {}: resume from the committed offset",
             names.get(*topic)
@@ -540,10 +526,6 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             } else {
                 format!("{}: you read {}", names.get(*topic), list.join(", "))
             }
-        }
-        Body::Replayed { topic, next, more } => {
-            let end = if *more { "" } else { " (end)" };
-            format!("replayed {} to #{next}{end}", names.get(*topic))
         }
         Body::Event {
             record,

@@ -256,8 +256,9 @@ fn initiates(x: &Node, y: &Node) -> bool {
         NodeKind::Composer(c) => c.calls.iter().any(|k| k == y_id),
         NodeKind::Orchestrator(o) => o.steps.iter().any(|st| st.service == y_id),
         NodeKind::Peer(p) => matches!(&y.kind, NodeKind::Peer(q) if q.table == p.table),
-        // A projection asks its broker to replay a topic only when rebuilt;
-        // the events it folds come from the broker.
+        // A consumer only asks (a log's fetches and commits, a broker's
+        // acknowledgements); the events it handles come from the broker
+        // or the log.
         NodeKind::Replica(_) | NodeKind::Projection(_) => false,
     }
 }

@@ -140,8 +140,9 @@ pub enum Fault {
     /// From now on the node's clock runs this far ahead of true time: its
     /// last-writer-wins stamps claim writes happened later than they did.
     ClockSkew { at: Dur, node: String, ahead: Dur },
-    /// An operator rebuilds a projection: its view empties and is folded
-    /// again from the start of its topics.
+    /// An operator rebuilds a projection that reads from a log: a new view
+    /// is folded beside the old one from the log's earliest kept event and
+    /// takes over once it has caught up.
     Rebuild { at: Dur, node: String },
     /// An operator re-drives a broker's dead-letter queue: each parked
     /// message is delivered again, with a fresh count of attempts.

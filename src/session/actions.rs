@@ -145,11 +145,20 @@ pub fn node_offers(s: &Scenario, trace: Option<&Trace>, id: &str, now: Micros) -
                 ahead: Dur(p.clock_skew.0 + 500_000),
             },
         }),
-        Some(NodeKind::Projection(_)) if !down => out.push(Offer {
-            label: "Rebuild view now".into(),
-            hint: "Empty the view and fold every event again from the start of its topics",
-            action: Action::Rebuild(id.to_string()),
-        }),
+        // Only a log keeps what it delivered: a queue has nothing to read
+        // again.
+        Some(NodeKind::Projection(p))
+            if !down
+                && s.nodes
+                    .iter()
+                    .any(|n| n.id == p.broker && matches!(n.kind, NodeKind::Log(_))) =>
+        {
+            out.push(Offer {
+                label: "Rebuild view now".into(),
+                hint: "Fold a new view beside the old one from the log's earliest kept event; readers switch to it once it has caught up",
+                action: Action::Rebuild(id.to_string()),
+            });
+        }
         Some(NodeKind::Broker(b)) if b.max_attempts.is_some() && !down => out.push(Offer {
             label: "Re-drive dead letters now".into(),
             hint: "Deliver every message in the dead-letter queue again (once the consumer is fixed)",

@@ -104,7 +104,7 @@ pub const TERMS: &[Term] = &[
     term!(
         "checkpoint",
         ["checkpoint"],
-        "How far a projection has read each topic it follows. A rebuild starts it again from the beginning."
+        "How far a projection has read each topic it follows. A rebuild folds a new view from the start of the log, with a checkpoint of its own, and both take over together."
     ),
     term!(
         "choreography",

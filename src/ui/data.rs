@@ -84,9 +84,23 @@ pub fn of_node(view: &View, p: &Player, pipe: &Pipeline, n: &Node) -> Option<Nod
             let marks = checkpoint(t, &p.index, idx, table, p.upto());
             let folded: u32 = marks.iter().map(|(_, k)| k).sum();
             let mut lines = vec![format!(
-                "Checkpoint: {folded} event(s) folded into \"{}\"; a rebuild starts it again from 0.",
+                "Checkpoint: {folded} event(s) folded into \"{}\"; a rebuild folds a new view from the log's earliest kept event.",
                 pr.view
             )];
+            let rebuilding = t.names.find(crate::sim::nodes::projection::REBUILDING_ROW);
+            if let Some(row) = rebuilding
+                && let Some(r) = p
+                    .index
+                    .store_at(t, idx, p.upto())
+                    .into_iter()
+                    .find(|r| r.key.table == table && r.key.id == row)
+                && let crate::model::Value::Text(text) = r.value
+            {
+                lines.push(format!(
+                    "rebuilding: {} (readers get the old view until it has caught up)",
+                    t.names.get(text)
+                ));
+            }
             for src in &pr.sources {
                 let k = t
                     .names

@@ -237,6 +237,15 @@ impl<'a> Checker<'a> {
                     if kind.is_some_and(|k| !matches!(k, NodeKind::Projection(_))) {
                         self.fail(Where::field("faults", i, "node"), format!("\"{node}\" is not a projection: only a projection's view can be rebuilt"));
                     }
+                    if let Some(NodeKind::Projection(p)) = kind
+                        && self
+                            .s
+                            .nodes
+                            .iter()
+                            .any(|n| n.id == p.broker && matches!(n.kind, NodeKind::Broker(_)))
+                    {
+                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" reads from the broker \"{}\", and a queue deletes what it delivered: rebuild from a log", p.broker));
+                    }
                 }
                 Fault::Redrive { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);

@@ -7,9 +7,12 @@
 //! that rejects a delivery (a poison message it cannot handle) gets it
 //! again at once; with a limit on attempts the broker gives up after that
 //! many rejections and parks it in a dead-letter queue (shown as a table),
-//! from which an operator can re-drive it once the consumer is fixed. It
-//! keeps each topic's log, and replays it on request (a projection
-//! rebuilding).
+//! from which an operator can re-drive it once the consumer is fixed.
+//!
+//! It is a queue, not a log: a message is kept only until every
+//! subscriber has acknowledged it (at most once: not at all), then it is
+//! gone, so nothing can be read again from the start. A projection that
+//! must be rebuilt reads from a partitioned log instead.
 
 use std::collections::BTreeMap;
 
@@ -19,9 +22,6 @@ use crate::model::deliver_flags::DEAD_LETTERED;
 use crate::model::{Body, EventId, Key, Micros, NodeIdx, Sym, Value, body_label};
 use crate::scenario::{BrokerSpec, Delivery};
 use crate::sim::wiring::Wiring;
-
-/// Most log entries sent in answer to one replay request.
-const REPLAY_BATCH: u32 = 16;
 
 /// Subscribers of one topic.
 #[derive(Clone, Debug)]
@@ -54,8 +54,6 @@ struct DeadLetters {
 #[derive(Clone, Debug)]
 pub struct Broker {
     subscriptions: Vec<Subscription>,
-    /// Every event received, per topic, in arrival order (durable).
-    pub log: BTreeMap<Sym, Vec<u32>>,
     /// Deliveries not yet acknowledged, for at-least-once (durable, like a
     /// broker's stored offsets); `None` for at-most-once.
     unacked: Option<Retries<(NodeIdx, EventId)>>,
@@ -97,7 +95,6 @@ impl Broker {
     pub fn new(subscriptions: Vec<Subscription>, ack_timeout: Option<Micros>) -> Self {
         Broker {
             subscriptions,
-            log: BTreeMap::new(),
             unacked: ack_timeout.map(|t| Retries::new(t, 0)),
             dead: None,
             store: Store::default(),
@@ -143,29 +140,6 @@ impl Broker {
             cx.flags |= DEAD_LETTERED;
         }
     }
-
-    /// Sends up to a batch of `topic`'s log from `from` to `to`. An
-    /// at-least-once broker resends each replayed event until it is
-    /// acknowledged, as it does a live one: the batch's end marker may
-    /// overtake its events on the wire, so the marker alone cannot tell the
-    /// projection that none was lost.
-    fn replay(&mut self, cx: &mut Cx, to: NodeIdx, topic: Sym, from: u32) {
-        let log = self.log.get(&topic).map_or(&[][..], Vec::as_slice);
-        let end = (from.saturating_add(REPLAY_BATCH) as usize).min(log.len());
-        for &body in log.get(from as usize..end).unwrap_or(&[]) {
-            let event = match cx.body(body) {
-                Some(Body::Event { event, .. }) => Some(event),
-                _ => None,
-            };
-            match (&mut self.unacked, event) {
-                (Some(r), Some(event)) => r.send(cx, (to, event), to, body),
-                _ => cx.forward(to, body),
-            }
-        }
-        let next = end.max(from as usize) as u32;
-        let more = (next as usize) < log.len();
-        cx.send(to, Body::Replayed { topic, next, more });
-    }
 }
 
 impl Actor for Broker {
@@ -178,7 +152,6 @@ impl Actor for Broker {
                 if self.unacked.is_some() {
                     cx.send(m.from, Body::Ack { event });
                 }
-                self.log.entry(topic).or_default().push(m.body_id);
                 let Some(sub) = self.subscriptions.iter().find(|s| s.topic == topic) else {
                     return;
                 };
@@ -201,7 +174,6 @@ impl Actor for Broker {
                 };
                 self.park(cx, given_up.into_iter().collect());
             }
-            Body::Replay { topic, from } => self.replay(cx, m.from, topic, from),
             _ => {}
         }
     }

@@ -193,7 +193,6 @@ impl Pipeline {
             }
         }
         // Sends made by this step.
-        let replaying = matches!(body, Some(Body::Replay { .. }));
         let from = trace.first_message_of(i as u32);
         let sends: Vec<_> = trace
             .messages
@@ -219,7 +218,7 @@ impl Pipeline {
                 if !relay.acked {
                     self.handle(sender, offset);
                 }
-            } else if self.acking.contains(&sender) && !replaying {
+            } else if self.acking.contains(&sender) {
                 self.unacked
                     .entry(sender)
                     .or_default()

@@ -34,6 +34,9 @@ const AUTO_COMMIT: u32 = 0x4c4f_0004;
 /// Asking to join again if the join numbered by the low half got no
 /// assignment.
 const REJOIN: u32 = 0x4c4f_0005;
+/// Asking to join again if, in the generation the low half names, the
+/// assignment of some topic it reads never came (it was lost).
+const UNASSIGNED: u32 = 0x4c4f_0006;
 
 fn tag(kind: u32, low: u32) -> u64 {
     (u64::from(kind) << 32) | u64::from(low)
@@ -53,6 +56,8 @@ struct Part {
     batch_end: Option<u32>,
     /// The last offset this member committed.
     committed: Option<u32>,
+    /// The partition's end as the last batch reported it.
+    end: Option<u32>,
 }
 
 /// An event fetched and not yet handled.
@@ -100,6 +105,10 @@ pub struct Member {
     joins: u32,
     /// Joined and no assignment yet.
     joining: bool,
+    /// How many times the log has dealt it partitions anew.
+    assignments: u32,
+    /// The topics whose assignment of the current generation arrived.
+    assigned: Vec<Sym>,
 }
 
 impl Member {
@@ -158,6 +167,8 @@ impl Member {
             fetches: 0,
             joins: 0,
             joining: false,
+            assignments: 0,
+            assigned: Vec::new(),
         }))
     }
 
@@ -223,6 +234,7 @@ impl Member {
     /// Reads partitions of `topic` anew: those in `parts` (bit n:
     /// partition n), each from the committed offset.
     fn assign(&mut self, cx: &mut Cx, topic: Sym, parts: u64) {
+        self.assignments += 1;
         self.parts.retain(|p| p.topic != topic);
         self.queue.retain(|q| q.topic != topic);
         for part in (0..64u32).filter(|b| parts & (1u64 << b) != 0) {
@@ -233,6 +245,7 @@ impl Member {
                 fetching: None,
                 batch_end: None,
                 committed: None,
+                end: None,
             });
             let i = self.parts.len() - 1;
             self.fetch(cx, i);
@@ -254,9 +267,13 @@ impl Member {
                 first,
                 committed,
                 generation,
+                end,
             } => {
                 if generation != self.generation {
                     return true;
+                }
+                if let Some(i) = self.find(topic, part) {
+                    self.parts[i].end = Some(end);
                 }
                 self.recommit(cx, (topic, part), committed);
                 self.batch(cx, (topic, part), asked, (from, count, first));
@@ -274,6 +291,15 @@ impl Member {
                 let same = generation == self.generation && mine == parts && !self.joining;
                 if generation < self.generation || same {
                     return true;
+                }
+                if generation != self.generation {
+                    self.assigned.clear();
+                    // The log deals every topic it reads: one whose
+                    // assignment is lost would go unread.
+                    cx.timer(self.resend, tag(UNASSIGNED, generation));
+                }
+                if !self.assigned.contains(&topic) {
+                    self.assigned.push(topic);
                 }
                 self.generation = generation;
                 self.joining = false;
@@ -362,6 +388,7 @@ impl Member {
                         fetching: None,
                         batch_end: None,
                         committed: None,
+                        end: None,
                     });
                     let i = self.parts.len() - 1;
                     self.fetch(cx, i);
@@ -377,6 +404,12 @@ impl Member {
                     }
                 }
                 self.arm_auto_commit(cx);
+            }
+            UNASSIGNED => {
+                let missing = self.topics.iter().any(|t| !self.assigned.contains(t));
+                if low == self.generation && missing && !self.joining {
+                    self.join(cx);
+                }
             }
             REJOIN => {
                 if self.joining && low == self.joins {
@@ -404,6 +437,45 @@ impl Member {
             self.fetch(cx, i);
         }
         self.arm_handling(cx);
+    }
+
+    /// Reads every partition it holds again from its earliest kept event
+    /// (a seek to the beginning): what was fetched and not handled is
+    /// dropped, and the group's commits follow the new reading.
+    pub fn seek_to_beginning(&mut self, cx: &mut Cx) {
+        self.queue.clear();
+        for i in 0..self.parts.len() {
+            let p = &mut self.parts[i];
+            p.position = Some(0);
+            p.batch_end = None;
+            p.end = None;
+            self.fetch(cx, i);
+        }
+    }
+
+    /// How many times the log has dealt it partitions anew (each time it
+    /// resumes from the committed offsets).
+    pub fn assignments(&self) -> u32 {
+        self.assignments
+    }
+
+    /// Events between where it reads and the ends the log last reported,
+    /// fetched or not, besides the one being handled; `None` until every
+    /// partition it holds has reported its end, and while some topic it
+    /// reads has no partition dealt to it (an assignment still to come).
+    pub fn remaining(&self) -> Option<u32> {
+        if self
+            .topics
+            .iter()
+            .any(|t| !self.parts.iter().any(|p| p.topic == *t))
+        {
+            return None;
+        }
+        let mut n = self.queue.len() as u32;
+        for p in &self.parts {
+            n = n.saturating_add(p.end?.saturating_sub(p.position?));
+        }
+        Some(n)
     }
 
     fn join(&mut self, cx: &mut Cx) {

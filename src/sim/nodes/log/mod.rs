@@ -250,11 +250,17 @@ impl Log {
             self.show_group(cx, g);
         }
         let asked = from.unwrap_or(self.cursors[c].committed);
+        // The same fetch asked again (its member heard nothing yet) does
+        // not start the long poll's wait over, or it might never end.
+        let since = match self.cursors[c].parked {
+            Some(p) if p.member == from_node && p.asked == asked => p.since,
+            _ => cx.now,
+        };
         self.cursors[c].parked = Some(Parked {
             member: from_node,
             asked,
             max: max.clamp(1, crate::scenario::MAX_POLL),
-            since: cx.now,
+            since,
         });
         self.serve(cx, c, false);
     }
@@ -299,6 +305,7 @@ impl Log {
             first,
             committed: cur.committed,
             generation,
+            end,
         };
         let id = cx.keep(batch);
         let again = count > 0 && from < high;

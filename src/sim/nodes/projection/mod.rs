@@ -2,109 +2,58 @@
 //! into a view with its own key and shape (orders and customers into
 //! "orders by customer, with the customer's name and the order total"),
 //! keeps a checkpoint of how many events of each topic it has folded, and
-//! answers queries from the view. It can be rebuilt from the start of its
-//! topics, and it can hold a read until it reflects a given write
-//! (read-your-writes with a version token).
+//! answers queries from the view. It can hold a read until it reflects a
+//! given write (read-your-writes with a version token).
+//!
+//! Reading from a partitioned log, it can be rebuilt: it reads the log
+//! again from the earliest kept event and folds a new view beside the old
+//! one, while readers keep being answered from the old view; once the new
+//! view has read up to the log's end as of then, readers switch to it at
+//! once. Nobody reads a half-built view. A broker cannot feed a rebuild:
+//! a queue deletes what it delivered.
 //!
 //! The view is a function of the newest image of each source record, so
 //! the order events arrive in, duplicates and a rebuild all lead to the
 //! same view once every event has arrived.
 
+mod fold;
+
 use std::collections::BTreeMap;
+
+use self::fold::row_of;
+pub use self::fold::{SourceRt, fold};
 
 use super::log::member::{Member, member_timer};
 use super::{Actor, Cx, DedupWindow, Incoming, Store};
 use crate::model::deliver_flags::{DUPLICATE_IGNORED, OLDER_IGNORED};
-use crate::model::fields::field;
 use crate::model::{
     Answer, Body, Key, Micros, Names, NodeIdx, Record, ReqOp, Sym, Token, Value, Version,
     value_text,
 };
-use crate::scenario::{Column, NodeKind, ProjectionSpec};
+use crate::scenario::{NodeKind, ProjectionSpec};
 use crate::sim::build::BuildError;
 use crate::sim::wiring::Wiring;
 
-/// How often a rebuild asks again for a batch that did not come.
-const REPLAY_RETRY: Micros = 200_000;
-/// Timer tag of the replay check; reads waiting for a token use their ticket.
-const REPLAY_TAG: u64 = 1 << 40;
-
-/// The name of a projection's checkpoint table: one row per topic.
+/// The name of a projection's checkpoint table: one row per topic, and
+/// a row [`REBUILDING_ROW`] while a rebuild is under way.
 pub fn checkpoint_table(view: &str) -> String {
     format!("{view} checkpoint")
 }
 
-/// One topic a projection folds, resolved.
-#[derive(Clone, Debug)]
-pub struct SourceRt {
-    pub topic: Sym,
-    /// The field naming the row, or `None` for the record's own id.
-    pub row: Option<String>,
-    pub columns: Vec<Column>,
-}
+/// The checkpoint table's row that shows a rebuild's progress.
+pub const REBUILDING_ROW: &str = "rebuilding";
 
-/// The row a source record belongs to, by its id and value text.
-fn row_of<'t>(source: &SourceRt, id: &'t str, value: &'t str) -> Option<&'t str> {
-    match &source.row {
-        None => Some(id),
-        Some(f) => field(value, f),
-    }
-}
-
-/// The view folded from source records: for each source (by index), its
-/// records as (id, value text). Rows are keyed by their id text; a row
-/// exists when some record belongs to it. Defined once, for the
-/// projection and for the check that compares a view with its sources.
-pub fn fold(sources: &[SourceRt], records: &[Vec<(String, String)>]) -> BTreeMap<String, String> {
-    let mut rows: BTreeMap<String, Vec<(usize, &str, &str)>> = BTreeMap::new();
-    for (s, (source, list)) in sources.iter().zip(records).enumerate() {
-        for (id, value) in list {
-            if let Some(row) = row_of(source, id, value) {
-                rows.entry(row.to_string())
-                    .or_default()
-                    .push((s, id.as_str(), value.as_str()));
-            }
-        }
-    }
-    rows.into_iter()
-        .map(|(row, members)| {
-            let text = row_text(sources, &members);
-            (row, text)
-        })
-        .collect()
-}
-
-/// One row's text from the records that belong to it, columns in the
-/// order the sources list them.
-fn row_text(sources: &[SourceRt], members: &[(usize, &str, &str)]) -> String {
-    let mut parts = Vec::new();
-    for (s, source) in sources.iter().enumerate() {
-        let mut mine: Vec<(&str, &str)> = members
-            .iter()
-            .filter(|m| m.0 == s)
-            .map(|m| (m.1, m.2))
-            .collect();
-        mine.sort_unstable();
-        for column in &source.columns {
-            let shown = match column {
-                Column::Copy { field: f, .. } => mine.last().map(|(_, v)| match f {
-                    Some(f) => field(v, f).unwrap_or("—").to_string(),
-                    None => v.replace(' ', "_"),
-                }),
-                Column::Count { .. } => Some(mine.len().to_string()),
-                Column::Sum { field: f, .. } => Some(
-                    mine.iter()
-                        .filter_map(|(_, v)| field(v, f)?.parse::<i64>().ok())
-                        .fold(0i64, i64::saturating_add)
-                        .to_string(),
-                ),
-            };
-            if let Some(v) = shown {
-                parts.push(format!("{}={v}", column.name()));
-            }
-        }
-    }
-    parts.join(" ")
+/// A new view being folded beside the old one (durable: once a rebuild
+/// has begun, its reading may have committed offsets past what the old
+/// view folded, so only the new view can take over; a crash makes it
+/// start reading again from the start).
+#[derive(Clone, Debug, Default)]
+struct Rebuild {
+    images: BTreeMap<(usize, Key), Record>,
+    folded: BTreeMap<Sym, u32>,
+    seen: BTreeMap<NodeIdx, DedupWindow>,
+    /// Events read from the log since the rebuild began.
+    read: u32,
 }
 
 /// A read waiting until the view reflects a write.
@@ -134,9 +83,9 @@ pub struct Projection {
     folded: BTreeMap<Sym, u32>,
     /// Processed event ids (durable).
     seen: BTreeMap<NodeIdx, DedupWindow>,
-    /// A rebuild under way: per topic, the log position to read next
-    /// (durable, so a restart resumes it).
-    replaying: BTreeMap<Sym, u32>,
+    /// A rebuild under way.
+    building: Option<Rebuild>,
+    rebuilding_row: Sym,
     /// Reads waiting for a token, by ticket (memory only).
     waiting: BTreeMap<u64, Waiting>,
     next_ticket: u64,
@@ -181,7 +130,8 @@ impl Projection {
             store: Store::default(),
             folded: BTreeMap::new(),
             seen: BTreeMap::new(),
-            replaying: BTreeMap::new(),
+            building: None,
+            rebuilding_row: w.intern(REBUILDING_ROW),
             waiting: BTreeMap::new(),
             next_ticket: 0,
             member,
@@ -250,6 +200,19 @@ impl Projection {
         let Some(s) = self.sources.iter().position(|x| x.topic == topic) else {
             return;
         };
+        if let Some(b) = &mut self.building {
+            let slot = (s, record.key);
+            if b.images
+                .get(&slot)
+                .is_some_and(|old| old.version >= record.version)
+            {
+                cx.flags |= OLDER_IGNORED;
+                return;
+            }
+            b.images.insert(slot, record);
+            *b.folded.entry(topic).or_default() += 1;
+            return;
+        }
         let slot = (s, record.key);
         if self
             .images
@@ -312,14 +275,71 @@ impl Projection {
         }
     }
 
-    /// Asks the broker for the next batch of each topic being replayed.
-    fn ask_replay(&mut self, cx: &mut Cx) {
-        for (&topic, &from) in &self.replaying {
-            cx.send(self.broker, Body::Replay { topic, from });
+    /// Records the rebuild's progress (events read of those to read, as
+    /// far as the log has said), or clears it when none is under way.
+    fn show_progress(&mut self, cx: &mut Cx) {
+        let value = match (&self.building, &self.member) {
+            (Some(b), Some(mb)) => {
+                let text = match mb.remaining() {
+                    Some(left) => format!("{} of {} events", b.read, b.read + left),
+                    None => format!("{} read, the log's end not known yet", b.read),
+                };
+                Value::Text(cx.names.intern(&text))
+            }
+            _ => Value::Absent,
+        };
+        let key = Key {
+            table: self.checkpoint,
+            id: self.rebuilding_row,
+        };
+        let before = self.store.get(key).map(|(v, _)| v);
+        if before == Some(value) || (before.is_none() && value == Value::Absent) {
+            return;
         }
-        if !self.replaying.is_empty() {
-            cx.timer(REPLAY_RETRY, REPLAY_TAG);
+        let record = self.store.commit(key, value, cx.now, cx.me);
+        let body = cx.keep(Body::Stored { record });
+        cx.changed(body);
+    }
+
+    /// Once the new view has read everything up to the ends the log
+    /// last reported, readers switch to it: the images, the checkpoint
+    /// and every row of the view change at this one moment.
+    fn switch_if_caught_up(&mut self, cx: &mut Cx) {
+        if self.building.is_none() {
+            return;
         }
+        if self.member.as_ref().and_then(Member::remaining) != Some(0) {
+            self.show_progress(cx);
+            return;
+        }
+        let Some(b) = self.building.take() else {
+            return;
+        };
+        self.images = b.images;
+        self.seen = b.seen;
+        let topics: Vec<Sym> = self.sources.iter().map(|s| s.topic).collect();
+        for topic in topics {
+            let n = b.folded.get(&topic).copied().unwrap_or(0);
+            if self.folded.get(&topic) != Some(&n) {
+                self.set_checkpoint(cx, topic, n);
+            }
+        }
+        let mut rows: Vec<Sym> = self
+            .store
+            .iter()
+            .filter(|(k, (v, _))| k.table == self.view && *v != Value::Absent)
+            .map(|(k, _)| k.id)
+            .collect();
+        for ((s, _), r) in self.images.clone() {
+            rows.extend(self.row_sym(cx.names, s, &r));
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        for row in rows {
+            self.refresh_row(cx, row);
+        }
+        self.show_progress(cx);
+        self.answer_caught_up(cx);
     }
 }
 
@@ -331,10 +351,20 @@ impl Actor for Projection {
     }
 
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
-        if let Some(mb) = &mut self.member
-            && mb.on_message(cx, m)
-        {
-            return;
+        if let Some(mb) = &mut self.member {
+            let dealt = mb.assignments();
+            if mb.on_message(cx, m) {
+                // Partitions dealt anew resume from the group's committed
+                // offsets, which a rebuild does not move back: it reads
+                // from the start again.
+                if self.building.is_some() && mb.assignments() != dealt {
+                    mb.seek_to_beginning(cx);
+                    self.building = Some(Rebuild::default());
+                }
+                // A batch may say the rebuild has read up to the end.
+                self.switch_if_caught_up(cx);
+                return;
+            }
         }
         match m.body {
             Body::Event {
@@ -343,7 +373,14 @@ impl Actor for Projection {
                 record,
                 ..
             } => {
-                if self.seen.entry(event.origin).or_default().insert(event.seq) {
+                let seen = match &mut self.building {
+                    Some(b) => {
+                        b.read += 1;
+                        &mut b.seen
+                    }
+                    None => &mut self.seen,
+                };
+                if seen.entry(event.origin).or_default().insert(event.seq) {
                     self.fold_event(cx, topic, record);
                 } else {
                     cx.flags |= DUPLICATE_IGNORED;
@@ -351,17 +388,7 @@ impl Actor for Projection {
                 if self.acks && m.from == self.broker {
                     cx.send(self.broker, Body::Ack { event });
                 }
-            }
-            Body::Replayed { topic, next, more } => {
-                if !self.replaying.contains_key(&topic) {
-                    return;
-                }
-                if more {
-                    self.replaying.insert(topic, next);
-                    cx.send(self.broker, Body::Replay { topic, from: next });
-                } else {
-                    self.replaying.remove(&topic);
-                }
+                self.switch_if_caught_up(cx);
             }
             Body::Request {
                 req,
@@ -421,10 +448,6 @@ impl Actor for Projection {
         ) {
             return;
         }
-        if tag == REPLAY_TAG {
-            self.ask_replay(cx);
-            return;
-        }
         let Some(w) = self.waiting.remove(&tag) else {
             return;
         };
@@ -451,34 +474,28 @@ impl Actor for Projection {
     }
 
     fn on_restart(&mut self, cx: &mut Cx) {
-        self.ask_replay(cx);
+        // What it had fetched is gone: the rebuild reads from the start
+        // once the log deals it its partitions again.
+        if self.building.is_some() {
+            self.building = Some(Rebuild::default());
+        }
+        self.show_progress(cx);
         if let Some(mb) = &mut self.member {
             mb.on_restart(cx);
         }
     }
 
-    /// Empties the view and the checkpoint and folds every topic again
-    /// from the start of the broker's log.
+    /// Folds a new view beside the old one from the earliest event the
+    /// log keeps (a seek to the beginning); readers switch to it once it
+    /// has caught up. From a broker there is nothing to read again, and
+    /// the scenario's checks refuse such a rebuild.
     fn on_rebuild(&mut self, cx: &mut Cx) {
-        self.images.clear();
-        self.seen.clear();
-        let rows: Vec<Key> = self
-            .store
-            .iter()
-            .filter(|(k, (v, _))| k.table == self.view && *v != Value::Absent)
-            .map(|(k, _)| k)
-            .collect();
-        for key in rows {
-            let record = self.store.commit(key, Value::Absent, cx.now, cx.me);
-            let body = cx.keep(Body::Stored { record });
-            cx.changed(body);
-        }
-        let topics: Vec<Sym> = self.sources.iter().map(|s| s.topic).collect();
-        for topic in topics {
-            self.set_checkpoint(cx, topic, 0);
-            self.replaying.insert(topic, 0);
-        }
-        self.ask_replay(cx);
+        let Some(mb) = &mut self.member else {
+            return;
+        };
+        mb.seek_to_beginning(cx);
+        self.building = Some(Rebuild::default());
+        self.show_progress(cx);
     }
 
     fn behind(&self, latest: &BTreeMap<Key, Version>) -> bool {
@@ -499,52 +516,5 @@ impl Actor for Projection {
 
     fn store(&self) -> Option<&Store> {
         Some(&self.store)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shape() -> Vec<SourceRt> {
-        vec![
-            SourceRt {
-                topic: 0,
-                row: Some("customer".into()),
-                columns: vec![
-                    Column::Count {
-                        name: "orders".into(),
-                    },
-                    Column::Sum {
-                        name: "total".into(),
-                        field: "total".into(),
-                    },
-                ],
-            },
-            SourceRt {
-                topic: 1,
-                row: None,
-                columns: vec![Column::Copy {
-                    name: "name".into(),
-                    field: None,
-                }],
-            },
-        ]
-    }
-
-    #[test]
-    fn orders_and_customers_fold_into_one_row_per_customer() {
-        let orders = vec![
-            ("o-1".to_string(), "customer=ann total=30".to_string()),
-            ("o-2".to_string(), "customer=ann total=45".to_string()),
-            ("o-3".to_string(), "customer=bo total=5".to_string()),
-        ];
-        let customers = vec![("ann".to_string(), "Ann".to_string())];
-        let view = fold(&shape(), &[orders, customers]);
-        assert_eq!(
-            view.get("ann").map(String::as_str),
-            Some("orders=2 total=75 name=Ann")
-        );
-        assert_eq!(view.get("bo").map(String::as_str), Some("orders=1 total=5"));
     }
 }
