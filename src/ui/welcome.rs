@@ -204,19 +204,27 @@ fn lesson_face(
     };
     let painter = ui.painter();
     painter.rect(frame, 10.0, fill, border, StrokeKind::Inside);
-    painter.text(
-        rect.min + vec2(14.0, 12.0),
-        Align2::LEFT_TOP,
+    // Title and summary stay inside the card and clear of the status line
+    // at its foot: what does not fit ends in "…" (the whole text is the
+    // card's accessible name and its lesson's first words).
+    let fitted = |text: String, size: f32, color, rows: usize| {
+        let mut job =
+            egui::text::LayoutJob::simple(text, FontId::proportional(size), color, CARD.x - 28.0);
+        job.wrap.max_rows = rows;
+        job.wrap.overflow_character = Some('…');
+        painter.layout_job(job)
+    };
+    let title_galley = fitted(
         format!("{number}  {title}"),
-        FontId::proportional(18.0),
+        18.0,
         visuals.strong_text_color(),
+        1,
     );
-    let galley = painter.layout(
-        summary,
-        FontId::proportional(13.5),
-        visuals.text_color(),
-        CARD.x - 28.0,
-    );
+    painter.galley(rect.min + vec2(14.0, 12.0), title_galley, visuals.text_color());
+    let row = ui.fonts_mut(|f| f.row_height(&FontId::proportional(13.5)));
+    let room = CARD.y - 40.0 - 34.0;
+    let rows = ((room / row).floor() as usize).max(1);
+    let galley = fitted(summary, 13.5, visuals.text_color(), rows);
     painter.galley(rect.min + vec2(14.0, 40.0), galley, visuals.text_color());
     let (right, asked) = session.progress.predictions(p.file);
     let mut status = Vec::new();
