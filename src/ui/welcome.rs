@@ -220,7 +220,11 @@ fn lesson_face(
         visuals.strong_text_color(),
         1,
     );
-    painter.galley(rect.min + vec2(14.0, 12.0), title_galley, visuals.text_color());
+    painter.galley(
+        rect.min + vec2(14.0, 12.0),
+        title_galley,
+        visuals.text_color(),
+    );
     let row = ui.fonts_mut(|f| f.row_height(&FontId::proportional(13.5)));
     let room = CARD.y - 40.0 - 34.0;
     let rows = ((room / row).floor() as usize).max(1);
