@@ -179,6 +179,7 @@ pub fn messages(sc: &Scene, view: &View) {
             visuals.weak_text_color(),
         );
     }
+    let mut written: Vec<Rect> = Vec::new();
     for &m in flying.iter().step_by(stride) {
         let Some(msg) = t.message(m) else { continue };
         let (Some(a), Some(b)) = (
@@ -207,13 +208,19 @@ pub fn messages(sc: &Scene, view: &View) {
         };
         painter.circle(pos, r, color, outline);
         if labels && let Some(b) = body {
-            painter.text(
-                pos + vec2(r + 3.0, -r - 2.0),
-                Align2::LEFT_BOTTOM,
+            // A label that would print over one already drawn is left out
+            // (its token stays; hovering it or the diagram says what it
+            // is): two messages on one link would otherwise garble both.
+            let galley = painter.layout_no_wrap(
                 body_label(&t.names, b),
                 FontId::proportional(11.5),
                 visuals.text_color(),
             );
+            let at = Align2::LEFT_BOTTOM.anchor_size(pos + vec2(r + 3.0, -r - 2.0), galley.size());
+            if selected || !written.iter().any(|w: &Rect| w.intersects(at)) {
+                written.push(at);
+                painter.galley(at.min, galley, visuals.text_color());
+            }
         }
     }
     let window = 200_000.0_f64.min(p.until() as f64 / 20.0);
