@@ -79,6 +79,13 @@ fn show_me_opens_the_lesson_that_explains_the_hint() {
         .click_accesskit();
     h.run_steps(3);
     assert!(h.state().session.doc.dirty);
+    // The lesson dismisses its dual-write hint (it is lesson 04's); the
+    // Checks panel lists it among the dismissed, and brings it back.
+    h.get_by_label_contains("Dismissed hints (2)").click();
+    h.run_steps(3);
+    h.get_by_label_contains("Bring back hint: Dual write")
+        .click_accesskit();
+    h.run_steps(3);
     // Dual-write hints point at lesson 04.
     h.get_by_label_contains("Show me: Dual write")
         .click_accesskit();

@@ -169,8 +169,10 @@ fn design_hints(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
     let shown = check::hints(s);
     ui.label(RichText::new("Design hints").strong())
         .on_hover_text("Flaws read from the drawing itself, before anything runs");
-    if shown.is_empty() {
+    if shown.is_empty() && all.is_empty() {
         ui.weak("No design hints: the drawing shows none of the flaws Settle looks for.");
+    } else if shown.is_empty() {
+        ui.weak("No design hints showing: the drawing's are dismissed, below.");
     }
     for h in &shown {
         let on = view.label(&h.node);
