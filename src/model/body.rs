@@ -59,6 +59,22 @@ pub enum ReqOp {
     },
 }
 
+impl ReqOp {
+    /// Whether the request changes data: what a read-only node (a replica,
+    /// a projection, a composer) refuses.
+    pub fn writes(&self) -> bool {
+        match self {
+            ReqOp::Write { .. }
+            | ReqOp::WriteBased { .. }
+            | ReqOp::Edit { .. }
+            | ReqOp::Change { .. } => true,
+            ReqOp::Read { .. } | ReqOp::ReadAtLeast { .. } | ReqOp::ReadAfterMyWrite { .. } => {
+                false
+            }
+        }
+    }
+}
+
 /// An idempotency key: the client that chose it and its number. A client
 /// sends the same key with every retry of one write; the owner stores it
 /// with the write, in the same transaction, and answers a repeat with what

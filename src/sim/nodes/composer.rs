@@ -143,23 +143,11 @@ impl Actor for Composer {
                     },
                 );
             }
-            Body::Request {
-                req,
-                op:
-                    ReqOp::Write { .. }
-                    | ReqOp::WriteBased { .. }
-                    | ReqOp::Edit { .. }
-                    | ReqOp::Change { .. },
-            } => {
-                let reason = cx.names.intern(
-                    "a composer answers queries; send writes to the service that owns the data",
-                );
-                cx.send(
+            Body::Request { req, op } if op.writes() => {
+                cx.refuse(
                     m.from,
-                    Body::Answer {
-                        req,
-                        answer: Answer::Refused { reason },
-                    },
+                    req,
+                    "a composer answers queries; send writes to the service that owns the data",
                 );
             }
             Body::Answer { req, answer } => {

@@ -64,6 +64,13 @@ pub struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// Answers request `req` of `to` with a refusal that says why.
+    pub fn refuse(&mut self, to: NodeIdx, req: u32, why: &str) {
+        let reason = self.names.intern(why);
+        let answer = crate::model::Answer::Refused { reason };
+        self.send(to, Body::Answer { req, answer });
+    }
+
     /// Records a body and returns its index, without sending it.
     pub fn keep(&mut self, body: Body) -> u32 {
         u32::try_from(self.bodies.push(body)).unwrap_or(u32::MAX)

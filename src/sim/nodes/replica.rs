@@ -220,22 +220,8 @@ impl Actor for Replica {
                 };
                 cx.send(m.from, Body::Answer { req, answer });
             }
-            Body::Request {
-                req,
-                op:
-                    ReqOp::Write { .. }
-                    | ReqOp::WriteBased { .. }
-                    | ReqOp::Edit { .. }
-                    | ReqOp::Change { .. },
-            } => {
-                let reason = cx.names.intern("a replica is a read-only copy");
-                cx.send(
-                    m.from,
-                    Body::Answer {
-                        req,
-                        answer: Answer::Refused { reason },
-                    },
-                );
+            Body::Request { req, op } if op.writes() => {
+                cx.refuse(m.from, req, "a replica is a read-only copy");
             }
             _ => {}
         }

@@ -415,22 +415,8 @@ impl Actor for Projection {
                     cx.timer(Micros::from(wait), ticket);
                 }
             }
-            Body::Request {
-                req,
-                op:
-                    ReqOp::Write { .. }
-                    | ReqOp::WriteBased { .. }
-                    | ReqOp::Edit { .. }
-                    | ReqOp::Change { .. },
-            } => {
-                let reason = cx.names.intern("a projection is a read-only view");
-                cx.send(
-                    m.from,
-                    Body::Answer {
-                        req,
-                        answer: Answer::Refused { reason },
-                    },
-                );
+            Body::Request { req, op } if op.writes() => {
+                cx.refuse(m.from, req, "a projection is a read-only view");
             }
             _ => {}
         }
