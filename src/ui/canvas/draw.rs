@@ -475,6 +475,9 @@ pub fn nodes(
     }
 }
 
+/// The smallest a node's name is drawn, in points.
+const NAME_MIN: f32 = 12.0;
+
 /// A node as a box scaled with the drawing: icon, name, and its kind and
 /// table in small print.
 #[allow(clippy::too_many_arguments)]
@@ -500,6 +503,23 @@ fn name_box(
     }
     let text_x = icon_rect.max.x + 8.0 * zoom;
     let size = (15.0 * zoom).clamp(6.0, 30.0);
+    // Zoomed out (a lesson fitted to a laptop's canvas), a name inside
+    // the box would be a few pixels tall: it goes under the box instead,
+    // never smaller than the smallest size the back row and a laptop read.
+    if size < NAME_MIN {
+        let font = FontId::proportional(NAME_MIN);
+        let width = (r.width() * 1.8).max(90.0);
+        let text = theme::elide(painter, n.label(), &font, width);
+        let galley = painter.layout_no_wrap(text, font, text_color);
+        let at = Align2::CENTER_TOP.anchor_size(pos2(r.center().x, r.max.y + 7.0), galley.size());
+        painter.rect_filled(
+            at.expand2(vec2(3.0, 1.0)),
+            3.0,
+            sc.visuals.window_fill.gamma_multiply(0.85),
+        );
+        painter.galley(at.min, galley, text_color);
+        return;
+    }
     // Long names shrink to fit the box rather than spill out of it;
     // zoomed far out, only names are drawn (small print is unreadable).
     let room = (r.max.x - text_x - 18.0 * zoom).max(10.0);
