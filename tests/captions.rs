@@ -180,3 +180,24 @@ fn captions_keep_time_order_and_their_place_among_equals() {
     Edit::DeleteCaption(0).apply(&mut s);
     assert_eq!(texts(&s), ["c", "a"]);
 }
+
+/// At the end of the run a caption goes just before it, and the button says
+/// so rather than offering a moment a millisecond off the one shown.
+#[test]
+fn at_the_end_the_caption_button_says_just_before_the_end() {
+    let mut h = harness();
+    h.run_steps(3);
+    h.get_by_label("● Record").click();
+    h.run_steps(3);
+    h.state_mut().push(Cmd::End);
+    h.run_steps(3);
+    h.get_by_label_contains("Add a caption just before the end (")
+        .click();
+    h.run_steps(3);
+    let until = h.state().session.doc.scenario.until.0;
+    assert_eq!(
+        captions(&h)[0].at.map(|t| t.0),
+        Some(until - 1_000),
+        "the caption is not at the last moment the run reaches"
+    );
+}

@@ -51,7 +51,13 @@ fn body(ui: &mut Ui, st: &mut CaptionsState, view: &View, cmds: &mut Vec<Cmd>) {
     );
     let now = view.now().min(last_moment(view));
     let focus: Vec<String> = view.selection.nodes.iter().cloned().collect();
-    let add = format!("Add a caption at {}", fmt_time(now));
+    // A caption needs a moment the run still reaches: at the end, the
+    // last millisecond before it, and the button says so.
+    let add = if view.now() > now {
+        format!("Add a caption just before the end ({})", fmt_time(now))
+    } else {
+        format!("Add a caption at {}", fmt_time(now))
+    };
     if ui
         .button(RichText::new(add).strong())
         .on_hover_text("Highlights the selected nodes; write its words below")
