@@ -390,3 +390,41 @@ fn the_checks_panel_keeps_an_open_questions_answer_hidden() {
             .is_none()
     );
 }
+
+/// On a laptop the side panel and the palette can be put away from the
+/// View menu, and brought back; F6 then skips the hidden region.
+#[test]
+fn the_side_panel_and_the_palette_can_be_hidden_and_brought_back() {
+    let mut h = harness();
+    open(&mut h, "Event-driven replication");
+    h.get_by_label("Inspector region");
+    let toggle_both = |h: &mut Harness<'static, SettleApp>| {
+        // The checkboxes keep the menu open, as menus' checkboxes do.
+        h.get_by_label("View").click_accesskit();
+        h.run_steps(3);
+        for item in ["Side panel", "Palette"] {
+            h.get_by_label(item).click_accesskit();
+            h.run_steps(3);
+        }
+        h.key_press(Key::Escape);
+        h.run_steps(3);
+    };
+    toggle_both(&mut h);
+    assert!(
+        h.query_by_label("Inspector region").is_none(),
+        "the side panel is still shown"
+    );
+    assert!(
+        h.query_by_label("Add replica").is_none(),
+        "the palette is still shown"
+    );
+    assert!(!h.state().persisted().side && !h.state().persisted().palette);
+    for _ in 0..6 {
+        h.key_press(Key::F6);
+        h.run_steps(2);
+        assert_ne!(focused_label(&h), "Inspector region");
+    }
+    toggle_both(&mut h);
+    h.get_by_label("Inspector region");
+    h.get_by_label("Add replica");
+}

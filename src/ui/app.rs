@@ -34,6 +34,12 @@ pub struct Prefs {
     pub speed: f64,
     pub snap: bool,
     pub px_per_ms: f32,
+    /// The palette on the left is shown (View ▸ Palette).
+    pub palette: bool,
+    /// The inspector, replica states, checks and plots on the right are
+    /// shown (View ▸ Side panel): hidden, a laptop's canvas and diagram
+    /// get the whole width.
+    pub side: bool,
 }
 
 impl Default for Prefs {
@@ -43,6 +49,8 @@ impl Default for Prefs {
             speed: 0.1,
             snap: true,
             px_per_ms: 3.0,
+            palette: true,
+            side: true,
         }
     }
 }

@@ -141,6 +141,8 @@ impl SettleApp {
                     dirty: session.doc.dirty,
                     dark: self.prefs.dark,
                     snap: &mut self.prefs.snap,
+                    palette: &mut self.prefs.palette,
+                    side: &mut self.prefs.side,
                     open_path: &mut self.open_path,
                     recording: &mut self.recording,
                     link: session.link_here(),
@@ -161,11 +163,13 @@ impl SettleApp {
             regions::anchor(ui, Region::Playback, ui.max_rect());
             timeline::ui(ui, &view, &mut self.seed_text, cmds);
         });
-        if !self.presenting {
+        if !self.presenting && self.prefs.palette {
             egui::Panel::left("palette")
                 .resizable(false)
                 .exact_size(150.0)
                 .show(ui, |ui| canvas::palette(ui, icons, cmds));
+        }
+        if !self.presenting && self.prefs.side {
             let revision = session.doc.revision;
             egui::Panel::right("side")
                 .resizable(true)

@@ -30,6 +30,9 @@ pub struct Bar<'a> {
     pub dirty: bool,
     pub dark: bool,
     pub snap: &'a mut bool,
+    /// View ▸ Palette and View ▸ Side panel.
+    pub palette: &'a mut bool,
+    pub side: &'a mut bool,
     /// Set to open the "Open a path" window.
     pub open_path: &'a mut Option<String>,
     /// The Record switch.
@@ -111,6 +114,12 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
                 "Dark theme"
             };
             item(ui, theme, Cmd::View(ViewCmd::ToggleTheme), true, cmds);
+            ui.separator();
+            ui.checkbox(bar.palette, "Palette")
+                .on_hover_text("The kinds to add, on the left");
+            ui.checkbox(bar.side, "Side panel").on_hover_text(
+                "Inspector, replica states, checks and plots, on the right; hide it to give the drawing and the diagram the width",
+            );
         });
         ui.menu_button("Compare", |ui| super::compare::menu(ui, view, cmds));
         ui.menu_button("Help", |ui| {
