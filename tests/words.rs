@@ -51,3 +51,49 @@ fn steps_name_nodes_as_the_drawing_does() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// "Left" and "right" in a step must match the drawing: the nodes it
+/// highlights lie further apart across than down.
+#[test]
+fn left_and_right_mean_what_the_drawing_shows() {
+    let said = [
+        "left:",
+        "right:",
+        "on the left",
+        "on the right",
+        "(left)",
+        "(right)",
+    ];
+    let mut wrong = Vec::new();
+    for path in common::presets() {
+        if common::is_quiz(&path) {
+            continue;
+        }
+        let s = common::load(&path);
+        for (i, step) in s.narration.iter().enumerate() {
+            let text = step.text.to_lowercase();
+            if !said.iter().any(|w| text.contains(w)) {
+                continue;
+            }
+            let at: Vec<(f32, f32)> = s
+                .nodes
+                .iter()
+                .filter(|n| step.focus.contains(&n.id))
+                .map(|n| n.pos)
+                .collect();
+            let spread = |f: fn(&(f32, f32)) -> f32| {
+                let v: Vec<f32> = at.iter().map(f).collect();
+                v.iter().copied().fold(f32::MIN, f32::max)
+                    - v.iter().copied().fold(f32::MAX, f32::min)
+            };
+            if at.len() < 2 || spread(|p| p.0) < spread(|p| p.1) {
+                wrong.push(format!(
+                    "{} step {}: says left or right of nodes drawn one above the other",
+                    path.display(),
+                    i + 1
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
