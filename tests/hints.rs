@@ -73,6 +73,23 @@ fn a_dual_write_is_hinted_and_an_outbox_is_not() {
 }
 
 #[test]
+fn an_outbox_without_a_relay_is_hinted() {
+    let mut half = shop(true, true);
+    half.nodes.retain(|n| n.id != "relay");
+    half.links.retain(|l| l.from != "relay" && l.to != "relay");
+    let h = of(&half, HintKind::UnpublishedOutbox);
+    assert_eq!(h.len(), 1, "{h:?}");
+    assert_eq!(h[0].node, "orders");
+    assert!(
+        h[0].reason.contains("no CDC relay reads"),
+        "{}",
+        h[0].reason
+    );
+    assert!(of(&shop(true, true), HintKind::UnpublishedOutbox).is_empty());
+    assert!(of(&shop(false, true), HintKind::UnpublishedOutbox).is_empty());
+}
+
+#[test]
 fn a_consumer_without_dedup_on_an_at_least_once_topic_is_hinted() {
     let flawed = shop(true, false);
     let h = of(&flawed, HintKind::NoDedup);

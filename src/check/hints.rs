@@ -29,6 +29,8 @@ pub enum HintKind {
     UnreadProjection,
     /// A saga step that can be undone but has no compensation.
     NoCompensation,
+    /// A service writes outbox rows that no CDC relay reads.
+    UnpublishedOutbox,
 }
 
 impl HintKind {
@@ -41,6 +43,7 @@ impl HintKind {
         HintKind::SharedDatabase,
         HintKind::UnreadProjection,
         HintKind::NoCompensation,
+        HintKind::UnpublishedOutbox,
     ];
 
     /// The word a dismissal is saved under: `dual-write`.
@@ -53,6 +56,7 @@ impl HintKind {
             HintKind::SharedDatabase => "shared-database",
             HintKind::UnreadProjection => "unread-projection",
             HintKind::NoCompensation => "no-compensation",
+            HintKind::UnpublishedOutbox => "unpublished-outbox",
         }
     }
 
@@ -66,6 +70,7 @@ impl HintKind {
             HintKind::SharedDatabase => "Shared database",
             HintKind::UnreadProjection => "Projection nobody reads",
             HintKind::NoCompensation => "Step without compensation",
+            HintKind::UnpublishedOutbox => "Outbox rows nobody publishes",
         }
     }
 
@@ -80,13 +85,14 @@ impl HintKind {
             HintKind::SharedDatabase => "SHARED!",
             HintKind::UnreadProjection => "UNREAD",
             HintKind::NoCompensation => "NO UNDO",
+            HintKind::UnpublishedOutbox => "NO RELAY",
         }
     }
 
     /// The preset lesson (its file in `scenarios/`) that explains it.
     pub fn lesson(self) -> &'static str {
         match self {
-            HintKind::DualWrite => "04-outbox-and-cdc.ron",
+            HintKind::DualWrite | HintKind::UnpublishedOutbox => "04-outbox-and-cdc.ron",
             HintKind::NoDedup => "03b-idempotent-consumer.ron",
             HintKind::NoTimeout => "02-api-composition.ron",
             HintKind::ForeignRead | HintKind::SharedDatabase => "01-data-ownership.ron",
@@ -173,6 +179,23 @@ pub fn all_hints(s: &Scenario) -> Vec<Hint> {
                         format!(
                             "{me} commits, then publishes to {}: a crash between the two loses the event; an outbox row in the same transaction would not be lost.",
                             label(&p.broker)
+                        ),
+                    );
+                }
+                // An outbox is half the pattern: a relay must read the
+                // database's log and publish its rows.
+                if svc.publish.is_some()
+                    && svc.write == WriteMode::Outbox
+                    && !s.nodes.iter().any(|c| {
+                        matches!(&c.kind, NodeKind::Cdc(x) if svc.database.as_ref() == Some(&x.database))
+                    })
+                {
+                    let db = svc.database.as_deref().map_or(String::from("its database"), label);
+                    push(
+                        HintKind::UnpublishedOutbox,
+                        &n.id,
+                        format!(
+                            "{me} writes its events as outbox rows in {db}, but no CDC relay reads {db}: the rows wait there and nobody is told. Add a CDC relay linked to {db} and to the broker."
                         ),
                     );
                 }
