@@ -323,3 +323,15 @@ fn a_mistake_inside_a_challenge_is_located_inside_it() {
         assert!(line.contains(on_line), "{e} points at: {line}");
     }
 }
+
+/// After Check my design the view shows the run that was judged, at its
+/// end, not still at 0 s.
+#[test]
+fn checking_a_design_shows_the_run_it_judged() {
+    let mut s = open("04-outbox-and-cdc.ron");
+    let until = s.player.as_ref().expect("a run").until();
+    check(&mut s);
+    let p = s.player.as_ref().expect("the run stays");
+    assert!(!p.playing);
+    assert_eq!(p.now(), until);
+}

@@ -151,6 +151,12 @@ impl Session {
                         "Solved: {title}. Your progress keeps it."
                     )));
                 }
+                // Show the run that was judged, to its end, paused: the
+                // verdict is about what it did there.
+                if let Some(p) = self.player.as_mut() {
+                    p.playing = false;
+                    p.seek(p.until() as f64);
+                }
             }
         }
     }
