@@ -428,3 +428,33 @@ fn the_side_panel_and_the_palette_can_be_hidden_and_brought_back() {
     h.get_by_label("Inspector region");
     h.get_by_label("Add replica");
 }
+
+/// Nodes added from the palette on a blank drawing never land out of
+/// sight: the view fits again when one would.
+#[test]
+fn nodes_added_from_the_palette_stay_in_view() {
+    let mut h = harness();
+    h.run_steps(2);
+    h.get_by_label("New drawing").click();
+    h.run_steps(4);
+    for _ in 0..30 {
+        h.get_by_label("Add service").click();
+        h.run_steps(3);
+    }
+    h.run_steps(3);
+    let top = h.get_by_label("Drawing region").rect().min.y;
+    let bottom = h
+        .get_all_by_label("Sequence diagram")
+        .map(|n| n.rect().min.y)
+        .fold(f32::MAX, f32::min);
+    let n = h.state().session.doc.scenario.nodes.len();
+    assert_eq!(n, 30);
+    for node in h.query_all_by_label_contains(", service") {
+        let c = node.rect().center();
+        assert!(
+            c.y > top && c.y < bottom,
+            "a node at y={} is outside the drawing ({top}..{bottom})",
+            c.y
+        );
+    }
+}

@@ -49,6 +49,10 @@ pub struct CanvasState {
     /// each other (see `Transform::fit_plates`); the layout gives the
     /// drawing that much before the views under it.
     pub wants_height: f32,
+    /// How many nodes the drawing had last frame: a node added since (the
+    /// palette's Add button places it on a grid) that lands outside the
+    /// canvas makes the view fit again, so it is never added unseen.
+    known: usize,
 }
 
 impl Default for CanvasState {
@@ -65,6 +69,7 @@ impl Default for CanvasState {
             keys: Default::default(),
             drawn: Default::default(),
             wants_height: 0.0,
+            known: 0,
         }
     }
 }
@@ -145,6 +150,19 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     let data = draw::data_by_node(view);
     {
         let layout = Layout::new(&st.t, rect.min, s, plates.as_deref());
+        let added = s
+            .nodes
+            .get(st.known.min(s.nodes.len())..)
+            .unwrap_or_default();
+        if st.known > 0
+            && added
+                .iter()
+                .any(|n| layout.rect(&n.id).is_some_and(|r| !rect.contains_rect(r)))
+        {
+            st.fit = true;
+            ui.ctx().request_repaint();
+        }
+        st.known = s.nodes.len();
         if crate::ui::keymap::escape_pressed(ui.ctx()) {
             st.keys.linking = None;
         }
