@@ -337,49 +337,9 @@ fn a_rebalance_hands_a_crashed_members_partitions_to_the_others() {
 /// what retention deleted and starts at the earliest kept event.
 #[test]
 fn retention_drops_old_events_and_a_rewind_past_it_says_so() {
-    let mut s = base([0.0; CONSUMERS], 0.0);
-    if let Some(settle::scenario::NodeKind::Log(l)) = s
-        .nodes
-        .iter_mut()
-        .find(|n| n.id == "log")
-        .map(|n| &mut n.kind)
-    {
-        l.keep_last = Some(3);
-    }
-    s.faults.push(Fault::Rewind {
-        at: Dur::secs(5),
-        node: "log".into(),
-        group: "solo".into(),
-        offset: 0,
-    });
-    let mut engine = Engine::new(&s, 5).expect("builds");
-    engine.run();
-    let trace = engine.trace();
-    let said = texts(trace);
-    assert!(
-        said.iter()
-            .any(|t| t.contains("rewound to #0, but") && t.contains("retention deleted")),
-        "the rewind did not say what retention deleted: {said:?}"
-    );
     // After the rewind, r2 reads again only what is kept: at most 3 per
     // partition (the workload is long over).
-    let r2 = trace.nodes.iter().position(|n| n.id == "r2").expect("r2") as settle::model::NodeIdx;
-    let again: u32 = trace
-        .steps
-        .iter()
-        .enumerate()
-        .filter(|(i, st)| {
-            st.kind == settle::trace::StepKind::Deliver
-                && st.node == r2
-                && trace.step_time(*i) > Dur::secs(5).0
-        })
-        .filter_map(
-            |(_, st)| match trace.message(st.id).and_then(|m| trace.body(m.body)) {
-                Some(Body::Fetched { count, .. }) => Some(*count),
-                _ => None,
-            },
-        )
-        .sum();
+    let again = rewound_past_retention(|l| l.keep_last = Some(3), 5);
     assert!(
         (1..=9).contains(&again),
         "r2 read {again} events again; retention keeps 9"
@@ -407,6 +367,14 @@ fn a_log_runs_the_same_way_twice() {
 /// to the start finds every event deleted, and says so.
 #[test]
 fn retention_by_age_deletes_what_is_older() {
+    let again = rewound_past_retention(|l| l.keep_for = Some(Dur::secs(1)), 2);
+    assert_eq!(again, 0, "events older than a second were read again");
+}
+
+/// Runs the base drawing with the log's retention set by `keep`, rewinds
+/// the solo group to offset 0 at 5 s, checks the log says what retention
+/// deleted, and returns how many events r2 fetched again after the rewind.
+fn rewound_past_retention(keep: impl FnOnce(&mut settle::scenario::LogSpec), seed: u64) -> u32 {
     let mut s = base([0.0; CONSUMERS], 0.0);
     if let Some(settle::scenario::NodeKind::Log(l)) = s
         .nodes
@@ -414,7 +382,7 @@ fn retention_by_age_deletes_what_is_older() {
         .find(|n| n.id == "log")
         .map(|n| &mut n.kind)
     {
-        l.keep_for = Some(Dur::secs(1));
+        keep(l);
     }
     s.faults.push(Fault::Rewind {
         at: Dur::secs(5),
@@ -422,7 +390,7 @@ fn retention_by_age_deletes_what_is_older() {
         group: "solo".into(),
         offset: 0,
     });
-    let mut engine = Engine::new(&s, 2).expect("builds");
+    let mut engine = Engine::new(&s, seed).expect("builds");
     engine.run();
     let trace = engine.trace();
     let said = texts(trace);
@@ -448,5 +416,5 @@ fn retention_by_age_deletes_what_is_older() {
             },
         )
         .sum();
-    assert_eq!(again, 0, "events older than a second were read again");
+    again
 }

@@ -231,6 +231,22 @@ impl Member {
         }
     }
 
+    /// Starts reading one partition, from the group's committed offset
+    /// (the log answers the first fetch from there).
+    fn read_part(&mut self, cx: &mut Cx, topic: Sym, part: u32) {
+        self.parts.push(Part {
+            topic,
+            part,
+            position: None,
+            fetching: None,
+            batch_end: None,
+            committed: None,
+            end: None,
+        });
+        let i = self.parts.len() - 1;
+        self.fetch(cx, i);
+    }
+
     /// Reads partitions of `topic` anew: those in `parts` (bit n:
     /// partition n), each from the committed offset.
     fn assign(&mut self, cx: &mut Cx, topic: Sym, parts: u64) {
@@ -238,17 +254,7 @@ impl Member {
         self.parts.retain(|p| p.topic != topic);
         self.queue.retain(|q| q.topic != topic);
         for part in (0..64u32).filter(|b| parts & (1u64 << b) != 0) {
-            self.parts.push(Part {
-                topic,
-                part,
-                position: None,
-                fetching: None,
-                batch_end: None,
-                committed: None,
-                end: None,
-            });
-            let i = self.parts.len() - 1;
-            self.fetch(cx, i);
+            self.read_part(cx, topic, part);
         }
     }
 
@@ -381,17 +387,7 @@ impl Member {
             }
             START => {
                 for (topic, part) in self.initial.clone() {
-                    self.parts.push(Part {
-                        topic,
-                        part,
-                        position: None,
-                        fetching: None,
-                        batch_end: None,
-                        committed: None,
-                        end: None,
-                    });
-                    let i = self.parts.len() - 1;
-                    self.fetch(cx, i);
+                    self.read_part(cx, topic, part);
                 }
             }
             AUTO_COMMIT => {
