@@ -2,8 +2,8 @@
 //! runs in well under a second, and the replication preset end to end.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use settle::bench::FanoutArgs;
 use settle::bench::fanout_scenario;
-use settle::cli::FanoutArgs;
 use settle::scenario::load_file;
 use settle::sim::Engine;
 

@@ -5,7 +5,6 @@
 use std::fmt;
 use std::time::Instant;
 
-use crate::cli::FanoutArgs;
 use crate::model::NodeIdx;
 use crate::scenario::{
     BrokerSpec, Delivery, Dur, Latency, Link, Node, NodeKind, Op, PublishTo, ReplicaSpec, Scenario,
@@ -13,6 +12,20 @@ use crate::scenario::{
 };
 use crate::sim::{Engine, RunEnd};
 use crate::trace::StepKind;
+use clap::Args;
+
+/// The fan-out benchmark's size.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct FanoutArgs {
+    #[arg(long, default_value_t = 50)]
+    pub replicas: u32,
+    #[arg(long, default_value_t = 1000)]
+    pub keys: u32,
+    #[arg(long, default_value_t = 100_000)]
+    pub writes: u32,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
 
 /// The lean reference loop; its source lives with the benchmarks.
 #[path = "../benches/reference/fanout_lean.rs"]

@@ -653,7 +653,7 @@ fn mistakes_get_one_line_naming_them_and_write_nothing() {
 fn a_large_drawing_stays_within_a_bitmap_s_bounds() {
     // One writer fanning out to 60 replicas: 62 lanes at their usual width
     // would make a diagram over 9 000 pixels wide.
-    let s = settle::bench::fanout_scenario(settle::cli::FanoutArgs {
+    let s = settle::bench::fanout_scenario(settle::bench::FanoutArgs {
         replicas: 60,
         keys: 10,
         writes: 1,

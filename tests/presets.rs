@@ -120,7 +120,7 @@ fn a_prefix_is_the_run_stopped_at_that_step() {
 
 #[test]
 fn the_fanout_benchmark_runs_the_same_way_twice_and_reads_back_exactly() {
-    let size = settle::cli::FanoutArgs {
+    let size = settle::bench::FanoutArgs {
         replicas: 6,
         keys: 20,
         writes: 400,

@@ -5,8 +5,8 @@
 use std::time::Instant;
 
 use super::app::{Prefs, SettleApp};
+use crate::bench::FanoutArgs;
 use crate::bench::fanout_scenario;
-use crate::cli::FanoutArgs;
 use crate::scenario::Scenario;
 use crate::session::Cmd;
 use crate::session::Document;
