@@ -157,6 +157,10 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
                 line["event"] = json!("narration");
                 line["narration"] = json!(trace.timed.get(s.id as usize).map(|w| w.a));
             }
+            StepKind::Initial => {
+                line["event"] = json!("starting_rows");
+                line["rows"] = json!(trace.changes_of_step(i as u32));
+            }
         }
         serde_json::to_writer(&mut *out, &line)?;
         out.write_all(b"\n")?;
@@ -319,7 +323,7 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                     )?;
                 }
             }
-            StepKind::Work => {}
+            StepKind::Work | StepKind::Initial => {}
         }
     }
     if skipped > 0 {
