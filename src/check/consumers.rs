@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Outcome, node, verdict};
 use crate::model::{Body, EventId, Micros, NodeIdx, Value};
-use crate::scenario::{Kind, NodeKind, Scenario};
+use crate::scenario::{Kind, Scenario};
 use crate::sim::nodes::{dead_letter_row, dead_letter_table};
 use crate::trace::query::FaultState;
 use crate::trace::{FaultEvent, StepKind, Trace};
@@ -98,12 +98,7 @@ pub(super) fn every_event_accounted(s: &Scenario, trace: &Trace, topic: &str) ->
     let subscribers: Vec<NodeIdx> = s
         .nodes
         .iter()
-        .filter(|n| match &n.kind {
-            NodeKind::Replica(r) => r.topic == topic,
-            NodeKind::Service(svc) => svc.on.iter().any(|r| r.topic == topic),
-            NodeKind::Projection(p) => p.sources.iter().any(|x| x.topic == topic),
-            _ => false,
-        })
+        .filter(|n| n.kind.reads_topic(topic))
         .filter_map(|n| node(trace, &n.id))
         .collect();
     let mut published: BTreeSet<EventId> = BTreeSet::new();

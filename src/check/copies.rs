@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Outcome, node, verdict};
 use crate::model::{Body, EventId, Key, Micros, NodeIdx, Version, fmt_time};
-use crate::scenario::{Kind, NodeKind, Scenario};
+use crate::scenario::{Kind, Scenario};
 use crate::trace::query::Index;
 use crate::trace::{StepKind, Trace};
 
@@ -105,12 +105,7 @@ pub(super) fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome
     let subscribers: BTreeSet<NodeIdx> = s
         .nodes
         .iter()
-        .filter(|n| match &n.kind {
-            NodeKind::Replica(r) => r.topic == topic,
-            // Services reacting to the topic subscribe to it too.
-            NodeKind::Service(svc) => svc.on.iter().any(|r| r.topic == topic),
-            _ => false,
-        })
+        .filter(|n| n.kind.reads_topic(topic))
         .filter_map(|n| node(trace, &n.id))
         .collect();
     for s in trace.steps.iter().filter(|s| s.kind == StepKind::Deliver) {

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use crate::model::fmt_ms;
-use crate::scenario::{Delivery, EventShape, NodeKind, Scenario, WriteMode};
+use crate::scenario::{Delivery, EventShape, Keeping, NodeKind, Scenario, WriteMode};
 
 /// What sort of flaw a hint points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -123,10 +123,12 @@ impl Hint {
 /// another of them owns: (reader, owner).
 fn reader_of_anothers_table(s: &Scenario, users: &[String]) -> Option<(String, String)> {
     let table_of = |id: &str| {
-        s.nodes.iter().find_map(|n| match &n.kind {
-            NodeKind::Service(x) if n.id == id => Some(x.table.as_str()),
-            _ => None,
-        })
+        let n = s.nodes.iter().find(|n| n.id == id)?;
+        n.kind
+            .tables(&n.id)
+            .into_iter()
+            .find(|k| k.keeping == Keeping::Source)
+            .map(|k| k.name)
     };
     users.iter().find_map(|reader| {
         let NodeKind::Service(svc) = &s.nodes.iter().find(|n| &n.id == reader)?.kind else {
@@ -135,7 +137,7 @@ fn reader_of_anothers_table(s: &Scenario, users: &[String]) -> Option<(String, S
         users
             .iter()
             .filter(|owner| *owner != reader)
-            .find(|owner| table_of(owner).is_some_and(|t| svc.reads.iter().any(|r| r == t)))
+            .find(|owner| table_of(owner).is_some_and(|t| svc.reads.contains(&t)))
             .map(|owner| (reader.clone(), owner.clone()))
     })
 }
@@ -317,7 +319,14 @@ pub fn all_hints(s: &Scenario) -> Vec<Hint> {
                     );
                 }
             }
-            _ => {}
+            // No hint for these kinds, or none that applies as they are set.
+            NodeKind::Replica(_)
+            | NodeKind::Client(_)
+            | NodeKind::Projection(_)
+            | NodeKind::Broker(_)
+            | NodeKind::Cdc(_)
+            | NodeKind::Peer(_)
+            | NodeKind::Log(_) => {}
         }
     }
     out
@@ -377,9 +386,5 @@ fn is_read(s: &Scenario, id: &str) -> bool {
                 Some(NodeKind::Client(_) | NodeKind::Composer(_))
             )
         })
-        || s.nodes.iter().any(|n| match &n.kind {
-            NodeKind::Service(x) => x.calls.iter().any(|c| c == id),
-            NodeKind::Composer(x) => x.calls.iter().any(|c| c == id),
-            _ => false,
-        })
+        || s.nodes.iter().any(|n| n.kind.calls().contains(&id))
 }

@@ -9,6 +9,7 @@ mod load;
 mod locate;
 mod log;
 mod quiz;
+mod roles;
 mod specs;
 mod story;
 mod validate;
@@ -23,6 +24,7 @@ pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
 pub use load::{Bounds, ScenarioError, from_str, load_bytes, load_file, read_text, to_ron};
 pub use quiz::{Question, Quiz, ShowMe, is_quiz, quiz_from_str};
+pub use roles::{Act, Keeping, Kept, Publishes, Reads, Wire, checkpoint_table, dead_letter_table};
 pub use specs::*;
 pub use story::{Ask, Fault, Narration, Op, Reading, Trigger, ValueSpec, Work};
 pub use variant::Variant;
@@ -228,37 +230,20 @@ pub fn flow(s: &Scenario, link: &Link) -> (bool, bool) {
     (initiates(a, b), initiates(b, a))
 }
 
-/// Whether `x` sends requests or events to `y` on its own.
+/// Whether `x` sends requests or events to `y` on its own: a client asks
+/// what serves requests, a node writes to its database, publishes to its
+/// broker and calls whom it calls, a broker or log delivers to whoever
+/// reads from it, a database's change log feeds its connector, peers of
+/// one table sync both ways. A consumer only asks (a log's fetches and
+/// commits, a broker's acknowledgements); the events it handles come from
+/// the broker or the log.
 fn initiates(x: &Node, y: &Node) -> bool {
-    let y_id = y.id.as_str();
-    match &x.kind {
-        NodeKind::Client(_) => !matches!(
-            y.kind,
-            NodeKind::Client(_)
-                | NodeKind::Database(_)
-                | NodeKind::Broker(_)
-                | NodeKind::Cdc(_)
-                | NodeKind::Log(_)
-        ),
-        NodeKind::Service(svc) => {
-            svc.database.as_deref() == Some(y_id)
-                || svc.publish.as_ref().is_some_and(|p| p.broker == y_id)
-                || svc.calls.iter().any(|c| c == y_id)
-        }
-        NodeKind::Broker(_) | NodeKind::Log(_) => match &y.kind {
-            NodeKind::Replica(r) => r.broker == x.id,
-            NodeKind::Projection(p) => p.broker == x.id,
-            NodeKind::Service(svc) => svc.on.iter().any(|r| r.broker == x.id),
-            _ => false,
-        },
-        NodeKind::Database(_) => matches!(&y.kind, NodeKind::Cdc(c) if c.database == x.id),
-        NodeKind::Cdc(c) => c.broker == y_id,
-        NodeKind::Composer(c) => c.calls.iter().any(|k| k == y_id),
-        NodeKind::Orchestrator(o) => o.steps.iter().any(|st| st.service == y_id),
-        NodeKind::Peer(p) => matches!(&y.kind, NodeKind::Peer(q) if q.table == p.table),
-        // A consumer only asks (a log's fetches and commits, a broker's
-        // acknowledgements); the events it handles come from the broker
-        // or the log.
-        NodeKind::Replica(_) | NodeKind::Projection(_) => false,
-    }
+    let (x_id, y_id) = (x.id.as_str(), y.id.as_str());
+    (x.kind.kind().sends_requests() && y.kind.kind().serves_requests())
+        || x.kind.database() == Some(y_id)
+        || x.kind.publishes().is_some_and(|p| p.broker == y_id)
+        || x.kind.calls().contains(&y_id)
+        || (x.kind.kind().carries_events() && y.kind.reads_from(x_id))
+        || y.kind.tails() == Some(x_id)
+        || x.kind.shares().is_some_and(|t| y.kind.shares() == Some(t))
 }

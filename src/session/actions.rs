@@ -6,7 +6,7 @@
 
 use super::edit::Edit;
 use crate::model::{Dur, Micros};
-use crate::scenario::{Fault, NodeKind, Op, Scenario, Work};
+use crate::scenario::{Act, Fault, Kind, NodeKind, Op, Scenario, Work};
 use crate::trace::Trace;
 use crate::trace::query::FaultState;
 
@@ -136,55 +136,127 @@ pub fn node_offers(s: &Scenario, trace: Option<&Trace>, id: &str, now: Micros) -
             action: Action::Crash(id.to_string()),
         }
     }];
-    match s.nodes.iter().find(|n| n.id == id).map(|n| &n.kind) {
-        Some(NodeKind::Peer(p)) => out.push(Offer {
-            label: "Clock +500 ms now".into(),
-            hint: "A clock-skew fault at the current moment",
-            action: Action::Skew {
-                node: id.to_string(),
-                ahead: Dur(p.clock_skew.0 + 500_000),
-            },
-        }),
-        // Only a log keeps what it delivered: a queue has nothing to read
-        // again.
-        Some(NodeKind::Projection(p))
-            if !down
-                && s.nodes
-                    .iter()
-                    .any(|n| n.id == p.broker && matches!(n.kind, NodeKind::Log(_))) =>
-        {
-            out.push(Offer {
-                label: "Rebuild view now".into(),
-                hint: "Fold a new view beside the old one from the log's earliest kept event; readers switch to it once it has caught up",
-                action: Action::Rebuild(id.to_string()),
-            });
-        }
-        Some(NodeKind::Broker(b)) if b.max_attempts.is_some() && !down => out.push(Offer {
-            label: "Re-drive dead letters now".into(),
-            hint: "Deliver every message in the dead-letter queue again (once the consumer is fixed)",
-            action: Action::Redrive(id.to_string()),
-        }),
-        Some(NodeKind::Replica(_)) => out.push(Offer {
-            label: "Deploy a fix now".into(),
-            hint: "From now on this consumer handles the poison events it rejected; re-drive them from the broker's dead letters",
-            action: Action::Fix(id.to_string()),
-        }),
-        Some(NodeKind::Log(_)) if !down => {
-            for g in crate::scenario::log_groups(s, id) {
+    let Some(node) = s.nodes.iter().find(|n| n.id == id) else {
+        return out;
+    };
+    let kind_of = |id: &str| s.nodes.iter().find(|n| n.id == id).map(|n| n.kind.kind());
+    for act in node.kind.acts_now() {
+        match act {
+            // Offered above, as the node is now.
+            Act::CrashRestart => {}
+            Act::Skew => {
+                // How far ahead the peer's clock already runs.
+                let skew = if let NodeKind::Peer(p) = &node.kind {
+                    p.clock_skew.0
+                } else {
+                    0
+                };
                 out.push(Offer {
-                    label: format!("Rewind {} to offset 0 now", g.name),
-                    hint: "Move the group's committed offset back to the start of every partition: its members read every event again",
-                    action: Action::Rewind {
+                    label: "Clock +500 ms now".into(),
+                    hint: "A clock-skew fault at the current moment",
+                    action: Action::Skew {
                         node: id.to_string(),
-                        group: g.name,
-                        offset: 0,
+                        ahead: Dur(skew + 500_000),
                     },
                 });
             }
+            // Only what keeps what it delivered (a log) has anything to
+            // read again: a queue has not.
+            Act::Rebuild
+                if !down
+                    && node
+                        .kind
+                        .reads()
+                        .iter()
+                        .any(|r| kind_of(r.broker).is_some_and(Kind::keeps_delivered)) =>
+            {
+                out.push(Offer {
+                    label: "Rebuild view now".into(),
+                    hint: "Fold a new view beside the old one from the log's earliest kept event; readers switch to it once it has caught up",
+                    action: Action::Rebuild(id.to_string()),
+                });
+            }
+            Act::Rebuild => {}
+            Act::Redrive if !down => out.push(Offer {
+                label: "Re-drive dead letters now".into(),
+                hint: "Deliver every message in the dead-letter queue again (once the consumer is fixed)",
+                action: Action::Redrive(id.to_string()),
+            }),
+            Act::Redrive => {}
+            Act::Fix => out.push(Offer {
+                label: "Deploy a fix now".into(),
+                hint: "From now on this consumer handles the poison events it rejected; re-drive them from the broker's dead letters",
+                action: Action::Fix(id.to_string()),
+            }),
+            Act::Rewind if !down => {
+                for g in crate::scenario::log_groups(s, id) {
+                    out.push(Offer {
+                        label: format!("Rewind {} to offset 0 now", g.name),
+                        hint: "Move the group's committed offset back to the start of every partition: its members read every event again",
+                        action: Action::Rewind {
+                            node: id.to_string(),
+                            group: g.name,
+                            offset: 0,
+                        },
+                    });
+                }
+            }
+            Act::Rewind => {}
         }
-        _ => {}
     }
     out
+}
+
+/// A node a client may send a request to now, and which of a plain
+/// write and a plain read it takes: the Fire form's offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub to: String,
+    pub write: bool,
+    pub read: bool,
+}
+
+/// Where node `from` may send a plain write or read at `now`: exactly
+/// what validation accepts once the request is recorded, so firing never
+/// leaves a drawing that cannot run. Nothing for a node that sends no
+/// requests.
+pub fn request_targets(s: &Scenario, from: &str, now: Micros) -> Vec<Target> {
+    let sends = s
+        .nodes
+        .iter()
+        .find(|n| n.id == from)
+        .is_some_and(|n| n.kind.kind().sends_requests());
+    if !sends {
+        return Vec::new();
+    }
+    let accepts = |to: &str, op: Op| {
+        Action::Request {
+            from: from.to_string(),
+            to: to.to_string(),
+            op,
+        }
+        .refused(s, now)
+        .is_none()
+    };
+    s.nodes
+        .iter()
+        .filter(|m| m.kind.kind().serves_requests() && super::edit::linked(s, from, &m.id))
+        .map(|m| Target {
+            to: m.id.clone(),
+            write: accepts(&m.id, plain_write("x", "x", false)),
+            read: accepts(&m.id, Op::Read { id: "x".into() }),
+        })
+        .filter(|t| t.write || t.read)
+        .collect()
+}
+
+/// A plain write of text `value` to record `id`.
+pub fn plain_write(id: &str, value: &str, poison: bool) -> Op {
+    Op::Write {
+        id: id.to_string(),
+        value: crate::scenario::ValueSpec::Text(value.to_string()),
+        poison,
+    }
 }
 
 /// What can be done to link `index` at time `now` of `trace`.

@@ -6,8 +6,8 @@
 /// A node's size on the canvas; defined with the document it belongs to.
 pub use crate::scenario::NODE_SIZE;
 use crate::scenario::{
-    Bounds, Column, Fault, Kind, Link, Narration, Node, NodeKind, PublishTo, SagaStep, Scenario,
-    Source, Work,
+    Bounds, Column, Fault, Keeping, Kind, Link, Narration, Node, NodeKind, PublishTo, SagaStep,
+    Scenario, Source, Wire, Work,
 };
 
 /// One change to a drawing.
@@ -84,12 +84,15 @@ impl Edit {
             }
             Edit::Rename { id, name } => {
                 if let Some(n) = s.nodes.iter_mut().find(|n| &n.id == id) {
+                    let before = n.label().to_string();
                     let name = name.trim();
                     n.name = if name == n.id {
                         String::new()
                     } else {
                         name.to_string()
                     };
+                    let after = n.label().to_string();
+                    super::rename::default_table(s, id, &before, &after);
                 }
             }
             Edit::SetSpec { id, spec } => {
@@ -182,16 +185,18 @@ pub fn add_node(s: &mut Scenario, kind: Kind, pos: (f32, f32)) -> String {
             .map(|n| n.id.clone())
             .unwrap_or_default()
     };
-    let first_table = s.nodes.iter().find_map(|n| match &n.kind {
-        NodeKind::Service(svc) => Some((
-            svc.table.clone(),
-            svc.publish.as_ref().map(|p| p.topic.clone()),
-        )),
-        _ => None,
+    // The first source table drawn, and the topic its changes go to.
+    let first_table = s.nodes.iter().find_map(|n| {
+        let table = n
+            .kind
+            .tables(&n.id)
+            .into_iter()
+            .find(|k| k.keeping == Keeping::Source)?;
+        Some((table.name, n.kind.publishes_topic().map(str::to_string)))
     });
     let mut spec = kind.default_spec();
     match &mut spec {
-        NodeKind::Service(svc) => svc.table = format!("{id}-data"),
+        NodeKind::Service(svc) => svc.table = super::rename::table_for(&id),
         NodeKind::Peer(p) => p.table = "shared".into(),
         NodeKind::Cdc(c) => {
             c.database = first(Kind::Database);
@@ -279,92 +284,15 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
     let (Some(ka), Some(kb)) = (kind_of(a), kind_of(b)) else {
         return false;
     };
-    let topics: Vec<(String, String)> = s
-        .nodes
-        .iter()
-        .filter_map(|n| match &n.kind {
-            NodeKind::Service(svc) => svc
-                .publish
-                .as_ref()
-                .map(|p| (p.broker.clone(), p.topic.clone())),
-            _ => None,
-        })
-        .collect();
-    // A log's first topic: what a service linked to it publishes on and
-    // a replica linked to it reads.
-    let log_topic = |log: &str| {
-        s.nodes.iter().find_map(|n| match &n.kind {
-            NodeKind::Log(l) if n.id == log => l.topics.first().map(|t| t.name.clone()),
-            _ => None,
-        })
-    };
-    let table_of_topic = |topic: &str| {
-        s.nodes.iter().find_map(|n| match &n.kind {
-            NodeKind::Service(svc) if svc.publish.as_ref().is_some_and(|p| p.topic == topic) => {
-                Some(svc.table.clone())
-            }
-            _ => None,
-        })
-    };
+    let around = Around::of(s);
     let mut wire: Vec<(String, NodeKind)> = Vec::new();
     for (x, y, ky) in [(a, b, kb), (b, a, ka)] {
         let Some(node) = s.nodes.iter().find(|n| n.id == x) else {
             continue;
         };
         let mut kind = node.kind.clone();
-        match (&mut kind, ky) {
-            (NodeKind::Service(svc), Kind::Database) if svc.database.is_none() => {
-                svc.database = Some(y.to_string())
-            }
-            (NodeKind::Service(svc), Kind::Broker) if svc.publish.is_none() => {
-                svc.publish = Some(PublishTo {
-                    broker: y.to_string(),
-                    topic: format!("{}-changed", svc.table),
-                });
-            }
-            (NodeKind::Service(svc), Kind::Log) if svc.publish.is_none() => {
-                if let Some(topic) = log_topic(y) {
-                    svc.publish = Some(PublishTo {
-                        broker: y.to_string(),
-                        topic,
-                    });
-                }
-            }
-            (NodeKind::Replica(r), Kind::Log) => {
-                if let Some(topic) = log_topic(y) {
-                    r.broker = y.to_string();
-                    r.topic = topic;
-                }
-            }
-            (NodeKind::Service(svc), Kind::Service)
-                if x == a && !svc.calls.iter().any(|c| c == y) =>
-            {
-                svc.calls.push(y.to_string())
-            }
-            (NodeKind::Orchestrator(o), Kind::Service) if x == a => o.steps.push(SagaStep {
-                service: y.to_string(),
-                action: "done".into(),
-                compensation: "undone".into(),
-                pending: false,
-            }),
-            (NodeKind::Composer(c), Kind::Service) if !c.calls.iter().any(|k| k == y) => {
-                c.calls.push(y.to_string())
-            }
-            (NodeKind::Cdc(c), Kind::Database) => c.database = y.to_string(),
-            (NodeKind::Cdc(c), Kind::Broker) => c.broker = y.to_string(),
-            (NodeKind::Projection(p), Kind::Broker) => p.broker = y.to_string(),
-            (NodeKind::Replica(r), Kind::Broker) => {
-                r.broker = y.to_string();
-                if let Some((_, topic)) = topics.iter().find(|(br, _)| br == y) {
-                    if r.topic.is_empty() || !topics.iter().any(|(_, t)| t == &r.topic) {
-                        r.topic = topic.clone();
-                    }
-                    if let Some(table) = table_of_topic(&r.topic) {
-                        r.table = table;
-                    }
-                }
-            }
-            _ => {}
+        if let Some(w) = kind.kind().wire(ky) {
+            wire_one(&mut kind, w, y, x == a, &around);
         }
         wire.push((x.to_string(), kind));
     }
@@ -374,6 +302,127 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
         }
     }
     true
+}
+
+/// What the rest of the drawing offers a node being wired: the topics
+/// published at each broker (with the table each comes from) and each
+/// log's first topic.
+struct Around {
+    /// (broker, topic, the publisher's source table).
+    published: Vec<(String, String, Option<String>)>,
+    /// (log, its first topic).
+    log_topics: Vec<(String, String)>,
+}
+
+impl Around {
+    fn of(s: &Scenario) -> Around {
+        let published = s
+            .nodes
+            .iter()
+            .filter_map(|n| {
+                let p = n.kind.publishes()?;
+                let table = n
+                    .kind
+                    .tables(&n.id)
+                    .into_iter()
+                    .find(|k| k.keeping == Keeping::Source)
+                    .map(|k| k.name);
+                Some((p.broker.to_string(), p.topic?.to_string(), table))
+            })
+            .collect();
+        let log_topics = s
+            .nodes
+            .iter()
+            .filter_map(|n| Some((n.id.clone(), n.kind.topics_held().first()?.to_string())))
+            .collect();
+        Around {
+            published,
+            log_topics,
+        }
+    }
+
+    fn log_topic(&self, log: &str) -> Option<String> {
+        self.log_topics
+            .iter()
+            .find(|(l, _)| l == log)
+            .map(|(_, t)| t.clone())
+    }
+}
+
+/// Wires `kind` to node `y` as link meaning `w` says; `drawn_here` when
+/// the link was drawn from this node (calls and saga steps go that way).
+fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Around) {
+    match (kind, w) {
+        (NodeKind::Service(svc), Wire::StoreIn) if svc.database.is_none() => {
+            svc.database = Some(y.to_string())
+        }
+        (NodeKind::Service(svc), Wire::PublishTo) if svc.publish.is_none() => {
+            svc.publish = Some(PublishTo {
+                broker: y.to_string(),
+                topic: super::rename::topic_for(&svc.table),
+            });
+        }
+        (NodeKind::Service(svc), Wire::AppendTo) if svc.publish.is_none() => {
+            if let Some(topic) = around.log_topic(y) {
+                svc.publish = Some(PublishTo {
+                    broker: y.to_string(),
+                    topic,
+                });
+            }
+        }
+        (NodeKind::Replica(r), Wire::ReadLog) => {
+            if let Some(topic) = around.log_topic(y) {
+                r.broker = y.to_string();
+                r.topic = topic;
+            }
+        }
+        (NodeKind::Service(svc), Wire::Call) if drawn_here && !svc.calls.iter().any(|c| c == y) => {
+            svc.calls.push(y.to_string())
+        }
+        (NodeKind::Orchestrator(o), Wire::Step) if drawn_here => o.steps.push(SagaStep {
+            service: y.to_string(),
+            action: "done".into(),
+            compensation: "undone".into(),
+            pending: false,
+        }),
+        (NodeKind::Composer(c), Wire::CallEither) if !c.calls.iter().any(|k| k == y) => {
+            c.calls.push(y.to_string())
+        }
+        (NodeKind::Cdc(c), Wire::Tail) => c.database = y.to_string(),
+        (NodeKind::Cdc(c), Wire::PublishTo) => c.broker = y.to_string(),
+        (NodeKind::Projection(p), Wire::ReadFrom) => p.broker = y.to_string(),
+        (NodeKind::Replica(r), Wire::ReadFrom) => {
+            r.broker = y.to_string();
+            let here: Vec<&(String, String, Option<String>)> =
+                around.published.iter().filter(|(b, ..)| b == y).collect();
+            if let Some((_, topic, _)) = here.first() {
+                if r.topic.is_empty() || !around.published.iter().any(|(_, t, _)| t == &r.topic) {
+                    r.topic = topic.clone();
+                }
+                if let Some((.., Some(table))) =
+                    around.published.iter().find(|(_, t, _)| t == &r.topic)
+                {
+                    r.table = table.clone();
+                }
+            }
+        }
+        // Roles::wires offers each kind only the meanings it has; a meaning
+        // already wired (a second database) is left as it is.
+        (
+            NodeKind::Client(_)
+            | NodeKind::Service(_)
+            | NodeKind::Database(_)
+            | NodeKind::Broker(_)
+            | NodeKind::Replica(_)
+            | NodeKind::Cdc(_)
+            | NodeKind::Composer(_)
+            | NodeKind::Orchestrator(_)
+            | NodeKind::Peer(_)
+            | NodeKind::Projection(_)
+            | NodeKind::Log(_),
+            _,
+        ) => {}
+    }
 }
 
 /// Removes nodes and everything that refers to them.

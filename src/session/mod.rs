@@ -19,6 +19,7 @@ pub mod presets;
 pub mod progress;
 pub mod quiz;
 pub mod recovery;
+pub mod rename;
 
 use std::path::{Path, PathBuf};
 

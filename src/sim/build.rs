@@ -17,7 +17,7 @@ use super::engine::{Engine, Gen, GenOp, LinkRt, NodeRt, Routes, Watch};
 use super::nodes;
 use super::wiring::Wiring;
 use crate::model::{Key, NodeIdx, Record, Sym, Value, Version};
-use crate::scenario::{Fault, NodeKind, Op, Scenario, Trigger, ValueSpec, Work};
+use crate::scenario::{Fault, Keeping, NodeKind, Op, Scenario, Trigger, ValueSpec, Work};
 use crate::trace::{FaultEvent, FaultRec, NodeInfo, TableInfo, Trace};
 
 /// A scenario that passed validation but still cannot be built: only a
@@ -66,107 +66,70 @@ impl Tables {
     }
 }
 
-/// Services' tables (with their ledgers), peers' shared tables and each
-/// orchestrator's saga log; then the copies that follow them.
+/// Every node's tables as it keeps them ([`NodeKind::tables`]): first the
+/// services' sources (with their ledgers), then what peers share and what
+/// other nodes keep of their own work, each in scenario order; copies
+/// follow their source in [`subscriptions`].
 fn tables(s: &Scenario, w: &mut Wiring) -> Result<Tables, BuildError> {
     let mut t = Tables {
         list: Vec::new(),
         owners: BTreeMap::new(),
     };
     for (i, n) in s.nodes.iter().enumerate() {
-        if let NodeKind::Service(svc) = &n.kind {
-            let owner = match &svc.database {
-                Some(db) => w.find(db)?,
-                None => i as NodeIdx,
-            };
-            let table = w.intern(&svc.table);
-            t.add(table, owner, true);
-            if let Some(ledger) = &svc.ledger {
-                let ledger = w.intern(ledger);
-                t.add(ledger, owner, true);
+        for kept in n.kind.tables(&n.id) {
+            if matches!(kept.keeping, Keeping::Source | Keeping::Ledger) {
+                let owner = match kept.in_database {
+                    Some(db) => w.find(db)?,
+                    None => i as NodeIdx,
+                };
+                let table = w.intern(&kept.name);
+                t.add(table, owner, true);
             }
         }
     }
     for (i, n) in s.nodes.iter().enumerate() {
-        match &n.kind {
-            // Peers of one table: the first is shown as its reference copy.
-            NodeKind::Peer(p) => {
-                let table = w.intern(&p.table);
-                match t.find(table) {
+        for kept in n.kind.tables(&n.id) {
+            let table = w.intern(&kept.name);
+            match kept.keeping {
+                // Peers of one table: the first is shown as its reference copy.
+                Keeping::Shared => match t.find(table) {
                     Some(info) => info.replicas.push(i as NodeIdx),
                     None => t.add(table, i as NodeIdx, false),
-                }
+                },
+                Keeping::Own => t.add(table, i as NodeIdx, true),
+                Keeping::Source | Keeping::Ledger | Keeping::Copy => {}
             }
-            // Its saga log shows as a table named after it.
-            NodeKind::Orchestrator(_) => {
-                let table = w.intern(&n.id);
-                t.add(table, i as NodeIdx, true);
-            }
-            // Its view and its checkpoint show as tables it owns.
-            NodeKind::Projection(p) => {
-                let view = w.intern(&p.view);
-                t.add(view, i as NodeIdx, true);
-                let checkpoint = w.intern(&nodes::projection::checkpoint_table(&p.view));
-                t.add(checkpoint, i as NodeIdx, true);
-            }
-            // Its partition ends, group offsets, group states and consumer
-            // lags show as tables it owns.
-            NodeKind::Log(_) => {
-                for name in [
-                    crate::scenario::log_end_table(&n.id),
-                    crate::scenario::log_offsets_table(&n.id),
-                    crate::scenario::log_groups_table(&n.id),
-                    crate::scenario::log_lag_table(&n.id),
-                ] {
-                    let table = w.intern(&name);
-                    t.add(table, i as NodeIdx, true);
-                }
-            }
-            // Its dead-letter queue shows as a table.
-            NodeKind::Broker(b) if b.max_attempts.is_some() => {
-                let table = w.intern(&nodes::dead_letter_table(&n.id));
-                t.add(table, i as NodeIdx, true);
-            }
-            _ => {}
         }
     }
     Ok(t)
 }
 
-/// Services reacting to events subscribe first, then projections, then
-/// replicas, each in scenario order; replicas also join their table's
-/// copies.
+/// Every node subscribes to the topics it reads ([`NodeKind::reads`]),
+/// kinds in the order [`Kind::subscriber_rank`] gives, each in scenario
+/// order; copies also join their table's copies.
 fn subscriptions(s: &Scenario, w: &mut Wiring, t: &mut Tables) -> Result<(), BuildError> {
-    for (i, n) in s.nodes.iter().enumerate() {
-        if let NodeKind::Service(svc) = &n.kind {
-            for r in &svc.on {
-                let broker = w.find(&r.broker)?;
-                let topic = w.intern(&r.topic);
-                w.subscribe(broker, topic, i as NodeIdx);
-            }
-        }
-    }
-    for (i, n) in s.nodes.iter().enumerate() {
-        if let NodeKind::Projection(p) = &n.kind {
-            let broker = w.find(&p.broker)?;
-            for src in &p.sources {
-                let topic = w.intern(&src.topic);
-                w.subscribe(broker, topic, i as NodeIdx);
-            }
-        }
-    }
-    for (i, n) in s.nodes.iter().enumerate() {
-        if let NodeKind::Replica(r) = &n.kind {
-            let broker = w.find(&r.broker)?;
-            let topic = w.intern(&r.topic);
+    let mut order: Vec<usize> = (0..s.nodes.len()).collect();
+    order.sort_by_key(|&i| s.nodes[i].kind.kind().subscriber_rank());
+    for i in order {
+        let n = &s.nodes[i];
+        for r in n.kind.reads() {
+            let broker = w.find(r.broker)?;
+            let topic = w.intern(r.topic);
             w.subscribe(broker, topic, i as NodeIdx);
+        }
+        for kept in n.kind.tables(&n.id) {
+            if kept.keeping != Keeping::Copy {
+                continue;
+            }
             // A member of a log's consumer group that shares the topic's
             // partitions with others holds only its partitions' records:
             // not a copy of the whole table.
-            let shard = crate::scenario::log_groups(s, &r.broker)
-                .iter()
-                .any(|g| g.members.len() > 1 && g.members.contains(&n.id));
-            let table = w.intern(&r.table);
+            let shard = n.kind.reads().iter().any(|r| {
+                crate::scenario::log_groups(s, r.broker)
+                    .iter()
+                    .any(|g| g.members.len() > 1 && g.members.contains(&n.id))
+            });
+            let table = w.intern(&kept.name);
             if !shard && let Some(info) = t.find(table) {
                 info.replicas.push(i as NodeIdx);
             }
@@ -229,10 +192,14 @@ impl Engine {
             .nodes
             .iter()
             .enumerate()
-            .filter_map(|(i, n)| match &n.kind {
-                NodeKind::Service(svc) => w.names.find(&svc.table).map(|t| (t, i as NodeIdx)),
-                _ => None,
+            .flat_map(|(i, n)| {
+                n.kind
+                    .tables(&n.id)
+                    .into_iter()
+                    .filter(|k| k.keeping == Keeping::Source)
+                    .map(move |k| (k.name, i as NodeIdx))
             })
+            .filter_map(|(name, i)| w.names.find(&name).map(|t| (t, i)))
             .collect();
         let gens = generators(s, &mut w)?;
         let fault_plan = fault_plan(s, &w)?;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::build::BuildError;
 use super::nodes::Subscription;
 use crate::model::{Micros, Names, NodeIdx, Sym};
-use crate::scenario::{BrokerSpec, Delivery, NodeKind, Scenario};
+use crate::scenario::{Kind, Scenario};
 
 pub struct Wiring<'a> {
     pub scenario: &'a Scenario,
@@ -57,14 +57,7 @@ impl<'a> Wiring<'a> {
     /// or `None` when it does not acknowledge (at-most-once, or no broker).
     pub fn ack_timeout(&self, id: &str) -> Option<Micros> {
         let node = self.scenario.nodes.get(*self.index.get(id)? as usize)?;
-        match &node.kind {
-            NodeKind::Broker(BrokerSpec {
-                delivery: Delivery::AtLeastOnce { ack_timeout },
-                ..
-            }) => Some(ack_timeout.0.max(1)),
-            NodeKind::Log(l) => Some(l.ack_timeout.0.max(1)),
-            _ => None,
-        }
+        node.kind.ack_timeout()
     }
 
     /// Whether node `id` is a partitioned log (its consumers join it
@@ -73,7 +66,7 @@ impl<'a> Wiring<'a> {
         self.index
             .get(id)
             .and_then(|&i| self.scenario.nodes.get(i as usize))
-            .is_some_and(|n| matches!(n.kind, NodeKind::Log(_)))
+            .is_some_and(|n| n.kind.kind() == Kind::Log)
     }
 
     /// Adds `subscriber` to `topic` at `broker`, once.

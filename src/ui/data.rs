@@ -127,7 +127,15 @@ pub fn of_node(view: &View, p: &Player, pipe: &Pipeline, n: &Node) -> Option<Nod
                 )],
             })
         }
-        _ => None,
+        // These show their state as tables and lanes, with no gauge of their own.
+        NodeKind::Database(_)
+        | NodeKind::Client(_)
+        | NodeKind::Service(_)
+        | NodeKind::Replica(_)
+        | NodeKind::Composer(_)
+        | NodeKind::Orchestrator(_)
+        | NodeKind::Peer(_)
+        | NodeKind::Log(_) => None,
     }
 }
 
@@ -136,12 +144,7 @@ fn subscribers(view: &View, broker: &str) -> Vec<String> {
     view.scenario
         .nodes
         .iter()
-        .filter(|n| match &n.kind {
-            NodeKind::Replica(r) => r.broker == broker,
-            NodeKind::Projection(p) => p.broker == broker,
-            NodeKind::Service(svc) => svc.on.iter().any(|r| r.broker == broker),
-            _ => false,
-        })
+        .filter(|n| n.kind.reads_from(broker))
         .map(|n| n.id.clone())
         .collect()
 }

@@ -3,29 +3,23 @@
 use std::collections::BTreeSet;
 
 use super::super::locate::Where;
-use super::super::{Expectation, NodeKind};
+use super::super::{Expectation, Keeping, NodeKind};
 use super::Checker;
 
 impl<'a> Checker<'a> {
     pub(super) fn expectations(&mut self) {
         let s = self.s;
-        let tables: BTreeSet<&str> = s
+        let tables: BTreeSet<String> = s
             .nodes
             .iter()
-            .filter_map(|n| match &n.kind {
-                NodeKind::Service(svc) => Some(svc.table.as_str()),
-                NodeKind::Peer(p) => Some(p.table.as_str()),
-                _ => None,
-            })
+            .flat_map(|n| n.kind.tables(&n.id))
+            .filter(|k| matches!(k.keeping, Keeping::Source | Keeping::Shared))
+            .map(|k| k.name)
             .collect();
         let topics: BTreeSet<&str> = s
             .nodes
             .iter()
-            .filter_map(|n| match &n.kind {
-                NodeKind::Service(svc) => svc.publish.as_ref().map(|p| p.topic.as_str()),
-                NodeKind::Cdc(c) => c.topic.as_deref(),
-                _ => None,
-            })
+            .filter_map(|n| n.kind.publishes_topic())
             .collect();
         for (i, e) in s.expect.iter().enumerate() {
             match e {

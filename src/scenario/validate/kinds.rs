@@ -15,7 +15,7 @@ use super::Checker;
 /// What consumers and publishers may name as their `broker`: a broker or
 /// a partitioned log.
 fn carries_events(k: &NodeKind) -> bool {
-    matches!(k, NodeKind::Broker(_) | NodeKind::Log(_))
+    k.kind().carries_events()
 }
 
 /// Most topics a log holds, partitions per topic, groups, and members per group.
@@ -171,13 +171,12 @@ impl<'a> Checker<'a> {
         self.must_reach(i, &n.id, &p.broker, "broker", carries_events);
         let taken = p.view.is_empty()
             || p.view.chars().count() > Bounds::ID_CHARS
-            || self.s.nodes.iter().any(|m| match &m.kind {
-                NodeKind::Service(o) => o.table == p.view || o.ledger.as_ref() == Some(&p.view),
-                NodeKind::Replica(o) => o.table == p.view,
-                NodeKind::Peer(o) => o.table == p.view,
-                NodeKind::Projection(o) => o.view == p.view && m.id != n.id,
-                _ => m.id == p.view,
-            });
+            || self
+                .s
+                .nodes
+                .iter()
+                .filter(|m| m.id != n.id)
+                .any(|m| m.kind.tables(&m.id).iter().any(|k| k.name == p.view));
         if taken {
             self.fail(
                 Where::field("nodes", i, "view"),

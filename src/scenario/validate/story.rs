@@ -3,7 +3,7 @@
 
 use super::super::load::Bounds;
 use super::super::locate::Where;
-use super::super::{Dur, Fault, NodeKind, Op, Strategy, Trigger, ValueSpec, Work};
+use super::super::{Act, Dur, Fault, NodeKind, Op, Strategy, Trigger, ValueSpec, Work};
 use super::Checker;
 use crate::model::peer_state::Change;
 
@@ -56,40 +56,33 @@ impl<'a> Checker<'a> {
             ) else {
                 continue;
             };
-            match fk {
-                NodeKind::Client(_) => {
-                    let reads = !op.writes();
-                    let serves = match tk {
-                        NodeKind::Service(_) => {
-                            !matches!(op, Op::ReadAfterMyWrite { .. } | Op::Change { .. })
-                        }
-                        NodeKind::Peer(_) => {
-                            matches!(op, Op::Write { .. } | Op::Read { .. } | Op::Change { .. })
-                        }
-                        NodeKind::Replica(_) | NodeKind::Composer(_) => matches!(op, Op::Read { .. }),
-                        NodeKind::Projection(_) => reads,
-                        NodeKind::Orchestrator(_) => matches!(op, Op::Write { .. }),
-                        NodeKind::Client(_) | NodeKind::Database(_) | NodeKind::Broker(_) | NodeKind::Cdc(_) | NodeKind::Log(_) => false,
-                    };
-                    if !serves {
-                        let why = match tk {
-                            _ if matches!(op, Op::Change { .. }) => "a change (Add, Remove, Increment, Decrement) goes to a peer of a multi-leader table",
-                            NodeKind::Replica(_) => "a replica only answers plain reads",
-                            NodeKind::Composer(_) => "a composer only answers plain reads",
-                            NodeKind::Projection(_) => "a projection only answers reads",
-                            NodeKind::Orchestrator(_) => "an orchestrator starts a saga on a write",
-                            NodeKind::Service(_) => "a read after my write asks a projection to catch up; the owning service is never behind",
-                            NodeKind::Peer(_) => "a peer takes writes, changes and plain reads",
-                            _ => "clients send requests to services, replicas, projections and composers",
-                        };
-                        self.fail(Where::field("workload", i, "to"), format!("\"{to}\" is a {}: {why}", tk.word()));
+            let (fk_kind, tk_kind) = (fk.kind(), tk.kind());
+            if fk_kind.sends_requests() {
+                if !tk_kind.serves(op) {
+                    let why = if matches!(op, Op::Change { .. }) {
+                        "a change (Add, Remove, Increment, Decrement) goes to a peer of a multi-leader table"
                     } else {
-                        self.need_link(Where::field("workload", i, "to"), from, to);
-                    }
+                        tk_kind.serves_only()
+                    };
+                    self.fail(
+                        Where::field("workload", i, "to"),
+                        format!("\"{to}\" is a {}: {why}", tk.word()),
+                    );
+                } else {
+                    self.need_link(Where::field("workload", i, "to"), from, to);
                 }
-                NodeKind::Service(_) if from == to => {}
-                NodeKind::Service(_) => self.fail(Where::field("workload", i, "to"), format!("a service performs its own work: set \"to\" to \"{from}\" as well, or send it from a client")),
-                other => self.fail(Where::field("workload", i, "from"), format!("\"{from}\" is a {}; work starts at a client or a service", other.word())),
+            } else if fk_kind.performs_own_work() {
+                if from != to {
+                    self.fail(Where::field("workload", i, "to"), format!("a service performs its own work: set \"{to}\" to \"{from}\" as well, or send it from a client"));
+                }
+            } else {
+                self.fail(
+                    Where::field("workload", i, "from"),
+                    format!(
+                        "\"{from}\" is a {}; work starts at a client or a service",
+                        fk.word()
+                    ),
+                );
             }
             let id = match op {
                 Op::Write { id, value, poison } => {
@@ -225,7 +218,7 @@ impl<'a> Checker<'a> {
                 }
                 Fault::ClockSkew { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
-                    if kind.is_some_and(|k| !matches!(k, NodeKind::Peer(_))) {
+                    if kind.is_some_and(|k| !k.acts_now().contains(&Act::Skew)) {
                         self.fail(Where::field("faults", i, "node"), format!("\"{node}\" stamps no writes: clock skew matters only to last-writer-wins peers"));
                     }
                 }
@@ -234,7 +227,7 @@ impl<'a> Checker<'a> {
                 }
                 Fault::Rebuild { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
-                    if kind.is_some_and(|k| !matches!(k, NodeKind::Projection(_))) {
+                    if kind.is_some_and(|k| !k.acts_now().contains(&Act::Rebuild)) {
                         self.fail(Where::field("faults", i, "node"), format!("\"{node}\" is not a projection: only a projection's view can be rebuilt"));
                     }
                     if let Some(NodeKind::Projection(p)) = kind
@@ -249,22 +242,20 @@ impl<'a> Checker<'a> {
                 }
                 Fault::Redrive { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
-                    if kind.is_some_and(
-                        |k| !matches!(k, NodeKind::Broker(b) if b.max_attempts.is_some()),
-                    ) {
+                    if kind.is_some_and(|k| !k.acts_now().contains(&Act::Redrive)) {
                         self.fail(Where::field("faults", i, "node"), format!("\"{node}\" keeps no dead letters: only a broker with max_attempts has a queue to re-drive"));
                     }
                 }
                 Fault::Fix { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
-                    if kind.is_some_and(|k| !matches!(k, NodeKind::Replica(_))) {
+                    if kind.is_some_and(|k| !k.acts_now().contains(&Act::Fix)) {
                         self.fail(Where::field("faults", i, "node"), format!("\"{node}\" rejects no poison events: only a replica (a consumer) has a fix to deploy"));
                     }
                 }
                 Fault::Rewind { node, group, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
-                    match kind {
-                        Some(NodeKind::Log(_)) => {
+                    match kind.map(|k| k.acts_now().contains(&Act::Rewind)) {
+                        Some(true) => {
                             let groups = crate::scenario::log_groups(self.s, node);
                             if !groups.iter().any(|g| &g.name == group) {
                                 let names: Vec<&str> =
@@ -278,7 +269,7 @@ impl<'a> Checker<'a> {
                                 );
                             }
                         }
-                        Some(_) => self.fail(Where::field("faults", i, "node"), format!("\"{node}\" is not a log: only a log's consumer groups can be rewound")),
+                        Some(false) => self.fail(Where::field("faults", i, "node"), format!("\"{node}\" is not a log: only a log's consumer groups can be rewound")),
                         None => {}
                     }
                 }

@@ -31,9 +31,7 @@ pub struct Subscription {
 }
 
 /// The name of a broker's dead-letter table.
-pub fn dead_letter_table(broker: &str) -> String {
-    format!("{broker} dead letters")
-}
+pub use crate::scenario::dead_letter_table;
 
 /// The row of a dead letter: which event (publisher and number) for which
 /// subscriber. Defined once, for the broker and for the checks.

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{Body, EventId, Key, Micros, NodeIdx, Sym, Version, deliver_flags};
-use crate::scenario::{Delivery, NodeKind, Scenario};
+use crate::scenario::Scenario;
 use crate::trace::{StepKind, Trace};
 
 /// One outbox row: an event committed in the same transaction as its
@@ -82,28 +82,25 @@ impl Pipeline {
         };
         let mut p = Pipeline::default();
         for (i, n) in s.nodes.iter().enumerate() {
-            match &n.kind {
-                NodeKind::Broker(b) if matches!(b.delivery, Delivery::AtLeastOnce { .. }) => {
-                    p.acking.insert(i as NodeIdx);
+            if n.kind.acks_deliveries() {
+                p.acking.insert(i as NodeIdx);
+            }
+            // A relay: it tails a database's change log and publishes.
+            if let (Some(db), Some(out)) = (n.kind.tails(), n.kind.publishes()) {
+                let acked = s
+                    .nodes
+                    .iter()
+                    .any(|b| b.id == out.broker && b.kind.acks_deliveries());
+                if let Some(database) = index(db) {
+                    p.relays.insert(
+                        i as NodeIdx,
+                        RelaySpec {
+                            database,
+                            every_change: out.topic.is_some(),
+                            acked,
+                        },
+                    );
                 }
-                NodeKind::Cdc(c) => {
-                    let acked = s.nodes.iter().any(|b| {
-                        b.id == c.broker
-                            && matches!(&b.kind, NodeKind::Broker(x)
-                                if matches!(x.delivery, Delivery::AtLeastOnce { .. }))
-                    });
-                    if let Some(database) = index(&c.database) {
-                        p.relays.insert(
-                            i as NodeIdx,
-                            RelaySpec {
-                                database,
-                                every_change: c.topic.is_some(),
-                                acked,
-                            },
-                        );
-                    }
-                }
-                _ => {}
             }
         }
         p

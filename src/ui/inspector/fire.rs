@@ -2,8 +2,8 @@
 
 use egui::Ui;
 
-use crate::scenario::{Kind, Node, NodeKind, Op, ValueSpec};
-use crate::session::{Action, Cmd, edit};
+use crate::scenario::{Node, Op};
+use crate::session::{Action, Cmd, actions};
 use crate::ui::view::View;
 
 /// The request form's fields, kept while the user types.
@@ -20,42 +20,15 @@ pub struct FireForm {
 }
 
 pub fn ui(ui: &mut Ui, view: &View, st: &mut FireForm, n: &Node, cmds: &mut Vec<Cmd>) {
-    if !matches!(n.kind, NodeKind::Client(_)) {
+    if !n.kind.kind().sends_requests() {
         return;
     }
     let s = view.scenario;
     // Only what validation would accept is offered: a write to a replica
     // or a read of an orchestrator would leave a drawing that cannot run.
-    let now = view.now();
-    let accepts = |to: &str, write: bool| {
-        let op = if write {
-            Op::Write {
-                id: "x".into(),
-                value: ValueSpec::Text("x".into()),
-                poison: false,
-            }
-        } else {
-            Op::Read { id: "x".into() }
-        };
-        Action::Request {
-            from: n.id.clone(),
-            to: to.to_string(),
-            op,
-        }
-        .refused(s, now)
-        .is_none()
-    };
-    let targets: Vec<(String, bool, bool)> = s
-        .nodes
-        .iter()
-        .filter(|m| {
-            matches!(
-                m.kind.kind(),
-                Kind::Service | Kind::Replica | Kind::Composer | Kind::Orchestrator | Kind::Peer
-            ) && edit::linked(s, &n.id, &m.id)
-        })
-        .map(|m| (m.id.clone(), accepts(&m.id, true), accepts(&m.id, false)))
-        .filter(|(_, w, r)| *w || *r)
+    let targets: Vec<(String, bool, bool)> = actions::request_targets(s, &n.id, view.now())
+        .into_iter()
+        .map(|t| (t.to, t.write, t.read))
         .collect();
     if targets.is_empty() {
         ui.weak("Link this client to a service to send it requests.");
@@ -125,11 +98,7 @@ pub fn ui(ui: &mut Ui, view: &View, st: &mut FireForm, n: &Node, cmds: &mut Vec<
             st.problem = Some("Type the id of the record to read or write first.");
         } else {
             let op = if st.write {
-                Op::Write {
-                    id: rid,
-                    value: ValueSpec::Text(st.value.trim().to_string()),
-                    poison: st.poison,
-                }
+                actions::plain_write(&rid, st.value.trim(), st.poison)
             } else {
                 Op::Read { id: rid }
             };

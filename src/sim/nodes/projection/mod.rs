@@ -36,9 +36,7 @@ use crate::sim::wiring::Wiring;
 
 /// The name of a projection's checkpoint table: one row per topic, and
 /// a row [`REBUILDING_ROW`] while a rebuild is under way.
-pub fn checkpoint_table(view: &str) -> String {
-    format!("{view} checkpoint")
-}
+pub use crate::scenario::checkpoint_table;
 
 /// The checkpoint table's row that shows a rebuild's progress.
 pub const REBUILDING_ROW: &str = "rebuilding";

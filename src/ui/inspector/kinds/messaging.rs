@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use crate::model::Dur;
-use crate::scenario::{BrokerSpec, CdcSpec, Delivery, NodeKind, ReplicaSpec};
+use crate::scenario::{BrokerSpec, CdcSpec, Delivery, Keeping, NodeKind, ReplicaSpec};
 use crate::session::Cmd;
 use crate::ui::inspector::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::ui::view::View;
@@ -80,10 +80,9 @@ pub(super) fn replica(
         .scenario
         .nodes
         .iter()
-        .filter_map(|m| match &m.kind {
-            NodeKind::Service(svc) => Some(svc.table.clone()),
-            _ => None,
-        })
+        .flat_map(|m| m.kind.tables(&m.id))
+        .filter(|k| k.keeping == Keeping::Source)
+        .map(|k| k.name)
         .collect();
     let mut choice = r.table.clone();
     egui::ComboBox::from_id_salt("rep-table")

@@ -86,16 +86,13 @@ fn client(ui: &mut Ui, id: &str, c: &ClientSpec, cmds: &mut Vec<Cmd>) {
 
 fn database(ui: &mut Ui, view: &View, id: &str) {
     label(ui, "Holds");
-    let tables: Vec<&str> = view
+    let tables: Vec<String> = view
         .scenario
         .nodes
         .iter()
-        .filter_map(|m| match &m.kind {
-            NodeKind::Service(svc) if svc.database.as_deref() == Some(id) => {
-                Some(svc.table.as_str())
-            }
-            _ => None,
-        })
+        .flat_map(|m| m.kind.tables(&m.id))
+        .filter(|k| k.in_database == Some(id))
+        .map(|k| k.name)
         .collect();
     ui.label(if tables.is_empty() {
         "no table yet: link a service to it".to_string()
