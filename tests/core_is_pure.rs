@@ -1,7 +1,7 @@
 //! The layering that keeps Settle exact and reusable, checked by reading
 //! the source:
 //!
-//! - the simulation core (model, scenario, trace, sim, check) and the
+//! - the simulation core (model, scenario, trace, sim, check, explore) and the
 //!   exports drawn from it use no UI, clock, thread or hash-order
 //!   iteration, so runs are exact and replayable;
 //! - the application layer (session) uses no UI toolkit, so tests and any
@@ -17,6 +17,7 @@ const LAYERS: &[(&str, &str)] = &[
     ("trace", "src/trace"),
     ("sim", "src/sim"),
     ("check", "src/check"),
+    ("explore", "src/explore"),
     ("export", "src/export"),
     ("session", "src/session"),
 ];

@@ -2,6 +2,7 @@
 //! export pictures and tables of a run, measure the engine.
 
 mod compare;
+mod explore;
 mod files;
 mod run;
 
@@ -14,6 +15,7 @@ use crate::bench::FanoutArgs;
 use crate::scenario::parse_dur;
 
 pub use compare::compare_files;
+pub use explore::{CORES, ExploreArgs, on_cores};
 pub use files::window;
 use files::{export_file, validate};
 use run::run_file;
@@ -78,6 +80,10 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Search runs of a drawing (other seeds, crashes, lost messages, cut
+    /// links) for one that breaks what it promises. The last line is
+    /// `explored=N found=NAME at=T faults=K` or `explored=N found=none`.
+    Explore(ExploreArgs),
     /// Measure the simulation engine or the app's drawing.
     #[command(subcommand)]
     Bench(BenchKind),
@@ -184,6 +190,7 @@ pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Run(args) => run_file(&args),
         Command::Validate { file } => validate(&file),
+        Command::Explore(args) => explore::explore_file(&args),
         Command::Open { file } => window(Some(file)),
         Command::Compare {
             a,
