@@ -183,13 +183,8 @@ impl SettleApp {
         app.ctx = Some(cc.egui_ctx.clone());
         app.keeper = Some(super::web::Keeper::start(&mut app.session));
         let (_, fragment) = super::web::location();
-        match crate::session::link::parse(&fragment) {
-            Ok(Some(l)) => app.apply(Cmd::ShowMe {
-                lesson: l.lesson,
-                at: l.at,
-            }),
-            Ok(None) => {}
-            Err(e) => app.session.notice = Some(crate::session::Notice::error(e)),
+        if !fragment.trim_start_matches('#').is_empty() {
+            app.apply(Cmd::OpenLink(fragment));
         }
         app
     }
@@ -464,6 +459,11 @@ impl SettleApp {
         if let Some((name, bytes)) = self.picked.borrow_mut().take() {
             cmds.push(Cmd::OpenBytes { name, bytes });
         }
+        // A new address typed or pasted into the page's address bar.
+        #[cfg(target_arch = "wasm32")]
+        if let Some(f) = self.keeper.as_mut().and_then(|k| k.address_changed()) {
+            cmds.push(Cmd::OpenLink(f));
+        }
     }
 
     /// A new drawing or a new run starts its views afresh.
@@ -587,19 +587,27 @@ impl SettleApp {
         self.file_dialog = Some((dialog, choosing));
     }
 
-    /// Puts a link to this lesson at this moment on the clipboard: the
+    /// Puts a link to the drawing at this moment on the clipboard: the
     /// page's own address in a browser; on the desktop, the part after the
     /// `#`, to add to the address of wherever the web build is served.
     fn copy_link(&mut self) {
-        let Some(fragment) = self.session.link_here() else {
-            return;
+        let fragment = match self.session.link_here() {
+            Ok(f) => f,
+            Err(e) => {
+                self.session.notice = Some(crate::session::Notice::error(e));
+                return;
+            }
         };
         #[cfg(target_arch = "wasm32")]
         let link = format!("{}{fragment}", super::web::location().0);
         #[cfg(not(target_arch = "wasm32"))]
         let link = fragment;
-        self.copied = Some(link.clone());
-        self.session.notice = Some(crate::session::Notice::info(format!("Copied {link}")));
+        let said = format!(
+            "Copied a link of {} characters to the clipboard.",
+            link.len()
+        );
+        self.copied = Some(link);
+        self.session.notice = Some(crate::session::Notice::info(said));
     }
 
     /// What eframe persists: the preferences (the drawing is kept by the
