@@ -4,6 +4,7 @@
 mod compare;
 mod explore;
 mod files;
+mod link;
 mod run;
 
 use std::path::PathBuf;
@@ -38,10 +39,24 @@ pub enum Command {
         /// The scenario or quiz file (.ron).
         file: PathBuf,
     },
-    /// Open the window on a scenario file.
+    /// Open the window on a scenario file, or on a link to a drawing or a lesson.
     Open {
+        /// The scenario file (.ron), or a link: a web address of the web
+        /// build, or its part from `#design=` or `#lesson=`.
+        file: PathBuf,
+    },
+    /// Print a link that carries a drawing, for the web build to open:
+    /// a class opens it with one click.
+    Link {
         /// The scenario file (.ron).
         file: PathBuf,
+        /// The moment the link opens at, paused, e.g. "1.2s" (default: 0s).
+        #[arg(long, value_name = "T")]
+        at: Option<String>,
+        /// The address the web build is served from, e.g.
+        /// "https://example.org/settle/" (default: print the `#…` part alone).
+        #[arg(long, value_name = "URL")]
+        base: Option<String>,
     },
     /// Open the window on a scenario, move to a moment, save a PNG of the window and exit.
     Screenshot {
@@ -192,6 +207,18 @@ pub fn run(command: Command) -> ExitCode {
         Command::Validate { file } => validate(&file),
         Command::Explore(args) => explore::explore_file(&args),
         Command::Open { file } => window(Some(file)),
+        Command::Link { file, at, base } => {
+            match link::link_file(&file, at.as_deref(), base.as_deref()) {
+                Ok(l) => {
+                    println!("{l}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Compare {
             a,
             b,

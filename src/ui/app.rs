@@ -182,13 +182,8 @@ impl SettleApp {
         app.ctx = Some(cc.egui_ctx.clone());
         app.keeper = Some(super::web::Keeper::start(&mut app.session));
         let (_, fragment) = super::web::location();
-        match crate::session::link::parse(&fragment) {
-            Ok(Some(l)) => app.apply(Cmd::ShowMe {
-                lesson: l.lesson,
-                at: l.at,
-            }),
-            Ok(None) => {}
-            Err(e) => app.session.notice = Some(crate::session::Notice::error(e)),
+        if !fragment.trim_start_matches('#').is_empty() {
+            app.apply(Cmd::OpenLink(fragment));
         }
         app
     }
@@ -387,6 +382,11 @@ impl SettleApp {
         #[cfg(target_arch = "wasm32")]
         if let Some((name, bytes)) = self.picked.borrow_mut().take() {
             cmds.push(Cmd::OpenBytes { name, bytes });
+        }
+        // A new address typed or pasted into the page's address bar.
+        #[cfg(target_arch = "wasm32")]
+        if let Some(f) = self.keeper.as_mut().and_then(|k| k.address_changed()) {
+            cmds.push(Cmd::OpenLink(f));
         }
     }
 

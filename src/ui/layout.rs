@@ -162,7 +162,8 @@ impl SettleApp {
                     side: &mut self.prefs.side,
                     open_path: &mut self.open_path,
                     recording: &mut self.recording,
-                    link: session.link_here(),
+                    link: session.can_link(),
+                    origin: session.origin_lesson(),
                 },
                 cmds,
             );

@@ -104,12 +104,12 @@ impl SettleApp {
         match choosing {
             Choosing::Open => {
                 if let Some(ctx) = &self.ctx {
-                    super::web::pick_file(self.picked.clone(), ctx.clone());
+                    crate::ui::web::pick_file(self.picked.clone(), ctx.clone());
                 }
             }
             Choosing::SaveAs => match self.session.file_to_save() {
                 Ok((name, text)) => {
-                    super::web::download(name.clone(), text.into_bytes());
+                    crate::ui::web::download(name.clone(), text.into_bytes());
                     self.session.downloaded(&name);
                 }
                 Err(e) => self.session.notice = Some(crate::session::Notice::error(e)),
@@ -175,14 +175,22 @@ impl SettleApp {
     /// page's own address in a browser; on the desktop, the part after the
     /// `#`, to add to the address of wherever the web build is served.
     pub(super) fn copy_link(&mut self) {
-        let Some(fragment) = self.session.link_here() else {
-            return;
+        let fragment = match self.session.link_here() {
+            Ok(f) => f,
+            Err(e) => {
+                self.session.notice = Some(crate::session::Notice::error(e));
+                return;
+            }
         };
         #[cfg(target_arch = "wasm32")]
-        let link = format!("{}{fragment}", super::web::location().0);
+        let link = format!("{}{fragment}", crate::ui::web::location().0);
         #[cfg(not(target_arch = "wasm32"))]
         let link = fragment;
-        self.copied = Some(link.clone());
-        self.session.notice = Some(crate::session::Notice::info(format!("Copied {link}")));
+        let said = format!(
+            "Copied a link of {} characters to the clipboard.",
+            link.len()
+        );
+        self.copied = Some(link);
+        self.session.notice = Some(crate::session::Notice::info(said));
     }
 }
