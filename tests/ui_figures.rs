@@ -135,3 +135,84 @@ fn the_eight_messages_step_shows_exactly_those_eight() {
     assert_eq!(rows.len(), 8, "{rows:#?}");
     assert!(rows[0].contains("Browser to Orders (own DB)"), "{rows:#?}");
 }
+
+/// What the replica states draw in the cell whose name starts `name`.
+fn cell_shown(h: &Harness<'static, SettleApp>, name: &str) -> Vec<String> {
+    h.query_all_by_role(egui::accesskit::Role::Cell)
+        .filter(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with(name))
+        })
+        .filter_map(|n| n.accesskit_node().value().map(|v| v.to_string()))
+        .collect()
+}
+
+fn seek(h: &mut Harness<'static, SettleApp>, ms: f64) {
+    h.state_mut().push(Cmd::Seek(ms * 1000.0));
+    h.run_steps(4);
+}
+
+#[test]
+fn a_record_the_lesson_is_about_is_shown_whole() {
+    let mut h = open("06b-optimistic-concurrency.ron");
+    // From the start, Ann's row as the run begins with it.
+    seek(&mut h, 10.0);
+    assert_eq!(
+        cell_shown(&h, "Customer DB, ann:"),
+        vec!["name=Ann city=Oslo phone=111".to_string()]
+    );
+    // Clerk B has moved Ann to Bergen: the city is the point.
+    seek(&mut h, 600.0);
+    assert_eq!(
+        cell_shown(&h, "Customer DB, ann:"),
+        vec!["name=Ann city=Bergen phone=111".to_string()]
+    );
+    seek(&mut h, 2500.0);
+    assert_eq!(
+        cell_shown(&h, "Customer DB, bob:"),
+        vec!["name=Bob city=Bergen phone=555".to_string()]
+    );
+}
+
+#[test]
+fn a_dead_letter_is_shown_with_its_reason() {
+    let mut h = open("03b-idempotent-consumer.ron");
+    seek(&mut h, 1700.0);
+    let shown = cell_shown(&h, "Event bus, inventory#");
+    assert_eq!(shown.len(), 3, "a dead letter per consumer: {shown:?}");
+    for s in &shown {
+        assert!(
+            s.ends_with("(rejected 3 times)") && !s.contains('…'),
+            "the reason is shown: {s:?}"
+        );
+    }
+}
+
+#[test]
+fn the_owner_stays_beside_the_ids_when_a_step_brings_a_copy_into_view() {
+    let mut h = open("03b-idempotent-consumer.ron");
+    let mut scrolled = false;
+    loop {
+        let (n, _) = focus(&h);
+        let title = h.get_by_label_contains("stock — ").rect();
+        let owner = h
+            .get_by_label("Inventory: the owner, its store the source of truth")
+            .rect();
+        assert!(
+            owner.min.x >= title.min.x + 60.0,
+            "step {}: the owner's column at {owner:?} is scrolled under the ids (table at {title:?})",
+            n + 1
+        );
+        // Reports, the last copy, is brought into view when a step
+        // names it, beside the owner.
+        if let Some(r) = h.query_by_label("Reports: a copy") {
+            let diagram = diagram(&h);
+            scrolled |= r.rect().max.x <= 1280.0 && r.rect().min.x > diagram.max.x;
+        }
+        if !next_step(&mut h) {
+            break;
+        }
+    }
+    assert!(scrolled, "some step showed the Reports copy whole");
+}
