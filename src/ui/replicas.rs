@@ -154,14 +154,7 @@ fn table_ui(
         m,
         (avail - m.key_col - 8.0).max(m.col),
     );
-    let lefts: Vec<f32> = widths
-        .iter()
-        .scan(0.0, |x, w| {
-            let left = *x;
-            *x += w;
-            Some(left)
-        })
-        .collect();
+    let lefts = lefts(&widths);
     let owner_w = widths.first().copied().unwrap_or(m.col);
     ui.add_space(4.0);
     // Copies beyond the panel's edge are said so in the title, for a room
@@ -169,41 +162,13 @@ fn table_ui(
     let hidden = (1..columns.len())
         .filter(|&c| m.key_col + lefts[c] + widths[c] > avail)
         .count();
-    let title = ui.label(
-        egui::RichText::new(format!(
-            "{name} — {rows} record(s), {} cop{}{}",
-            columns.len(),
-            if columns.len() == 1 { "y" } else { "ies" },
-            if hidden > 0 {
-                format!(" · {hidden} more ↔")
-            } else {
-                String::new()
-            }
-        ))
-        .size(m.font + 1.0)
-        .strong(),
-    );
-    if hidden > 0 {
-        title.on_hover_text("Scroll the table sideways (Shift and the wheel) to see every copy");
-    }
+    title_ui(ui, name, rows, columns.len(), hidden, m);
     let width = m.key_col + widths.iter().sum::<f32>();
     let height = m.row * (rows as f32 + 1.0);
     // When a step talks about a copy the panel cuts off, the table scrolls
     // it into view once (the learner can scroll away again). The owner
     // stays beside the ids, so the copy is always seen against it.
-    let mut area = egui::ScrollArea::both();
-    let seen_id = ui.make_persistent_id(("replicas-focus", ti));
-    let wanted = columns
-        .iter()
-        .rposition(|c| focus.nodes.contains(c))
-        .map(|c| (focus.step, c));
-    if let Some((step, c)) = wanted
-        && ui.data(|d| d.get_temp::<(usize, usize)>(seen_id)) != Some((step, c))
-    {
-        let end = m.key_col + lefts[c] + widths[c] - avail + 4.0;
-        area = area.horizontal_scroll_offset(end.clamp(0.0, (lefts[c] - owner_w).max(0.0)));
-        ui.data_mut(|d| d.insert_temp(seen_id, (step, c)));
-    }
+    let area = scroll_to_focus(ui, ti, focus, &columns, &lefts, &widths, m.key_col);
     area.id_salt(("replicas", ti))
         .max_height(m.row * 8.5)
         .auto_shrink([false, true])
@@ -288,6 +253,70 @@ fn table_ui(
             }
             ui.set_clip_rect(whole);
         });
+}
+
+/// A table's title: its name, records and copies, and how many copies
+/// lie beyond the panel's edge.
+fn title_ui(ui: &mut Ui, name: &str, rows: usize, copies: usize, hidden: usize, m: &Metrics) {
+    let title = ui.label(
+        egui::RichText::new(format!(
+            "{name} — {rows} record(s), {} cop{}{}",
+            copies,
+            if copies == 1 { "y" } else { "ies" },
+            if hidden > 0 {
+                format!(" · {hidden} more ↔")
+            } else {
+                String::new()
+            }
+        ))
+        .size(m.font + 1.0)
+        .strong(),
+    );
+    if hidden > 0 {
+        title.on_hover_text("Scroll the table sideways (Shift and the wheel) to see every copy");
+    }
+}
+
+/// The table's scroll area, scrolled once to the last copy the lesson's
+/// step talks about when the panel cuts it off (the learner can scroll
+/// away again).
+fn scroll_to_focus(
+    ui: &mut Ui,
+    ti: usize,
+    focus: &Focus,
+    columns: &[u16],
+    lefts: &[f32],
+    widths: &[f32],
+    key_col: f32,
+) -> egui::ScrollArea {
+    let mut area = egui::ScrollArea::both();
+    let avail = ui.available_width();
+    let owner_w = widths.first().copied().unwrap_or(0.0);
+    let seen_id = ui.make_persistent_id(("replicas-focus", ti));
+    let wanted = columns
+        .iter()
+        .rposition(|c| focus.nodes.contains(c))
+        .map(|c| (focus.step, c));
+    if let Some((step, c)) = wanted
+        && ui.data(|d| d.get_temp::<(usize, usize)>(seen_id)) != Some((step, c))
+    {
+        let end = key_col + lefts[c] + widths[c] - avail + 4.0;
+        area = area.horizontal_scroll_offset(end.clamp(0.0, (lefts[c] - owner_w).max(0.0)));
+        ui.data_mut(|d| d.insert_temp(seen_id, (step, c)));
+    }
+    area
+}
+
+/// Each column's left edge, from the first's.
+fn lefts(widths: &[f32]) -> Vec<f32> {
+    widths
+        .iter()
+        .scan(0.0, |x, w| {
+            let left = *x;
+            *x += w;
+            Some(left)
+        })
+        .collect()
 }
 
 /// Each column's width: wide enough for the longest value it holds at
