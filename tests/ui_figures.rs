@@ -216,3 +216,54 @@ fn the_owner_stays_beside_the_ids_when_a_step_brings_a_copy_into_view() {
     }
     assert!(scrolled, "some step showed the Reports copy whole");
 }
+
+/// Whether `r` lies wholly in the side panel's visible height: under the
+/// menu bar and over the player's controls.
+fn in_side_view(h: &Harness<'static, SettleApp>, r: egui::Rect) -> bool {
+    let controls = h.get_by_label("Step back").rect();
+    r.min.y >= 20.0 && r.max.y <= controls.min.y
+}
+
+/// Walks lesson `file` to the first step at or after `ms`.
+fn to_step(h: &mut Harness<'static, SettleApp>, ms: u64) {
+    while h
+        .state()
+        .session
+        .player
+        .as_ref()
+        .is_none_or(|p| p.now() < ms * 1000)
+    {
+        assert!(next_step(h), "the lesson reaches {ms} ms");
+    }
+}
+
+#[test]
+fn the_plot_a_step_points_at_is_scrolled_into_view() {
+    let mut h = open("09-partitioned-log.ron");
+    let lag =
+        |h: &Harness<'static, SettleApp>| h.get_by_label_contains("Plot of consumer lag").rect();
+    // Before, the plot lies below the replica states, out of sight.
+    to_step(&mut h, 90);
+    h.run_steps(3);
+    assert!(!in_side_view(&h, lag(&h)), "{:?}", lag(&h));
+    // "Watch the lag badges and the consumer lag plot".
+    to_step(&mut h, 700);
+    h.run_steps(3);
+    assert!(in_side_view(&h, lag(&h)), "{:?}", lag(&h));
+}
+
+#[test]
+fn the_table_a_step_names_is_scrolled_into_view() {
+    let mut h = open("09-partitioned-log.ron");
+    to_step(&mut h, 700);
+    h.run_steps(3);
+    let groups = |h: &Harness<'static, SettleApp>| h.get_by_label_contains("log groups — ").rect();
+    assert!(
+        !in_side_view(&h, groups(&h)),
+        "the lag plot is in view instead"
+    );
+    // "The group rebalances (see its state in the log's groups table)".
+    to_step(&mut h, 3300);
+    h.run_steps(3);
+    assert!(in_side_view(&h, groups(&h)), "{:?}", groups(&h));
+}

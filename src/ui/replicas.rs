@@ -92,10 +92,45 @@ pub fn ui(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
         step: reached,
         nodes: &focus,
     };
+    let bring = table_to_show(ui, view, t, &focus);
     for (ti, table) in t.tables.iter().enumerate() {
+        let top = ui.cursor().min;
         table_ui(ui, p, ti, table, &m, differs, &focus, cmds);
+        if bring == Some(ti) {
+            let r = Rect::from_min_max(top, pos2(ui.max_rect().max.x, ui.min_rect().max.y));
+            ui.scroll_to_rect(r, None);
+        }
     }
     super::data::outboxes(ui, view);
+}
+
+/// The table a lesson's step has just pointed at, to bring into view once
+/// (the learner can scroll away again): the one its text names ("the
+/// 'bus dead letters' table", "the log's groups table"), or else, unless
+/// it names a plot, the first with a copy it talks about.
+fn table_to_show(ui: &Ui, view: &View, t: &Trace, focus: &Focus) -> Option<usize> {
+    let (step, text) = super::plots::current_step(view)?;
+    let seen = ui.make_persistent_id("replicas-step");
+    if ui.data(|d| d.get_temp::<usize>(seen)) == Some(step) {
+        return None;
+    }
+    ui.data_mut(|d| d.insert_temp(seen, step));
+    let said = text
+        .to_lowercase()
+        .replace("'s ", " ")
+        .replace(['\'', '"'], "");
+    let named = t.tables.iter().position(|table| {
+        let name = t.names.get(table.name).to_lowercase();
+        said.contains(&format!("{name} table"))
+    });
+    if named.is_some() || super::plots::named_plot(text).is_some() {
+        return named;
+    }
+    t.tables.iter().position(|table| {
+        std::iter::once(&table.owner)
+            .chain(&table.replicas)
+            .any(|n| focus.nodes.contains(n))
+    })
 }
 
 /// The lesson's current step: how many steps have been reached, and the
