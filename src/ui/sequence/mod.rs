@@ -370,10 +370,13 @@ fn rows_in_view(
             .rev()
             .filter(|(_, r)| matches!(r, Row::Mark(_)))
             .map(|(i, _)| i);
-        let from = marks.nth(1).unwrap_or(0);
-        let need = shown.saturating_sub(from).max(1) as f32;
-        if need * row > height {
-            row = (height / need).max(row_px * 0.7);
+        // Without a lesson's steps (or before its second) nothing is
+        // spoken of as a whole: rows keep their height.
+        if let Some(from) = marks.nth(1) {
+            let need = shown.saturating_sub(from).max(1) as f32;
+            if need * row > height {
+                row = (height / need).max(row_px * 0.7);
+            }
         }
     }
     let fit = (height / row).floor().max(1.0) as usize;
