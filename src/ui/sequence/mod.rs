@@ -155,6 +155,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
         first: 0,
         last: 0,
         row: row_px,
+        about: 0,
     };
     if st.layout == Layout::ByOrder {
         rows = rows_in_view(st, p.upto(), jump, body.height(), row_px);
@@ -178,6 +179,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                 first,
                 last,
                 row: row_px,
+                ..
             } = rows;
             let scenario = view.scenario;
             let marks = p.marks();
@@ -316,7 +318,7 @@ fn lay_out_lanes(
 ) -> Geometry {
     let mut wanted: BTreeSet<usize> = focus.clone();
     if !focus.is_empty() && st.layout == Layout::ByOrder {
-        for row in st.rows.rows.get(rows.first..rows.last).unwrap_or_default() {
+        for row in st.rows.rows.get(rows.about..rows.last).unwrap_or_default() {
             if let Row::Message(i) = *row
                 && let Some(m) = t.message(i)
             {
@@ -348,6 +350,10 @@ struct RowsInView {
     first: usize,
     last: usize,
     row: f32,
+    /// The first row the lesson's step speaks of (from the previous
+    /// step's rule, while following), whose lanes are given room even
+    /// when the row itself no longer fits.
+    about: usize,
 }
 
 /// Which rows are in view: around a newly selected message, or, while
@@ -363,6 +369,7 @@ fn rows_in_view(
 ) -> RowsInView {
     let shown = st.rows.shown(upto);
     let mut row = row_px;
+    let mut about = None;
     if st.follow {
         let mut marks = st.rows.rows[..shown.min(st.rows.rows.len())]
             .iter()
@@ -373,6 +380,7 @@ fn rows_in_view(
         // Without a lesson's steps (or before its second) nothing is
         // spoken of as a whole: rows keep their height.
         if let Some(from) = marks.nth(1) {
+            about = Some(from);
             let need = shown.saturating_sub(from).max(1) as f32;
             if need * row > height {
                 row = (height / need).max(row_px * 0.7);
@@ -393,6 +401,7 @@ fn rows_in_view(
         first,
         last: (first + fit + 1).min(shown),
         row,
+        about: about.map_or(first, |a| a.min(first)),
     }
 }
 
