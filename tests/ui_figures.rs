@@ -79,6 +79,36 @@ fn message_rows(h: &Harness<'static, SettleApp>) -> Vec<String> {
         .collect()
 }
 
+/// The lanes of the message rows on screen: sender and receiver labels.
+fn lanes_of_rows(h: &Harness<'static, SettleApp>) -> Vec<String> {
+    message_rows(h)
+        .iter()
+        .filter_map(|row| {
+            let (_, rest) = row.split_once(" s, ")?;
+            let (ends, _) = rest.split_once(": ")?;
+            let (from, to) = ends.split_once(" to ")?;
+            Some([from.to_string(), to.to_string()])
+        })
+        .flatten()
+        .collect()
+}
+
+/// Every lane of the message rows on screen is shown whole.
+fn every_lane_shown(h: &Harness<'static, SettleApp>) {
+    let diagram = diagram(h);
+    for label in lanes_of_rows(h) {
+        let name = format!("Lane: {label}");
+        let lane = h
+            .query_by_label(&name)
+            .unwrap_or_else(|| panic!("the lane of {label} is off screen or narrowed"));
+        let r = lane.rect();
+        assert!(
+            r.min.x >= diagram.min.x - 1.0 && r.max.x <= diagram.max.x + 1.0,
+            "lane {label} at {r:?} lies outside the diagram {diagram:?}"
+        );
+    }
+}
+
 #[test]
 fn every_lane_a_step_of_lesson_00_talks_about_is_in_view() {
     let mut h = open("00-request-path.ron");
@@ -123,6 +153,7 @@ fn the_eight_messages_step_shows_exactly_those_eight() {
     }
     let rows = message_rows(&h);
     assert_eq!(rows.len(), 8, "the diagram's message rows: {rows:#?}");
+    every_lane_shown(&h);
     assert!(rows[0].contains("Browser to Orders: read 7"), "{rows:#?}");
     assert!(
         rows[7].contains("Orders to Browser"),
@@ -134,6 +165,7 @@ fn the_eight_messages_step_shows_exactly_those_eight() {
     let rows = message_rows(&h);
     assert_eq!(rows.len(), 8, "{rows:#?}");
     assert!(rows[0].contains("Browser to Orders (own DB)"), "{rows:#?}");
+    every_lane_shown(&h);
 }
 
 /// What the replica states draw in the cell whose name starts `name`.
