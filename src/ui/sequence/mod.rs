@@ -181,32 +181,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                 row: row_px,
                 ..
             } = rows;
-            let scenario = view.scenario;
-            let marks = p.marks();
-            let narration = |n: u32| {
-                // The card counts steps in the order they are reached.
-                let k = marks
-                    .iter()
-                    .position(|&(_, m)| m == n as usize)
-                    .map_or(n as usize + 1, |k| k + 1);
-                let text = scenario
-                    .narration
-                    .get(n as usize)
-                    .map(|s| {
-                        // Cut at a word, and say so, when the step is long.
-                        if s.text.chars().count() <= 100 {
-                            return s.text.clone();
-                        }
-                        let head: String = s.text.chars().take(100).collect();
-                        let cut = head.rfind(' ').unwrap_or(head.len());
-                        format!(
-                            "{}…",
-                            head[..cut].trim_end_matches([',', ';', ':', '.', ' '])
-                        )
-                    })
-                    .unwrap_or_default();
-                format!("Step {k}: {text}")
-            };
+            let narration = |n: u32| rule_text(view.scenario, p.marks(), n);
             let frame = by_order::Frame {
                 painter: &painter,
                 t,
@@ -343,6 +318,35 @@ fn lay_out_lanes(
     }
     st.lane_offset = st.lane_offset.clamp(0.0, (geo.total - room).max(0.0));
     geo
+}
+
+/// A narration step's rule, "Step k: …", numbered as the card numbers
+/// it (in the order steps are reached), cut at a word when long.
+fn rule_text(
+    scenario: &crate::scenario::Scenario,
+    marks: &[(crate::model::Micros, usize)],
+    n: u32,
+) -> String {
+    let k = marks
+        .iter()
+        .position(|&(_, m)| m == n as usize)
+        .map_or(n as usize + 1, |k| k + 1);
+    let text = scenario
+        .narration
+        .get(n as usize)
+        .map(|s| {
+            if s.text.chars().count() <= 100 {
+                return s.text.clone();
+            }
+            let head: String = s.text.chars().take(100).collect();
+            let cut = head.rfind(' ').unwrap_or(head.len());
+            format!(
+                "{}…",
+                head[..cut].trim_end_matches([',', ';', ':', '.', ' '])
+            )
+        })
+        .unwrap_or_default();
+    format!("Step {k}: {text}")
 }
 
 /// The rows of the by-order layout in view, and their height.
