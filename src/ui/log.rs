@@ -149,7 +149,7 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
         ),
         StepKind::Initial => (
             format!(
-                "{node} starts with {} rows (data it held before the run)",
+                "{node} starts with {} row(s) (data it held before the run)",
                 t.changes_of_step(i as u32)
             ),
             theme::NARRATION,
