@@ -119,7 +119,7 @@ fn step_said(t: &Trace, i: usize) -> String {
         },
         StepKind::Mark => format!("{at} a narration step"),
         StepKind::Initial => format!(
-            "{at} {} starts with {} rows",
+            "{at} {} starts with {} row(s)",
             t.node_label(s.node),
             t.changes_of_step(i as u32)
         ),

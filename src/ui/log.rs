@@ -149,7 +149,7 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
         ),
         StepKind::Initial => (
             format!(
-                "{node} starts with {} rows (data it held before the run)",
+                "{node} starts with {} row(s) (data it held before the run)",
                 t.changes_of_step(i as u32)
             ),
             theme::NARRATION,
@@ -198,7 +198,9 @@ pub fn ui(ui: &mut egui::Ui, st: &mut LogState, view: &View, cmds: &mut Vec<Cmd>
     if target.is_some() || view.selection.message.is_none() {
         st.scrolled_to = view.selection.message;
     }
-    let mut area = egui::ScrollArea::vertical()
+    // Both ways: a line is never cut short (a drop's reason, a dead
+    // letter's last attempt come at its end), it scrolls sideways instead.
+    let mut area = egui::ScrollArea::both()
         .id_salt("log")
         .auto_shrink([false, false])
         .stick_to_bottom(target.is_none());

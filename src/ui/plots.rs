@@ -7,6 +7,54 @@ use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
 use super::theme;
 use super::view::View;
 
+/// The plots, each with the words a lesson's step names it by: a step
+/// whose text says "plot" and one of them points at that plot, and it is
+/// scrolled into view when the step begins.
+const NAMED: [(&str, &[&str]); 4] = [
+    ("divergent", &["divergence", "differ"]),
+    ("staleness", &["staleness", "stale"]),
+    ("inflight", &["in flight"]),
+    ("lag", &["lag"]),
+];
+
+/// The plot the lesson's current step points at, by its id in [`NAMED`].
+pub(super) fn named_plot(text: &str) -> Option<&'static str> {
+    let text = text.to_lowercase();
+    if !text.contains("plot") {
+        return None;
+    }
+    NAMED
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| text.contains(&format!("{w} plot"))))
+        .map(|(id, _)| *id)
+}
+
+/// The lesson's current step, numbered by how many steps have been
+/// reached, with its text.
+pub(super) fn current_step<'a>(view: &View<'a>) -> Option<(usize, &'a str)> {
+    let p = view.player?;
+    let now = p.now();
+    let reached = p.marks().iter().filter(|(at, _)| *at <= now).count();
+    let &(_, n) = p.marks().get(reached.checked_sub(1)?)?;
+    Some((reached, view.scenario.narration.get(n)?.text.as_str()))
+}
+
+/// Scrolls the plot `id` into view once when a step that names it begins
+/// (the learner can scroll away again).
+fn bring_into_view(ui: &egui::Ui, view: &View, id: &str, r: &egui::Response) {
+    let Some((step, text)) = current_step(view) else {
+        return;
+    };
+    if named_plot(text) != Some(id) {
+        return;
+    }
+    let seen = ui.make_persistent_id(("plot-step", id));
+    if ui.data(|d| d.get_temp::<usize>(seen)) != Some(step) {
+        r.scroll_to_me(None);
+        ui.data_mut(|d| d.insert_temp(seen, step));
+    }
+}
+
 /// With more replicas than this, staleness is drawn as max and mean.
 const MAX_LINES: usize = 8;
 
@@ -66,6 +114,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
     let say = |r: &egui::Response, text: String| {
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &text));
     };
+    let shown = |ui: &egui::Ui, id: &str, r: &egui::Response| bring_into_view(ui, view, id, r);
     ui.label("Records that differ between copies");
     let r = plot("divergent").show(ui, |pu| {
         pu.line(
@@ -75,6 +124,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
         );
         pu.vline(VLine::new("", now).color(theme::NOW));
     });
+    shown(ui, "divergent", &r.response);
     say(
         &r.response,
         format!(
@@ -99,6 +149,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
         }
         pu.vline(VLine::new("", now).color(theme::NOW));
     });
+    shown(ui, "staleness", &r.response);
     say(
         &r.response,
         format!(
@@ -116,6 +167,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
         );
         pu.vline(VLine::new("", now).color(theme::NOW));
     });
+    shown(ui, "inflight", &r.response);
     say(
         &r.response,
         format!(
@@ -147,6 +199,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
         }
         pu.vline(VLine::new("", now).color(theme::NOW));
     });
+    shown(ui, "lag", &r.response);
     say(
         &r.response,
         format!(

@@ -92,10 +92,45 @@ pub fn ui(ui: &mut Ui, view: &View, cmds: &mut Vec<Cmd>) {
         step: reached,
         nodes: &focus,
     };
+    let bring = table_to_show(ui, view, t, &focus);
     for (ti, table) in t.tables.iter().enumerate() {
+        let top = ui.cursor().min;
         table_ui(ui, p, ti, table, &m, differs, &focus, cmds);
+        if bring == Some(ti) {
+            let r = Rect::from_min_max(top, pos2(ui.max_rect().max.x, ui.min_rect().max.y));
+            ui.scroll_to_rect(r, None);
+        }
     }
     super::data::outboxes(ui, view);
+}
+
+/// The table a lesson's step has just pointed at, to bring into view once
+/// (the learner can scroll away again): the one its text names ("the
+/// 'bus dead letters' table", "the log's groups table"), or else, unless
+/// it names a plot, the first with a copy it talks about.
+fn table_to_show(ui: &Ui, view: &View, t: &Trace, focus: &Focus) -> Option<usize> {
+    let (step, text) = super::plots::current_step(view)?;
+    let seen = ui.make_persistent_id("replicas-step");
+    if ui.data(|d| d.get_temp::<usize>(seen)) == Some(step) {
+        return None;
+    }
+    ui.data_mut(|d| d.insert_temp(seen, step));
+    let said = text
+        .to_lowercase()
+        .replace("'s ", " ")
+        .replace(['\'', '"'], "");
+    let named = t.tables.iter().position(|table| {
+        let name = t.names.get(table.name).to_lowercase();
+        said.contains(&format!("{name} table"))
+    });
+    if named.is_some() || super::plots::named_plot(text).is_some() {
+        return named;
+    }
+    t.tables.iter().position(|table| {
+        std::iter::once(&table.owner)
+            .chain(&table.replicas)
+            .any(|n| focus.nodes.contains(n))
+    })
 }
 
 /// The lesson's current step: how many steps have been reached, and the
@@ -124,7 +159,7 @@ fn table_ui(
         .collect();
     let rows = p.index.id_count(table.name);
     // The id column grows with the ids (looking at the first few hundred:
-    // a run may have a million), up to a little over twice its width.
+    // a run may have a million), up to about three times its width.
     let font = FontId::monospace(m.font);
     let glyph = ui
         .painter()
@@ -139,77 +174,73 @@ fn table_ui(
         .max()
         .unwrap_or(2);
     let m = &Metrics {
-        key_col: (glyph * longest as f32 + 16.0).clamp(m.key_col, m.key_col * 2.2),
+        key_col: (glyph * longest as f32 + 16.0).clamp(m.key_col, m.key_col * 3.2),
         ..*m
     };
+    // Each column as wide as the values it holds (looking at the first
+    // few hundred ids), so the value a lesson is about is read whole; at
+    // most as wide as the panel beside the ids.
+    let avail = ui.available_width();
+    let widths = column_widths(
+        ui,
+        p,
+        table,
+        &columns,
+        m,
+        (avail - m.key_col - 8.0).max(m.col),
+    );
+    let lefts = lefts(&widths);
+    let owner_w = widths.first().copied().unwrap_or(m.col);
     ui.add_space(4.0);
     // Copies beyond the panel's edge are said so in the title, for a room
     // that cannot see a scroll bar appear on hover.
-    let whole = ((ui.available_width() - m.key_col) / m.col)
-        .floor()
-        .max(0.0) as usize;
-    let hidden = columns.len().saturating_sub(whole);
-    let title = ui.label(
-        egui::RichText::new(format!(
-            "{name} — {rows} record(s), {} cop{}{}",
-            columns.len(),
-            if columns.len() == 1 { "y" } else { "ies" },
-            if hidden > 0 {
-                format!(" · {hidden} more ↔")
-            } else {
-                String::new()
-            }
-        ))
-        .size(m.font + 1.0)
-        .strong(),
-    );
-    if hidden > 0 {
-        title.on_hover_text("Scroll the table sideways (Shift and the wheel) to see every copy");
-    }
-    let width = m.key_col + m.col * columns.len() as f32;
+    let hidden = (1..columns.len())
+        .filter(|&c| m.key_col + lefts[c] + widths[c] > avail)
+        .count();
+    title_ui(ui, name, rows, columns.len(), hidden, m);
+    let width = m.key_col + widths.iter().sum::<f32>();
     let height = m.row * (rows as f32 + 1.0);
     // When a step talks about a copy the panel cuts off, the table scrolls
-    // it into view once (the learner can scroll away again).
-    let mut area = egui::ScrollArea::both();
-    let seen_id = ui.make_persistent_id(("replicas-focus", ti));
-    let wanted = columns
-        .iter()
-        .rposition(|c| focus.nodes.contains(c))
-        .map(|c| (focus.step, c));
-    if let Some((step, c)) = wanted
-        && ui.data(|d| d.get_temp::<(usize, usize)>(seen_id)) != Some((step, c))
-    {
-        let end = m.key_col + m.col * (c + 1) as f32 - ui.available_width() + 4.0;
-        area = area.horizontal_scroll_offset(end.clamp(0.0, m.col * c as f32));
-        ui.data_mut(|d| d.insert_temp(seen_id, (step, c)));
-    }
+    // it into view once (the learner can scroll away again). The owner
+    // stays beside the ids, so the copy is always seen against it.
+    let area = scroll_to_focus(ui, ti, focus, &columns, &lefts, &widths, m.key_col);
     area.id_salt(("replicas", ti))
         .max_height(m.row * 8.5)
         .auto_shrink([false, true])
         .show_viewport(ui, |ui, viewport| {
             let (full, _) = ui.allocate_exact_size(vec2(width, height), Sense::hover());
             let origin = full.min;
-            let first_col = ((viewport.min.x - m.key_col) / m.col).floor().max(0.0) as usize;
-            let last_col = (((viewport.max.x - m.key_col) / m.col).ceil().max(0.0) as usize)
-                .min(columns.len());
+            // The ids and the owner stick to the left of the viewport, the
+            // header to its top; copies scrolled sideways pass under the
+            // owner, so they are clipped to the right of it.
+            let pinned = origin.x + viewport.min.x + m.key_col;
+            let col_rect = |c: usize, y: f32| {
+                let x = if c == 0 {
+                    pinned
+                } else {
+                    origin.x + m.key_col + lefts[c]
+                };
+                Rect::from_min_size(pos2(x, y), vec2(widths[c], m.row))
+            };
+            let shown_cols: Vec<usize> = (0..columns.len())
+                .filter(|&c| {
+                    let r = col_rect(c, 0.0);
+                    c == 0 || (r.max.x > pinned + owner_w && r.min.x < origin.x + viewport.max.x)
+                })
+                .collect();
             let first_row = (viewport.min.y / m.row).floor().max(1.0) as usize - 1;
             let last_row = ((viewport.max.y / m.row).ceil() as usize).min(rows);
-            // The header sticks to the top of the viewport and the ids to
-            // its left: copies scrolled sideways pass under the ids, so
-            // they are clipped to the right of them.
             let hy = origin.y + viewport.min.y;
             let ids = ui.painter().clone();
             let whole = ui.clip_rect();
-            ui.set_clip_rect(whole.intersect(Rect::from_min_max(
-                pos2(origin.x + viewport.min.x + m.key_col, whole.min.y),
+            let copies = whole.intersect(Rect::from_min_max(
+                pos2(pinned + owner_w, whole.min.y),
                 whole.max,
-            )));
-            for (c, &node) in columns.iter().enumerate().take(last_col).skip(first_col) {
-                let r = Rect::from_min_size(
-                    pos2(origin.x + m.key_col + m.col * c as f32, hy),
-                    vec2(m.col, m.row),
-                );
-                header(ui, t, node, c == 0, r, m, (ti, c), cmds);
+            ));
+            let owners = whole.intersect(Rect::from_min_max(pos2(pinned, whole.min.y), whole.max));
+            for &c in &shown_cols {
+                ui.set_clip_rect(if c == 0 { owners } else { copies });
+                header(ui, t, columns[c], c == 0, col_rect(c, hy), m, (ti, c), cmds);
             }
             ids.text(
                 pos2(origin.x + viewport.min.x + 6.0, hy + m.row / 2.0),
@@ -244,12 +275,10 @@ fn table_ui(
                     table: table.name,
                     id,
                 };
-                for (c, &node) in columns.iter().enumerate().take(last_col).skip(first_col) {
-                    let r = Rect::from_min_size(
-                        pos2(origin.x + m.key_col + m.col * c as f32, y),
-                        vec2(m.col, m.row),
-                    )
-                    .shrink(2.0);
+                for &c in &shown_cols {
+                    let node = columns[c];
+                    ui.set_clip_rect(if c == 0 { owners } else { copies });
+                    let r = col_rect(c, y).shrink(2.0);
                     let other = differs.and_then(|d| {
                         let v = d.get(t.node_id(node), t.names.get(table.name), t.names.get(id))?;
                         Some((d.other, v))
@@ -257,7 +286,114 @@ fn table_ui(
                     cell(ui, p, table, key, node, c == 0, r, m, other, (ti, row, c));
                 }
             }
+            ui.set_clip_rect(whole);
         });
+}
+
+/// A table's title: its name, records and copies, and how many copies
+/// lie beyond the panel's edge.
+fn title_ui(ui: &mut Ui, name: &str, rows: usize, copies: usize, hidden: usize, m: &Metrics) {
+    let title = ui.label(
+        egui::RichText::new(format!(
+            "{name} — {rows} record(s), {} cop{}{}",
+            copies,
+            if copies == 1 { "y" } else { "ies" },
+            if hidden > 0 {
+                format!(" · {hidden} more ↔")
+            } else {
+                String::new()
+            }
+        ))
+        .size(m.font + 1.0)
+        .strong(),
+    );
+    if hidden > 0 {
+        title.on_hover_text("Scroll the table sideways (Shift and the wheel) to see every copy");
+    }
+}
+
+/// The table's scroll area, scrolled once to the last copy the lesson's
+/// step talks about when the panel cuts it off (the learner can scroll
+/// away again).
+fn scroll_to_focus(
+    ui: &mut Ui,
+    ti: usize,
+    focus: &Focus,
+    columns: &[u16],
+    lefts: &[f32],
+    widths: &[f32],
+    key_col: f32,
+) -> egui::ScrollArea {
+    let mut area = egui::ScrollArea::both();
+    let avail = ui.available_width();
+    let owner_w = widths.first().copied().unwrap_or(0.0);
+    let seen_id = ui.make_persistent_id(("replicas-focus", ti));
+    let wanted = columns
+        .iter()
+        .rposition(|c| focus.nodes.contains(c))
+        .map(|c| (focus.step, c));
+    if let Some((step, c)) = wanted
+        && ui.data(|d| d.get_temp::<(usize, usize)>(seen_id)) != Some((step, c))
+    {
+        let end = key_col + lefts[c] + widths[c] - avail + 4.0;
+        area = area.horizontal_scroll_offset(end.clamp(0.0, (lefts[c] - owner_w).max(0.0)));
+        ui.data_mut(|d| d.insert_temp(seen_id, (step, c)));
+    }
+    area
+}
+
+/// Each column's left edge, from the first's.
+fn lefts(widths: &[f32]) -> Vec<f32> {
+    widths
+        .iter()
+        .scan(0.0, |x, w| {
+            let left = *x;
+            *x += w;
+            Some(left)
+        })
+        .collect()
+}
+
+/// Each column's width: wide enough for the longest value it holds at
+/// the moment shown among the first few hundred ids (a run may have a
+/// million), between the usual width and `most`.
+fn column_widths(
+    ui: &Ui,
+    p: &Player,
+    table: &TableInfo,
+    columns: &[u16],
+    m: &Metrics,
+    most: f32,
+) -> Vec<f32> {
+    let t = p.trace();
+    let font = FontId::proportional(m.font);
+    let painter = ui.painter();
+    columns
+        .iter()
+        .map(|&node| {
+            let widest = p
+                .index
+                .ids(table.name)
+                .take(300)
+                .filter_map(|id| {
+                    let key = Key {
+                        table: table.name,
+                        id,
+                    };
+                    p.index.record_at(t, node, key, p.upto())
+                })
+                .map(|(r, _)| value_text(&t.names, r.value))
+                .map(|text| {
+                    painter
+                        .layout_no_wrap(text, font.clone(), Color32::WHITE)
+                        .size()
+                        .x
+                })
+                .fold(0.0, f32::max);
+            // The value's margins, the cell's inset and its outline.
+            (widest + 18.0).clamp(m.col, most.max(m.col))
+        })
+        .collect()
 }
 
 /// A column's header: the copy's name, the owner starred; a click selects it.
@@ -357,23 +493,52 @@ fn cell(
     painter.rect_filled(r, 3.0, col.gamma_multiply(0.22));
     painter.rect_stroke(r, 3.0, Stroke::new(1.0, col), StrokeKind::Inside);
     let font = FontId::proportional(m.font);
-    let shown = theme::elide(painter, &value, &font, r.width() - 10.0);
-    painter.text(
-        pos2(r.min.x + 6.0, r.center().y - 1.0),
-        Align2::LEFT_BOTTOM,
-        shown,
-        font,
-        visuals.strong_text_color(),
-    );
-    let vfont = FontId::monospace(m.font * 0.76);
-    let vshown = theme::elide(painter, &version, &vfont, r.width() - 10.0);
-    painter.text(
-        pos2(r.min.x + 6.0, r.center().y + 1.0),
-        Align2::LEFT_TOP,
-        vshown,
-        vfont,
-        visuals.weak_text_color(),
-    );
+    let room = r.width() - 10.0;
+    let ink = visuals.strong_text_color();
+    // The value whole on its line over the version; a value too long for
+    // the widest column takes both lines instead (the version is in the
+    // hover and the accessible name), and only what is longer still ends
+    // in an ellipsis. `shown` is what is drawn, for screen readers too.
+    let shown = if painter
+        .layout_no_wrap(value.clone(), font.clone(), ink)
+        .size()
+        .x
+        <= room
+    {
+        painter.text(
+            pos2(r.min.x + 6.0, r.center().y - 1.0),
+            Align2::LEFT_BOTTOM,
+            &value,
+            font,
+            ink,
+        );
+        let vfont = FontId::monospace(m.font * 0.76);
+        let vshown = theme::elide(painter, &version, &vfont, room);
+        painter.text(
+            pos2(r.min.x + 6.0, r.center().y + 1.0),
+            Align2::LEFT_TOP,
+            vshown,
+            vfont,
+            visuals.weak_text_color(),
+        );
+        value.clone()
+    } else {
+        let mut job = egui::text::LayoutJob::simple(value.clone(), font, ink, room);
+        job.wrap.max_rows = 2;
+        let galley = painter.layout_job(job);
+        let elided = galley.elided;
+        let shown: String = galley.rows.iter().map(|row| row.text()).collect();
+        painter.galley(
+            pos2(r.min.x + 6.0, r.center().y - galley.size().y / 2.0),
+            galley,
+            ink,
+        );
+        if elided {
+            format!("{}…", shown.trim_end_matches('…'))
+        } else {
+            value.clone()
+        }
+    };
     if other.is_some() {
         // Differs from the other side of a comparison: a thick outline in
         // a colour no agreement state uses, and a mark in the corner.
@@ -398,7 +563,11 @@ fn cell(
         spoken.push_str(&format!("; differs from {side}, which holds {theirs}"));
     }
     let resp = ui.interact(r, ui.scope_id().with(("cell", salt)), Sense::hover());
-    resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Cell, true, &spoken));
+    resp.widget_info(|| {
+        let mut info = egui::WidgetInfo::labeled(egui::Role::Cell, true, &spoken);
+        info.current_text_value = Some(shown.clone());
+        info
+    });
     if resp.hovered() {
         let text = match a {
             Agreement::Agrees if owner => format!("{who} owns {id}"),

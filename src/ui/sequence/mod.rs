@@ -155,6 +155,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
         first: 0,
         last: 0,
         row: row_px,
+        about: 0,
     };
     if st.layout == Layout::ByOrder {
         rows = rows_in_view(st, p.upto(), jump, body.height(), row_px);
@@ -178,33 +179,9 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                 first,
                 last,
                 row: row_px,
+                ..
             } = rows;
-            let scenario = view.scenario;
-            let marks = p.marks();
-            let narration = |n: u32| {
-                // The card counts steps in the order they are reached.
-                let k = marks
-                    .iter()
-                    .position(|&(_, m)| m == n as usize)
-                    .map_or(n as usize + 1, |k| k + 1);
-                let text = scenario
-                    .narration
-                    .get(n as usize)
-                    .map(|s| {
-                        // Cut at a word, and say so, when the step is long.
-                        if s.text.chars().count() <= 100 {
-                            return s.text.clone();
-                        }
-                        let head: String = s.text.chars().take(100).collect();
-                        let cut = head.rfind(' ').unwrap_or(head.len());
-                        format!(
-                            "{}…",
-                            head[..cut].trim_end_matches([',', ';', ':', '.', ' '])
-                        )
-                    })
-                    .unwrap_or_default();
-                format!("Step {k}: {text}")
-            };
+            let narration = |n: u32| rule_text(view.scenario, p.marks(), n);
             let frame = by_order::Frame {
                 painter: &painter,
                 t,
@@ -316,7 +293,7 @@ fn lay_out_lanes(
 ) -> Geometry {
     let mut wanted: BTreeSet<usize> = focus.clone();
     if !focus.is_empty() && st.layout == Layout::ByOrder {
-        for row in st.rows.rows.get(rows.first..rows.last).unwrap_or_default() {
+        for row in st.rows.rows.get(rows.about..rows.last).unwrap_or_default() {
             if let Row::Message(i) = *row
                 && let Some(m) = t.message(i)
             {
@@ -343,11 +320,44 @@ fn lay_out_lanes(
     geo
 }
 
+/// A narration step's rule, "Step k: …", numbered as the card numbers
+/// it (in the order steps are reached), cut at a word when long.
+fn rule_text(
+    scenario: &crate::scenario::Scenario,
+    marks: &[(crate::model::Micros, usize)],
+    n: u32,
+) -> String {
+    let k = marks
+        .iter()
+        .position(|&(_, m)| m == n as usize)
+        .map_or(n as usize + 1, |k| k + 1);
+    let text = scenario
+        .narration
+        .get(n as usize)
+        .map(|s| {
+            if s.text.chars().count() <= 100 {
+                return s.text.clone();
+            }
+            let head: String = s.text.chars().take(100).collect();
+            let cut = head.rfind(' ').unwrap_or(head.len());
+            format!(
+                "{}…",
+                head[..cut].trim_end_matches([',', ';', ':', '.', ' '])
+            )
+        })
+        .unwrap_or_default();
+    format!("Step {k}: {text}")
+}
+
 /// The rows of the by-order layout in view, and their height.
 struct RowsInView {
     first: usize,
     last: usize,
     row: f32,
+    /// The first row the lesson's step speaks of (from the previous
+    /// step's rule, while following), whose lanes are given room even
+    /// when the row itself no longer fits.
+    about: usize,
 }
 
 /// Which rows are in view: around a newly selected message, or, while
@@ -363,6 +373,7 @@ fn rows_in_view(
 ) -> RowsInView {
     let shown = st.rows.shown(upto);
     let mut row = row_px;
+    let mut about = None;
     if st.follow {
         let mut marks = st.rows.rows[..shown.min(st.rows.rows.len())]
             .iter()
@@ -370,10 +381,14 @@ fn rows_in_view(
             .rev()
             .filter(|(_, r)| matches!(r, Row::Mark(_)))
             .map(|(i, _)| i);
-        let from = marks.nth(1).unwrap_or(0);
-        let need = shown.saturating_sub(from).max(1) as f32;
-        if need * row > height {
-            row = (height / need).max(row_px * 0.7);
+        // Without a lesson's steps (or before its second) nothing is
+        // spoken of as a whole: rows keep their height.
+        if let Some(from) = marks.nth(1) {
+            about = Some(from);
+            let need = shown.saturating_sub(from).max(1) as f32;
+            if need * row > height {
+                row = (height / need).max(row_px * 0.7);
+            }
         }
     }
     let fit = (height / row).floor().max(1.0) as usize;
@@ -390,6 +405,7 @@ fn rows_in_view(
         first,
         last: (first + fit + 1).min(shown),
         row,
+        about: about.map_or(first, |a| a.min(first)),
     }
 }
 
