@@ -107,7 +107,7 @@ impl Reader<'_> {
     fn resolve(&mut self, segs: &[String]) {
         let Some(first) = segs.first() else { return };
         let mut at: Vec<String>;
-        let mut rest = &segs[..];
+        let mut rest = segs;
         match first.as_str() {
             "crate" => {
                 at = Vec::new();
@@ -196,15 +196,12 @@ impl Reader<'_> {
                 {
                     let mut segs = vec![id.to_string()];
                     let mut j = i + 1;
-                    loop {
-                        let (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) =
-                            (trees.get(j), trees.get(j + 1))
-                        else {
-                            break;
-                        };
-                        let Some(TokenTree::Ident(next)) = trees.get(j + 2) else {
-                            break;
-                        };
+                    while let (
+                        Some(TokenTree::Punct(a)),
+                        Some(TokenTree::Punct(b)),
+                        Some(TokenTree::Ident(next)),
+                    ) = (trees.get(j), trees.get(j + 1), trees.get(j + 2))
+                    {
                         if a.as_char() != ':' || b.as_char() != ':' {
                             break;
                         }
