@@ -45,7 +45,7 @@ pub(super) fn duplicates_applied(trace: &Trace, upto: usize) -> (u64, Option<Mic
         if trace
             .nodes
             .get(s.node as usize)
-            .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
+            .is_some_and(|n| n.kind.carries_events())
         {
             continue;
         }

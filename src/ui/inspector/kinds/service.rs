@@ -71,7 +71,7 @@ pub(super) fn service(
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut choice, None, "nothing");
             // Events go to a broker or to a partitioned log alike.
-            for kind in [Kind::Broker, Kind::Log] {
+            for &kind in Kind::ALL.iter().filter(|k| k.carries_events()) {
                 for (b, name) in nodes_of(view, kind) {
                     ui.selectable_value(&mut choice, Some(b), name);
                 }
