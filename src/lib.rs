@@ -14,6 +14,7 @@ pub mod bench;
 pub mod check;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+pub mod explore;
 pub mod export;
 pub mod model;
 pub mod scenario;

@@ -1,9 +1,10 @@
 //! The layering that keeps Settle exact and reusable, checked by reading
 //! the source:
 //!
-//! - the simulation core (model, scenario, trace, sim, check) and the
-//!   exports drawn from it use no UI, clock, thread or hash-order
-//!   iteration, so runs are exact and replayable;
+//! - the simulation core (model, scenario, trace, sim, check), the search
+//!   for a breaking run (explore) and the exports drawn from it use no UI,
+//!   clock, thread or hash-order iteration, so runs are exact and
+//!   replayable;
 //! - the application layer (session) uses no UI toolkit, so tests and any
 //!   front end drive it;
 //! - each layer uses only the layers below it, and no files of different
@@ -25,7 +26,7 @@ use syn::visit::{self, Visit};
 /// Bottom to top. A layer may name only layers before it in this list;
 /// the front ends, last, may name each other but not in a cycle.
 const LAYERS: &[&str] = &[
-    "model", "scenario", "trace", "sim", "check", "export", "session",
+    "model", "scenario", "trace", "sim", "check", "explore", "export", "session",
 ];
 
 /// The front ends, above every layer (`lib` is the crate root, `main` the
@@ -34,7 +35,7 @@ const FRONT: &[&str] = &["ui", "cli", "bench", "lib", "main"];
 
 /// The layers that may not use a UI toolkit.
 const NO_UI: &[&str] = &[
-    "model", "scenario", "trace", "sim", "check", "export", "session",
+    "model", "scenario", "trace", "sim", "check", "explore", "export", "session",
 ];
 
 const UI_TOOLKIT: &[&str] = &["egui", "eframe", "rfd", "egui_plot", "egui_kittest"];
@@ -464,7 +465,9 @@ fn code_lines(file: &str) -> Vec<(usize, String)> {
 #[test]
 fn the_core_has_no_clock_threads_or_hash_order() {
     let files = source::parsed();
-    let core = ["model", "scenario", "trace", "sim", "check", "export"];
+    let core = [
+        "model", "scenario", "trace", "sim", "check", "explore", "export",
+    ];
     let mut checked = 0;
     for (f, _) in &files {
         if !core.contains(&layer_of(&module_of(f))) {

@@ -118,5 +118,10 @@ fn step_said(t: &Trace, i: usize) -> String {
             None => format!("{at} a timer fires at {}", t.node_label(s.node)),
         },
         StepKind::Mark => format!("{at} a narration step"),
+        StepKind::Initial => format!(
+            "{at} {} starts with {} rows",
+            t.node_label(s.node),
+            t.changes_of_step(i as u32)
+        ),
     }
 }

@@ -2,7 +2,9 @@
 //! export pictures and tables of a run, measure the engine.
 
 mod compare;
+mod explore;
 mod files;
+mod link;
 mod run;
 
 use std::path::PathBuf;
@@ -14,6 +16,7 @@ use crate::bench::FanoutArgs;
 use crate::scenario::parse_dur;
 
 pub use compare::compare_files;
+pub use explore::{CORES, ExploreArgs, on_cores};
 pub use files::window;
 use files::{export_file, validate};
 use run::run_file;
@@ -36,10 +39,24 @@ pub enum Command {
         /// The scenario or quiz file (.ron).
         file: PathBuf,
     },
-    /// Open the window on a scenario file.
+    /// Open the window on a scenario file, or on a link to a drawing or a lesson.
     Open {
+        /// The scenario file (.ron), or a link: a web address of the web
+        /// build, or its part from `#design=` or `#lesson=`.
+        file: PathBuf,
+    },
+    /// Print a link that carries a drawing, for the web build to open:
+    /// a class opens it with one click.
+    Link {
         /// The scenario file (.ron).
         file: PathBuf,
+        /// The moment the link opens at, paused, e.g. "1.2s" (default: 0s).
+        #[arg(long, value_name = "T")]
+        at: Option<String>,
+        /// The address the web build is served from, e.g.
+        /// "https://example.org/settle/" (default: print the `#…` part alone).
+        #[arg(long, value_name = "URL")]
+        base: Option<String>,
     },
     /// Open the window on a scenario, move to a moment, save a PNG of the window and exit.
     Screenshot {
@@ -78,6 +95,10 @@ pub enum Command {
         #[arg(long)]
         seed: Option<u64>,
     },
+    /// Search runs of a drawing (other seeds, crashes, lost messages, cut
+    /// links) for one that breaks what it promises. The last line is
+    /// `explored=N found=NAME at=T faults=K` or `explored=N found=none`.
+    Explore(ExploreArgs),
     /// Measure the simulation engine or the app's drawing.
     #[command(subcommand)]
     Bench(BenchKind),
@@ -184,7 +205,20 @@ pub fn run(command: Command) -> ExitCode {
     match command {
         Command::Run(args) => run_file(&args),
         Command::Validate { file } => validate(&file),
+        Command::Explore(args) => explore::explore_file(&args),
         Command::Open { file } => window(Some(file)),
+        Command::Link { file, at, base } => {
+            match link::link_file(&file, at.as_deref(), base.as_deref()) {
+                Ok(l) => {
+                    println!("{l}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Compare {
             a,
             b,

@@ -16,6 +16,7 @@ use super::{Lanes, Size};
 use crate::model::{Body, Micros, NodeIdx, message_flags};
 use crate::scenario::{Scenario, fmt_time};
 use crate::trace::export::{fault_said, message_said};
+use crate::trace::query::fold;
 use crate::trace::{Fate, StepKind, Trace};
 
 /// Most rows one diagram draws, whatever its size: past this a diagram
@@ -49,7 +50,9 @@ pub struct Options<'a> {
 /// One row of the figure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Row {
-    Message(u32),
+    /// A message, and how many identical polls that found nothing it
+    /// stands for (1 for any other message; see `trace::query::fold`).
+    Message(u32, u32),
     /// A fault, by its place in the trace's faults.
     Fault(u32),
     /// A narration step began (its index in the scenario), and when.
@@ -60,11 +63,21 @@ enum Row {
 
 /// The rows in the span, at most `cap`, and how many more there were.
 fn rows(t: &Trace, o: &Options, hidden: &BTreeSet<NodeIdx>, cap: usize) -> (Vec<Row>, usize) {
-    let mut out = Vec::new();
+    let mut out: Vec<(Row, u32)> = Vec::new();
     let mut left_out = 0usize;
+    let message = |r: Row| match r {
+        Row::Message(m, _) => Some(m),
+        _ => None,
+    };
     let mut push = |row: Row| {
-        if out.len() < cap {
-            out.push(row);
+        let before = out.len();
+        if before < cap {
+            fold::push(t, &mut out, row, message);
+        } else if let Some(&(last, _)) = out.last()
+            && let (Some(a), Some(b)) = (message(last), message(row))
+            && fold::repeats(t, a, b)
+        {
+            fold::push(t, &mut out, row, message);
         } else {
             left_out += 1;
         }
@@ -91,12 +104,19 @@ fn rows(t: &Trace, o: &Options, hidden: &BTreeSet<NodeIdx>, cap: usize) -> (Vec<
         }
         while let Some(msg) = t.messages.get(m).filter(|msg| msg.cause as usize == i) {
             if !hidden.contains(&t.sender(msg)) && !hidden.contains(&msg.to) {
-                push(Row::Message(m as u32));
+                push(Row::Message(m as u32, 1));
             }
             m += 1;
         }
     }
-    (out, left_out)
+    let rows = out
+        .into_iter()
+        .map(|(r, n)| match r {
+            Row::Message(m, _) => Row::Message(m, n),
+            r => r,
+        })
+        .collect();
+    (rows, left_out)
 }
 
 /// The lanes to draw, in order: the nodes sending or receiving a message
@@ -104,7 +124,7 @@ fn rows(t: &Trace, o: &Options, hidden: &BTreeSet<NodeIdx>, cap: usize) -> (Vec<
 fn lanes(t: &Trace, rows: &[Row], choice: &Lanes, hidden: &BTreeSet<NodeIdx>) -> Vec<NodeIdx> {
     let mut part = BTreeSet::new();
     for row in rows {
-        if let Row::Message(m) = row
+        if let Row::Message(m, _) = row
             && let Some(msg) = t.message(*m)
         {
             part.insert(t.sender(msg));
@@ -228,7 +248,7 @@ pub fn svg(s: &Scenario, t: &Trace, o: &Options) -> String {
         let y = Layout::row_y(k);
         let bg = if k % 2 == 1 { BAND } else { PAGE };
         match *row {
-            Row::Message(m) => message(&mut svg, &measure, t, m, y, bg, &lay, &lane_of),
+            Row::Message(m, n) => message(&mut svg, &measure, t, (m, n), y, bg, &lay, &lane_of),
             Row::Fault(i) => {
                 if let Some(f) = t.faults.get(i as usize) {
                     let text = fault_said(t, &f.fault);
@@ -295,7 +315,13 @@ fn title(
         font(TITLE_PX, INK, Anchor::Start),
         &m.elide(&s.title, TITLE_PX, room),
     );
-    let messages = rows.iter().filter(|r| matches!(r, Row::Message(_))).count();
+    let messages: u32 = rows
+        .iter()
+        .map(|r| match r {
+            Row::Message(_, n) => *n,
+            _ => 0,
+        })
+        .sum();
     let sub = format!(
         "Sequence diagram · seed {} · {} to {} · {messages} messages",
         t.seed,
@@ -335,7 +361,7 @@ fn message(
     svg: &mut Svg,
     measure: &Measure,
     t: &Trace,
-    m: u32,
+    (m, times): (u32, u32),
     y: f32,
     bg: Rgb,
     lay: &Layout,
@@ -399,7 +425,7 @@ fn message(
             );
         }
     }
-    let mut label = message_said(t, m);
+    let mut label = message_said(t, m) + &fold::times_said(times);
     if dropped {
         let why = t.drop_reason(m).map_or("dropped", |r| r.text());
         label.push_str(&format!("  ✕ {why}"));

@@ -91,7 +91,19 @@ pub struct ServiceSpec {
     /// What its events carry: the whole record, or only the change.
     #[serde(default, skip_serializing_if = "EventShape::is_record")]
     pub events: EventShape,
+    /// The table's rows when the run begins, as `(id, value)`: data the
+    /// system already holds, put in place at 0 s without a message (at
+    /// most [`MAX_STARTING_ROWS`]). They were written and replicated
+    /// before the run, so every copy that follows the whole table starts
+    /// with them too; the database's change log starts after them (its
+    /// connector published them already), and a projection or a log
+    /// consumer holding part of the table starts empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<(String, super::ValueSpec)>,
 }
+
+/// The most starting rows one service's table may hold.
+pub const MAX_STARTING_ROWS: usize = 1_000;
 
 /// What a service's change events carry.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,6 +228,7 @@ impl ServiceSpec {
             unit_of_work: true,
             on: Vec::new(),
             events: EventShape::Record,
+            rows: Vec::new(),
         }
     }
 }

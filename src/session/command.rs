@@ -49,6 +49,9 @@ pub enum Cmd {
     /// A preset lesson, by its place in [`super::presets::PRESETS`].
     OpenPreset(usize),
     Open(PathBuf),
+    /// A link to a lesson or a drawing (see [`super::link`]): a whole
+    /// address or its fragment.
+    OpenLink(String),
     /// A file handed over as bytes, with no path (the browser's picker, a
     /// file dropped on a web page).
     OpenBytes {

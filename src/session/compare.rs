@@ -32,6 +32,9 @@ pub enum CompareCmd {
     Duplicate,
     /// B is the drawing's declared variant with this index.
     Variant(usize),
+    /// B is the preset lesson with this index, as it ships: a drawing
+    /// remixed from it, beside the original.
+    Lesson(usize),
     /// Edit this side (the other keeps its run, at the same moment).
     Edit(Side),
     /// Leave compare mode, keeping this side as the drawing.
@@ -87,6 +90,14 @@ impl Session {
                     self.start_compare(b);
                 }
             }
+            CompareCmd::Lesson(i) => match super::presets::PRESETS.get(i).map(|p| p.load()) {
+                Some(Ok(mut b)) => {
+                    b.title = format!("{} (the lesson)", b.title);
+                    self.start_compare(b);
+                }
+                Some(Err(e)) => self.notice = Some(super::Notice::error(e.to_string())),
+                None => {}
+            },
             CompareCmd::Edit(side) => self.edit_side(side),
             CompareCmd::End { keep } => {
                 self.edit_side(keep);

@@ -1,34 +1,81 @@
-//! Links to a lesson at a moment, the part of a page address after `#`:
-//! `#lesson=04-outbox-and-cdc&t=0.9s`. A teacher copies one from the app
-//! and sends it to a class; opening it lands on that lesson at that moment,
-//! paused. The lesson may be named by its file (with or without `.ron`) or
-//! by its number alone (`04`), and the moment by any duration Settle reads
-//! (`0.9s`, `900ms`).
+//! Links, the part of a page address after `#`. A teacher copies one
+//! from the app and sends it to a class; opening it lands on a lesson or a
+//! drawing at a moment, paused.
+//!
+//! - A lesson as it ships: `#lesson=04-outbox-and-cdc&t=0.9s`, the lesson
+//!   named by its file (with or without `.ron`) or by its number alone
+//!   (`04`).
+//! - Any drawing: `#design=…&t=1.2s&from=04-outbox-and-cdc`, the drawing
+//!   itself packed into the link (see [`packed`]), and, when it started as
+//!   a lesson, that lesson, to compare the remix with.
+//!
+//! The moment may be any duration Settle reads (`0.9s`, `900ms`).
+
+pub mod packed;
 
 use super::presets::PRESETS;
 use crate::model::{Dur, Micros, parse_dur};
+use crate::scenario::Scenario;
+
+/// What a link opens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// A preset, by its place in [`PRESETS`].
+    Lesson(usize),
+    /// A drawing carried in the link, and the preset it started as.
+    Design {
+        scenario: Box<Scenario>,
+        from: Option<usize>,
+    },
+}
 
 /// Where a link points.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Link {
-    /// The preset's place in [`PRESETS`].
-    pub lesson: usize,
+    pub target: Target,
     /// The moment, in microseconds of the run.
     pub at: Micros,
 }
 
+/// Whether `text` is meant as a link rather than a file's path: a web
+/// address, or anything holding a link's fragment.
+pub fn is_link(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("http://")
+        || t.starts_with("https://")
+        || ["design=", "lesson="]
+            .iter()
+            .any(|k| t.contains(&format!("#{k}")) || t.starts_with(k))
+}
+
+/// The fragment of a link given whole (`https://…/#design=…`) or as its
+/// fragment alone.
+pub fn fragment_of(text: &str) -> &str {
+    let t = text.trim();
+    t.split_once('#').map_or(t, |(_, f)| f)
+}
+
 /// Reads a fragment (with or without its `#`). `Ok(None)` when it names no
-/// lesson at all (an empty address opens the welcome view); an error says
-/// in a sentence what in it could not be read.
+/// lesson and no drawing (an empty address opens the welcome view); an
+/// error says in a sentence what in it could not be read.
 pub fn parse(fragment: &str) -> Result<Option<Link>, String> {
     let text = fragment.trim().trim_start_matches('#');
+    if text.len() > packed::MAX_LINK_CHARS {
+        return Err(packed::too_long(text.len()));
+    }
     let mut lesson = None;
+    let mut design = None;
+    let mut from = None;
     let mut at = 0;
     for pair in text.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = decode(value);
         match key {
             "lesson" => lesson = Some(find(&value)?),
+            "design" => design = Some(value),
+            // An origin this copy of Settle does not know (a newer
+            // lesson) costs only the comparison, not the drawing.
+            "from" => from = find(&value).ok(),
             "t" => {
                 at = parse_dur(&value)
                     .map_err(|e| format!("The link's moment cannot be read: {e}."))?
@@ -38,16 +85,44 @@ pub fn parse(fragment: &str) -> Result<Option<Link>, String> {
             _ => {}
         }
     }
-    Ok(lesson.map(|lesson| Link { lesson, at }))
+    let target = match (design, lesson) {
+        (Some(d), _) => Target::Design {
+            scenario: Box::new(packed::unpack(&d)?),
+            from,
+        },
+        (None, Some(l)) => Target::Lesson(l),
+        (None, None) => return Ok(None),
+    };
+    Ok(Some(Link { target, at }))
 }
 
 /// The fragment for a lesson at a moment, as [`parse`] reads it.
 pub fn format(lesson: usize, at: Micros) -> Option<String> {
-    let file = PRESETS.get(lesson)?.file;
-    let name = file.strip_suffix(".ron").unwrap_or(file);
-    // Whole milliseconds: what a person can tell apart on the timeline.
-    let ms = Dur(at / 1_000 * 1_000);
-    Some(format!("#lesson={name}&t={ms}"))
+    let name = stem(PRESETS.get(lesson)?.file);
+    Some(format!("#lesson={name}&t={}", moment(at)))
+}
+
+/// The fragment carrying a drawing at a moment, and the lesson it started
+/// as; an error when it would be too long to share.
+pub fn format_design(s: &Scenario, at: Micros, from: Option<usize>) -> Result<String, String> {
+    let mut text = format!("#design={}&t={}", packed::pack(s)?, moment(at));
+    if let Some(p) = from.and_then(|i| PRESETS.get(i)) {
+        text.push_str("&from=");
+        text.push_str(stem(p.file));
+    }
+    if text.len() > packed::MAX_LINK_CHARS {
+        return Err(packed::too_long(text.len()));
+    }
+    Ok(text)
+}
+
+/// Whole milliseconds: what a person can tell apart on the timeline.
+fn moment(at: Micros) -> Dur {
+    Dur(at / 1_000 * 1_000)
+}
+
+fn stem(file: &str) -> &str {
+    file.strip_suffix(".ron").unwrap_or(file)
 }
 
 /// The preset a link's `lesson=` names.
@@ -114,7 +189,7 @@ mod tests {
         assert_eq!(
             link,
             Some(Link {
-                lesson: four,
+                target: Target::Lesson(four),
                 at: 900_000
             })
         );
@@ -127,7 +202,7 @@ mod tests {
             assert_eq!(
                 parse(&text),
                 Ok(Some(Link {
-                    lesson: i,
+                    target: Target::Lesson(i),
                     at: 1_250_000
                 }))
             );
@@ -138,16 +213,16 @@ mod tests {
     fn a_number_or_a_file_name_finds_the_lesson() {
         let four = index_of("04-outbox-and-cdc.ron").expect("lesson 04");
         assert_eq!(
-            parse("lesson=04").map(|l| l.map(|l| l.lesson)),
-            Ok(Some(four))
+            parse("lesson=04").map(|l| l.map(|l| l.target)),
+            Ok(Some(Target::Lesson(four)))
         );
         assert_eq!(
             parse("lesson=04-outbox-and-cdc.ron&t=900ms").map(|l| l.map(|l| l.at)),
             Ok(Some(900_000))
         );
         assert_eq!(
-            parse("lesson=04%2Doutbox%2Dand%2Dcdc").map(|l| l.map(|l| l.lesson)),
-            Ok(Some(four))
+            parse("lesson=04%2Doutbox%2Dand%2Dcdc").map(|l| l.map(|l| l.target)),
+            Ok(Some(Target::Lesson(four)))
         );
     }
 

@@ -92,6 +92,9 @@ pub struct Session {
     pub quiz: quiz::QuizRun,
     /// The challenge being worked on (see [`Session::challenge`]).
     pub challenge: Option<challenge::Active>,
+    /// The lesson a drawing opened from a link started as, with the
+    /// generation it belongs to (see [`Session::origin_lesson`]).
+    origin: Option<(u64, usize)>,
 }
 
 /// The last part of a path, for titles.
@@ -151,6 +154,7 @@ impl Session {
             compare: None,
             quiz: Default::default(),
             challenge: None,
+            origin: None,
         };
         session.rebuild();
         session
@@ -267,6 +271,7 @@ impl Session {
             Cmd::New
                 | Cmd::OpenPreset(_)
                 | Cmd::Open(_)
+                | Cmd::OpenLink(_)
                 | Cmd::OpenBytes { .. }
                 | Cmd::Resume
                 | Cmd::Recover(_)
@@ -296,6 +301,7 @@ impl Session {
                 None => {}
             },
             Cmd::Open(path) => self.open(&path),
+            Cmd::OpenLink(text) => self.open_link(&text),
             Cmd::OpenBytes { name, bytes } => self.open_bytes(&name, bytes),
             Cmd::Save => match self.doc.path.clone() {
                 Some(path) => self.save_to(&path),

@@ -16,8 +16,8 @@ use rand::rngs::ChaCha8Rng;
 use super::engine::{Engine, Gen, GenOp, LinkRt, NodeRt, Routes, Watch};
 use super::nodes;
 use super::wiring::Wiring;
-use crate::model::{NodeIdx, Sym, Value};
-use crate::scenario::{Fault, Keeping, Op, Scenario, Trigger, ValueSpec, Work};
+use crate::model::{Key, NodeIdx, Record, Sym, Value, Version};
+use crate::scenario::{Fault, Keeping, NodeKind, Op, Scenario, Trigger, ValueSpec, Work};
 use crate::trace::{FaultEvent, FaultRec, NodeInfo, TableInfo, Trace};
 
 /// A scenario that passed validation but still cannot be built: only a
@@ -204,6 +204,7 @@ impl Engine {
         let gens = generators(s, &mut w)?;
         let fault_plan = fault_plan(s, &w)?;
         let (marks, watches) = narration(s, &w)?;
+        let starting = starting_rows(s, &mut w, &tables);
 
         trace.names = names;
         trace.tables = tables.list;
@@ -213,6 +214,9 @@ impl Engine {
             .collect();
         engine.owners = tables.owners;
         engine.table_service = table_service;
+        for (node, records) in &starting {
+            engine.start_with(*node, records);
+        }
         for (start, generator) in gens {
             let g = engine.gens.len() as u32;
             engine.gens.push(generator);
@@ -223,6 +227,59 @@ impl Engine {
         engine.prime(&marks);
         Ok(engine)
     }
+}
+
+/// Each service's starting rows as records, by the node whose store
+/// holds them: the table's owner (its database, or the service), and
+/// every copy that follows the whole table, at the same version, since
+/// they were replicated before the run began. Row names are interned
+/// after everything else, so a scenario without rows keeps its symbols.
+fn starting_rows(s: &Scenario, w: &mut Wiring, t: &Tables) -> BTreeMap<NodeIdx, Vec<Record>> {
+    let mut out: BTreeMap<NodeIdx, Vec<Record>> = BTreeMap::new();
+    for n in &s.nodes {
+        let NodeKind::Service(svc) = &n.kind else {
+            continue;
+        };
+        if svc.rows.is_empty() {
+            continue;
+        }
+        let table = w.intern(&svc.table);
+        let Some(info) = t.list.iter().find(|i| i.name == table) else {
+            continue;
+        };
+        let version = Version {
+            time: 0,
+            counter: 1,
+            origin: info.owner,
+        };
+        let records: Vec<Record> = svc
+            .rows
+            .iter()
+            .filter_map(|(id, value)| {
+                let value = match value {
+                    ValueSpec::Text(text) => Value::Text(w.intern(text)),
+                    ValueSpec::Int(i) => Value::Int(*i),
+                    // Refused by validation: no request has a number yet.
+                    ValueSpec::Seq => return None,
+                };
+                let key = Key {
+                    table,
+                    id: w.intern(id),
+                };
+                Some(Record {
+                    key,
+                    value,
+                    version,
+                })
+            })
+            .collect();
+        for holder in std::iter::once(info.owner).chain(info.replicas.iter().copied()) {
+            out.entry(holder)
+                .or_default()
+                .extend(records.iter().copied());
+        }
+    }
+    out
 }
 
 /// One generator per workload item, with when it starts.

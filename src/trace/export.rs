@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value as Json, json};
 
+use super::query::fold;
 use super::{DropReason, FaultEvent, StepKind, Trace};
 use crate::model::{Body, Key, NodeIdx, Record, body_label, value_text};
 use crate::model::{deliver_flags, message_flags};
@@ -157,6 +158,10 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
                 line["event"] = json!("narration");
                 line["narration"] = json!(trace.timed.get(s.id as usize).map(|w| w.a));
             }
+            StepKind::Initial => {
+                line["event"] = json!("starting_rows");
+                line["rows"] = json!(trace.changes_of_step(i as u32));
+            }
         }
         serde_json::to_writer(&mut *out, &line)?;
         out.write_all(b"\n")?;
@@ -221,6 +226,23 @@ fn mermaid_text(s: &str) -> String {
         .collect()
 }
 
+/// A Mermaid arrow for a poll that found nothing, held back while it
+/// repeats.
+struct Held {
+    first: u32,
+    times: u32,
+    /// `from->>to`.
+    head: String,
+    text: String,
+}
+
+impl Held {
+    fn write(self, out: &mut impl Write) -> io::Result<()> {
+        let text = self.text + &fold::times_said(self.times);
+        writeln!(out, "    {}: {}", self.head, mermaid_text(&text))
+    }
+}
+
 /// Writes the run as a Mermaid `sequenceDiagram`.
 pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -> io::Result<()> {
     writeln!(out, "sequenceDiagram")?;
@@ -241,8 +263,28 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
     };
     let mut arrows = 0usize;
     let mut skipped = 0usize;
+    // A poll that found nothing waits here for its repeats, to be written
+    // once as "read log from #2 ×12" (see `query::fold`).
+    let mut held: Option<Held> = None;
     for (i, s) in trace.steps.iter().enumerate() {
         let t = fmt_time(trace.step_time(i));
+        if let Some(h) = &mut held {
+            let repeat = s.kind == StepKind::Deliver && fold::repeats(trace, h.first, s.id);
+            if repeat {
+                h.times += 1;
+                continue;
+            }
+            // Steps that draw nothing (the relay's own poll timer) leave
+            // the poll waiting for its next repeat.
+            let draws = match s.kind {
+                StepKind::Work => false,
+                StepKind::Timer => super::query::timeout_said(trace, i).is_some(),
+                _ => true,
+            };
+            if draws && let Some(h) = held.take() {
+                h.write(out)?;
+            }
+        }
         match s.kind {
             StepKind::Deliver | StepKind::Drop => {
                 if arrows >= MERMAID_MAX_ARROWS {
@@ -283,6 +325,13 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                     ));
                     let cross = if arrow == "-->>" { "--x" } else { "-x" };
                     writeln!(out, "    {from}{cross}{to}: {}", mermaid_text(&text))?;
+                } else if fold::idle_poll(trace, s.id) {
+                    held = Some(Held {
+                        first: s.id,
+                        times: 1,
+                        head: format!("{from}{arrow}{to}"),
+                        text,
+                    });
                 } else {
                     writeln!(out, "    {from}{arrow}{to}: {}", mermaid_text(&text))?;
                 }
@@ -319,8 +368,11 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                     )?;
                 }
             }
-            StepKind::Work => {}
+            StepKind::Work | StepKind::Initial => {}
         }
+    }
+    if let Some(h) = held.take() {
+        h.write(out)?;
     }
     if skipped > 0 {
         writeln!(

@@ -39,6 +39,10 @@ pub enum StepKind {
     Fault,
     /// A narration step began; `id` indexes `timed` (narration index).
     Mark,
+    /// The run's starting data was put in the node's store at 0 s, with
+    /// no message: the changes of this step are the rows the run starts
+    /// from. `id` indexes `timed` (at 0).
+    Initial,
 }
 
 /// Why a message was dropped (the `flags` of a drop step).
@@ -344,7 +348,7 @@ impl Trace {
                 self.messages.get(s.id as usize).map_or(0, Message::at)
             }
             StepKind::Fault => self.faults.get(s.id as usize).map_or(0, |f| f.at),
-            StepKind::Timer | StepKind::Work | StepKind::Mark => {
+            StepKind::Timer | StepKind::Work | StepKind::Mark | StepKind::Initial => {
                 self.timed.get(s.id as usize).map_or(0, |t| t.at)
             }
         }
@@ -493,6 +497,12 @@ impl Trace {
         partition_point(self.messages.len(), |i| {
             self.messages.get(i).is_some_and(|m| m.cause < step)
         })
+    }
+
+    /// How many changes step `step` made.
+    pub fn changes_of_step(&self, step: u32) -> usize {
+        self.first_change_of(step.saturating_add(1))
+            .saturating_sub(self.first_change_of(step))
     }
 
     /// Index of the first change made by step `step` or later.

@@ -35,7 +35,7 @@ impl Totals {
                 }
                 StepKind::Drop => t.dropped += 1,
                 StepKind::Work => t.requests += 1,
-                StepKind::Timer | StepKind::Fault | StepKind::Mark => {}
+                StepKind::Timer | StepKind::Fault | StepKind::Mark | StepKind::Initial => {}
             }
             if s.kind != StepKind::Drop {
                 t.duplicates_ignored += u64::from(f & deliver_flags::DUPLICATE_IGNORED != 0);

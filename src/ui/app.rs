@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::canvas::CanvasState;
 use super::checks::ChecksState;
 use super::export_window::ExportWindow;
-use super::file_dialog::{FileDialog, Outcome};
+use super::file_dialog::FileDialog;
 use super::icons::Icons;
 use super::inspector::InspectorState;
 use super::keymap::{self, KeyAction};
@@ -23,8 +23,11 @@ use super::progress_store::{self, ProgressStore};
 #[cfg(not(target_arch = "wasm32"))]
 use super::recovery::{self, Saver};
 use super::sequence::SequenceState;
-use super::{dialogs, glossary, help, quiz, welcome};
+use super::{quiz, welcome};
 use crate::session::{Cmd, Document, Selection, Session, ViewCmd};
+
+mod files;
+use files::Choosing;
 
 /// Preferences and the last drawing, kept between runs.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -73,6 +76,9 @@ pub struct SettleApp {
     pub(super) lesson: LessonState,
     pub(super) checks: ChecksState,
     pub(super) bottom: BottomTab,
+    /// Where the panel under the drawing (the diagram or the log) was
+    /// last frame.
+    pub(super) diagram_rect: egui::Rect,
     /// The seed field's text while it is typed into.
     pub(super) seed_text: String,
     icons: Option<Icons>,
@@ -115,14 +121,6 @@ pub struct SettleApp {
     ctx: Option<egui::Context>,
 }
 
-/// What a file dialog is choosing a file for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Choosing {
-    Open,
-    SaveAs,
-    Export,
-}
-
 impl SettleApp {
     /// The app as a new user first sees it: the welcome view.
     pub fn new(prefs: Prefs) -> Self {
@@ -143,6 +141,7 @@ impl SettleApp {
             lesson: LessonState::default(),
             checks: ChecksState::default(),
             bottom: BottomTab::Sequence,
+            diagram_rect: egui::Rect::NOTHING,
             seed_text: String::new(),
             icons: None,
             help: false,
@@ -183,13 +182,8 @@ impl SettleApp {
         app.ctx = Some(cc.egui_ctx.clone());
         app.keeper = Some(super::web::Keeper::start(&mut app.session));
         let (_, fragment) = super::web::location();
-        match crate::session::link::parse(&fragment) {
-            Ok(Some(l)) => app.apply(Cmd::ShowMe {
-                lesson: l.lesson,
-                at: l.at,
-            }),
-            Ok(None) => {}
-            Err(e) => app.session.notice = Some(crate::session::Notice::error(e)),
+        if !fragment.trim_start_matches('#').is_empty() {
+            app.apply(Cmd::OpenLink(fragment));
         }
         app
     }
@@ -348,81 +342,6 @@ impl SettleApp {
         }
     }
 
-    fn windows(&mut self, ctx: &Context, cmds: &mut Vec<Cmd>) {
-        if self.help {
-            help::ui(ctx, &mut self.help);
-        }
-        glossary::window(ctx, &mut self.glossary, self.presenting);
-        dialogs::open_path(ctx, &mut self.open_path, cmds);
-        if self.session.confirm.is_some() && self.file_dialog.is_none() {
-            let title = self.session.doc.title();
-            dialogs::confirm_discard(ctx, title.trim_end_matches(" — Settle"), cmds);
-        }
-        if let Some(path) = &self.session.overwrite {
-            dialogs::confirm_overwrite(ctx, path, cmds);
-        }
-        let until = self.session.player.as_ref().map_or(0, |p| p.until());
-        if self.export.ui(ctx, until).is_some() {
-            self.choose_file(Choosing::Export);
-        }
-        if let Some((dialog, choosing)) = &mut self.file_dialog {
-            let choosing = *choosing;
-            match dialog.show(ctx) {
-                Outcome::Pending => {}
-                Outcome::Cancelled => {
-                    self.file_dialog = None;
-                    self.export.cancel();
-                }
-                Outcome::Chosen(path) => {
-                    self.file_dialog = None;
-                    self.chosen(choosing, path, cmds);
-                }
-            }
-        }
-        if let Some(done) = self.export.poll() {
-            self.session.notice = Some(done);
-            // The banner was drawn before this: draw it again with the news.
-            ctx.request_repaint();
-        }
-        if self.export.busy() {
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
-        }
-    }
-
-    /// A file was chosen in a dialog: open it, save to it or export to it.
-    fn chosen(&mut self, choosing: Choosing, path: PathBuf, cmds: &mut Vec<Cmd>) {
-        match choosing {
-            Choosing::Open => cmds.push(Cmd::Open(path)),
-            Choosing::SaveAs => cmds.push(Cmd::SaveTo(path)),
-            Choosing::Export => {
-                let seed = self
-                    .session
-                    .player
-                    .as_ref()
-                    .map_or(self.session.doc.scenario.seed, |p| p.seed);
-                let scenario = self.session.doc.scenario.clone();
-                self.session.notice = Some(self.export.start(scenario, seed, path));
-            }
-        }
-    }
-
-    /// Opens File ▸ Export… on what is on screen.
-    fn open_export(&mut self) {
-        let Some(p) = &self.session.player else {
-            self.session.notice = Some(crate::session::Notice::error(
-                "There is nothing to export until the drawing can run.",
-            ));
-            return;
-        };
-        let t = p.trace();
-        let id = |n: &crate::model::NodeIdx| t.nodes.get(*n as usize).map(|i| i.id.clone());
-        let lanes = crate::export::Lanes {
-            order: self.seq.lanes.order.iter().filter_map(id).collect(),
-            hidden: self.seq.lanes.hidden.iter().filter_map(id).collect(),
-        };
-        self.export.show_for(p.now(), p.until(), lanes);
-    }
-
     /// Keys of the keymap pressed this frame, as commands.
     fn keys(&mut self, ctx: &Context, cmds: &mut Vec<Cmd>) {
         // A dialog in front takes the keys itself (Esc closes it).
@@ -463,6 +382,11 @@ impl SettleApp {
         #[cfg(target_arch = "wasm32")]
         if let Some((name, bytes)) = self.picked.borrow_mut().take() {
             cmds.push(Cmd::OpenBytes { name, bytes });
+        }
+        // A new address typed or pasted into the page's address bar.
+        #[cfg(target_arch = "wasm32")]
+        if let Some(f) = self.keeper.as_mut().and_then(|k| k.address_changed()) {
+            cmds.push(Cmd::OpenLink(f));
         }
     }
 
@@ -514,92 +438,22 @@ impl SettleApp {
         }
     }
 
-    /// Asks for a file: the browser's picker, or a download to save.
-    #[cfg(target_arch = "wasm32")]
-    fn choose_file(&mut self, choosing: Choosing) {
-        match choosing {
-            Choosing::Open => {
-                if let Some(ctx) = &self.ctx {
-                    super::web::pick_file(self.picked.clone(), ctx.clone());
-                }
-            }
-            Choosing::SaveAs => match self.session.file_to_save() {
-                Ok((name, text)) => {
-                    super::web::download(name.clone(), text.into_bytes());
-                    self.session.downloaded(&name);
-                }
-                Err(e) => self.session.notice = Some(crate::session::Notice::error(e)),
-            },
-            Choosing::Export => {
-                let doc = self.session.doc.name.trim_end_matches(".ron").to_string();
-                let name = self.export.suggested_name(&doc);
-                let seed = self
-                    .session
-                    .player
-                    .as_ref()
-                    .map_or(self.session.doc.scenario.seed, |p| p.seed);
-                let notice = self.export.download(&self.session.doc.scenario, seed, name);
-                self.session.notice = Some(notice);
-            }
-        }
+    /// Where each node's name was painted last frame on side A's canvas
+    /// (or B's in compare mode), and at what type size: what the label
+    /// placement promises (none over another, none too small) is
+    /// checked on this.
+    pub fn names_drawn(&self, side_b: bool) -> Vec<(String, egui::Rect, f32)> {
+        let c = if side_b { &self.canvas_b } else { &self.canvas };
+        c.names
+            .iter()
+            .map(|n| (n.id.clone(), n.rect, n.size))
+            .collect()
     }
 
-    /// Asks for a file: the platform's dialog where it can open, else ours.
-    #[cfg(not(target_arch = "wasm32"))]
-    fn choose_file(&mut self, choosing: Choosing) {
-        let dir = self
-            .session
-            .doc
-            .path
-            .as_deref()
-            .and_then(Path::parent)
-            .filter(|d| d.is_dir())
-            .map_or_else(|| self.files_dir.clone(), Path::to_path_buf);
-        let doc = self.session.doc.name.trim_end_matches(".ron").to_string();
-        let ext = [self.export.extension()];
-        let (name, filter) = match choosing {
-            Choosing::Export => (self.export.suggested_name(&doc), ("Export", &ext[..])),
-            _ => (format!("{doc}.ron"), dialogs::SCENARIOS),
-        };
-        if self.native_dialogs {
-            let save_as = (choosing != Choosing::Open).then_some(name.as_str());
-            match dialogs::native(save_as, &dir, filter) {
-                dialogs::Native::Chosen(path) => {
-                    let mut cmds = Vec::new();
-                    self.chosen(choosing, path, &mut cmds);
-                    self.cmds.extend(cmds);
-                    return;
-                }
-                dialogs::Native::Cancelled => {
-                    self.export.cancel();
-                    return;
-                }
-                dialogs::Native::Unavailable => {}
-            }
-        }
-        let dialog = match choosing {
-            Choosing::Open => FileDialog::open("Open a scenario", &dir),
-            Choosing::SaveAs => FileDialog::save("Save the drawing as", &dir, &name, vec!["ron"]),
-            Choosing::Export => {
-                FileDialog::save("Export to", &dir, &name, vec![ext[0]]).saving("the export")
-            }
-        };
-        self.file_dialog = Some((dialog, choosing));
-    }
-
-    /// Puts a link to this lesson at this moment on the clipboard: the
-    /// page's own address in a browser; on the desktop, the part after the
-    /// `#`, to add to the address of wherever the web build is served.
-    fn copy_link(&mut self) {
-        let Some(fragment) = self.session.link_here() else {
-            return;
-        };
-        #[cfg(target_arch = "wasm32")]
-        let link = format!("{}{fragment}", super::web::location().0);
-        #[cfg(not(target_arch = "wasm32"))]
-        let link = fragment;
-        self.copied = Some(link.clone());
-        self.session.notice = Some(crate::session::Notice::info(format!("Copied {link}")));
+    /// How many rows of the sequence diagram (by order) the panel under
+    /// the drawing had room for last frame.
+    pub fn diagram_rows(&self) -> f32 {
+        super::layout::rows_in(self.diagram_rect.height(), self.presenting)
     }
 
     /// What eframe persists: the preferences (the drawing is kept by the

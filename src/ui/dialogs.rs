@@ -5,9 +5,11 @@ use std::path::PathBuf;
 
 use egui::{Context, Key};
 
-use crate::session::{Cmd, ViewCmd};
+use crate::session::{Cmd, ViewCmd, link};
 
-/// The "Open a scenario by path" window, while `text` is set.
+/// The "Open a scenario by path" window, while `text` is set. A link
+/// pasted there (a web address of the web build, or its `#…` part) opens
+/// the lesson or drawing it names.
 pub fn open_path(ctx: &Context, text: &mut Option<String>, cmds: &mut Vec<Cmd>) {
     let Some(buf) = text else { return };
     let mut open = true;
@@ -17,7 +19,7 @@ pub fn open_path(ctx: &Context, text: &mut Option<String>, cmds: &mut Vec<Cmd>) 
         .order(egui::Order::Foreground)
         .collapsible(false)
         .show(ctx, |ui| {
-            let l = ui.label("Type or paste the path of a .ron file:");
+            let l = ui.label("Type or paste the path of a .ron file, or a link to a drawing:");
             let r = ui.text_edit_singleline(buf).labelled_by(l.id);
             if ui.button("Open").clicked()
                 || (r.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)))
@@ -27,7 +29,10 @@ pub fn open_path(ctx: &Context, text: &mut Option<String>, cmds: &mut Vec<Cmd>) 
         });
     if let Some(path) = chosen {
         *text = None;
-        cmds.push(Cmd::Open(path));
+        cmds.push(match path.to_str().filter(|t| link::is_link(t)) {
+            Some(t) if !path.is_file() => Cmd::OpenLink(t.to_string()),
+            _ => Cmd::Open(path),
+        });
     } else if !open {
         *text = None;
     }

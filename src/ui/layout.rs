@@ -22,6 +22,23 @@ pub enum BottomTab {
     Log,
 }
 
+/// Above the rows of the panel under the drawing: its tab row, the
+/// diagram's toolbar and the lane headers, in points.
+const DIAGRAM_CHROME: f32 = 80.0;
+/// The rows a new drawing's diagram needs in view: one request through a
+/// service and its database, with replies and an event, is about eight.
+const DIAGRAM_ROWS: f32 = 8.0;
+
+/// A by-order row's height (as the sequence diagram draws it).
+fn row_height(presenting: bool) -> f32 {
+    if presenting { 32.0 } else { 24.0 }
+}
+
+/// How many rows of the by-order diagram a panel `height` tall shows.
+pub fn rows_in(height: f32, presenting: bool) -> f32 {
+    ((height - DIAGRAM_CHROME) / row_height(presenting)).max(0.0)
+}
+
 /// Runs a view of one side: the side being edited pushes its commands as
 /// they are; the other side's go through [`compare::from_idle_side`].
 fn routed(view: &View, editing: bool, cmds: &mut Vec<Cmd>, f: impl FnOnce(&mut Vec<Cmd>)) {
@@ -145,7 +162,8 @@ impl SettleApp {
                     side: &mut self.prefs.side,
                     open_path: &mut self.open_path,
                     recording: &mut self.recording,
-                    link: session.link_here(),
+                    link: session.can_link(),
+                    origin: session.origin_lesson(),
                 },
                 cmds,
             );
@@ -261,11 +279,18 @@ impl SettleApp {
                         sequence::ui(ui, seq_a, &view, cmds);
                     });
             } else {
-                let height = (ui.available_height() * 0.38).max(160.0);
-                egui::Panel::bottom("diagram")
+                // Never so short that one request's messages do not fit
+                // (a panel keeps the size it was first given: a lesson's
+                // card took room then, a new drawing has none).
+                let space = ui.available_height();
+                let least = (DIAGRAM_CHROME + DIAGRAM_ROWS * row_height(false))
+                    .min(space * 0.55)
+                    .max(140.0);
+                let height = (space * 0.38).max(least);
+                let panel = egui::Panel::bottom("diagram")
                     .resizable(true)
                     .default_size(height)
-                    .size_range(140.0..=900.0)
+                    .size_range(least..=900.0)
                     .show(ui, |ui| {
                         ui.horizontal(|ui| {
                             ui.selectable_value(
@@ -291,6 +316,7 @@ impl SettleApp {
                             BottomTab::Log => log::ui(ui, &mut self.log, &view, cmds),
                         }
                     });
+                self.diagram_rect = panel.response.rect;
             }
             regions::anchor(ui, Region::Drawing, ui.available_rect_before_wrap());
             if comparing {

@@ -147,6 +147,13 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
             ),
             theme::NARRATION,
         ),
+        StepKind::Initial => (
+            format!(
+                "{node} starts with {} rows (data it held before the run)",
+                t.changes_of_step(i as u32)
+            ),
+            theme::NARRATION,
+        ),
     }
 }
 

@@ -6,6 +6,7 @@ use egui::{RichText, Ui};
 use super::keymap;
 use super::theme;
 use super::view::View;
+use crate::session::compare::CompareCmd;
 use crate::session::presets::PRESETS;
 use crate::session::quiz::QuizCmd;
 use crate::session::{Cmd, Notice, Session, ViewCmd};
@@ -37,8 +38,11 @@ pub struct Bar<'a> {
     pub open_path: &'a mut Option<String>,
     /// The Record switch.
     pub recording: &'a mut bool,
-    /// A link to this lesson at this moment, when there is one.
-    pub link: Option<String>,
+    /// There is a drawing to copy a link to.
+    pub link: bool,
+    /// The lesson the drawing came from, when it opened from a link as a
+    /// remix of one.
+    pub origin: Option<usize>,
 }
 
 pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
@@ -46,8 +50,9 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
         ui.menu_button("File", |ui| {
             item(ui, "New", Cmd::New, true, cmds);
             item(ui, "Open…", Cmd::View(ViewCmd::OpenDialog), true, cmds);
-            // A page cannot read paths: the browser's picker is the way in.
-            if !cfg!(target_arch = "wasm32") && ui.button("Open a path…").clicked() {
+            // A page cannot read paths: the browser's picker is the way in,
+            // and a link goes in the address bar.
+            if !cfg!(target_arch = "wasm32") && ui.button("Open a path or a link…").clicked() {
                 *bar.open_path = Some(String::new());
                 ui.close();
             }
@@ -74,15 +79,31 @@ pub fn bar(ui: &mut Ui, view: &View, bar: Bar, cmds: &mut Vec<Cmd>) {
             );
             ui.separator();
             let copy = ui
-                .add_enabled(
-                    bar.link.is_some(),
-                    egui::Button::new("Copy link to this moment"),
+                .add_enabled(bar.link, egui::Button::new("Copy link to this drawing"))
+                .on_hover_text(
+                    "A web address that carries this drawing and opens it at this moment, paused",
                 )
-                .on_hover_text("A web address that opens this lesson here, paused")
-                .on_disabled_hover_text("Links name the lessons as they ship: open one unchanged");
+                .on_disabled_hover_text("Open a drawing, and leave compare mode, to link to it");
             if copy.clicked() {
                 cmds.push(Cmd::View(ViewCmd::CopyLink));
                 ui.close();
+            }
+            let lesson = bar.origin.and_then(|i| PRESETS.get(i));
+            let compare = ui
+                .add_enabled(
+                    lesson.is_some(),
+                    egui::Button::new("Compare with the lesson it came from"),
+                )
+                .on_disabled_hover_text("For a drawing opened from a link made from a lesson");
+            if let (Some(i), Some(p)) = (bar.origin, lesson) {
+                let compare = compare.on_hover_text(format!(
+                    "Run lesson {} as it ships beside this drawing",
+                    p.number()
+                ));
+                if compare.clicked() {
+                    cmds.push(Cmd::Compare(CompareCmd::Lesson(i)));
+                    ui.close();
+                }
             }
             ui.separator();
             item(ui, "Welcome", Cmd::Welcome, true, cmds);

@@ -3,8 +3,9 @@
 //! scenario is opened through the browser's file picker or dropped on the
 //! page; saving hands the file over as a download; the last drawing, the
 //! unsaved work a closed tab left and the learner's progress live in the
-//! browser's local storage; the page address can name a lesson and a
-//! moment (see `session::link`).
+//! browser's local storage; the page address can name a lesson or carry a
+//! drawing, at a moment (see `session::link`), when the page opens and
+//! whenever the address changes.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -87,6 +88,8 @@ pub struct Keeper {
     progress: u64,
     /// The keys of the copies offered at start, until each is decided.
     offered: Vec<String>,
+    /// The page address's fragment last opened (or found at start).
+    address: String,
 }
 
 impl Keeper {
@@ -131,8 +134,21 @@ impl Keeper {
         }
         Keeper {
             offered,
+            address: location().1,
             ..Keeper::default()
         }
+    }
+
+    /// The page address's fragment, when someone changed it since the last
+    /// look (pasted another link into the address bar): eframe wakes a
+    /// frame on `hashchange`, and this frame opens it.
+    pub fn address_changed(&mut self) -> Option<String> {
+        let now = location().1;
+        if now == self.address {
+            return None;
+        }
+        self.address = now.clone();
+        Some(now).filter(|f| !f.trim_start_matches('#').is_empty())
     }
 
     /// After a frame: writes what changed, and forgets the copies the

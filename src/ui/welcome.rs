@@ -81,6 +81,8 @@ fn header(ui: &mut Ui, icons: &Icons, session: &Session, cmds: &mut Vec<Cmd>) {
         );
         ui.add_space(18.0);
         recovered(ui, session, cmds);
+        // Why a link or a file did not open.
+        super::menus::banner(ui, None, session.notice.as_ref(), cmds);
         ui.horizontal(|ui| {
             let w = if resume.is_some() { 3.0 } else { 2.0 } * 160.0;
             ui.add_space((ui.available_width() - w).max(0.0) / 2.0);

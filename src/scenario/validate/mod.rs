@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod challenge;
 mod expect;
 mod kinds;
+mod rows;
 mod story;
 
 use super::load::Bounds;
@@ -39,6 +40,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.nodes();
     c.links();
     c.kinds_settings();
+    c.starting_rows();
     c.workload();
     c.faults();
     c.narration();

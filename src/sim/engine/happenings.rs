@@ -1,14 +1,44 @@
 //! Everything else the queue holds: timers, workload requests, faults and
 //! narration marks, and the watches that start a narration step when what
-//! it waits for first happens.
+//! it waits for first happens; and the run's starting rows, put in place
+//! before any of them.
 
 use rand::RngExt;
 
 use super::{Engine, GenOp, Watch, What};
-use crate::model::{Body, ReqOp, Sym, Value, deliver_flags, message_flags};
+use crate::model::{Body, NodeIdx, Record, ReqOp, Sym, Value, deliver_flags, message_flags};
 use crate::trace::{FaultEvent, Step, StepKind};
 
 impl Engine {
+    /// Puts starting rows in node `node`'s store at 0 s, before anything
+    /// happens and with no message: one step, each row a change of it, so
+    /// every view shows them from the first moment. The owner's rows are
+    /// the latest versions, as its writes would be. Called only while the
+    /// run is being built.
+    pub(crate) fn start_with(&mut self, node: NodeIdx, records: &[Record]) {
+        let Some(store) = self
+            .nodes
+            .get_mut(node as usize)
+            .and_then(|rt| rt.beh.starting_store())
+        else {
+            return;
+        };
+        for r in records {
+            store.apply_if_newer(r);
+        }
+        let id = self.timed(0, 0);
+        let step = self.record(StepKind::Initial, node, id, 0);
+        for r in records {
+            let body = self.trace.bodies.push(Body::Stored { record: *r });
+            let body = u32::try_from(body).unwrap_or(u32::MAX);
+            self.trace.changes.push(step, Some(body));
+            self.trace.totals.changes += 1;
+            if self.owners.get(&r.key.table) == Some(&node) {
+                self.latest.insert(r.key, r.version);
+            }
+        }
+    }
+
     pub(super) fn timer(&mut self, slot: u32) {
         let Some(t) = self.timers.get(slot as usize).copied() else {
             return;

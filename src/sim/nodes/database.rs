@@ -153,4 +153,8 @@ impl Actor for Database {
     fn store(&self) -> Option<&Store> {
         Some(&self.store)
     }
+
+    fn starting_store(&mut self) -> Option<&mut Store> {
+        Some(&mut self.store)
+    }
 }

@@ -171,6 +171,12 @@ pub trait Actor: std::fmt::Debug {
     fn store(&self) -> Option<&Store> {
         None
     }
+
+    /// The store the run's starting rows are put in before time begins
+    /// (the table's owner and the copies that follow it), if any.
+    fn starting_store(&mut self) -> Option<&mut Store> {
+        None
+    }
 }
 
 /// Builds the behaviour of one node from its settings. Each kind builds

@@ -259,6 +259,10 @@ impl Actor for Replica {
     fn store(&self) -> Option<&Store> {
         Some(&self.store)
     }
+
+    fn starting_store(&mut self) -> Option<&mut Store> {
+        Some(&mut self.store)
+    }
 }
 
 #[cfg(test)]

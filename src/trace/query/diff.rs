@@ -95,7 +95,7 @@ impl<'a> Said<'a> {
                     .get(s.id as usize)
                     .map(|f| fault_text(t, &f.fault))
                     .unwrap_or_default(),
-                StepKind::Timer | StepKind::Work => {
+                StepKind::Timer | StepKind::Work | StepKind::Initial => {
                     format!("{:?} {}", s.kind, t.node_id(s.node))
                 }
             };

@@ -5,6 +5,7 @@
 
 mod diff;
 mod faults;
+pub mod fold;
 mod index;
 mod lag;
 mod logs;

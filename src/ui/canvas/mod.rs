@@ -8,12 +8,18 @@
 //! right-click menus and `palette` the list of kinds to add.
 
 mod access;
+mod badges;
 mod draw;
 mod gestures;
 mod hit;
+pub mod labels;
 mod menus;
+mod nodes;
+mod notes;
 mod palette;
 mod transform;
+
+pub use nodes::Name;
 
 pub use palette::palette;
 
@@ -49,6 +55,13 @@ pub struct CanvasState {
     /// each other (see `Transform::fit_plates`); the layout gives the
     /// drawing that much before the views under it.
     pub wants_height: f32,
+    /// Each node's name as painted last frame (a plate on a projector):
+    /// where and at what type size, for tests and the label placement's
+    /// promise that none prints over another.
+    pub names: Vec<Name>,
+    /// The type size of names on plates that the last fit chose (the
+    /// largest at which the plates stand clear inside the canvas).
+    pub plate_font: f32,
     /// How many nodes the drawing had last frame: a node added since (the
     /// palette's Add button places it on a grid) that lands outside the
     /// canvas makes the view fit again, so it is never added unseen.
@@ -69,6 +82,8 @@ impl Default for CanvasState {
             keys: Default::default(),
             drawn: Default::default(),
             wants_height: 0.0,
+            names: Vec::new(),
+            plate_font: transform::PLATE_FONTS[0],
             known: 0,
         }
     }
@@ -112,44 +127,57 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         st.fit = true;
     }
     // On a projector nodes are name plates, sized by their names.
-    let plates: Option<Vec<egui::Vec2>> = view.presenting.then(|| {
-        let font = egui::FontId::proportional(transform::PLATE_FONT);
+    let plate_sizes = |font: f32| -> Vec<egui::Vec2> {
         let most = transform::plate_name_room(rect.width());
         s.nodes
             .iter()
             .map(|n| {
                 let w = ui
                     .painter()
-                    .layout_no_wrap(n.label().to_string(), font.clone(), egui::Color32::WHITE)
+                    .layout_no_wrap(
+                        n.label().to_string(),
+                        egui::FontId::proportional(font),
+                        egui::Color32::WHITE,
+                    )
                     .size()
                     .x;
-                transform::plate_size(w.min(most))
+                transform::plate_size(w.min(most), font)
             })
             .collect()
-    });
+    };
     if st.fit {
         st.fit = false;
-        match &plates {
-            Some(sizes) => st.wants_height = st.t.fit_plates(rect, s, sizes, 2.5),
-            None => {
-                st.wants_height = 0.0;
-                st.t.fit(rect, s, 1.25);
+        if view.presenting {
+            // The largest type at which every plate, moved clear of the
+            // others, still stands inside the canvas.
+            for font in transform::PLATE_FONTS {
+                let sizes = plate_sizes(font);
+                st.wants_height = st.t.fit_plates(rect, s, &sizes, 2.5);
+                st.plate_font = font;
+                let placed = Layout::new(&st.t, rect, s, Some(&sizes));
+                if placed.by_index.iter().all(|r| rect.contains_rect(*r)) {
+                    break;
+                }
             }
+        } else {
+            st.wants_height = 0.0;
+            st.t.fit(rect, s, 1.25);
         }
         st.fitted_for = Some(rect.size());
     }
+    let plates: Option<Vec<egui::Vec2>> = view.presenting.then(|| plate_sizes(st.plate_font));
     let visuals = ui.visuals().clone();
     ui.painter_at(rect)
         .rect_filled(rect, 0.0, visuals.extreme_bg_color);
     // Keyboard and screen-reader elements first, so the pointer still
     // reaches the canvas's own area registered after them.
     let faults = Faults::at(view);
-    let staleness = draw::behind(view);
-    let lags = draw::lags(view);
-    let hints = draw::hints_by_node(view);
-    let data = draw::data_by_node(view);
+    let staleness = notes::behind(view);
+    let lags = notes::lags(view);
+    let hints = notes::hints_by_node(view);
+    let data = notes::data_by_node(view);
     {
-        let layout = Layout::new(&st.t, rect.min, s, plates.as_deref());
+        let layout = Layout::new(&st.t, rect, s, plates.as_deref());
         let added = s
             .nodes
             .get(st.known.min(s.nodes.len())..)
@@ -198,9 +226,10 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         rect,
         visuals,
         t: st.t,
-        layout: Layout::new(&st.t, rect.min, s, plates.as_deref()),
+        layout: Layout::new(&st.t, rect, s, plates.as_deref()),
         faults,
         pointer: ui.input(|i| i.pointer.hover_pos()),
+        plate_font: st.plate_font,
     };
     st.drawn = sc
         .layout
@@ -222,7 +251,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         data: &data,
         lags: &lags,
     };
-    draw::nodes(ui, &sc, view, &hovered, connecting, &notes);
+    st.names = nodes::nodes(ui, &sc, view, &hovered, connecting, &notes);
     if let Some(from) = st.keys.linking.as_deref().and_then(|id| sc.layout.rect(id)) {
         let to = ui
             .memory(|m| m.focused())

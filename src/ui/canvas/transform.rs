@@ -94,15 +94,20 @@ pub fn snap(p: Pos2) -> (f32, f32) {
     ((p.x / GRID).round() * GRID, (p.y / GRID).round() * GRID)
 }
 
-/// The type size of node names on a projector, in points.
-pub const PLATE_FONT: f32 = 20.0;
-/// A name plate's height, in points.
+/// The type sizes of node names on a projector, in points, largest
+/// first: a drawing whose plates cannot stand clear of each other on a
+/// short screen at one size tries the next, never below 16.
+pub const PLATE_FONTS: [f32; 3] = [20.0, 18.0, 16.0];
+/// A name plate's height at the largest type size, in points.
 pub const PLATE_HEIGHT: f32 = 34.0;
 
 /// In presentation mode nodes are name plates sized for the back row: the
 /// name at a fixed size whatever the zoom, the plate as wide as the name.
-pub fn plate_size(name_width: f32) -> Vec2 {
-    vec2(name_width + PLATE_PADDING, PLATE_HEIGHT)
+pub fn plate_size(name_width: f32, font: f32) -> Vec2 {
+    vec2(
+        name_width + PLATE_PADDING,
+        font + PLATE_HEIGHT - PLATE_FONTS[0],
+    )
 }
 
 /// A plate's width beyond its name: icon, gaps and edges.
@@ -135,7 +140,8 @@ impl Transform {
             bounds = bounds.union(Rect::from_center_size(centre(n), Vec2::ZERO));
         }
         let margin = 16.0;
-        let room_y = rect.height() - 2.0 * margin - PLATE_HEIGHT - 2.0 * PILL_ROOM;
+        let plate_h = sizes.iter().map(|v| v.y).fold(0.0, f32::max);
+        let room_y = rect.height() - 2.0 * margin - plate_h - 2.0 * PILL_ROOM;
         // Across and down are fitted each on its own (within a factor of
         // two of each other): plates keep their size, so it is the room
         // between them that matters. Across, the widest scale at which
@@ -180,11 +186,11 @@ impl Transform {
                 let half = |k: usize| sizes.get(k).map_or(0.0, |v| v.x / 2.0);
                 let (across, down) = ((a.pos.0 - b.pos.0).abs(), (a.pos.1 - b.pos.1).abs());
                 let clear = half(i) + half(j) + 8.0;
-                if down * fit_y < PLATE_HEIGHT + 4.0 && across > 0.0 {
+                if down * fit_y < plate_h + 4.0 && across > 0.0 {
                     need_x = need_x.max(clear / across);
                 }
                 if across * fit_x < clear && down > 0.0 {
-                    need_y = need_y.max((PLATE_HEIGHT + 2.0 * PILL_ROOM) / down);
+                    need_y = need_y.max((plate_h + 2.0 * PILL_ROOM) / down);
                 }
             }
         }
@@ -199,7 +205,7 @@ impl Transform {
             rect.width() / 2.0 - (left + right) / 2.0,
             rect.height() / 2.0 - bounds.center().y * zy,
         );
-        bounds.height() * need_y.min(max_zoom) + 2.0 * margin + PLATE_HEIGHT + 2.0 * PILL_ROOM
+        bounds.height() * need_y.min(max_zoom) + 2.0 * margin + plate_h + 2.0 * PILL_ROOM
     }
 }
 
@@ -212,10 +218,14 @@ pub struct Layout<'a> {
 }
 
 impl<'a> Layout<'a> {
-    /// Node rectangles: scaled boxes, or (with `plates`) name plates of
-    /// those sizes centred where the boxes would be.
-    pub fn new(t: &Transform, origin: Pos2, s: &'a Scenario, plates: Option<&[Vec2]>) -> Self {
-        let by_index: Vec<Rect> = s
+    /// Node rectangles in a canvas at `canvas`: scaled boxes, or (with
+    /// `plates`) name plates of those sizes centred where the boxes would
+    /// be, each moved the least it takes to stand clear of the others
+    /// (plates keep their size whatever the zoom, so two close nodes
+    /// would otherwise print one name over the other).
+    pub fn new(t: &Transform, canvas: Rect, s: &'a Scenario, plates: Option<&[Vec2]>) -> Self {
+        let origin = canvas.min;
+        let mut by_index: Vec<Rect> = s
             .nodes
             .iter()
             .enumerate()
@@ -227,6 +237,9 @@ impl<'a> Layout<'a> {
                 }
             })
             .collect();
+        if plates.is_some() {
+            by_index = super::labels::place(&by_index, &[], canvas.shrink(2.0));
+        }
         let rects = s
             .nodes
             .iter()

@@ -15,6 +15,10 @@ use crate::ui::theme;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Row {
     Message(u32),
+    /// Consecutive identical polls that found nothing, folded into one
+    /// row: the first poll, and how many there were (see
+    /// `trace::query::fold`).
+    Polls(u32, u32),
     /// A fault, by its place in the trace's faults.
     Fault(u32),
     /// A narration step began (its index in the scenario).
@@ -37,6 +41,7 @@ impl Rows {
     /// Takes in the steps recorded since last time; messages to hidden
     /// lanes are left out.
     pub fn update(&mut self, t: &Trace, lanes: &Lanes) {
+        let before = self.rows.len();
         for i in self.steps_seen..t.steps.len() {
             let Some(s) = t.step(i) else { break };
             match s.kind {
@@ -65,6 +70,34 @@ impl Rows {
             self.messages_seen = end.max(self.messages_seen);
         }
         self.steps_seen = t.steps.len();
+        self.fold_recent(t, before);
+    }
+
+    /// Folds repeated polls among the rows taken in since `before` rows
+    /// and the few before them. A poll is known to have found nothing
+    /// only once it has arrived, after later rows may have been taken in,
+    /// so the last rows are looked at again each time.
+    fn fold_recent(&mut self, t: &Trace, before: usize) {
+        const RECENT: usize = 64;
+        let from = before.saturating_sub(RECENT).min(self.rows.len());
+        let rows = self.rows.split_off(from);
+        let steps = self.step_of.split_off(from);
+        let polls = |r: Row| match r {
+            Row::Message(m) => Some((m, 1)),
+            Row::Polls(m, n) => Some((m, n)),
+            _ => None,
+        };
+        for (row, step) in rows.into_iter().zip(steps) {
+            if let Some(last) = self.rows.last_mut()
+                && let (Some((a, n)), Some((b, more))) = (polls(*last), polls(row))
+                && crate::trace::query::fold::repeats(t, a, b)
+            {
+                *last = Row::Polls(a, n + more);
+                continue;
+            }
+            self.rows.push(row);
+            self.step_of.push(step);
+        }
     }
 
     fn push(&mut self, row: Row, step: usize) {
@@ -79,14 +112,16 @@ impl Rows {
 
     /// The row of message `m`, if it has one.
     pub fn row_of(&self, m: u32) -> Option<usize> {
-        self.rows.iter().position(|r| *r == Row::Message(m))
+        self.rows
+            .iter()
+            .position(|r| matches!(*r, Row::Message(i) | Row::Polls(i, _) if i == m))
     }
 }
 
 /// A row in words: "0.300 s, Checkout to Orders: write 1001".
 pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String) -> String {
     match *row {
-        Row::Message(i) => {
+        Row::Message(i) | Row::Polls(i, _) => {
             let Some(msg) = t.message(i) else {
                 return String::new();
             };
@@ -97,8 +132,12 @@ pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String)
             } else {
                 ""
             };
+            let times = match *row {
+                Row::Polls(_, n) => crate::trace::query::fold::times_said(n),
+                _ => String::new(),
+            };
             format!(
-                "{} s, {} to {}: {}{fate}",
+                "{} s, {} to {}: {}{times}{fate}",
                 fmt_time(t.sent_at(msg)).trim_end_matches('s'),
                 t.node_label(t.sender(msg)),
                 t.node_label(msg.to),
@@ -185,7 +224,12 @@ pub fn draw(f: &Frame, rows: &[Row], m: &Metrics, pointer: Option<Pos2>) -> Opti
         }
         match *row {
             Row::Message(i) => {
-                if message(f, i, y, m, &font) && pointer.is_some_and(|p| band.contains(p)) {
+                if message(f, i, y, m, &font, 1) && pointer.is_some_and(|p| band.contains(p)) {
+                    hovered = Some(i);
+                }
+            }
+            Row::Polls(i, n) => {
+                if message(f, i, y, m, &font, n) && pointer.is_some_and(|p| band.contains(p)) {
                     hovered = Some(i);
                 }
             }
@@ -220,7 +264,7 @@ pub fn draw(f: &Frame, rows: &[Row], m: &Metrics, pointer: Option<Pos2>) -> Opti
 }
 
 /// A message's row; false when it is not drawn (its lanes are off screen).
-fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId) -> bool {
+fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId, times: u32) -> bool {
     let t = f.t;
     let Some(msg) = t.message(i) else {
         return false;
@@ -281,7 +325,8 @@ fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId) -> bool {
     // over its arrow as far as the edges allow.
     let color = arrows::label_color(t, i, f.text, f.bg);
     let room = f.body.width() - 16.0;
-    let shown = theme::elide(f.painter, &arrows::label(t, i), font, room);
+    let label = arrows::label(t, i) + &crate::trace::query::fold::times_said(times);
+    let shown = theme::elide(f.painter, &label, font, room);
     let galley = f.painter.layout_no_wrap(shown, font.clone(), color);
     let w = galley.size().x;
     let mid = (x1 + x2) / 2.0 + if a == b { m.row } else { 0.0 };
@@ -316,4 +361,50 @@ fn rule(f: &Frame, y: f32, text: &str, color: egui::Color32, font: &FontId) {
         f.bg,
     );
     f.painter.galley(at, galley, c);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Engine;
+    use crate::ui::sequence::lanes::LaneChoice;
+
+    /// Lesson 04's relay polls every 40 ms: played live, a frame at a
+    /// time, the diagram folds the polls that found nothing just as a
+    /// diagram made of the finished run does.
+    #[test]
+    fn live_rows_fold_idle_polls_as_the_finished_run_does() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/04-outbox-and-cdc.ron");
+        let s = crate::scenario::load_file(&path).expect("lesson 04 loads");
+        let mut e = Engine::new(&s, s.seed).expect("builds");
+        let mut live = Rows::default();
+        let mut at = 0;
+        while at < e.until() {
+            at += 16_000;
+            e.run_until(at);
+            let lanes = Lanes::new(e.trace(), &LaneChoice::default());
+            live.update(e.trace(), &lanes);
+        }
+        e.run();
+        let t = e.trace();
+        let mut whole = Rows::default();
+        whole.update(t, &Lanes::new(t, &LaneChoice::default()));
+        assert_eq!(live.rows, whole.rows);
+        let folded: u32 = live
+            .rows
+            .iter()
+            .filter_map(|r| match r {
+                Row::Polls(_, n) => Some(*n),
+                _ => None,
+            })
+            .sum();
+        assert!(folded > 20, "{folded} polls folded");
+        let messages = live
+            .rows
+            .iter()
+            .filter(|r| matches!(r, Row::Message(_) | Row::Polls(..)))
+            .count();
+        assert!(messages * 3 < t.messages.len() * 2, "{messages} rows");
+    }
 }

@@ -13,15 +13,17 @@ mod by_order;
 mod by_time;
 mod lanes;
 
+use std::collections::BTreeSet;
+
 use egui::{Align2, FontId, Rect, Sense, Stroke, Ui, pos2};
 
 use super::theme;
 use super::view::View;
 use crate::model::fmt_time;
 use crate::session::Cmd;
-use by_order::{Metrics, Rows};
+use by_order::{Metrics, Row, Rows};
 use by_time::{Axis, Idle};
-use lanes::{LaneChoice, Lanes};
+use lanes::{Geometry, LaneChoice, Lanes};
 
 /// How the diagram lays messages out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +55,10 @@ pub struct SequenceState {
     /// What last frame showed, row by row, in words: the diagram's
     /// elements for screen readers.
     spoken: Vec<(Rect, String)>,
+    /// The lanes last brought into view for the lesson's step, so the
+    /// diagram scrolls sideways only when they change, never against the
+    /// viewer's own scrolling.
+    revealed: BTreeSet<usize>,
 }
 
 impl SequenceState {
@@ -69,6 +75,7 @@ impl SequenceState {
             made_for: None,
             scrolled_to: None,
             spoken: Vec::new(),
+            revealed: BTreeSet::new(),
         }
     }
 }
@@ -119,9 +126,6 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
     painter.rect_filled(rect, 0.0, bg);
     let body = Rect::from_min_max(pos2(rect.min.x + gutter_w, rect.min.y + header_h), rect.max);
     let gutter = Rect::from_min_max(pos2(rect.min.x, body.min.y), pos2(body.min.x, rect.max.y));
-    let n = lanes.list.len().max(1);
-    let lane_w = (body.width() / n as f32).max(MIN_LANE);
-    let max_offset = (lane_w * n as f32 - body.width()).max(0.0);
 
     // Scrolling: sideways for lanes, up and down through time or rows.
     if resp.hovered() {
@@ -139,9 +143,25 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
             };
         }
     }
-    st.lane_offset = st.lane_offset.clamp(0.0, max_offset);
+    let now = p.time();
+    let selected = view.selection.message;
+    // A newly selected message scrolls into view.
+    let jump = selected.filter(|&m| st.scrolled_to != Some(m));
+    st.scrolled_to = selected;
+    let focus = focus_lanes(view, &lanes);
+    // By order: which rows are in view, and how tall, before the lanes
+    // are laid out, so the lanes of the rows in view can be given room.
+    let mut rows = RowsInView {
+        first: 0,
+        last: 0,
+        row: row_px,
+    };
+    if st.layout == Layout::ByOrder {
+        rows = rows_in_view(st, p.upto(), jump, body.height(), row_px);
+    }
+    let geo = lay_out_lanes(st, t, &lanes, &focus, &rows, body.width());
     let offset = st.lane_offset;
-    let lane_x = move |k: usize| lanes::lane_x(body, lane_w, offset, k);
+    let lane_x = |k: usize| lanes::lane_x(body, &geo, offset, k);
     for (k, lane) in lanes.list.iter().enumerate() {
         let x = lane_x(k);
         if x >= body.min.x && x <= body.max.x {
@@ -151,26 +171,14 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
             );
         }
     }
-    let now = p.time();
-    let selected = view.selection.message;
     let pointer = resp.hover_pos();
-    // A newly selected message scrolls into view.
-    let jump = selected.filter(|&m| st.scrolled_to != Some(m));
-    st.scrolled_to = selected;
     let hovered = match st.layout {
         Layout::ByOrder => {
-            let shown = st.rows.shown(p.upto());
-            let fit = (body.height() / row_px).floor().max(1.0) as usize;
-            if let Some(row) = jump.and_then(|m| st.rows.row_of(m)).filter(|&r| r < shown) {
-                st.follow = false;
-                st.top = row.saturating_sub(fit / 2) as f64;
-            }
-            if st.follow {
-                st.top = shown.saturating_sub(fit) as f64;
-            }
-            st.top = st.top.clamp(0.0, shown.saturating_sub(1) as f64);
-            let first = st.top as usize;
-            let last = (first + fit + 1).min(shown);
+            let RowsInView {
+                first,
+                last,
+                row: row_px,
+            } = rows;
             let scenario = view.scenario;
             let marks = p.marks();
             let narration = |n: u32| {
@@ -217,7 +225,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
             };
             let metrics = Metrics {
                 row: row_px,
-                font: label_px,
+                font: label_px.min(row_px * 0.62),
             };
             let shown_rows = &st.rows.rows[first..last];
             let hovered = by_order::draw(&frame, shown_rows, &metrics, pointer);
@@ -281,12 +289,142 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
         &lanes::Band {
             rect: band,
             x_of: &lane_x,
-            width: lane_w,
+            width_of: &|k| geo.width_of(k),
             font: header_px,
         },
     );
-    // Lanes past either edge are said so over the headers: a learner
-    // does not guess that the diagram scrolls sideways.
+    beyond(ui, &painter, &lanes, &lane_x, body, band, header_px);
+    if let Some(i) = hovered {
+        resp.clone()
+            .on_hover_text_at_pointer(arrows::hover_text(t, i));
+    }
+    if resp.clicked() {
+        cmds.push(Cmd::SelectMessage(hovered));
+    }
+}
+
+/// Lays the lanes out across `room` and scrolls sideways to what the
+/// lesson's step is about (its focus and, by order, the lanes of the rows
+/// in view) when that changes.
+fn lay_out_lanes(
+    st: &mut SequenceState,
+    t: &crate::trace::Trace,
+    lanes: &Lanes,
+    focus: &BTreeSet<usize>,
+    rows: &RowsInView,
+    room: f32,
+) -> Geometry {
+    let mut wanted: BTreeSet<usize> = focus.clone();
+    if !focus.is_empty() && st.layout == Layout::ByOrder {
+        for row in st.rows.rows.get(rows.first..rows.last).unwrap_or_default() {
+            if let Row::Message(i) = *row
+                && let Some(m) = t.message(i)
+            {
+                wanted.extend(lanes.of(t.sender(m)));
+                wanted.extend(lanes.of(m.to));
+            }
+        }
+    }
+    let geo = Geometry::fit(lanes.list.len(), room, MIN_LANE, &wanted);
+    if wanted != st.revealed {
+        // A new step, or new rows in lanes out of sight: bring what the
+        // step is about into view (its focus first, if not all fits).
+        let span = |set: &BTreeSet<usize>| Some((*set.first()?, *set.last()?));
+        let width = |(a, b): (usize, usize)| geo.centre(b) - geo.centre(a) + geo.width_of(a);
+        let show = span(&wanted)
+            .filter(|&r| width(r) <= room)
+            .or_else(|| span(focus));
+        if let Some((a, b)) = show {
+            st.lane_offset = geo.reveal(st.lane_offset, room, a, b);
+        }
+        st.revealed = wanted;
+    }
+    st.lane_offset = st.lane_offset.clamp(0.0, (geo.total - room).max(0.0));
+    geo
+}
+
+/// The rows of the by-order layout in view, and their height.
+struct RowsInView {
+    first: usize,
+    last: usize,
+    row: f32,
+}
+
+/// Which rows are in view: around a newly selected message, or, while
+/// following, the last ones; then rows are made shorter (down to 70 %)
+/// so that everything since the previous narration step's rule fits, as
+/// a lesson's step speaks of what just happened ("eight messages").
+fn rows_in_view(
+    st: &mut SequenceState,
+    upto: usize,
+    jump: Option<u32>,
+    height: f32,
+    row_px: f32,
+) -> RowsInView {
+    let shown = st.rows.shown(upto);
+    let mut row = row_px;
+    if st.follow {
+        let mut marks = st.rows.rows[..shown.min(st.rows.rows.len())]
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, r)| matches!(r, Row::Mark(_)))
+            .map(|(i, _)| i);
+        let from = marks.nth(1).unwrap_or(0);
+        let need = shown.saturating_sub(from).max(1) as f32;
+        if need * row > height {
+            row = (height / need).max(row_px * 0.7);
+        }
+    }
+    let fit = (height / row).floor().max(1.0) as usize;
+    if let Some(r) = jump.and_then(|m| st.rows.row_of(m)).filter(|&r| r < shown) {
+        st.follow = false;
+        st.top = r.saturating_sub(fit / 2) as f64;
+    }
+    if st.follow {
+        st.top = shown.saturating_sub(fit) as f64;
+    }
+    st.top = st.top.clamp(0.0, shown.saturating_sub(1) as f64);
+    let first = st.top as usize;
+    RowsInView {
+        first,
+        last: (first + fit + 1).min(shown),
+        row,
+    }
+}
+
+/// The lanes of the nodes the lesson's current step talks about.
+fn focus_lanes(view: &View, lanes: &Lanes) -> BTreeSet<usize> {
+    let Some(p) = view.player else {
+        return BTreeSet::new();
+    };
+    let now = p.now();
+    let Some(&(_, n)) = p.marks().iter().rev().find(|(at, _)| *at <= now) else {
+        return BTreeSet::new();
+    };
+    let Some(step) = view.scenario.narration.get(n) else {
+        return BTreeSet::new();
+    };
+    let t = p.trace();
+    step.focus
+        .iter()
+        .filter_map(|id| t.nodes.iter().position(|x| x.id == *id))
+        .filter_map(|i| lanes.of(u16::try_from(i).ok()?))
+        .collect()
+}
+
+/// Lanes past either edge are said so over the headers: a learner does
+/// not guess that the diagram scrolls sideways.
+fn beyond(
+    ui: &Ui,
+    painter: &egui::Painter,
+    lanes: &Lanes,
+    lane_x: &dyn Fn(usize) -> f32,
+    body: Rect,
+    band: Rect,
+    header_px: f32,
+) {
+    let visuals = ui.visuals();
     let right = lanes
         .list
         .iter()
@@ -330,13 +468,6 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
         tip.on_hover_text(
             "Shift and the wheel (or a sideways scroll) over the diagram shows the other lanes",
         );
-    }
-    if let Some(i) = hovered {
-        resp.clone()
-            .on_hover_text_at_pointer(arrows::hover_text(t, i));
-    }
-    if resp.clicked() {
-        cmds.push(Cmd::SelectMessage(hovered));
     }
 }
 

@@ -455,4 +455,8 @@ impl Actor for Service {
     fn store(&self) -> Option<&Store> {
         self.local.as_ref()
     }
+
+    fn starting_store(&mut self) -> Option<&mut Store> {
+        self.local.as_mut()
+    }
 }
