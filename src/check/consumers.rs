@@ -45,7 +45,7 @@ pub(super) fn duplicates_applied(trace: &Trace, upto: usize) -> (u64, Option<Mic
         if trace
             .nodes
             .get(s.node as usize)
-            .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
+            .is_some_and(|n| n.kind.carries_events())
         {
             continue;
         }
@@ -115,7 +115,7 @@ pub(super) fn every_event_accounted(s: &Scenario, trace: &Trace, topic: &str) ->
         if trace
             .nodes
             .get(st.node as usize)
-            .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
+            .is_some_and(|n| n.kind.carries_events())
         {
             published.insert(*event);
         } else if st.flags & crate::model::deliver_flags::REJECTED == 0 {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Outcome, node, verdict};
 use crate::model::{Body, EventId, Key, Micros, NodeIdx, Version, fmt_time};
-use crate::scenario::{Kind, Scenario};
+use crate::scenario::Scenario;
 use crate::trace::query::Index;
 use crate::trace::{StepKind, Trace};
 
@@ -121,7 +121,7 @@ pub(super) fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome
         if trace
             .nodes
             .get(s.node as usize)
-            .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
+            .is_some_and(|n| n.kind.carries_events())
         {
             published.insert(*event);
         } else if subscribers.contains(&s.node) {
@@ -136,7 +136,7 @@ pub(super) fn no_event_lost(s: &Scenario, trace: &Trace, topic: &str) -> Outcome
             && trace
                 .nodes
                 .get(m.to as usize)
-                .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log))
+                .is_some_and(|n| n.kind.carries_events())
         {
             sent_to_broker.insert(*event);
         }

@@ -114,7 +114,7 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
                 if trace
                     .nodes
                     .get(s.node as usize)
-                    .is_some_and(|n| matches!(n.kind, Kind::Broker | Kind::Log)) =>
+                    .is_some_and(|n| n.kind.carries_events()) =>
             {
                 published.insert((record.key, record.version));
             }

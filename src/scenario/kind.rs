@@ -1,9 +1,11 @@
 //! The node kinds, listed once. Each entry gives the kind's word in files
 //! and menus, a line on what it does, and its accent colour; its settings
 //! are a variant of [`NodeKind`] and its defaults are [`Kind::default_spec`].
-//! Everything else that depends on the kind (the engine's behaviour, the
-//! icon, the inspector) matches on [`Kind`] or [`NodeKind`] exhaustively,
-//! so adding a kind here makes the compiler point at each place to extend.
+//! What each kind does in a drawing (reads, publishes, calls, keeps,
+//! serves) is answered once in `roles`; everything else that depends on
+//! the kind (the engine's behaviour, the icon, the inspector's form)
+//! matches on [`Kind`] or [`NodeKind`] exhaustively, so adding a kind here
+//! makes the compiler point at each place to extend.
 
 use serde::{Deserialize, Serialize};
 

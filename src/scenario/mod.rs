@@ -194,7 +194,7 @@ pub fn publishes_to_queue(s: &Scenario, id: &str) -> bool {
             .publish
             .as_ref()
             .and_then(|p| node(&p.broker))
-            .is_some_and(|b| matches!(b.kind, NodeKind::Broker(_)))
+            .is_some_and(|b| b.kind.kind().is_queue())
 }
 
 /// Databases used by more than one service, with those services: the

@@ -221,6 +221,12 @@ impl Kind {
         }
     }
 
+    /// Whether it carries events and forgets them once delivered (a
+    /// broker's queue): nothing there can be read again.
+    pub fn is_queue(self) -> bool {
+        self.carries_events() && !self.keeps_delivered()
+    }
+
     /// What links from a node of this kind to other kinds make it do (the
     /// editor wires it when the link is drawn); a kind not listed is
     /// linked with no meaning.

@@ -196,7 +196,13 @@ pub fn add_node(s: &mut Scenario, kind: Kind, pos: (f32, f32)) -> String {
     });
     let mut spec = kind.default_spec();
     match &mut spec {
-        NodeKind::Service(svc) => svc.table = super::rename::table_for(&id),
+        // A new service asks the services it calls after its own read, one
+        // step after another as a textbook draws it; files that leave the
+        // field out keep asking all at once, so every lesson runs as before.
+        NodeKind::Service(svc) => {
+            svc.table = super::rename::table_for(&id);
+            svc.calls_in_turn = true;
+        }
         NodeKind::Peer(p) => p.table = "shared".into(),
         NodeKind::Cdc(c) => {
             c.database = first(Kind::Database);

@@ -235,7 +235,7 @@ impl<'a> Checker<'a> {
                             .s
                             .nodes
                             .iter()
-                            .any(|n| n.id == p.broker && matches!(n.kind, NodeKind::Broker(_)))
+                            .any(|n| n.id == p.broker && n.kind.kind().is_queue())
                     {
                         self.fail(Where::field("faults", i, "node"), format!("\"{node}\" reads from the broker \"{}\", and a queue deletes what it delivered: rebuild from a log", p.broker));
                     }

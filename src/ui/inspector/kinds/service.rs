@@ -71,7 +71,7 @@ pub(super) fn service(
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut choice, None, "nothing");
             // Events go to a broker or to a partitioned log alike.
-            for kind in [Kind::Broker, Kind::Log] {
+            for &kind in Kind::ALL.iter().filter(|k| k.carries_events()) {
                 for (b, name) in nodes_of(view, kind) {
                     ui.selectable_value(&mut choice, Some(b), name);
                 }
@@ -157,13 +157,15 @@ pub(super) fn service(
             }
         });
         ui.end_row();
-        label(ui, "");
+        label(ui, "Calls");
         let mut in_turn = svc.calls_in_turn;
-        if ui
-            .checkbox(&mut in_turn, "one after its own read, not all at once")
-            .on_hover_text("Ask the called services only once this service has read its own record")
-            .changed()
-        {
+        ui.horizontal(|ui| {
+            ui.radio_value(&mut in_turn, true, CALLS_IN_TURN)
+                .on_hover_text("Read its own record first, then ask the services it calls: the figure a textbook draws");
+            ui.radio_value(&mut in_turn, false, CALLS_AT_ONCE)
+                .on_hover_text("Ask the services it calls while its own record is read: faster, harder to follow");
+        });
+        if in_turn != svc.calls_in_turn {
             let mut k = svc.clone();
             k.calls_in_turn = in_turn;
             cmds.push(Cmd::Edit(set(k)));
@@ -177,6 +179,11 @@ pub(super) fn service(
         ui.end_row();
     }
 }
+
+/// The choice of how a service asks the services it calls, as the
+/// inspector words it.
+pub const CALLS_IN_TURN: &str = "one after another";
+pub const CALLS_AT_ONCE: &str = "all at once";
 
 /// The tables of other services this one reads straight from a database
 /// they share. A read can only be unticked here, never added: the editor
