@@ -82,6 +82,31 @@ pub fn place_choosing(choices: &[Vec<Rect>], fixed: &[Rect], bounds: Rect) -> Ve
     placed
 }
 
+/// Where a message token's label goes: beside the token at `pos` (of
+/// radius `r`), at the first of its four corners (above right first)
+/// where a label `size` big overlaps no label already `written` and
+/// nothing `kept_off` (nodes, link labels); `None` when every corner is
+/// taken, and the label is left out (hovering the token says it).
+pub fn token_label(
+    pos: egui::Pos2,
+    r: f32,
+    size: Vec2,
+    written: &[Rect],
+    kept_off: &[Rect],
+) -> Option<Rect> {
+    use egui::Align2;
+    let corners = [
+        (Align2::LEFT_BOTTOM, vec2(r + 3.0, -r - 2.0)),
+        (Align2::RIGHT_BOTTOM, vec2(-r - 3.0, -r - 2.0)),
+        (Align2::LEFT_TOP, vec2(r + 3.0, r + 2.0)),
+        (Align2::RIGHT_TOP, vec2(-r - 3.0, r + 2.0)),
+    ];
+    corners
+        .into_iter()
+        .map(|(align, d)| align.anchor_size(pos + d, size))
+        .find(|at| !written.iter().chain(kept_off).any(|w| w.intersects(*at)))
+}
+
 /// How many grid steps out from the wanted place candidates reach.
 const RINGS: i32 = 24;
 
@@ -151,13 +176,31 @@ mod tests {
         // Above the lower plate is taken by the upper one: below it is
         // free, so the badge goes there, not beside the upper plate.
         let above = r(20.0, 22.0, 60.0, 16.0);
-        let below = r(20.0, 72.0, 60.0, 16.0);
+        let below = r(20.0, 76.0, 60.0, 16.0);
         let placed = place_choosing(
             &[vec![above, below]],
             &plates,
             r(-200.0, -200.0, 600.0, 600.0),
         );
         assert_eq!(placed[0], below);
+    }
+
+    #[test]
+    fn a_token_label_keeps_off_nodes_link_labels_and_other_labels() {
+        let size = vec2(80.0, 14.0);
+        let pos = pos2(100.0, 100.0);
+        // Nothing around: above right.
+        let free = token_label(pos, 6.0, size, &[], &[]).unwrap();
+        assert!(free.min.x > pos.x && free.max.y < pos.y);
+        // A node above right and a link's label above left: below.
+        let node = r(105.0, 40.0, 120.0, 50.0);
+        let cut = r(0.0, 70.0, 95.0, 20.0);
+        let at = token_label(pos, 6.0, size, &[], &[node, cut]).unwrap();
+        assert!(!at.intersects(node) && !at.intersects(cut));
+        assert!(at.min.y > pos.y);
+        // Every corner taken: left out.
+        let all = r(0.0, 0.0, 300.0, 300.0);
+        assert_eq!(token_label(pos, 6.0, size, &[all], &[]), None);
     }
 
     #[test]

@@ -17,6 +17,7 @@ mod menus;
 mod nodes;
 mod notes;
 mod palette;
+mod route;
 mod transform;
 
 pub use nodes::Name;
@@ -238,8 +239,8 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         .map(|(id, r)| (id.to_string(), *r))
         .collect();
     draw::grid(&sc);
-    draw::links(&sc, view);
-    draw::messages(&sc, view);
+    let link_labels = draw::links(&sc, view);
+    draw::messages(&sc, view, &link_labels);
     draw::selected_message(&sc, view);
     let hovered = bg
         .hover_pos()

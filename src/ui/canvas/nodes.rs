@@ -34,6 +34,9 @@ struct Hung {
     galley: Arc<Galley>,
     color: Color32,
     wanted: Rect,
+    /// Its node's box: a name that cannot hang under it goes above it,
+    /// else beside it, before it wanders.
+    node: Rect,
 }
 
 /// The nodes, drawn only where visible. Returns each name as painted.
@@ -178,8 +181,19 @@ enum Placed {
 /// over no box, tab or other name.
 fn hang(sc: &Scene, hung: Vec<Hung>, taken: &[Rect]) -> Vec<Name> {
     let pad = vec2(3.0, 1.0);
-    let wanted: Vec<Rect> = hung.iter().map(|h| h.wanted.expand2(pad)).collect();
-    let placed = super::labels::place(&wanted, taken, sc.rect);
+    let choices: Vec<Vec<Rect>> = hung
+        .iter()
+        .map(|h| {
+            let w = h.wanted.expand2(pad);
+            let (n, gap) = (h.node, w.min.y - h.node.max.y);
+            let up = w.translate(vec2(0.0, n.min.y - gap - w.max.y));
+            let mid = n.center().y - w.height() / 2.0;
+            let right = Rect::from_min_size(pos2(n.max.x + gap, mid), w.size());
+            let left = Rect::from_min_size(pos2(n.min.x - gap - w.width(), mid), w.size());
+            vec![w, up, right, left]
+        })
+        .collect();
+    let placed = super::labels::place_choosing(&choices, taken, sc.rect);
     hung.into_iter()
         .zip(placed)
         .map(|(h, at)| {
@@ -234,6 +248,7 @@ fn name_box(
             galley,
             color: look.text_color,
             wanted,
+            node: r,
         });
     }
     // Long names shrink to fit the box rather than spill out of it, but
