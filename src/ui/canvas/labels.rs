@@ -19,20 +19,39 @@ pub const GAP: f32 = 4.0;
 /// below everything else, so the result never overlaps whatever the input.
 pub fn place(wanted: &[Rect], fixed: &[Rect], bounds: Rect) -> Vec<Rect> {
     let choices: Vec<Vec<Rect>> = wanted.iter().map(|&w| vec![w]).collect();
-    place_choosing(&choices, fixed, bounds)
+    place_choosing(&choices, fixed, bounds, &|_, _| true)
+}
+
+/// Whether a label at `at` reads as belonging to `own` (its node): it is
+/// nearer to `own` than to any of `others`.
+pub fn nearest_is(at: Rect, own: Rect, others: &[Rect]) -> bool {
+    // From edge to edge: a wide name beside its box is near it.
+    let d = |r: &Rect| {
+        let dx = (r.min.x - at.max.x).max(at.min.x - r.max.x).max(0.0);
+        let dy = (r.min.y - at.max.y).max(at.min.y - r.max.y).max(0.0);
+        dx.hypot(dy)
+    };
+    let mine = d(&own);
+    others.iter().all(|o| *o == own || d(o) >= mine)
 }
 
 /// As [`place`], each label with places it may take in order of
 /// preference (a badge above its plate, else below, else beside it): the
 /// first that is free and inside `bounds` wins; when none is, the first
-/// is moved the least it takes.
-pub fn place_choosing(choices: &[Vec<Rect>], fixed: &[Rect], bounds: Rect) -> Vec<Rect> {
+/// is moved the least it takes, keeping to places `belongs(i, place)`
+/// allows (a name nearer its own node than any other) while it can.
+pub fn place_choosing(
+    choices: &[Vec<Rect>],
+    fixed: &[Rect],
+    bounds: Rect,
+    belongs: &dyn Fn(usize, Rect) -> bool,
+) -> Vec<Rect> {
     let mut placed: Vec<Rect> = Vec::with_capacity(choices.len());
     let mut near_first: Vec<Vec2> = offsets(RINGS).collect();
     // Nearest in points first: a step across is twice a step down.
     let cost = |d: &Vec2| (d.x * 2.0).powi(2) + d.y.powi(2);
     near_first.sort_by(|a, b| cost(a).total_cmp(&cost(b)));
-    for options in choices {
+    for (i, options) in choices.iter().enumerate() {
         let Some(&w) = options.first() else {
             placed.push(Rect::NOTHING);
             continue;
@@ -42,7 +61,7 @@ pub fn place_choosing(choices: &[Vec<Rect>], fixed: &[Rect], bounds: Rect) -> Ve
             !placed
                 .iter()
                 .chain(fixed)
-                .any(|o| o.expand(GAP / 2.0).intersects(grown))
+                .any(|o| o.expand(GAP / 2.0).intersect(grown).is_positive())
         };
         if free(w, &placed) {
             placed.push(w);
@@ -50,7 +69,7 @@ pub fn place_choosing(choices: &[Vec<Rect>], fixed: &[Rect], bounds: Rect) -> Ve
         }
         if let Some(&r) = options[1..]
             .iter()
-            .find(|&&r| free(r, &placed) && bounds.contains_rect(r))
+            .find(|&&r| free(r, &placed) && bounds.contains_rect(r) && belongs(i, r))
         {
             placed.push(r);
             continue;
@@ -58,18 +77,22 @@ pub fn place_choosing(choices: &[Vec<Rect>], fixed: &[Rect], bounds: Rect) -> Ve
         let step = vec2((w.height() / 2.0).max(2.0), (w.height() / 4.0).max(1.0));
         let mut outside: Option<Rect> = None;
         let mut inside: Option<Rect> = None;
+        let mut astray: Option<Rect> = None;
         for d in &near_first {
             let r = w.translate(*d * step);
             if !free(r, &placed) {
                 continue;
             }
-            if bounds.contains_rect(r) {
+            if !belongs(i, r) {
+                astray.get_or_insert(r);
+            } else if bounds.contains_rect(r) {
                 inside = Some(r);
                 break;
+            } else {
+                outside.get_or_insert(r);
             }
-            outside.get_or_insert(r);
         }
-        let chosen = inside.or(outside).unwrap_or_else(|| {
+        let chosen = inside.or(outside).or(astray).unwrap_or_else(|| {
             let bottom = placed
                 .iter()
                 .chain(fixed)
@@ -181,6 +204,7 @@ mod tests {
             &[vec![above, below]],
             &plates,
             r(-200.0, -200.0, 600.0, 600.0),
+            &|_, _| true,
         );
         assert_eq!(placed[0], below);
     }
@@ -201,6 +225,21 @@ mod tests {
         // Every corner taken: left out.
         let all = r(0.0, 0.0, 300.0, 300.0);
         assert_eq!(token_label(pos, 6.0, size, &[all], &[]), None);
+    }
+
+    #[test]
+    fn a_name_that_cannot_sit_by_its_own_box_is_not_put_by_another() {
+        // A small box squeezed under a big one: under it is taken by the
+        // box below, and the nearest free place down there is by the
+        // lower box, where the name would read as that box's.
+        let own = r(100.0, 100.0, 40.0, 14.0);
+        let lower = r(100.0, 130.0, 40.0, 14.0);
+        let name = r(80.0, 118.0, 80.0, 12.0);
+        let boxes = [own, lower];
+        let belongs = |_: usize, at: Rect| nearest_is(at, own, &boxes);
+        let placed = place_choosing(&[vec![name]], &boxes, r(0.0, 0.0, 400.0, 400.0), &belongs);
+        assert!(nearest_is(placed[0], own, &boxes), "{:?}", placed[0]);
+        assert!(!placed[0].intersects(own) && !placed[0].intersects(lower));
     }
 
     #[test]

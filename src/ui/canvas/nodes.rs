@@ -157,7 +157,13 @@ pub fn nodes(
     // A plate's pills stand clear of every plate (they carry the lesson's
     // point: a dual write, a crash), and of each other.
     let choices: Vec<Vec<Rect>> = pills.iter().map(Pill::choices).collect();
-    let placed = super::labels::place_choosing(&choices, &taken, sc.rect);
+    let plates = sc.layout.by_index.as_slice();
+    let belongs = |i: usize, at: Rect| {
+        pills
+            .get(i)
+            .is_none_or(|p| super::labels::nearest_is(at, p.plate, plates))
+    };
+    let placed = super::labels::place_choosing(&choices, &taken, sc.rect, &belongs);
     for (pill, at) in pills.into_iter().zip(placed) {
         paint_pill(painter, pill, at);
     }
@@ -190,10 +196,26 @@ fn hang(sc: &Scene, hung: Vec<Hung>, taken: &[Rect]) -> Vec<Name> {
             let mid = n.center().y - w.height() / 2.0;
             let right = Rect::from_min_size(pos2(n.max.x + gap, mid), w.size());
             let left = Rect::from_min_size(pos2(n.min.x - gap - w.width(), mid), w.size());
-            vec![w, up, right, left]
+            // Then the corners, still touching its own box.
+            let shift = vec2(w.width() / 2.0, 0.0);
+            vec![
+                w,
+                up,
+                right,
+                left,
+                w.translate(shift),
+                w.translate(-shift),
+                up.translate(shift),
+                up.translate(-shift),
+            ]
         })
         .collect();
-    let placed = super::labels::place_choosing(&choices, taken, sc.rect);
+    let boxes = sc.layout.by_index.as_slice();
+    let belongs = |i: usize, at: Rect| {
+        hung.get(i)
+            .is_none_or(|h| super::labels::nearest_is(at, h.node, boxes))
+    };
+    let placed = super::labels::place_choosing(&choices, taken, sc.rect, &belongs);
     hung.into_iter()
         .zip(placed)
         .map(|(h, at)| {
