@@ -88,6 +88,163 @@ fn side_heading(ui: &mut egui::Ui, view: &View, editing: bool) {
     }
 }
 
+/// The side panel: the inspector, both sides' replica states, the checks
+/// and the plots.
+fn side_panel(
+    ui: &mut egui::Ui,
+    view: &View,
+    sides: &[(&View, bool)],
+    (inspector, checks): (&mut inspector::InspectorState, &mut checks::ChecksState),
+    revision: u64,
+    cmds: &mut Vec<Cmd>,
+) {
+    egui::Panel::right("side")
+        .resizable(true)
+        .default_size(500.0)
+        .show(ui, |ui| {
+            regions::anchor(ui, Region::Inspector, ui.max_rect());
+            egui::ScrollArea::vertical()
+                .id_salt("side-scroll")
+                .show(ui, |ui| {
+                    inspector::ui(ui, view, inspector, cmds);
+                    ui.separator();
+                    egui::CollapsingHeader::new(egui::RichText::new("Replica states").heading())
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            for &(v, ed) in sides {
+                                ui.push_id(("replicas", v.compare.map(|c| c.side)), |ui| {
+                                    side_heading(ui, v, ed);
+                                    routed(v, ed, cmds, |c| replicas::ui(ui, v, c));
+                                });
+                            }
+                        });
+                    egui::CollapsingHeader::new(egui::RichText::new("Checks").heading())
+                        .default_open(true)
+                        .show(ui, |ui| checks::ui(ui, view, revision, checks, cmds));
+                    egui::CollapsingHeader::new(egui::RichText::new("Plots").heading())
+                        .default_open(true)
+                        .show(ui, |ui| plots::ui(ui, view));
+                });
+        });
+}
+
+/// On a projector, the run's views large under the drawing: the diagram
+/// beside the replica states (in compare mode, both sides' replica
+/// states). `drawing` is the height the drawing's plates want.
+fn presenting_views(
+    ui: &mut egui::Ui,
+    drawing: f32,
+    seq_a: &mut sequence::SequenceState,
+    view: &View,
+    sides: &[(&View, bool)],
+    cmds: &mut Vec<Cmd>,
+) {
+    // The back row needs the run's views large: under the
+    // drawing, the diagram beside the replica states (in
+    // compare mode, both sides' replica states).
+    // The drawing keeps the room its plates need (up to 60 %
+    // of the space), so on a short projector screen the views
+    // give way rather than plates piling onto each other.
+    let space = ui.available_height();
+    let most = (space - drawing.min(space * 0.6)).clamp(140.0, 900.0);
+    let height = (space * 0.45).max(180.0).min(most);
+    egui::Panel::bottom("views-presenting")
+        .resizable(true)
+        .default_size(height)
+        .size_range(140.0..=most)
+        .show(ui, |ui| {
+            if sides.len() > 1 {
+                side_by_side(ui, sides.len(), |i, ui| {
+                    let (v, ed) = sides[i];
+                    side_heading(ui, v, ed);
+                    egui::ScrollArea::vertical()
+                        .id_salt("replicas-presenting")
+                        .show(ui, |ui| routed(v, ed, cmds, |c| replicas::ui(ui, v, c)));
+                });
+                return;
+            }
+            egui::Panel::right("replicas-presenting")
+                .resizable(true)
+                .default_size(ui.available_width() * 0.38)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("replicas-presenting-scroll")
+                        .show(ui, |ui| replicas::ui(ui, view, cmds));
+                });
+            sequence::ui(ui, seq_a, view, cmds);
+        });
+}
+
+/// Off a projector, the panel under the drawing: the sequence diagram
+/// (both sides' in compare mode) or the event log. Returns where it is.
+fn diagram_panel(
+    ui: &mut egui::Ui,
+    (bottom, log): (&mut BottomTab, &mut log::LogState),
+    (seq_a, seq_b): (&mut sequence::SequenceState, &mut sequence::SequenceState),
+    view: &View,
+    sides: &[(&View, bool)],
+    cmds: &mut Vec<Cmd>,
+) -> egui::Rect {
+    // Never so short that one request's messages do not fit
+    // (a panel keeps the size it was first given: a lesson's
+    // card took room then, a new drawing has none).
+    let space = ui.available_height();
+    let least = (DIAGRAM_CHROME + DIAGRAM_ROWS * row_height(false))
+        .min(space * 0.55)
+        .max(140.0);
+    let height = (space * 0.38).max(least);
+    let panel = egui::Panel::bottom("diagram")
+        .resizable(true)
+        .default_size(height)
+        .size_range(least..=900.0)
+        .show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(bottom, BottomTab::Sequence, "Sequence diagram");
+                ui.selectable_value(bottom, BottomTab::Log, "Event log");
+            });
+            match *bottom {
+                BottomTab::Sequence if sides.len() > 1 => {
+                    side_by_side(ui, sides.len(), |i, ui| {
+                        let (v, ed) = sides[i];
+                        let st = match v.compare.map_or(Side::A, |c| c.side) {
+                            Side::A => &mut *seq_a,
+                            Side::B => &mut *seq_b,
+                        };
+                        side_heading(ui, v, ed);
+                        routed(v, ed, cmds, |c| sequence::ui(ui, st, v, c));
+                    });
+                }
+                BottomTab::Sequence => sequence::ui(ui, seq_a, view, cmds),
+                BottomTab::Log => log::ui(ui, log, view, cmds),
+            }
+        });
+    panel.response.rect
+}
+
+/// The top of the window: the menu bar, the recovered-drawing offer,
+/// the compare bar, the banner and the way back to the quiz.
+fn top_bar(
+    ui: &mut egui::Ui,
+    (view, session): (&View, &crate::session::Session),
+    bar: menus::Bar,
+    differs_now: usize,
+    cmds: &mut Vec<Cmd>,
+) {
+    egui::Panel::top("menu").show(ui, |ui| {
+        regions::anchor(ui, Region::Menu, ui.max_rect());
+        menus::bar(ui, view, bar, cmds);
+        menus::recovered(ui, session, cmds);
+        compare::bar(ui, session, differs_now, cmds);
+        menus::banner(
+            ui,
+            session.problem.as_deref(),
+            session.notice.as_ref(),
+            cmds,
+        );
+        super::quiz::return_strip(ui, session, cmds);
+    });
+}
+
 impl SettleApp {
     pub(super) fn editor(&mut self, ui: &mut egui::Ui, icons: &Icons, cmds: &mut Vec<Cmd>) {
         let session = &self.session;
@@ -108,9 +265,14 @@ impl SettleApp {
         };
         let mut view = View::new(session, icons, self.presenting, self.prefs.snap);
         let editing = session.compare.as_ref().map_or(Side::A, |c| c.editing);
-        let slot = |side: Side| match side {
-            Side::A => 0,
-            Side::B => 1,
+        let compare_view = |side: Side| CompareView {
+            side,
+            parting,
+            first_step: first_step(side),
+            differs: &differs[match side {
+                Side::A => 0,
+                Side::B => 1,
+            }],
         };
         let other = session.compare.as_ref().map(|c| {
             let side = match c.editing {
@@ -125,21 +287,11 @@ impl SettleApp {
                 icons,
                 self.presenting,
             );
-            v.compare = Some(CompareView {
-                side,
-                parting,
-                first_step: first_step(side),
-                differs: &differs[slot(side)],
-            });
+            v.compare = Some(compare_view(side));
             v
         });
         if comparing {
-            view.compare = Some(CompareView {
-                side: editing,
-                parting,
-                first_step: first_step(editing),
-                differs: &differs[slot(editing)],
-            });
+            view.compare = Some(compare_view(editing));
         }
         // Both sides, A first, each with whether it is the one edited.
         let sides: Vec<(&View, bool)> = match (&other, editing) {
@@ -147,36 +299,20 @@ impl SettleApp {
             (Some(o), Side::A) => vec![(&view, true), (o, false)],
             (Some(o), Side::B) => vec![(o, false), (&view, true)],
         };
-        egui::Panel::top("menu").show(ui, |ui| {
-            regions::anchor(ui, Region::Menu, ui.max_rect());
-            let title = view.scenario.title.clone();
-            menus::bar(
-                ui,
-                &view,
-                menus::Bar {
-                    title: &title,
-                    dirty: session.doc.dirty,
-                    dark: self.prefs.dark,
-                    snap: &mut self.prefs.snap,
-                    palette: &mut self.prefs.palette,
-                    side: &mut self.prefs.side,
-                    open_path: &mut self.open_path,
-                    recording: &mut self.recording,
-                    link: session.can_link(),
-                    origin: session.origin_lesson(),
-                },
-                cmds,
-            );
-            menus::recovered(ui, session, cmds);
-            compare::bar(ui, session, differs[0].values.len(), cmds);
-            menus::banner(
-                ui,
-                session.problem.as_deref(),
-                session.notice.as_ref(),
-                cmds,
-            );
-            super::quiz::return_strip(ui, session, cmds);
-        });
+        let title = view.scenario.title.clone();
+        let bar = menus::Bar {
+            title: &title,
+            dirty: session.doc.dirty,
+            dark: self.prefs.dark,
+            snap: &mut self.prefs.snap,
+            palette: &mut self.prefs.palette,
+            side: &mut self.prefs.side,
+            open_path: &mut self.open_path,
+            recording: &mut self.recording,
+            link: session.can_link(),
+            origin: session.origin_lesson(),
+        };
+        top_bar(ui, (&view, session), bar, differs[0].values.len(), cmds);
         egui::Panel::bottom("timeline").show(ui, |ui| {
             regions::anchor(ui, Region::Playback, ui.max_rect());
             timeline::ui(ui, &view, &mut self.seed_text, cmds);
@@ -188,39 +324,14 @@ impl SettleApp {
                 .show(ui, |ui| canvas::palette(ui, icons, cmds));
         }
         if !self.presenting && self.prefs.side {
-            let revision = session.doc.revision;
-            egui::Panel::right("side")
-                .resizable(true)
-                .default_size(500.0)
-                .show(ui, |ui| {
-                    regions::anchor(ui, Region::Inspector, ui.max_rect());
-                    egui::ScrollArea::vertical()
-                        .id_salt("side-scroll")
-                        .show(ui, |ui| {
-                            inspector::ui(ui, &view, &mut self.inspector, cmds);
-                            ui.separator();
-                            egui::CollapsingHeader::new(
-                                egui::RichText::new("Replica states").heading(),
-                            )
-                            .default_open(true)
-                            .show(ui, |ui| {
-                                for &(v, ed) in &sides {
-                                    ui.push_id(("replicas", v.compare.map(|c| c.side)), |ui| {
-                                        side_heading(ui, v, ed);
-                                        routed(v, ed, cmds, |c| replicas::ui(ui, v, c));
-                                    });
-                                }
-                            });
-                            egui::CollapsingHeader::new(egui::RichText::new("Checks").heading())
-                                .default_open(true)
-                                .show(ui, |ui| {
-                                    checks::ui(ui, &view, revision, &mut self.checks, cmds)
-                                });
-                            egui::CollapsingHeader::new(egui::RichText::new("Plots").heading())
-                                .default_open(true)
-                                .show(ui, |ui| plots::ui(ui, &view));
-                        });
-                });
+            side_panel(
+                ui,
+                &view,
+                &sides,
+                (&mut self.inspector, &mut self.checks),
+                session.doc.revision,
+                cmds,
+            );
         }
         let (canvas_a, canvas_b) = (&mut self.canvas, &mut self.canvas_b);
         let (seq_a, seq_b) = (&mut self.seq, &mut self.seq_b);
@@ -243,80 +354,17 @@ impl SettleApp {
             }
             super::challenge::panel(ui, &view, session, cmds);
             if self.presenting {
-                // The back row needs the run's views large: under the
-                // drawing, the diagram beside the replica states (in
-                // compare mode, both sides' replica states).
-                // The drawing keeps the room its plates need (up to 60 %
-                // of the space), so on a short projector screen the views
-                // give way rather than plates piling onto each other.
-                let space = ui.available_height();
                 let drawing = canvas_a.wants_height.max(canvas_b.wants_height);
-                let most = (space - drawing.min(space * 0.6)).clamp(140.0, 900.0);
-                let height = (space * 0.45).max(180.0).min(most);
-                egui::Panel::bottom("views-presenting")
-                    .resizable(true)
-                    .default_size(height)
-                    .size_range(140.0..=most)
-                    .show(ui, |ui| {
-                        if comparing {
-                            side_by_side(ui, sides.len(), |i, ui| {
-                                let (v, ed) = sides[i];
-                                side_heading(ui, v, ed);
-                                egui::ScrollArea::vertical()
-                                    .id_salt("replicas-presenting")
-                                    .show(ui, |ui| routed(v, ed, cmds, |c| replicas::ui(ui, v, c)));
-                            });
-                            return;
-                        }
-                        egui::Panel::right("replicas-presenting")
-                            .resizable(true)
-                            .default_size(ui.available_width() * 0.38)
-                            .show(ui, |ui| {
-                                egui::ScrollArea::vertical()
-                                    .id_salt("replicas-presenting-scroll")
-                                    .show(ui, |ui| replicas::ui(ui, &view, cmds));
-                            });
-                        sequence::ui(ui, seq_a, &view, cmds);
-                    });
+                presenting_views(ui, drawing, seq_a, &view, &sides, cmds);
             } else {
-                // Never so short that one request's messages do not fit
-                // (a panel keeps the size it was first given: a lesson's
-                // card took room then, a new drawing has none).
-                let space = ui.available_height();
-                let least = (DIAGRAM_CHROME + DIAGRAM_ROWS * row_height(false))
-                    .min(space * 0.55)
-                    .max(140.0);
-                let height = (space * 0.38).max(least);
-                let panel = egui::Panel::bottom("diagram")
-                    .resizable(true)
-                    .default_size(height)
-                    .size_range(least..=900.0)
-                    .show(ui, |ui| {
-                        ui.horizontal(|ui| {
-                            ui.selectable_value(
-                                &mut self.bottom,
-                                BottomTab::Sequence,
-                                "Sequence diagram",
-                            );
-                            ui.selectable_value(&mut self.bottom, BottomTab::Log, "Event log");
-                        });
-                        match self.bottom {
-                            BottomTab::Sequence if comparing => {
-                                side_by_side(ui, sides.len(), |i, ui| {
-                                    let (v, ed) = sides[i];
-                                    let st = match v.compare.map_or(Side::A, |c| c.side) {
-                                        Side::A => &mut *seq_a,
-                                        Side::B => &mut *seq_b,
-                                    };
-                                    side_heading(ui, v, ed);
-                                    routed(v, ed, cmds, |c| sequence::ui(ui, st, v, c));
-                                });
-                            }
-                            BottomTab::Sequence => sequence::ui(ui, seq_a, &view, cmds),
-                            BottomTab::Log => log::ui(ui, &mut self.log, &view, cmds),
-                        }
-                    });
-                self.diagram_rect = panel.response.rect;
+                self.diagram_rect = diagram_panel(
+                    ui,
+                    (&mut self.bottom, &mut self.log),
+                    (seq_a, seq_b),
+                    &view,
+                    &sides,
+                    cmds,
+                );
             }
             regions::anchor(ui, Region::Drawing, ui.available_rect_before_wrap());
             if comparing {
@@ -342,7 +390,11 @@ impl SettleApp {
                 cmds,
             );
         }
-        // Enter on a node on the canvas goes on to its settings.
+        self.enter_goes_to_inspector(editing);
+    }
+
+    /// Enter on a node on the canvas goes on to its settings.
+    fn enter_goes_to_inspector(&mut self, editing: Side) {
         let asked = match editing {
             Side::A => self.canvas.take_to_inspector(),
             Side::B => self.canvas_b.take_to_inspector(),

@@ -9,7 +9,6 @@ use egui::{Align2, FontId, Painter, Pos2, Rect, Shape, Stroke, Visuals, pos2, ve
 use super::transform::{GRID, Layout, NODE, Transform, border_point};
 use crate::model::body_label;
 use crate::trace::query::FaultState;
-use crate::ui::geometry::distance_to_segment;
 use crate::ui::theme;
 use crate::ui::view::View;
 
@@ -76,63 +75,71 @@ pub fn grid(sc: &Scene) {
     }
 }
 
-/// Links, with cuts dashed and labelled, and lossy links tagged.
-pub fn links(sc: &Scene, view: &View) {
+/// Links, with cuts dashed and labelled, and lossy links tagged; a link
+/// that would pass through a node it does not connect bends around it.
+/// Returns where the labels went, for message labels to keep off.
+pub fn links(sc: &Scene, view: &View) -> Vec<Rect> {
     let (painter, visuals) = (&sc.painter, &sc.visuals);
+    let mut labels = Vec::new();
     for (i, l) in view.scenario.links.iter().enumerate() {
-        let (Some(ra), Some(rb)) = (sc.layout.rect(&l.from), sc.layout.rect(&l.to)) else {
+        let Some(path) = sc.layout.path_between(&l.from, &l.to) else {
             continue;
         };
-        let (a, b) = (border_point(ra, rb.center()), border_point(rb, ra.center()));
+        let (Some(&a), Some(&b)) = (path.first(), path.last()) else {
+            continue;
+        };
         let cut_ab = sc.faults.cut.contains(&(l.from.as_str(), l.to.as_str()));
         let cut_ba = sc.faults.cut.contains(&(l.to.as_str(), l.from.as_str()));
         let selected = view.selection.link == Some(i);
         let near = sc
             .pointer
-            .is_some_and(|p| sc.rect.contains(p) && distance_to_segment(p, a, b) < 6.0);
+            .is_some_and(|p| sc.rect.contains(p) && super::route::distance(p, &path) < 6.0);
         let base = if selected {
             visuals.selection.bg_fill
         } else {
             visuals.weak_text_color()
         };
         let width = if selected || near { 3.0 } else { 1.8 } * sc.t.zoom.sqrt();
-        let mid = a + (b - a) * 0.5;
+        let mid = super::route::along(&path, 0.5);
         if cut_ab || cut_ba {
             let stroke = Stroke::new(width, theme::FAULT);
-            painter.extend(Shape::dashed_line(&[a, b], stroke, 8.0, 6.0));
+            painter.extend(Shape::dashed_line(&path, stroke, 8.0, 6.0));
             let text = match (cut_ab, cut_ba) {
                 (true, true) => "✂ cut".to_string(),
                 (true, false) => format!("✂ cut → {}", view.label(&l.to)),
                 _ => format!("✂ cut ← {}", view.label(&l.from)),
             };
-            painter.text(
+            labels.push(painter.text(
                 mid + vec2(0.0, -12.0),
                 Align2::CENTER_CENTER,
                 text,
                 FontId::proportional(13.0),
                 theme::readable(theme::FAULT, visuals.extreme_bg_color),
-            );
+            ));
         } else {
-            painter.line_segment([a, b], Stroke::new(width, base));
+            painter.add(Shape::line(path.clone(), Stroke::new(width, base)));
         }
         let color = if cut_ab || cut_ba { theme::FAULT } else { base };
         let (ab, ba) = crate::scenario::flow(view.scenario, l);
-        if ab {
-            arrowhead(painter, a, b, sc.t.zoom, color);
+        // Arrowheads point along the path's last (or first) stretch.
+        let n = path.len();
+        if ab && n >= 2 {
+            arrowhead(painter, path[n - 2], b, sc.t.zoom, color);
         }
-        if ba {
-            arrowhead(painter, b, a, sc.t.zoom, color);
+        if ba && n >= 2 {
+            arrowhead(painter, path[1], a, sc.t.zoom, color);
         }
         if let Some(tags) = l.faults_said() {
-            painter.text(
+            labels.push(painter.text(
                 mid + vec2(0.0, 12.0),
                 Align2::CENTER_CENTER,
                 tags,
                 FontId::proportional(11.0),
                 visuals.weak_text_color(),
-            );
+            ));
         }
     }
+    labels
 }
 
 /// A filled arrowhead at `to`, pointing away from `from`.
@@ -156,8 +163,11 @@ fn arrowhead(painter: &Painter, from: Pos2, to: Pos2, zoom: f32, color: egui::Co
     ));
 }
 
-/// Messages in flight as tokens; recent drops as fading crosses.
-pub fn messages(sc: &Scene, view: &View) {
+/// Messages in flight as tokens; recent drops as fading crosses. A
+/// token's label never prints over a node, a link's label (`link_labels`)
+/// or another token's label: it takes the first free corner of its token,
+/// else is left out.
+pub fn messages(sc: &Scene, view: &View, link_labels: &[Rect]) {
     let Some(p) = view.player else { return };
     let (painter, visuals) = (&sc.painter, &sc.visuals);
     let t = p.trace();
@@ -178,21 +188,16 @@ pub fn messages(sc: &Scene, view: &View) {
         );
     }
     let mut written: Vec<Rect> = Vec::new();
+    let mut kept_off: Vec<Rect> = sc.layout.by_index.clone();
+    kept_off.extend_from_slice(link_labels);
     for &m in flying.iter().step_by(stride) {
         let Some(msg) = t.message(m) else { continue };
-        let (Some(a), Some(b)) = (
-            sc.layout.center_of(t.sender(msg)),
-            sc.layout.center_of(msg.to),
-        ) else {
+        let Some(path) = sc.layout.path(t.sender(msg) as usize, msg.to as usize) else {
             continue;
         };
         let sent = t.sent_at(msg) as f64;
         let f = ((now - sent) / (msg.at() as f64 - sent).max(1.0)).clamp(0.0, 1.0) as f32;
-        let (a, b) = (
-            border_point(Rect::from_center_size(a, NODE * zoom), b),
-            border_point(Rect::from_center_size(b, NODE * zoom), a),
-        );
-        let pos = a + (b - a) * f;
+        let pos = super::route::along(&path, f);
         let body = t.body(msg.body);
         let color = theme::message_color(body.map_or("", |b| b.kind()));
         let selected = view.selection.message == Some(m);
@@ -214,8 +219,16 @@ pub fn messages(sc: &Scene, view: &View) {
                 FontId::proportional(11.5),
                 visuals.text_color(),
             );
-            let at = Align2::LEFT_BOTTOM.anchor_size(pos + vec2(r + 3.0, -r - 2.0), galley.size());
-            if selected || !written.iter().any(|w: &Rect| w.intersects(at)) {
+            let spot = super::labels::token_label(pos, r, galley.size(), &written, &kept_off);
+            let at = match spot {
+                Some(at) => Some(at),
+                // The selected message always says what it is.
+                None if selected => Some(
+                    Align2::LEFT_BOTTOM.anchor_size(pos + vec2(r + 3.0, -r - 2.0), galley.size()),
+                ),
+                None => None,
+            };
+            if let Some(at) = at {
                 written.push(at);
                 painter.galley(at.min, galley, visuals.text_color());
             }
@@ -227,13 +240,10 @@ pub fn messages(sc: &Scene, view: &View) {
         let Some(msg) = t.step(i as usize).and_then(|s| t.message(s.id)) else {
             continue;
         };
-        let (Some(a), Some(b)) = (
-            sc.layout.center_of(t.sender(msg)),
-            sc.layout.center_of(msg.to),
-        ) else {
+        let Some(path) = sc.layout.path(t.sender(msg) as usize, msg.to as usize) else {
             continue;
         };
-        let pos = a + (b - a) * 0.75;
+        let pos = super::route::along(&path, 0.75);
         let age = ((now - msg.at() as f64) / window).clamp(0.0, 1.0) as f32;
         let c = theme::FAULT.gamma_multiply(1.0 - age * 0.8);
         let d = 6.0 * zoom.sqrt();

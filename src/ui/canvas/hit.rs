@@ -4,9 +4,8 @@
 
 use egui::Pos2;
 
-use super::transform::{Layout, border_point, port_of};
+use super::transform::{Layout, port_of};
 use crate::scenario::Scenario;
-use crate::ui::geometry::distance_to_segment;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Hit {
@@ -31,18 +30,10 @@ pub fn test(s: &Scenario, layout: &Layout, p: Pos2) -> Hit {
             }
         }
     }
-    let near = s
-        .links
-        .iter()
-        .position(|l| match (layout.rect(&l.from), layout.rect(&l.to)) {
-            (Some(ra), Some(rb)) => {
-                distance_to_segment(
-                    p,
-                    border_point(ra, rb.center()),
-                    border_point(rb, ra.center()),
-                ) < 6.0
-            }
-            _ => false,
-        });
+    let near = s.links.iter().position(|l| {
+        layout
+            .path_between(&l.from, &l.to)
+            .is_some_and(|path| super::route::distance(p, &path) < 6.0)
+    });
     near.map_or(Hit::Empty, Hit::Link)
 }

@@ -17,6 +17,7 @@ mod menus;
 mod nodes;
 mod notes;
 mod palette;
+mod route;
 mod transform;
 
 pub use nodes::Name;
@@ -115,43 +116,38 @@ impl CanvasState {
     }
 }
 
-/// Draws the canvas and handles its gestures.
-pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
-    let rect = Rect::from_min_size(ui.next_widget_position(), ui.available_size());
-    st.rect = rect;
+/// On a projector, each node's name plate size at type size `font`,
+/// sized by its name (a very long name cut short).
+fn plate_sizes(ui: &Ui, s: &crate::scenario::Scenario, width: f32, font: f32) -> Vec<Vec2> {
+    let most = transform::plate_name_room(width);
+    s.nodes
+        .iter()
+        .map(|n| {
+            let w = ui
+                .painter()
+                .layout_no_wrap(
+                    n.label().to_string(),
+                    egui::FontId::proportional(font),
+                    egui::Color32::WHITE,
+                )
+                .size()
+                .x;
+            transform::plate_size(w.min(most), font)
+        })
+        .collect()
+}
+
+/// Fits the view to the drawing when asked (or when the canvas changed
+/// size); returns the plate sizes on a projector.
+fn fit_if_asked(ui: &Ui, st: &mut CanvasState, view: &View, rect: Rect) -> Option<Vec<Vec2>> {
     let s = view.scenario;
-    if st
-        .fitted_for
-        .is_some_and(|size| (size - rect.size()).length() > 2.0)
-    {
-        st.fit = true;
-    }
-    // On a projector nodes are name plates, sized by their names.
-    let plate_sizes = |font: f32| -> Vec<egui::Vec2> {
-        let most = transform::plate_name_room(rect.width());
-        s.nodes
-            .iter()
-            .map(|n| {
-                let w = ui
-                    .painter()
-                    .layout_no_wrap(
-                        n.label().to_string(),
-                        egui::FontId::proportional(font),
-                        egui::Color32::WHITE,
-                    )
-                    .size()
-                    .x;
-                transform::plate_size(w.min(most), font)
-            })
-            .collect()
-    };
     if st.fit {
         st.fit = false;
         if view.presenting {
             // The largest type at which every plate, moved clear of the
             // others, still stands inside the canvas.
             for font in transform::PLATE_FONTS {
-                let sizes = plate_sizes(font);
+                let sizes = plate_sizes(ui, s, rect.width(), font);
                 st.wants_height = st.t.fit_plates(rect, s, &sizes, 2.5);
                 st.plate_font = font;
                 let placed = Layout::new(&st.t, rect, s, Some(&sizes));
@@ -165,7 +161,60 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         }
         st.fitted_for = Some(rect.size());
     }
-    let plates: Option<Vec<egui::Vec2>> = view.presenting.then(|| plate_sizes(st.plate_font));
+    view.presenting
+        .then(|| plate_sizes(ui, s, rect.width(), st.plate_font))
+}
+
+/// What hovering the canvas says.
+fn tooltip(view: &View, hovered: &Hit) -> Option<String> {
+    match hovered {
+        Hit::Port(_) => Some("Drag to another node to link them".to_string()),
+        Hit::Node(id) => view.node(id).map(|n| {
+            format!(
+                "{} ({}) — drag to move, double-click to rename, right-click for actions",
+                n.label(),
+                n.kind.word()
+            )
+        }),
+        Hit::Link(_) => Some("Click to select; right-click to cut or heal".to_string()),
+        Hit::Empty => None,
+    }
+}
+
+/// A link being made from the keyboard: a dashed line from its node to
+/// the node focused now.
+fn linking_line(ui: &Ui, st: &CanvasState, sc: &Scene, s: &crate::scenario::Scenario) {
+    if let Some(from) = st.keys.linking.as_deref().and_then(|id| sc.layout.rect(id)) {
+        let to = ui
+            .memory(|m| m.focused())
+            .and_then(|f| {
+                s.nodes
+                    .iter()
+                    .find(|n| ui.make_persistent_id(("canvas-node", &n.id)) == f)
+            })
+            .and_then(|n| sc.layout.rect(&n.id))
+            .map_or(from.center() + vec2(60.0, 0.0), |r| r.center());
+        sc.painter.extend(egui::Shape::dashed_line(
+            &[from.center(), to],
+            egui::Stroke::new(2.5, sc.visuals.selection.stroke.color),
+            8.0,
+            5.0,
+        ));
+    }
+}
+
+/// Draws the canvas and handles its gestures.
+pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
+    let rect = Rect::from_min_size(ui.next_widget_position(), ui.available_size());
+    st.rect = rect;
+    let s = view.scenario;
+    if st
+        .fitted_for
+        .is_some_and(|size| (size - rect.size()).length() > 2.0)
+    {
+        st.fit = true;
+    }
+    let plates = fit_if_asked(ui, st, view, rect);
     let visuals = ui.visuals().clone();
     ui.painter_at(rect)
         .rect_filled(rect, 0.0, visuals.extreme_bg_color);
@@ -238,8 +287,8 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         .map(|(id, r)| (id.to_string(), *r))
         .collect();
     draw::grid(&sc);
-    draw::links(&sc, view);
-    draw::messages(&sc, view);
+    let link_labels = draw::links(&sc, view);
+    draw::messages(&sc, view, &link_labels);
     draw::selected_message(&sc, view);
     let hovered = bg
         .hover_pos()
@@ -252,23 +301,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         lags: &lags,
     };
     st.names = nodes::nodes(ui, &sc, view, &hovered, connecting, &notes);
-    if let Some(from) = st.keys.linking.as_deref().and_then(|id| sc.layout.rect(id)) {
-        let to = ui
-            .memory(|m| m.focused())
-            .and_then(|f| {
-                s.nodes
-                    .iter()
-                    .find(|n| ui.make_persistent_id(("canvas-node", &n.id)) == f)
-            })
-            .and_then(|n| sc.layout.rect(&n.id))
-            .map_or(from.center() + vec2(60.0, 0.0), |r| r.center());
-        sc.painter.extend(egui::Shape::dashed_line(
-            &[from.center(), to],
-            egui::Stroke::new(2.5, sc.visuals.selection.stroke.color),
-            8.0,
-            5.0,
-        ));
-    }
+    linking_line(ui, st, &sc, s);
     access::menu(ui, st, view, &sc.layout, cmds);
 
     gestures::drags(ui, st, &sc, view, &bg, cmds);
@@ -282,19 +315,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         }
         Hit::Empty => {}
     }
-    let tip = match &hovered {
-        Hit::Port(_) => Some("Drag to another node to link them".to_string()),
-        Hit::Node(id) => view.node(id).map(|n| {
-            format!(
-                "{} ({}) — drag to move, double-click to rename, right-click for actions",
-                n.label(),
-                n.kind.word()
-            )
-        }),
-        Hit::Link(_) => Some("Click to select; right-click to cut or heal".to_string()),
-        Hit::Empty => None,
-    };
-    if let (Some(tip), Drag::None) = (tip, &st.drag) {
+    if let (Some(tip), Drag::None) = (tooltip(view, &hovered), &st.drag) {
         bg.clone().on_hover_text(tip);
     }
     gestures::drop_new_node(st, &sc, view, &bg, cmds);

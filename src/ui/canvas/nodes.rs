@@ -34,6 +34,9 @@ struct Hung {
     galley: Arc<Galley>,
     color: Color32,
     wanted: Rect,
+    /// Its node's box: a name that cannot hang under it goes above it,
+    /// else beside it, before it wanders.
+    node: Rect,
 }
 
 /// The nodes, drawn only where visible. Returns each name as painted.
@@ -154,7 +157,13 @@ pub fn nodes(
     // A plate's pills stand clear of every plate (they carry the lesson's
     // point: a dual write, a crash), and of each other.
     let choices: Vec<Vec<Rect>> = pills.iter().map(Pill::choices).collect();
-    let placed = super::labels::place_choosing(&choices, &taken, sc.rect);
+    let plates = sc.layout.by_index.as_slice();
+    let belongs = |i: usize, at: Rect| {
+        pills
+            .get(i)
+            .is_none_or(|p| super::labels::nearest_is(at, p.plate, plates))
+    };
+    let placed = super::labels::place_choosing(&choices, &taken, sc.rect, &belongs);
     for (pill, at) in pills.into_iter().zip(placed) {
         paint_pill(painter, pill, at);
     }
@@ -178,8 +187,35 @@ enum Placed {
 /// over no box, tab or other name.
 fn hang(sc: &Scene, hung: Vec<Hung>, taken: &[Rect]) -> Vec<Name> {
     let pad = vec2(3.0, 1.0);
-    let wanted: Vec<Rect> = hung.iter().map(|h| h.wanted.expand2(pad)).collect();
-    let placed = super::labels::place(&wanted, taken, sc.rect);
+    let choices: Vec<Vec<Rect>> = hung
+        .iter()
+        .map(|h| {
+            let w = h.wanted.expand2(pad);
+            let (n, gap) = (h.node, w.min.y - h.node.max.y);
+            let up = w.translate(vec2(0.0, n.min.y - gap - w.max.y));
+            let mid = n.center().y - w.height() / 2.0;
+            let right = Rect::from_min_size(pos2(n.max.x + gap, mid), w.size());
+            let left = Rect::from_min_size(pos2(n.min.x - gap - w.width(), mid), w.size());
+            // Then the corners, still touching its own box.
+            let shift = vec2(w.width() / 2.0, 0.0);
+            vec![
+                w,
+                up,
+                right,
+                left,
+                w.translate(shift),
+                w.translate(-shift),
+                up.translate(shift),
+                up.translate(-shift),
+            ]
+        })
+        .collect();
+    let boxes = sc.layout.by_index.as_slice();
+    let belongs = |i: usize, at: Rect| {
+        hung.get(i)
+            .is_none_or(|h| super::labels::nearest_is(at, h.node, boxes))
+    };
+    let placed = super::labels::place_choosing(&choices, taken, sc.rect, &belongs);
     hung.into_iter()
         .zip(placed)
         .map(|(h, at)| {
@@ -234,6 +270,7 @@ fn name_box(
             galley,
             color: look.text_color,
             wanted,
+            node: r,
         });
     }
     // Long names shrink to fit the box rather than spill out of it, but

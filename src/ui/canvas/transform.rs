@@ -215,6 +215,8 @@ pub struct Layout<'a> {
     pub rects: BTreeMap<&'a str, Rect>,
     /// By run index (scenario order).
     pub by_index: Vec<Rect>,
+    /// Run index by node id.
+    index: BTreeMap<&'a str, usize>,
 }
 
 impl<'a> Layout<'a> {
@@ -246,7 +248,17 @@ impl<'a> Layout<'a> {
             .zip(&by_index)
             .map(|(n, &r)| (n.id.as_str(), r))
             .collect();
-        Layout { rects, by_index }
+        let index = s
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        Layout {
+            rects,
+            by_index,
+            index,
+        }
     }
 
     pub fn rect(&self, id: &str) -> Option<Rect> {
@@ -255,6 +267,28 @@ impl<'a> Layout<'a> {
 
     pub fn center_of(&self, n: u16) -> Option<Pos2> {
         self.by_index.get(n as usize).map(|r| r.center())
+    }
+
+    /// The path on screen between nodes `from` and `to` (by run index):
+    /// border to border, bent around any node in the way (see
+    /// [`super::route::route`]). Links, the tokens on them and the hit
+    /// test all follow it.
+    pub fn path(&self, from: usize, to: usize) -> Option<Vec<Pos2>> {
+        let (ra, rb) = (*self.by_index.get(from)?, *self.by_index.get(to)?);
+        let (a, b) = (border_point(ra, rb.center()), border_point(rb, ra.center()));
+        let others: Vec<Rect> = self
+            .by_index
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != from && k != to)
+            .map(|(_, r)| *r)
+            .collect();
+        Some(super::route::route(a, b, &others))
+    }
+
+    /// As [`Layout::path`], by node id.
+    pub fn path_between(&self, from: &str, to: &str) -> Option<Vec<Pos2>> {
+        self.path(*self.index.get(from)?, *self.index.get(to)?)
     }
 }
 
