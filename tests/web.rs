@@ -148,6 +148,14 @@ fn the_site_draws_the_welcome_and_a_link_opens_its_lesson_at_its_moment() {
     let dom = chromium(&base, "--dump-dom", scratch.path());
     assert!(!dom.contains("Loading Settle"), "still loading: {dom}");
     assert_eq!(title(&dom), "Settle");
+    // The widgets reach a screen reader: egui's AccessKit tree mirrored
+    // into the page (src/ui/web_a11y.rs).
+    for widget in [
+        r#"role="button" aria-label="New drawing""#,
+        r#"role="button" aria-label="Open…""#,
+    ] {
+        assert!(dom.contains(widget), "no {widget} in the page");
+    }
 
     let link = format!("{base}#lesson=04-outbox-and-cdc&t=0.9s");
     let lesson = shot(&link, &out("web-lesson-04-0.9s.png"), scratch.path());
