@@ -322,3 +322,17 @@ fn settle_link_prints_a_link_that_opens_the_file_at_its_moment() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Share the drawing as a file"), "{err}");
 }
+
+#[test]
+fn a_link_given_as_a_path_opens_as_a_link() {
+    // `settle open URL` and the Open a path field hand the link over as a path.
+    let text = format!("https://example.org/settle/{}", remix());
+    let mut s = Session::new(0.5, Default::default());
+    s.apply(Cmd::Open(std::path::PathBuf::from(&text)));
+    assert!(!s.welcome, "{:?}", s.notice);
+    assert_eq!(s.doc.scenario, edited_four().doc.scenario);
+    let mut t = Session::new(0.5, Default::default());
+    t.apply(Cmd::Open(std::path::PathBuf::from("#lesson=04&t=0.5s")));
+    assert_eq!(t.doc.name, "04-outbox-and-cdc.ron");
+    assert_eq!(t.player.as_ref().map(|p| p.now()), Some(500_000));
+}

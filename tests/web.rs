@@ -2,7 +2,9 @@
 //! served on 127.0.0.1 and opened in headless Chromium. The welcome view
 //! draws, and a link to lesson 04 at 0.9 s opens that lesson at that
 //! moment: its picture differs from the welcome's and from the same lesson
-//! at 0 s, and the page's title names the moment.
+//! at 0 s, and the page's title names the moment. A link `settle link`
+//! printed, carrying the drawing itself, opens it at its moment; the same
+//! link cut short leaves the welcome view, with a sentence on it.
 //!
 //! Needs the built site, python3 and Debian's chromium-headless-shell, so
 //! it is ignored by a plain `cargo test`; `.ci/run` runs it with
@@ -146,6 +148,14 @@ fn the_site_draws_the_welcome_and_a_link_opens_its_lesson_at_its_moment() {
     let dom = chromium(&base, "--dump-dom", scratch.path());
     assert!(!dom.contains("Loading Settle"), "still loading: {dom}");
     assert_eq!(title(&dom), "Settle");
+    // The widgets reach a screen reader: egui's AccessKit tree mirrored
+    // into the page (src/ui/web_a11y.rs).
+    for widget in [
+        r#"role="button" aria-label="New drawing""#,
+        r#"role="button" aria-label="Open…""#,
+    ] {
+        assert!(dom.contains(widget), "no {widget} in the page");
+    }
 
     let link = format!("{base}#lesson=04-outbox-and-cdc&t=0.9s");
     let lesson = shot(&link, &out("web-lesson-04-0.9s.png"), scratch.path());
@@ -167,5 +177,74 @@ fn the_site_draws_the_welcome_and_a_link_opens_its_lesson_at_its_moment() {
     assert!(
         t.contains("04-outbox-and-cdc") && t.contains("at 0.900s"),
         "the page names another place: {t:?}"
+    );
+}
+
+/// The title lesson 04's scenario gives the page.
+fn lesson_04_title() -> String {
+    let text = std::fs::read_to_string("scenarios/04-outbox-and-cdc.ron").expect("lesson 04");
+    settle::scenario::from_str(&text, "04")
+        .expect("lesson 04 reads")
+        .title
+}
+
+#[test]
+#[ignore = "needs the built site, python3 and chromium-headless-shell (.ci/run)"]
+fn a_link_carrying_a_drawing_opens_it_and_a_cut_one_leaves_the_welcome_view() {
+    let site = PathBuf::from(std::env::var("SETTLE_SITE").unwrap_or_else(|_| "dist".into()));
+    assert!(
+        site.join("settle_bg.wasm").is_file(),
+        "no site in {}",
+        site.display()
+    );
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let (_server, port) = serve(&site);
+    let base = format!("http://127.0.0.1:{port}/");
+    let out = |name: &str| {
+        let dir = std::env::var("SETTLE_SHOTS")
+            .map_or_else(|_| scratch.path().to_path_buf(), PathBuf::from);
+        dir.join(name)
+    };
+    let printed = Command::new(env!("CARGO_BIN_EXE_settle"))
+        .args([
+            "link",
+            "scenarios/04-outbox-and-cdc.ron",
+            "--at",
+            "1s",
+            "--base",
+        ])
+        .arg(&base)
+        .output()
+        .expect("settle link runs");
+    assert!(printed.status.success(), "{printed:?}");
+    let link = String::from_utf8_lossy(&printed.stdout).trim().to_string();
+    assert!(link.starts_with(&format!("{base}#design=")), "{link}");
+
+    let dom = chromium(&link, "--dump-dom", scratch.path());
+    let t = title(&dom);
+    assert!(
+        t.contains(&lesson_04_title()) && t.contains("at 1.000s"),
+        "the page names another place: {t:?}"
+    );
+    let drawing = shot(&link, &out("web-design-04-1s.png"), scratch.path());
+    let welcome = shot(&base, &out("web-welcome-2.png"), scratch.path());
+    assert!(
+        differing(&welcome, &drawing) > 0.05,
+        "the link shows the welcome view"
+    );
+
+    let cut = &link[..link.len() - 60];
+    let dom = chromium(cut, "--dump-dom", scratch.path());
+    assert_eq!(title(&dom), "Settle", "a cut link opened something");
+    let broken = shot(cut, &out("web-design-cut.png"), scratch.path());
+    // The welcome view (the title says so), with the sentence above its
+    // buttons: not the plain welcome picture, and not the drawing.
+    assert!(
+        differing(&welcome, &broken) > 0.0005,
+        "no sentence on the welcome view"
+    );
+    assert!(
+        differing(&drawing, &broken) > 0.05,
+        "the cut link drew something"
     );
 }

@@ -45,6 +45,8 @@ mod timeline;
 mod view;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+#[cfg(target_arch = "wasm32")]
+mod web_a11y;
 mod welcome;
 
 pub use app::SettleApp;

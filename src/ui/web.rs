@@ -43,7 +43,13 @@ pub fn start() {
             .start(
                 canvas,
                 eframe::WebOptions::default(),
-                Box::new(|cc| Ok(Box::new(SettleApp::in_browser(cc)))),
+                Box::new(|cc| {
+                    // eframe drops egui's AccessKit tree on the web: mirror
+                    // it into the page for screen readers.
+                    cc.egui_ctx
+                        .add_plugin(super::web_a11y::AriaMirror::default());
+                    Ok(Box::new(SettleApp::in_browser(cc)))
+                }),
             )
             .await;
         if let Some(loading) = document.get_element_by_id("loading_text") {
