@@ -215,13 +215,10 @@ fn goal(ui: &mut Ui, view: &View, session: &Session, a: &Active, size: f32, cmds
 /// on the lesson's own run: what happened, and a button to open it.
 pub fn broken(ui: &mut Ui, b: &Broken, size: f32, cmds: &mut Vec<Cmd>) {
     ui.label(
-        RichText::new(format!(
-            "⚠ …but not in every run: a search found one that breaks {}.",
-            b.name
-        ))
-        .size(size)
-        .color(theme::ink(ui, theme::FAULT))
-        .strong(),
+        RichText::new(format!("⚠ A search found a run that fails {}:", b.name))
+            .size(size)
+            .color(theme::ink(ui, theme::FAULT))
+            .strong(),
     );
     for line in &b.said {
         ui.label(RichText::new(format!("• {line}")).size(size * 0.92));
