@@ -31,6 +31,10 @@ pub struct FanoutArgs {
 #[path = "../benches/reference/fanout_lean.rs"]
 pub mod lean;
 
+/// The leaner one: lazily scheduled writes and SplitMix64.
+#[path = "../benches/reference/fanout_leaner.rs"]
+pub mod leaner;
+
 /// The benchmark's figures; `Display` gives the one line the issue asks for.
 #[derive(Clone, Copy, Debug)]
 pub struct FanoutReport {
@@ -172,38 +176,91 @@ pub fn fanout(a: FanoutArgs) -> Result<FanoutReport, String> {
     })
 }
 
-/// Runs the engine and the lean loop one after the other, `runs` times,
-/// and reports the engine's median run with its median ratio to the lean
-/// loop: both are measured on the same machine within seconds, so the
-/// ratio holds where an absolute rate would not.
+/// Runs the engine and the two reference loops one after the other,
+/// `runs` times, and reports the engine's median run with its median
+/// ratio to each: all are measured on the same machine within seconds,
+/// so the ratios hold where an absolute rate would not.
 pub fn fanout_compared(a: FanoutArgs, runs: u32) -> Result<String, String> {
     let mut out = String::new();
     let mut pairs = Vec::new();
+    let mut to_leaner = Vec::new();
     for i in 0..runs {
         let engine = fanout(a)?;
         let lean = lean::run(a.replicas, a.keys, a.writes, a.seed);
+        let leaner = leaner::run(a.replicas, a.keys, a.writes, a.seed);
         let rate = |events: u64, secs: f64| events as f64 / secs.max(1e-9);
         let ratio = rate(engine.events, engine.secs) / rate(lean.events, lean.secs);
+        let ratio2 = rate(engine.events, engine.secs) / rate(leaner.events, leaner.secs);
         out.push_str(&format!(
-            "run {}: engine {:.0} events/s, lean {:.0} events/s ({} events, converged={}), ratio {ratio:.3}\n",
+            "run {}: engine {:.0} events/s, lean {:.0} events/s ({} events, converged={}), ratio {ratio:.3}; leaner {:.0} events/s (converged={}), ratio {ratio2:.3}\n",
             i + 1,
             rate(engine.events, engine.secs),
             rate(lean.events, lean.secs),
             lean.events,
             lean.converged,
+            rate(leaner.events, leaner.secs),
+            leaner.converged,
         ));
         pairs.push((ratio, engine));
+        to_leaner.push(ratio2);
     }
     pairs.sort_by(|x, y| x.0.total_cmp(&y.0));
+    to_leaner.sort_by(f64::total_cmp);
     let (ratio, median) = pairs[pairs.len() / 2];
+    let ratio2 = to_leaner[to_leaner.len() / 2];
     if let Some(rss) = peak_rss_bytes() {
         out.push_str(&format!(
             "peak_rss_bytes={rss} ({:.2} x the trace)\n",
             rss as f64 / median.peak_trace_bytes.max(1) as f64
         ));
     }
-    out.push_str(&format!("{median} ratio_to_lean={ratio:.3}"));
+    out.push_str(&format!(
+        "{median} ratio_to_lean={ratio:.3} ratio_to_leaner={ratio2:.3}"
+    ));
     Ok(out)
+}
+
+/// Runs explored per second against plain runs of the same drawing, in
+/// this process: `plain` single runs (build, run to the end, judge the
+/// expectations, as `settle run --check` does), then a search of `budget`
+/// runs spread by `spread` over `workers` threads. The last line is
+/// `plain_runs_per_s=A explored_runs_per_s=B ratio=B/A`. A plain run is
+/// one thread's; the search uses them all, and its runs carry added
+/// faults and go on [`crate::explore::SETTLE`] past the drawing's end.
+pub fn explore_rate(
+    s: &Scenario,
+    budget: usize,
+    workers: usize,
+    spread: &dyn Fn(
+        &crate::explore::Search,
+        std::ops::Range<usize>,
+    ) -> Option<crate::explore::Found>,
+) -> Result<String, String> {
+    // Plain runs for two seconds at least: a shorter spell is at the
+    // mercy of whatever else the machine is doing.
+    let mut plain = 0u32;
+    let started = Instant::now();
+    while started.elapsed().as_secs_f64() < 2.0 {
+        let mut engine = Engine::new(s, s.seed).map_err(|e| e.to_string())?;
+        engine.run();
+        std::hint::black_box(crate::check::evaluate(s, engine.trace()));
+        plain += 1;
+    }
+    let plain_rate = f64::from(plain) / started.elapsed().as_secs_f64().max(1e-9);
+    let options = crate::explore::Options {
+        budget,
+        ..Default::default()
+    };
+    let started = Instant::now();
+    let search = crate::explore::Search::new(s, &options).map_err(|e| e.to_string())?;
+    let (explored, found) = crate::explore::search(&search, workers, spread, &mut |_| true);
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    let rate = explored as f64 / secs;
+    let found = found.map_or("none".to_string(), |f| f.failure.name);
+    Ok(format!(
+        "explored={explored} found={found} secs={secs:.3} on {workers} threads\nplain_runs_per_s={plain_rate:.0} explored_runs_per_s={rate:.0} ratio={:.3}",
+        rate / plain_rate
+    ))
 }
 
 /// The most memory this process has held, where the system says (Linux).

@@ -110,9 +110,9 @@ fn smaller_fault_sets_come_first() {
     assert_eq!(depths.last(), Some(&2));
 }
 
-/// The challenge drawings: each start as the learner opens it, and the
-/// fix the lesson asks for, made with the editor's own edits.
-fn challenge(file: &str, fix: impl FnOnce(&mut Session)) -> (Scenario, Scenario) {
+/// A challenge opened, then fixed with the editor's own edits and checked
+/// ("Check my design"): its start and the session after the check.
+fn checked_fix(file: &str, fix: impl FnOnce(&mut Session)) -> (Scenario, Session) {
     let mut s = Session::new(1.0, Default::default());
     let lesson = PRESETS
         .iter()
@@ -128,7 +128,57 @@ fn challenge(file: &str, fix: impl FnOnce(&mut Session)) -> (Scenario, Scenario)
         .and_then(|a| a.checked.clone())
         .is_some_and(|c| c.passed());
     assert!(passed, "{file}: the fix does not pass its checks");
+    (start, s)
+}
+
+/// The challenge drawings: each start as the learner opens it, and the
+/// fix the lesson asks for, made with the editor's own edits.
+fn challenge(file: &str, fix: impl FnOnce(&mut Session)) -> (Scenario, Scenario) {
+    let (start, s) = checked_fix(file, fix);
     (start, s.doc.scenario.clone())
+}
+
+fn fix_03(s: &mut Session) {
+    set(
+        s,
+        "bus",
+        NodeKind::Broker(scenario::BrokerSpec {
+            delivery: Delivery::default(),
+            max_attempts: None,
+        }),
+    );
+}
+
+/// "Check my design" searches a little once the goal passes: 03's fix
+/// passes on the lesson's seed, and the search finds the crash that
+/// breaks it; opening that run shows it paused at the failing moment.
+#[test]
+fn check_my_design_tells_of_a_run_that_breaks_a_passing_design() {
+    let (_, mut s) = checked_fix("03-event-driven-replication.ron", fix_03);
+    let checked = s
+        .challenge()
+        .and_then(|a| a.checked.clone())
+        .expect("checked");
+    assert!(checked.passed());
+    let broken = checked.broken.expect("a run that breaks it");
+    assert!(
+        broken.said.iter().any(|l| l.contains("crashes")),
+        "{:?}",
+        broken.said
+    );
+    let at = broken.at;
+    s.apply(Cmd::Challenge(ChallengeCmd::OpenRun {
+        scenario: broken.scenario.clone(),
+        at,
+    }));
+    assert!(
+        s.doc.path.is_none(),
+        "the found run is a new, unsaved drawing"
+    );
+    assert_eq!(s.doc.scenario, *broken.scenario);
+    let p = s.player.as_ref().expect("it runs");
+    assert!(!p.playing);
+    assert_eq!(p.now(), at);
 }
 
 fn spec(s: &Session, id: &str) -> NodeKind {
@@ -163,16 +213,7 @@ fn challenges() -> Vec<(&'static str, Scenario, Scenario)> {
         set(s, "reporting", NodeKind::Service(svc));
     });
     all.push(("01", a, b));
-    let (a, b) = challenge("03-event-driven-replication.ron", |s| {
-        set(
-            s,
-            "bus",
-            NodeKind::Broker(scenario::BrokerSpec {
-                delivery: Delivery::default(),
-                max_attempts: None,
-            }),
-        );
-    });
+    let (a, b) = challenge("03-event-driven-replication.ron", fix_03);
     all.push(("03", a, b));
     let (a, b) = challenge("04-outbox-and-cdc.ron", |s| {
         let NodeKind::Service(mut svc) = spec(s, "orders") else {

@@ -165,6 +165,14 @@ pub enum BenchKind {
     Fanout(FanoutCmd),
     /// Frame time of the whole app drawn headless, small preset against a large run.
     Ui,
+    /// Runs per second of `settle explore` on a drawing against plain runs of it.
+    Explore {
+        /// The scenario file (.ron).
+        file: PathBuf,
+        /// How many runs the search tries.
+        #[arg(long, default_value_t = crate::explore::DEFAULT_BUDGET)]
+        budget: usize,
+    },
 }
 
 /// The fan-out benchmark and how to measure it.
@@ -277,6 +285,21 @@ pub fn run(command: Command) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Bench(BenchKind::Explore { file, budget }) => {
+            match crate::scenario::load_file(&file)
+                .map_err(|e| e.to_string())
+                .and_then(|s| crate::bench::explore_rate(&s, budget, CORES, &on_cores))
+            {
+                Ok(line) => {
+                    println!("{line}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Bench(BenchKind::Fanout(c)) => {
             let r = if c.compare {
                 crate::bench::fanout_compared(c.size, c.runs.clamp(1, 50))

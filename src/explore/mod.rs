@@ -53,9 +53,10 @@ impl Default for Options {
     }
 }
 
-/// Runs tried by default: about ten seconds of a laptop's two cores on
-/// lesson 04 (measured: see the README's explore paragraph).
-pub const DEFAULT_BUDGET: usize = 20_000;
+/// Runs tried by default: on lesson 04, 3 to 8 seconds of a busy 2-core
+/// machine's release build (see the README's explore paragraph), so
+/// about ten on a laptop doing something else too.
+pub const DEFAULT_BUDGET: usize = 50_000;
 
 /// A search set up on one drawing: its candidates, in order.
 #[derive(Debug)]

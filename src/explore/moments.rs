@@ -88,11 +88,25 @@ pub fn singles(trace: &Trace, spans: Spans, horizon: Micros) -> Vec<Inject> {
                 .unwrap_or_default()
         };
         let mut after = None;
+        // The first message this step sent, said as "sends X to Y".
+        let sent = trace
+            .messages
+            .get(trace.first_message_of(i as u32))
+            .filter(|m| m.cause as usize == i)
+            .map(|m| format!("sends {} to {}", what(m.body), label(m.to)));
         if st.kind == StepKind::Deliver
             && let Some(m) = trace.message(st.id)
         {
             let from = trace.sender(m);
-            after = Some(format!("it receives {} from {}", what(m.body), label(from)));
+            let and = sent
+                .as_ref()
+                .map(|s| format!(" and {s}"))
+                .unwrap_or_default();
+            after = Some(format!(
+                "it receives {} from {}{and}",
+                what(m.body),
+                label(from)
+            ));
             let settles = later(t, spans.down).is_some();
             if settles && lost.insert((from, node, t)) {
                 losses.push(Inject::Lose {
@@ -115,12 +129,8 @@ pub fn singles(trace: &Trace, spans: Spans, horizon: Micros) -> Vec<Inject> {
                     heal: Some(heal),
                 });
             }
-        } else if let Some(m) = trace
-            .messages
-            .get(trace.first_message_of(i as u32))
-            .filter(|m| m.cause as usize == i)
-        {
-            after = Some(format!("it sends {} to {}", what(m.body), label(m.to)));
+        } else if let Some(sent) = sent {
+            after = Some(format!("it {sent}"));
         }
         let is_client = trace
             .nodes

@@ -6,16 +6,68 @@
 use super::presets::PRESETS;
 use super::{Document, Notice, Session};
 use crate::check::{self, Outcome};
+use crate::explore::{self, Found, Options, Search};
+use crate::model::Micros;
 use crate::scenario::{Challenge, Expectation, Scenario};
 use crate::sim::Engine;
 
 /// What the challenge card asks for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ChallengeCmd {
     /// Run the drawing to its end and judge the goal.
     Check,
     /// Show the next hint.
     Hint,
+    /// Open a run a search found (the found scenario, as an unsaved
+    /// drawing) paused at its failing moment. The challenge card and the
+    /// Checks panel's Explore both offer it.
+    OpenRun { scenario: Box<Scenario>, at: Micros },
+}
+
+/// How many runs "Check my design" searches once the goal passes on the
+/// lesson's own run: seeds and the first single faults, a fraction of a
+/// second on a laptop.
+pub const CHECK_BUDGET: usize = 300;
+
+/// A run that breaks a design, as a search found it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Broken {
+    /// The check or monitor that failed (`NoWriteLost`).
+    pub name: String,
+    /// The faults and the failure, in sentences.
+    pub said: Vec<String>,
+    /// The moment that shows it.
+    pub at: Micros,
+    /// The drawing that reproduces it.
+    pub scenario: Box<Scenario>,
+}
+
+impl Broken {
+    /// What a search found, on drawing `s`.
+    pub fn from_found(s: &Scenario, found: &Found) -> Broken {
+        let mut scenario = found.scenario(s);
+        scenario.title = format!("{} — found run", s.title);
+        Broken {
+            name: found.failure.name.clone(),
+            said: found.said(),
+            at: found.at(),
+            scenario: Box::new(scenario),
+        }
+    }
+}
+
+/// The first run within `budget` that breaks what `drawing` promises
+/// about `goal`, searched on this thread.
+pub fn search_goal(drawing: &Scenario, goal: &[Expectation], budget: usize) -> Option<Broken> {
+    let mut s = drawing.clone();
+    s.expect = goal.to_vec();
+    let options = Options {
+        budget,
+        ..Options::default()
+    };
+    let search = Search::new(&s, &options).ok()?;
+    let (_, found) = explore::in_order(&search);
+    found.map(|f| Broken::from_found(&s, &f))
 }
 
 /// The challenge open in the editor.
@@ -43,6 +95,9 @@ pub struct Checked {
     pub revision: u64,
     /// Each goal check, or why the drawing could not run.
     pub outcomes: Result<Vec<Outcome>, String>,
+    /// When every check passed: a run the short search found that breaks
+    /// the design all the same.
+    pub broken: Option<Broken>,
 }
 
 impl Checked {
@@ -123,7 +178,20 @@ impl Session {
         });
     }
 
+    /// Opens `scenario` as a new unsaved drawing, paused at `at`.
+    fn open_run(&mut self, scenario: Scenario, at: Micros) {
+        self.replace(Document::new(scenario, None, "found-run".into()));
+        if let Some(p) = self.player.as_mut() {
+            p.playing = false;
+            p.seek(at as f64);
+        }
+    }
+
     pub(super) fn challenge_cmd(&mut self, c: ChallengeCmd) {
+        if let ChallengeCmd::OpenRun { scenario, at } = c {
+            self.open_run(*scenario, at);
+            return;
+        }
         let generation = self.generation;
         let seed = self
             .player
@@ -139,16 +207,32 @@ impl Session {
         };
         match c {
             ChallengeCmd::Hint => a.hints = (a.hints + 1).min(a.challenge.hints.len()),
+            ChallengeCmd::OpenRun { .. } => {}
             ChallengeCmd::Check => {
                 let outcomes = judge(&self.doc.scenario, &a.challenge.goal, seed);
-                let checked = Checked { revision, outcomes };
+                let mut checked = Checked {
+                    revision,
+                    outcomes,
+                    broken: None,
+                };
                 let solved = checked.passed();
+                if solved {
+                    checked.broken =
+                        search_goal(&self.doc.scenario, &a.challenge.goal, CHECK_BUDGET);
+                }
+                let broken = checked.broken.as_ref().map(|b| b.name.clone());
                 a.checked = Some(checked);
                 if solved {
                     let title = a.challenge.title.clone();
                     self.progress.solved(&title);
+                    let more = match broken {
+                        Some(name) => format!(
+                            " But a search found a run that breaks it ({name}): see the card."
+                        ),
+                        None => String::new(),
+                    };
                     self.notice = Some(Notice::info(format!(
-                        "Solved: {title}. Your progress keeps it."
+                        "Solved: {title}. Your progress keeps it.{more}"
                     )));
                 }
                 // Show the run that was judged, to its end, paused: the

@@ -1,7 +1,9 @@
 //! The challenge card, docked above the canvas while a challenge is open:
 //! the task, the goal's checks (each passed or failed after "Check my
 //! design", with a jump to the moment that shows it), hints one at a time,
-//! and the way back to the lesson. When a lesson with challenges is done,
+//! and the way back to the lesson; when the checks pass but a short search
+//! finds a run that breaks the design, that run, with a button to open it.
+//! When a lesson with challenges is done,
 //! the same place offers them.
 
 use egui::{Frame, RichText, Ui};
@@ -10,7 +12,7 @@ use super::glossary;
 use super::theme;
 use super::view::View;
 use crate::model::fmt_time;
-use crate::session::challenge::{Active, ChallengeCmd};
+use crate::session::challenge::{Active, Broken, ChallengeCmd};
 use crate::session::presets::PRESETS;
 use crate::session::{Cmd, Session};
 
@@ -200,5 +202,38 @@ fn goal(ui: &mut Ui, view: &View, session: &Session, a: &Active, size: f32, cmds
                 .color(theme::ink(ui, theme::AGREES))
                 .strong(),
         );
+    }
+    if let Some(b) = checked
+        .filter(|c| c.revision == session.doc.revision)
+        .and_then(|c| c.broken.as_ref())
+    {
+        broken(ui, b, size, cmds);
+    }
+}
+
+/// A run the short search found that breaks a design whose checks pass
+/// on the lesson's own run: what happened, and a button to open it.
+pub fn broken(ui: &mut Ui, b: &Broken, size: f32, cmds: &mut Vec<Cmd>) {
+    ui.label(
+        RichText::new(format!("⚠ A search found a run that fails {}:", b.name))
+            .size(size)
+            .color(theme::ink(ui, theme::FAULT))
+            .strong(),
+    );
+    for line in &b.said {
+        ui.label(RichText::new(format!("• {line}")).size(size * 0.92));
+    }
+    if ui
+        .button(RichText::new("Open that run").size(size))
+        .on_hover_text(format!(
+            "Open the run the search found as a new, unsaved drawing, paused at {}",
+            fmt_time(b.at)
+        ))
+        .clicked()
+    {
+        cmds.push(Cmd::Challenge(ChallengeCmd::OpenRun {
+            scenario: b.scenario.clone(),
+            at: b.at,
+        }));
     }
 }

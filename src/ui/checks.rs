@@ -2,14 +2,18 @@
 //! run up to the moment shown. A verdict the rest of the run could still
 //! change is shown as provisional ("so far", "not yet"), so nothing reads
 //! passed or failed before the viewer has reached the moment that decides
-//! it. Re-evaluated only when the moment or the run changes.
+//! it. Re-evaluated only when the moment or the run changes. Below them,
+//! Explore searches other runs of the drawing for one that breaks it.
 
 use egui::RichText;
 
 use super::theme;
 use super::view::View;
 use crate::check::{self, MonitorReading, Outcome, Standing};
+use crate::explore::{self, Options, Search};
 use crate::model::fmt_time;
+use crate::scenario::Scenario;
+use crate::session::challenge::Broken;
 use crate::session::presets::{PRESETS, index_of};
 use crate::session::{Cmd, Edit};
 
@@ -20,6 +24,7 @@ pub struct ChecksState {
     made_for: Option<(u64, u64, usize)>,
     verdicts: Vec<(Outcome, Standing)>,
     monitors: Vec<MonitorReading>,
+    explore: ExploreState,
 }
 
 /// Past this many steps a re-evaluation costs more than a frame: while the
@@ -113,6 +118,8 @@ pub fn ui(
     if s.expect.is_empty() {
         ui.weak("This scenario states no expectations.");
     }
+    ui.add_space(4.0);
+    explore_ui(ui, s, revision, &mut st.explore, cmds);
     ui.add_space(4.0);
     ui.label(RichText::new("Monitors").strong())
         .on_hover_text("Hazards watched in every run");
@@ -231,4 +238,170 @@ fn design_hints(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
                 }
             });
     }
+}
+
+/// What the last Explore found, for the drawing revision it searched.
+enum Explored {
+    Found(Broken),
+    Nothing(usize),
+    Cancelled(usize),
+    Failed(String),
+}
+
+/// Explore in the Checks panel: a search running on its own thread (the
+/// desktop build), polled each frame, and its last answer.
+#[derive(Default)]
+pub struct ExploreState {
+    #[cfg(not(target_arch = "wasm32"))]
+    job: Option<Job>,
+    last: Option<(u64, Explored)>,
+}
+
+/// A search on its own thread: how far it got, and a flag to stop it.
+#[cfg(not(target_arch = "wasm32"))]
+struct Job {
+    revision: u64,
+    total: usize,
+    done: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    cancel: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<Explored>,
+}
+
+/// Searches `s` to the end of `budget`, spreading each round of runs over
+/// `spread`; `progress` hears how far it got and may stop it.
+fn explore_drawing(
+    s: &Scenario,
+    budget: usize,
+    workers: usize,
+    spread: &dyn Fn(&Search, std::ops::Range<usize>) -> Option<crate::explore::Found>,
+    progress: &mut dyn FnMut(usize) -> bool,
+) -> Explored {
+    let options = Options {
+        budget,
+        ..Options::default()
+    };
+    let search = match Search::new(s, &options) {
+        Ok(search) => search,
+        Err(e) => return Explored::Failed(e.to_string()),
+    };
+    let total = search.len();
+    let (explored, found) = explore::search(&search, workers, spread, progress);
+    match found {
+        Some(f) => Explored::Found(Broken::from_found(s, &f)),
+        None if explored < total => Explored::Cancelled(explored),
+        None => Explored::Nothing(explored),
+    }
+}
+
+/// The Explore button, its progress and Cancel, and the last answer.
+fn explore_ui(
+    ui: &mut egui::Ui,
+    s: &Scenario,
+    revision: u64,
+    st: &mut ExploreState,
+    cmds: &mut Vec<Cmd>,
+) {
+    #[cfg(not(target_arch = "wasm32"))]
+    if poll_job(ui, st) {
+        return;
+    }
+    let tip = "Search other seeds, then every crash, lost message and cut link this run offers (one, then two at a time), for a run that breaks what the drawing expects";
+    if ui.button("Explore other runs").on_hover_text(tip).clicked() {
+        start(s, revision, st);
+    }
+    let Some((made_for, last)) = &st.last else {
+        return;
+    };
+    if *made_for != revision {
+        ui.weak("You changed the drawing since the last search.");
+    }
+    match last {
+        Explored::Found(b) => super::challenge::broken(ui, b, 14.0, cmds),
+        Explored::Nothing(n) => {
+            ui.weak(format!(
+                "{n} runs searched: none breaks what the drawing expects."
+            ));
+        }
+        Explored::Cancelled(n) => {
+            ui.weak(format!("Stopped after {n} runs: none of them broke it."));
+        }
+        Explored::Failed(e) => {
+            ui.weak(format!("The drawing cannot run: {e}"));
+        }
+    }
+}
+
+/// Starts a search on its own thread, on both cores.
+#[cfg(not(target_arch = "wasm32"))]
+fn start(s: &Scenario, revision: u64, st: &mut ExploreState) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let done = Arc::new(AtomicUsize::new(0));
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (d, c) = (done.clone(), cancel.clone());
+    let drawing = s.clone();
+    let budget = explore::DEFAULT_BUDGET;
+    let handle = std::thread::spawn(move || {
+        explore_drawing(
+            &drawing,
+            budget,
+            crate::cli::CORES,
+            &crate::cli::on_cores,
+            &mut |n| {
+                d.store(n, Ordering::Relaxed);
+                !c.load(Ordering::Relaxed)
+            },
+        )
+    });
+    st.job = Some(Job {
+        revision,
+        total: budget,
+        done,
+        cancel,
+        handle,
+    });
+}
+
+/// The browser build has no threads: a short search, on this frame.
+#[cfg(target_arch = "wasm32")]
+fn start(s: &Scenario, revision: u64, st: &mut ExploreState) {
+    let budget = crate::session::challenge::CHECK_BUDGET;
+    let last = explore_drawing(s, budget, 1, &|s, r| s.first_in(r), &mut |_| true);
+    st.last = Some((revision, last));
+}
+
+/// Shows a running search's progress with Cancel, or takes its answer
+/// once it is done. True while it runs.
+#[cfg(not(target_arch = "wasm32"))]
+fn poll_job(ui: &mut egui::Ui, st: &mut ExploreState) -> bool {
+    use std::sync::atomic::Ordering;
+    let Some(job) = st.job.take() else {
+        return false;
+    };
+    if job.handle.is_finished() {
+        let last = job
+            .handle
+            .join()
+            .unwrap_or_else(|_| Explored::Failed("the search stopped unexpectedly".into()));
+        st.last = Some((job.revision, last));
+        return false;
+    }
+    let done = job.done.load(Ordering::Relaxed);
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::ProgressBar::new(done as f32 / job.total.max(1) as f32)
+                .text(format!("Exploring: {done} of {} runs", job.total)),
+        );
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop the search; what it tried so far broke nothing")
+            .clicked()
+        {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    });
+    ui.ctx()
+        .request_repaint_after(std::time::Duration::from_millis(100));
+    st.job = Some(job);
+    true
 }
