@@ -6,10 +6,10 @@
 //! scenario whose run fails the same way.
 
 use settle::check;
-use settle::cli::on_cores;
 use settle::explore::{self, Found, Inject, Options, Search};
 use settle::scenario::{self, Delivery, Kind, NodeKind, Scenario, Strategy, WriteMode};
 use settle::session::challenge::ChallengeCmd;
+use settle::session::explore::on_cores;
 use settle::session::presets::PRESETS;
 use settle::session::{Cmd, Edit, Session};
 use settle::sim::Engine;

@@ -1,14 +1,14 @@
 //! `settle explore`: search the runs of a drawing for one that breaks a
 //! promise, on every core, and write it as a scenario that reproduces it.
 
-use std::ops::Range;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::explore::{self, Found, Options, Search};
+use crate::explore::{self, Options, Search};
 use crate::scenario::{self, fmt_time};
+use crate::session::explore::{CORES, on_cores};
 
 /// What `settle explore` takes.
 #[derive(Debug, Args)]
@@ -32,22 +32,6 @@ pub struct ExploreArgs {
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
 }
-
-/// Tries `range` on two threads, each over its own half in order; the
-/// first failure of the first half wins, so the answer is the one a
-/// single thread would give.
-pub fn on_cores(s: &Search, range: Range<usize>) -> Option<Found> {
-    let mid = range.start + (range.end - range.start).div_ceil(2);
-    let (first, second) = std::thread::scope(|scope| {
-        let later = scope.spawn(|| s.first_in(mid..range.end));
-        let first = s.first_in(range.start..mid);
-        (first, later.join().ok().flatten())
-    });
-    first.or(second)
-}
-
-/// How many threads [`on_cores`] uses.
-pub const CORES: usize = 2;
 
 pub(super) fn explore_file(args: &ExploreArgs) -> ExitCode {
     let s = match scenario::load_file(&args.file) {

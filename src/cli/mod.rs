@@ -15,8 +15,9 @@ use clap::{Args, Parser, Subcommand};
 use crate::bench::FanoutArgs;
 use crate::scenario::parse_dur;
 
+use crate::session::explore::{CORES, on_cores};
 pub use compare::compare_files;
-pub use explore::{CORES, ExploreArgs, on_cores};
+pub use explore::ExploreArgs;
 pub use files::window;
 use files::{export_file, validate};
 use run::run_file;

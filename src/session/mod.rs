@@ -9,6 +9,7 @@ pub mod command;
 pub mod compare;
 pub mod document;
 pub mod edit;
+pub mod explore;
 pub mod files;
 pub mod glossary;
 pub mod lesson;

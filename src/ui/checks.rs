@@ -345,8 +345,8 @@ fn start(s: &Scenario, revision: u64, st: &mut ExploreState) {
         explore_drawing(
             &drawing,
             budget,
-            crate::cli::CORES,
-            &crate::cli::on_cores,
+            crate::session::explore::CORES,
+            &crate::session::explore::on_cores,
             &mut |n| {
                 d.store(n, Ordering::Relaxed);
                 !c.load(Ordering::Relaxed)
