@@ -103,3 +103,47 @@ fn an_emptied_row_id_keeps_the_old_one() {
     type_into(&mut h, "Row 1 id", "");
     assert_eq!(rows(&h), vec![("1".into(), text(""))]);
 }
+
+/// Row edits that name no row, or a node that keeps no rows, change
+/// nothing; a table at its limit takes no more rows.
+#[test]
+fn row_edits_out_of_range_change_nothing() {
+    use settle::scenario::MAX_STARTING_ROWS;
+    use settle::session::Edit;
+    let mut s = settle::session::presets::PRESETS[3]
+        .load()
+        .expect("lesson 03");
+    let before = s.clone();
+    let row = ("9".to_string(), text("x"));
+    for e in [
+        Edit::SetRow {
+            node: "catalog".into(),
+            index: 5,
+            row: row.clone(),
+        },
+        Edit::DeleteRow {
+            node: "catalog".into(),
+            index: 0,
+        },
+        Edit::SetRow {
+            node: "nowhere".into(),
+            index: 0,
+            row: row.clone(),
+        },
+    ] {
+        e.apply(&mut s);
+        assert_eq!(s, before, "{e:?} changed the drawing");
+    }
+    for k in 0..MAX_STARTING_ROWS + 1 {
+        Edit::SetRow {
+            node: "catalog".into(),
+            index: k,
+            row: (k.to_string(), text("x")),
+        }
+        .apply(&mut s);
+    }
+    match s.nodes.iter().find(|n| n.id == "catalog").map(|n| &n.kind) {
+        Some(NodeKind::Service(svc)) => assert_eq!(svc.rows.len(), MAX_STARTING_ROWS),
+        other => panic!("the catalog is not a service: {other:?}"),
+    }
+}
