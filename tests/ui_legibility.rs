@@ -118,3 +118,22 @@ fn a_new_drawing_has_room_for_one_requests_messages() {
     let rows = app.diagram_rows();
     assert!(rows >= 8.0, "the diagram has room for {rows:.1} rows");
 }
+
+/// On a 1280×720 projector, under a lesson's card, the diagram beside the
+/// replica states still shows six rows: a request, its reply and the
+/// event it sends, enough to follow the story the lesson tells.
+#[test]
+fn a_720_line_projector_shows_six_rows_of_the_diagram() {
+    for (i, p) in PRESETS.iter().enumerate() {
+        let mut h = harness((1280.0, 720.0), true);
+        h.run_steps(2);
+        h.state_mut().push(Cmd::OpenPreset(i));
+        h.run_steps(4);
+        let rows = h.state().diagram_rows();
+        assert!(
+            rows >= 6.0,
+            "{}: the diagram has room for {rows:.1} rows",
+            p.file
+        );
+    }
+}

@@ -6,8 +6,8 @@
 /// A node's size on the canvas; defined with the document it belongs to.
 pub use crate::scenario::NODE_SIZE;
 use crate::scenario::{
-    Bounds, Column, Fault, Keeping, Kind, Link, Narration, Node, NodeKind, PublishTo, SagaStep,
-    Scenario, Source, Wire, Work,
+    Bounds, Column, Fault, Keeping, Kind, Link, MAX_STARTING_ROWS, Narration, Node, NodeKind,
+    PublishTo, SagaStep, Scenario, Source, ValueSpec, Wire, Work,
 };
 
 /// One change to a drawing.
@@ -43,6 +43,18 @@ pub enum Edit {
     },
     DeleteNodes(Vec<String>),
     DeleteLink(usize),
+    /// Starting row `index` of service `node`'s table set to `row` (id,
+    /// value); the index one past the last adds a row.
+    SetRow {
+        node: String,
+        index: usize,
+        row: (String, ValueSpec),
+    },
+    /// Starting row `index` of service `node`'s table taken out.
+    DeleteRow {
+        node: String,
+        index: usize,
+    },
     /// A fault recorded live, at its moment.
     AddFault(Fault),
     /// A request recorded live, at its moment.
@@ -112,6 +124,8 @@ impl Edit {
             }
             Edit::DeleteNodes(ids) => delete_nodes(s, ids),
             Edit::DeleteLink(index) => delete_link(s, *index),
+            Edit::SetRow { node, index, row } => set_row(s, node, *index, Some(row)),
+            Edit::DeleteRow { node, index } => set_row(s, node, *index, None),
             Edit::AddFault(f) => s.faults.push(f.clone()),
             Edit::AddWork(w) => s.workload.push(w.clone()),
             Edit::AddCaption(c) => {
@@ -147,6 +161,31 @@ impl Edit {
                 }
             }
         }
+    }
+}
+
+/// Sets (or with `None` removes) starting row `index` of service `node`.
+/// Setting the row one past the last adds it, while the table holds
+/// fewer than [`MAX_STARTING_ROWS`]; any other index changes nothing.
+fn set_row(s: &mut Scenario, node: &str, index: usize, row: Option<&(String, ValueSpec)>) {
+    let Some(NodeKind::Service(svc)) = s
+        .nodes
+        .iter_mut()
+        .find(|n| n.id == node)
+        .map(|n| &mut n.kind)
+    else {
+        return;
+    };
+    let rows = &mut svc.rows;
+    match row {
+        Some(row) if index < rows.len() => rows[index] = row.clone(),
+        Some(row) if index == rows.len() && rows.len() < MAX_STARTING_ROWS => {
+            rows.push(row.clone())
+        }
+        None if index < rows.len() => {
+            rows.remove(index);
+        }
+        _ => {}
     }
 }
 

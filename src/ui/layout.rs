@@ -29,6 +29,10 @@ const DIAGRAM_CHROME: f32 = 80.0;
 /// service and its database, with replies and an event, is about eight.
 const DIAGRAM_ROWS: f32 = 8.0;
 
+/// The rows the diagram keeps on a projector however short the screen:
+/// enough to follow a request to its reply and the event it sends.
+const PRESENTING_ROWS: f32 = 6.0;
+
 /// A by-order row's height (as the sequence diagram draws it).
 fn row_height(presenting: bool) -> f32 {
     if presenting { 32.0 } else { 24.0 }
@@ -130,7 +134,8 @@ fn side_panel(
 
 /// On a projector, the run's views large under the drawing: the diagram
 /// beside the replica states (in compare mode, both sides' replica
-/// states). `drawing` is the height the drawing's plates want.
+/// states). `drawing` is the height the drawing's plates want. Returns
+/// where the diagram is (nothing in compare mode, which shows none).
 fn presenting_views(
     ui: &mut egui::Ui,
     drawing: f32,
@@ -138,20 +143,31 @@ fn presenting_views(
     view: &View,
     sides: &[(&View, bool)],
     cmds: &mut Vec<Cmd>,
-) {
+) -> egui::Rect {
     // The back row needs the run's views large: under the
     // drawing, the diagram beside the replica states (in
     // compare mode, both sides' replica states).
     // The drawing keeps the room its plates need (up to 60 %
     // of the space), so on a short projector screen the views
-    // give way rather than plates piling onto each other.
+    // give way rather than plates piling onto each other; but never
+    // below a few rows of the diagram, which the lesson is told through
+    // (the plates, a little closer, stay clear of each other).
     let space = ui.available_height();
-    let most = (space - drawing.min(space * 0.6)).clamp(140.0, 900.0);
-    let height = (space * 0.45).max(180.0).min(most);
+    // The panel's own frame, and a point for egui rounding it to pixels.
+    let frame = egui::Frame::side_top_panel(ui.style())
+        .total_margin()
+        .sum()
+        .y
+        + 1.0;
+    let least = (DIAGRAM_CHROME + PRESENTING_ROWS * row_height(true) + frame)
+        .min(space * 0.75)
+        .max(140.0);
+    let most = (space - drawing.min(space * 0.6)).clamp(least, 900.0_f32.max(least));
+    let height = (space * 0.45).max(least).min(most);
     egui::Panel::bottom("views-presenting")
         .resizable(true)
         .default_size(height)
-        .size_range(140.0..=most)
+        .size_range(least..=most)
         .show(ui, |ui| {
             if sides.len() > 1 {
                 side_by_side(ui, sides.len(), |i, ui| {
@@ -161,7 +177,7 @@ fn presenting_views(
                         .id_salt("replicas-presenting")
                         .show(ui, |ui| routed(v, ed, cmds, |c| replicas::ui(ui, v, c)));
                 });
-                return;
+                return egui::Rect::NOTHING;
             }
             egui::Panel::right("replicas-presenting")
                 .resizable(true)
@@ -171,8 +187,11 @@ fn presenting_views(
                         .id_salt("replicas-presenting-scroll")
                         .show(ui, |ui| replicas::ui(ui, view, cmds));
                 });
+            let diagram = ui.available_rect_before_wrap();
             sequence::ui(ui, seq_a, view, cmds);
-        });
+            diagram
+        })
+        .inner
 }
 
 /// Off a projector, the panel under the drawing: the sequence diagram
@@ -355,7 +374,7 @@ impl SettleApp {
             super::challenge::panel(ui, &view, session, cmds);
             if self.presenting {
                 let drawing = canvas_a.wants_height.max(canvas_b.wants_height);
-                presenting_views(ui, drawing, seq_a, &view, &sides, cmds);
+                self.diagram_rect = presenting_views(ui, drawing, seq_a, &view, &sides, cmds);
             } else {
                 self.diagram_rect = diagram_panel(
                     ui,

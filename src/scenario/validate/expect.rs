@@ -111,7 +111,7 @@ impl<'a> Checker<'a> {
                     {
                         self.fail(
                             Where::text("expect", i, group),
-                            format!("\"{log}\" has no consumer group \"{group}\""),
+                            format!("{} has no consumer group \"{group}\"", self.who(log)),
                         );
                     }
                     self.before_end(Where::item("expect", i), by.0);

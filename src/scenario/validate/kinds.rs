@@ -71,7 +71,14 @@ impl<'a> Checker<'a> {
             );
         }
         if let Some(prev) = owners.insert(svc.table.as_str(), n.id.as_str()) {
-            self.fail(Where::field("nodes", i, "table"), format!("the table \"{}\" is already owned by \"{prev}\"; each table has one owning service", svc.table));
+            self.fail(
+                Where::field("nodes", i, "table"),
+                format!(
+                    "the table \"{}\" is already owned by {}; each table has one owning service",
+                    svc.table,
+                    self.who(prev)
+                ),
+            );
         }
         if let Some(db) = &svc.database {
             self.must_reach(i, &n.id, db, "database", |k| {
@@ -122,7 +129,7 @@ impl<'a> Checker<'a> {
             );
             match owner.map(|m| (m, &m.kind)) {
                 Some((_, NodeKind::Service(o))) if o.database.is_some() && o.database == svc.database => {}
-                Some((m, _)) => self.fail(Where::text("nodes", i, table), format!("\"{}\" keeps \"{table}\" in another database; a service can only read a table straight from a database it shares", m.id)),
+                Some((m, _)) => self.fail(Where::text("nodes", i, table), format!("{} keeps \"{table}\" in another database; a service can only read a table straight from a database it shares", self.who(&m.id))),
                 None => self.fail(Where::text("nodes", i, table), format!("no other service owns a table \"{table}\"")),
             }
         }
@@ -254,8 +261,10 @@ impl<'a> Checker<'a> {
                 self.fail(
                     Where::text("nodes", i, &p.table),
                     format!(
-                        "peers of \"{}\" must all be linked to each other; link \"{}\" and \"{}\"",
-                        p.table, n.id, m.id
+                        "peers of \"{}\" must all be linked to each other; link {} and {}",
+                        p.table,
+                        self.who(&n.id),
+                        self.who(&m.id)
                     ),
                 );
             }
@@ -267,7 +276,14 @@ impl<'a> Checker<'a> {
             _ => None,
         });
         if let Some(other) = other {
-            self.fail(Where::field("nodes", i, "strategy"), format!("\"{other}\" resolves \"{}\" another way; all peers of a table share one strategy", p.table));
+            self.fail(
+                Where::field("nodes", i, "strategy"),
+                format!(
+                    "{} resolves \"{}\" another way; all peers of a table share one strategy",
+                    self.who(other),
+                    p.table
+                ),
+            );
         }
     }
 
@@ -429,8 +445,9 @@ impl<'a> Checker<'a> {
                 self.fail(
                     Where::text("nodes", i, &n.id),
                     format!(
-                        "\"{id}\" reads the topic \"{t}\" from \"{}\", which has no such topic; its topics are: {}",
-                        n.id,
+                        "{} reads the topic \"{t}\" from {}, which has no such topic; its topics are: {}",
+                        self.who(id),
+                        self.who(&n.id),
                         topics.join(", ")
                     ),
                 );
@@ -445,10 +462,10 @@ impl<'a> Checker<'a> {
                 self.fail(
                     Where::text("nodes", i, &n.id),
                     format!(
-                        "\"{}\" publishes on \"{}\", which \"{}\" has no topic for; its topics are: {}",
-                        m.id,
+                        "{} publishes on \"{}\", which {} has no topic for; its topics are: {}",
+                        self.who(&m.id),
                         p.topic,
-                        n.id,
+                        self.who(&n.id),
                         topics.join(", ")
                     ),
                 );
@@ -529,8 +546,9 @@ impl<'a> Checker<'a> {
                     self.fail(
                         Where::text("nodes", i, m),
                         format!(
-                            "\"{m}\" does not read from \"{}\"; a group's members are consumers that name it as their broker",
-                            n.id
+                            "{} does not read from {}; a group's members are consumers that name it as their broker",
+                            self.who(m),
+                            self.who(&n.id)
                         ),
                     );
                 } else if g.members[..j].contains(m)
@@ -538,7 +556,10 @@ impl<'a> Checker<'a> {
                 {
                     self.fail(
                         Where::text("nodes", i, m),
-                        format!("\"{m}\" is listed in more than one place; a consumer belongs to one group"),
+                        format!(
+                            "{} is listed in more than one place; a consumer belongs to one group",
+                            self.who(m)
+                        ),
                     );
                 }
             }

@@ -188,6 +188,19 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// How a message names a node: the name the learner sees on the
+    /// drawing, then the id a file editor searches for. A node without a
+    /// name of its own is named by its id alone.
+    pub(super) fn who(&self, id: &str) -> String {
+        match self.s.nodes.iter().find(|n| n.id == id) {
+            Some(n) if n.label() != id => {
+                let name: String = n.label().chars().take(Bounds::ID_CHARS).collect();
+                format!("{name} (\"{id}\")")
+            }
+            _ => format!("\"{id}\""),
+        }
+    }
+
     pub(super) fn node_ref(&mut self, place: Where, id: &str) -> Option<&'a NodeKind> {
         let found = self.kinds.get(id).copied();
         if found.is_none() {
@@ -211,7 +224,10 @@ impl<'a> Checker<'a> {
                 if l.from == l.to {
                     self.fail(
                         Where::field("links", i, "to"),
-                        format!("\"{}\" is linked to itself; a link joins two nodes", l.from),
+                        format!(
+                            "{} is linked to itself; a link joins two nodes",
+                            self.who(&l.from)
+                        ),
                     );
                 }
                 let (x, y) = ordered(&l.from, &l.to);
@@ -219,8 +235,9 @@ impl<'a> Checker<'a> {
                     self.fail(
                         Where::item("links", i),
                         format!(
-                            "\"{}\" and \"{}\" are linked twice; one link carries both directions",
-                            l.from, l.to
+                            "{} and {} are linked twice; one link carries both directions",
+                            self.who(&l.from),
+                            self.who(&l.to)
                         ),
                     );
                 }
@@ -252,7 +269,11 @@ impl<'a> Checker<'a> {
             Some(k) => {
                 self.fail(
                     place,
-                    format!("\"{id}\" is a {}, but a {want} is needed here", k.word()),
+                    format!(
+                        "{} is a {}, but a {want} is needed here",
+                        self.who(id),
+                        k.word()
+                    ),
                 );
                 false
             }
@@ -279,7 +300,8 @@ impl<'a> Checker<'a> {
 
     pub(super) fn need_link(&mut self, place: Where, a: &str, b: &str) {
         if !self.is_linked(a, b) {
-            self.fail(place, format!("\"{a}\" and \"{b}\" must be linked for their messages to travel; add a link between them"));
+            let (a, b) = (self.who(a), self.who(b));
+            self.fail(place, format!("{a} and {b} must be linked for their messages to travel; add a link between them"));
         }
     }
 }

@@ -18,8 +18,8 @@ impl Checker<'_> {
                 self.fail(
                     Where::field("nodes", i, "rows"),
                     format!(
-                        "\"{}\" starts with {} rows; a table may start with at most {MAX_STARTING_ROWS}",
-                        n.id,
+                        "{} starts with {} rows; a table may start with at most {MAX_STARTING_ROWS}",
+                        self.who(&n.id),
                         svc.rows.len()
                     ),
                 );
@@ -32,8 +32,8 @@ impl Checker<'_> {
                     self.fail(
                         place,
                         format!(
-                            "a starting row of \"{}\" needs an id of 1 to {} characters",
-                            n.id,
+                            "a starting row of {} needs an id of 1 to {} characters",
+                            self.who(&n.id),
                             Bounds::ID_CHARS
                         ),
                     );
@@ -43,8 +43,8 @@ impl Checker<'_> {
                     self.fail(
                         place,
                         format!(
-                            "\"{}\" starts with row \"{id}\" twice; give each id one value",
-                            n.id
+                            "{} starts with row \"{id}\" twice; give each id one value",
+                            self.who(&n.id)
                         ),
                     );
                     continue;
@@ -53,8 +53,8 @@ impl Checker<'_> {
                     ValueSpec::Seq => self.fail(
                         place,
                         format!(
-                            "starting row \"{id}\" of \"{}\" needs a value: Text(\"…\") or Int(…); Seq counts requests, and there are none before the run",
-                            n.id
+                            "starting row \"{id}\" of {} needs a value: Text(\"…\") or Int(…); Seq counts requests, and there are none before the run",
+                            self.who(&n.id)
                         ),
                     ),
                     ValueSpec::Text(t) => self.text_ok(place, "starting value", t),

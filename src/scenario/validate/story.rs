@@ -66,7 +66,7 @@ impl<'a> Checker<'a> {
                     };
                     self.fail(
                         Where::field("workload", i, "to"),
-                        format!("\"{to}\" is a {}: {why}", tk.word()),
+                        format!("{} is a {}: {why}", self.who(to), tk.word()),
                     );
                 } else {
                     self.need_link(Where::field("workload", i, "to"), from, to);
@@ -79,7 +79,8 @@ impl<'a> Checker<'a> {
                 self.fail(
                     Where::field("workload", i, "from"),
                     format!(
-                        "\"{from}\" is a {}; work starts at a client or a service",
+                        "{} is a {}; work starts at a client or a service",
+                        self.who(from),
                         fk.word()
                     ),
                 );
@@ -90,7 +91,7 @@ impl<'a> Checker<'a> {
                         self.text_ok(Where::item("workload", i), "value", t);
                     }
                     if *poison && !crate::scenario::publishes_to_queue(self.s, to) {
-                        self.fail(Where::field("workload", i, "poison"), format!("\"{to}\" publishes no event of its own to a broker: mark as poison only writes to a service that publishes its events to a broker itself (not through an outbox)"));
+                        self.fail(Where::field("workload", i, "poison"), format!("{} publishes no event of its own to a broker: mark as poison only writes to a service that publishes its events to a broker itself (not through an outbox)", self.who(to)));
                     }
                     id
                 }
@@ -123,7 +124,7 @@ impl<'a> Checker<'a> {
             {
                 self.fail(
                     Where::field("workload", i, "value"),
-                    format!("\"{to}\" keeps a G-counter (grow-only), which cannot count down: choose PnCounter for its table to count {n}"),
+                    format!("{} keeps a G-counter (grow-only), which cannot count down: choose PnCounter for its table to count {n}", self.who(to)),
                 );
             }
             if matches!(
@@ -210,7 +211,9 @@ impl<'a> Checker<'a> {
                             self.fail(
                                 Where::text("faults", i, b),
                                 format!(
-                                    "there is no link between \"{a}\" and \"{b}\" to cut or heal"
+                                    "there is no link between {} and {} to cut or heal",
+                                    self.who(a),
+                                    self.who(b)
                                 ),
                             );
                         }
@@ -219,7 +222,7 @@ impl<'a> Checker<'a> {
                 Fault::ClockSkew { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
                     if kind.is_some_and(|k| !k.acts_now().contains(&Act::Skew)) {
-                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" stamps no writes: clock skew matters only to last-writer-wins peers"));
+                        self.fail(Where::field("faults", i, "node"), format!("{} stamps no writes: clock skew matters only to last-writer-wins peers", self.who(node)));
                     }
                 }
                 Fault::Crash { node, .. } | Fault::Restart { node, .. } => {
@@ -228,7 +231,13 @@ impl<'a> Checker<'a> {
                 Fault::Rebuild { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
                     if kind.is_some_and(|k| !k.acts_now().contains(&Act::Rebuild)) {
-                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" is not a projection: only a projection's view can be rebuilt"));
+                        self.fail(
+                            Where::field("faults", i, "node"),
+                            format!(
+                                "{} is not a projection: only a projection's view can be rebuilt",
+                                self.who(node)
+                            ),
+                        );
                     }
                     if let Some(NodeKind::Projection(p)) = kind
                         && self
@@ -237,19 +246,19 @@ impl<'a> Checker<'a> {
                             .iter()
                             .any(|n| n.id == p.broker && n.kind.kind().is_queue())
                     {
-                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" reads from the broker \"{}\", and a queue deletes what it delivered: rebuild from a log", p.broker));
+                        self.fail(Where::field("faults", i, "node"), format!("{} reads from the broker {}, and a queue deletes what it delivered: rebuild from a log", self.who(node), self.who(&p.broker)));
                     }
                 }
                 Fault::Redrive { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
                     if kind.is_some_and(|k| !k.acts_now().contains(&Act::Redrive)) {
-                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" keeps no dead letters: only a broker with max_attempts has a queue to re-drive"));
+                        self.fail(Where::field("faults", i, "node"), format!("{} keeps no dead letters: only a broker with max_attempts has a queue to re-drive", self.who(node)));
                     }
                 }
                 Fault::Fix { node, .. } => {
                     let kind = self.node_ref(Where::field("faults", i, "node"), node);
                     if kind.is_some_and(|k| !k.acts_now().contains(&Act::Fix)) {
-                        self.fail(Where::field("faults", i, "node"), format!("\"{node}\" rejects no poison events: only a replica (a consumer) has a fix to deploy"));
+                        self.fail(Where::field("faults", i, "node"), format!("{} rejects no poison events: only a replica (a consumer) has a fix to deploy", self.who(node)));
                     }
                 }
                 Fault::Rewind { node, group, .. } => {
@@ -263,13 +272,20 @@ impl<'a> Checker<'a> {
                                 self.fail(
                                     Where::text("faults", i, group),
                                     format!(
-                                        "\"{node}\" has no consumer group \"{group}\"; its groups are: {}",
+                                        "{} has no consumer group \"{group}\"; its groups are: {}",
+                                        self.who(node),
                                         names.join(", ")
                                     ),
                                 );
                             }
                         }
-                        Some(false) => self.fail(Where::field("faults", i, "node"), format!("\"{node}\" is not a log: only a log's consumer groups can be rewound")),
+                        Some(false) => self.fail(
+                            Where::field("faults", i, "node"),
+                            format!(
+                                "{} is not a log: only a log's consumer groups can be rewound",
+                                self.who(node)
+                            ),
+                        ),
                         None => {}
                     }
                 }

@@ -1,11 +1,14 @@
-//! A service's settings: the table it owns, how it writes (with an
-//! outbox or not), where it publishes, and which tables it reads directly.
+//! A service's settings: the table it owns and the rows it starts with,
+//! how it writes (with an outbox or not), where it publishes, and which
+//! tables it reads directly.
 
 use egui::Ui;
 
 use super::nodes_of;
-use crate::scenario::{EventShape, Kind, NodeKind, PublishTo, ServiceSpec, WriteMode};
-use crate::session::Cmd;
+use crate::scenario::{
+    EventShape, Kind, MAX_STARTING_ROWS, NodeKind, PublishTo, ServiceSpec, ValueSpec, WriteMode,
+};
+use crate::session::{Cmd, Edit};
 use crate::ui::inspector::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::ui::view::View;
 
@@ -36,6 +39,7 @@ pub(super) fn service(
         },
     );
     ui.end_row();
+    starting_rows(ui, st, id, svc, cmds);
 
     let l = label(ui, "Database");
     let current = svc
@@ -184,6 +188,109 @@ pub(super) fn service(
 /// inspector words it.
 pub const CALLS_IN_TURN: &str = "one after another";
 pub const CALLS_AT_ONCE: &str = "all at once";
+
+/// The rows the table holds when the run begins: each one's id and value
+/// typed in its own named field, a row added or removed by a button, each
+/// change one undoable edit.
+fn starting_rows(ui: &mut Ui, st: &mut Fields, id: &str, svc: &ServiceSpec, cmds: &mut Vec<Cmd>) {
+    let n = svc.rows.len();
+    label(ui, "Starting rows");
+    ui.weak(match n {
+        0 => "none: the table starts empty".to_string(),
+        1 => "1, in place when the run begins".to_string(),
+        _ => format!("{n}, in place when the run begins"),
+    });
+    ui.end_row();
+    for (k, (row_id, value)) in svc.rows.iter().enumerate() {
+        let l = label(ui, &format!("Row {} id", k + 1));
+        ui.horizontal(|ui| {
+            let (node, keep, value) = (id.to_string(), row_id.clone(), value.clone());
+            fields::text(ui, st, &format!("{id}/rows/{k}/id"), &l, row_id, cmds, {
+                move |typed| {
+                    // A row needs an id: an emptied field keeps the old one.
+                    let row_id = if typed.is_empty() {
+                        keep.clone()
+                    } else {
+                        typed
+                    };
+                    set_row(&node, k, (row_id, value.clone()))
+                }
+            });
+            let r = ui
+                .small_button("Remove")
+                .on_hover_text("Take this row out of the starting table");
+            let name = format!("Remove row {}", k + 1);
+            r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+            if r.clicked() {
+                cmds.push(Cmd::Edit(Edit::DeleteRow {
+                    node: id.to_string(),
+                    index: k,
+                }));
+            }
+        });
+        ui.end_row();
+        let l = label(ui, &format!("Row {} value", k + 1));
+        let (node, keep) = (id.to_string(), row_id.clone());
+        fields::text(
+            ui,
+            st,
+            &format!("{id}/rows/{k}/value"),
+            &l,
+            &shown_value(value),
+            cmds,
+            move |typed| set_row(&node, k, (keep.clone(), typed_value(typed))),
+        );
+        ui.end_row();
+    }
+    if n < MAX_STARTING_ROWS {
+        ui.label("");
+        if ui
+            .button("Add a starting row")
+            .on_hover_text("A row already written and replicated when the run begins")
+            .clicked()
+        {
+            let fresh = (1..=n + 1)
+                .map(|k| k.to_string())
+                .find(|c| svc.rows.iter().all(|(r, _)| r != c))
+                .unwrap_or_default();
+            cmds.push(Cmd::Edit(set_row(
+                id,
+                n,
+                (fresh, ValueSpec::Text(String::new())),
+            )));
+        }
+        ui.end_row();
+    }
+}
+
+/// The edit that gives starting row `index` of service `node` this id
+/// and value.
+fn set_row(node: &str, index: usize, row: (String, ValueSpec)) -> Edit {
+    Edit::SetRow {
+        node: node.to_string(),
+        index,
+        row,
+    }
+}
+
+/// A starting value as its field shows it.
+fn shown_value(v: &ValueSpec) -> String {
+    match v {
+        ValueSpec::Text(t) => t.clone(),
+        ValueSpec::Int(n) => n.to_string(),
+        ValueSpec::Seq => String::new(),
+    }
+}
+
+/// What was typed as a value: a whole number written plainly (`42`,
+/// `-3`, not `007`) is a number a counter or a change event can add to;
+/// anything else is text.
+fn typed_value(typed: String) -> ValueSpec {
+    match typed.parse::<i64>() {
+        Ok(n) if n.to_string() == typed => ValueSpec::Int(n),
+        _ => ValueSpec::Text(typed),
+    }
+}
 
 /// The tables of other services this one reads straight from a database
 /// they share. A read can only be unticked here, never added: the editor
