@@ -9,7 +9,9 @@ use std::path::PathBuf;
 
 use egui::Context;
 
-use super::super::file_dialog::{FileDialog, Outcome};
+#[cfg(not(target_arch = "wasm32"))]
+use super::super::file_dialog::FileDialog;
+use super::super::file_dialog::Outcome;
 use super::super::{dialogs, glossary, help};
 use super::SettleApp;
 use crate::session::Cmd;
