@@ -3,7 +3,10 @@
 //! the palette and a drag between ports push. Only lessons 01, 03, 04, 06
 //! and 07 carry challenges, and each is kept in the progress once solved.
 
-use settle::scenario::{Delivery, Kind, NodeKind, Strategy, WriteMode};
+mod common;
+
+use common::{add_relay, set, spec};
+use settle::scenario::{Delivery, NodeKind, Strategy, WriteMode};
 use settle::session::challenge::{ChallengeCmd, Checked, judge};
 use settle::session::presets::PRESETS;
 use settle::session::{Cmd, Edit, Session};
@@ -40,23 +43,6 @@ fn check(s: &mut Session) -> Checked {
     s.challenge()
         .and_then(|a| a.checked.clone())
         .expect("a verdict")
-}
-
-fn spec(s: &Session, id: &str) -> NodeKind {
-    s.doc
-        .scenario
-        .nodes
-        .iter()
-        .find(|n| n.id == id)
-        .map(|n| n.kind.clone())
-        .unwrap_or_else(|| panic!("no node {id}"))
-}
-
-fn set(s: &mut Session, id: &str, kind: NodeKind) {
-    s.apply(Cmd::Edit(Edit::SetSpec {
-        id: id.into(),
-        spec: Box::new(kind),
-    }));
 }
 
 /// Checks the drawing as it is: unsolved, with every failing check
@@ -212,23 +198,7 @@ fn an_order_survives_the_crash_with_an_outbox_and_a_relay() {
     let c = check(&mut s);
     assert!(!c.passed(), "an outbox without a relay passed");
     // Palette: a CDC relay; then links to the database and to the bus.
-    s.apply(Cmd::Edit(Edit::AddNode {
-        kind: Kind::Cdc,
-        at: Some((600.0, 420.0)),
-    }));
-    let relay = s
-        .doc
-        .scenario
-        .nodes
-        .last()
-        .map(|n| n.id.clone())
-        .expect("added");
-    for (a, b) in [("orders-db", relay.as_str()), (relay.as_str(), "bus")] {
-        s.apply(Cmd::Edit(Edit::Connect {
-            from: a.into(),
-            to: b.into(),
-        }));
-    }
+    add_relay(&mut s, "orders-db", "bus");
     assert_solved(&mut s);
 }
 

@@ -5,9 +5,12 @@
 //! the fix; what it finds is the first in candidate order, written as a
 //! scenario whose run fails the same way.
 
+mod common;
+
+use common::{add_relay, set, spec};
 use settle::check;
 use settle::explore::{self, Found, Inject, Options, Search};
-use settle::scenario::{self, Delivery, Kind, NodeKind, Scenario, Strategy, WriteMode};
+use settle::scenario::{self, Delivery, NodeKind, Scenario, Strategy, WriteMode};
 use settle::session::challenge::ChallengeCmd;
 use settle::session::explore::on_cores;
 use settle::session::presets::PRESETS;
@@ -181,23 +184,6 @@ fn check_my_design_tells_of_a_run_that_breaks_a_passing_design() {
     assert_eq!(p.now(), at);
 }
 
-fn spec(s: &Session, id: &str) -> NodeKind {
-    s.doc
-        .scenario
-        .nodes
-        .iter()
-        .find(|n| n.id == id)
-        .map(|n| n.kind.clone())
-        .unwrap_or_else(|| panic!("no node {id}"))
-}
-
-fn set(s: &mut Session, id: &str, kind: NodeKind) {
-    s.apply(Cmd::Edit(Edit::SetSpec {
-        id: id.into(),
-        spec: Box::new(kind),
-    }));
-}
-
 fn challenges() -> Vec<(&'static str, Scenario, Scenario)> {
     let mut all = Vec::new();
     let (a, b) = challenge("01-data-ownership.ron", |s| {
@@ -221,23 +207,7 @@ fn challenges() -> Vec<(&'static str, Scenario, Scenario)> {
         };
         svc.write = WriteMode::Outbox;
         set(s, "orders", NodeKind::Service(svc));
-        s.apply(Cmd::Edit(Edit::AddNode {
-            kind: Kind::Cdc,
-            at: Some((600.0, 420.0)),
-        }));
-        let relay = s
-            .doc
-            .scenario
-            .nodes
-            .last()
-            .map(|n| n.id.clone())
-            .expect("added");
-        for (x, y) in [("orders-db", relay.as_str()), (relay.as_str(), "bus")] {
-            s.apply(Cmd::Edit(Edit::Connect {
-                from: x.into(),
-                to: y.into(),
-            }));
-        }
+        add_relay(s, "orders-db", "bus");
     });
     all.push(("04", a, b));
     let (a, b) = challenge("06-conflict-resolution.ron", |s| {

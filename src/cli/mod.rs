@@ -217,32 +217,14 @@ pub fn run(command: Command) -> ExitCode {
         Command::Explore(args) => explore::explore_file(&args),
         Command::Open { file } => window(Some(file)),
         Command::Link { file, at, base } => {
-            match link::link_file(&file, at.as_deref(), base.as_deref()) {
-                Ok(l) => {
-                    println!("{l}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::FAILURE
-                }
-            }
+            finish(link::link_file(&file, at.as_deref(), base.as_deref()))
         }
         Command::Compare {
             a,
             b,
             variant,
             seed,
-        } => match compare_files(&a, b.as_deref(), variant.as_deref(), seed) {
-            Ok(report) => {
-                print!("{report}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
-        },
+        } => finish(compare_files(&a, b.as_deref(), variant.as_deref(), seed)),
         Command::Screenshot {
             file,
             at,
@@ -250,73 +232,44 @@ pub fn run(command: Command) -> ExitCode {
             size,
             present,
             light,
-        } => match crate::ui::screenshot::screenshot(
-            &file,
-            at,
-            &out,
-            size,
-            crate::ui::screenshot::Look { present, light },
-        ) {
-            Ok(()) => {
-                println!("Saved {}", out.display());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Export(args) => match export_file(&args) {
-            Ok(line) => {
-                println!("{line}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Bench(BenchKind::Ui) => match crate::ui::bench::run() {
-            Ok(line) => {
-                println!("{line}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
-        },
-        Command::Bench(BenchKind::Explore { file, budget }) => {
-            match crate::scenario::load_file(&file)
+        } => finish(
+            crate::ui::screenshot::screenshot(
+                &file,
+                at,
+                &out,
+                size,
+                crate::ui::screenshot::Look { present, light },
+            )
+            .map(|()| format!("Saved {}", out.display())),
+        ),
+        Command::Export(args) => finish(export_file(&args)),
+        Command::Bench(BenchKind::Ui) => finish(crate::ui::bench::run()),
+        Command::Bench(BenchKind::Explore { file, budget }) => finish(
+            crate::scenario::load_file(&file)
                 .map_err(|e| e.to_string())
-                .and_then(|s| crate::bench::explore_rate(&s, budget, CORES, &on_cores))
-            {
-                Ok(line) => {
-                    println!("{line}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::FAILURE
-                }
-            }
+                .and_then(|s| crate::bench::explore_rate(&s, budget, CORES, &on_cores)),
+        ),
+        Command::Bench(BenchKind::Fanout(c)) => finish(if c.compare {
+            crate::bench::fanout_compared(c.size, c.runs.clamp(1, 50))
+        } else {
+            crate::bench::fanout(c.size).map(|r| r.to_string())
+        }),
+    }
+}
+
+/// Ends a command that either says what it did or why it could not: the
+/// report on standard output, the reason on standard error, and the exit
+/// code to match. A report that already ends its last line is printed as
+/// it is.
+fn finish(r: Result<String, String>) -> ExitCode {
+    match r {
+        Ok(text) => {
+            println!("{}", text.strip_suffix('\n').unwrap_or(&text));
+            ExitCode::SUCCESS
         }
-        Command::Bench(BenchKind::Fanout(c)) => {
-            let r = if c.compare {
-                crate::bench::fanout_compared(c.size, c.runs.clamp(1, 50))
-            } else {
-                crate::bench::fanout(c.size).map(|r| r.to_string())
-            };
-            match r {
-                Ok(line) => {
-                    println!("{line}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::FAILURE
-                }
-            }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use settle::scenario::{self, Scenario};
+use settle::scenario::{self, Kind, NodeKind, Scenario};
+use settle::session::{Cmd, Edit, Session};
 use settle::sim::Engine;
 use settle::trace::Trace;
 
@@ -40,4 +41,45 @@ pub fn jsonl(t: &Trace) -> Vec<u8> {
     let mut out = Vec::new();
     settle::trace::export::write_jsonl(t, &mut out).expect("writes to memory");
     out
+}
+
+/// A node's settings as the session's drawing holds them.
+pub fn spec(s: &Session, id: &str) -> NodeKind {
+    s.doc
+        .scenario
+        .nodes
+        .iter()
+        .find(|n| n.id == id)
+        .map(|n| n.kind.clone())
+        .unwrap_or_else(|| panic!("no node {id}"))
+}
+
+/// Changes a node's settings as the inspector does: one undoable edit.
+pub fn set(s: &mut Session, id: &str, kind: NodeKind) {
+    s.apply(Cmd::Edit(Edit::SetSpec {
+        id: id.into(),
+        spec: Box::new(kind),
+    }));
+}
+
+/// Adds a CDC relay from the palette and links it as a learner would:
+/// from the database it tails to the broker it publishes to.
+pub fn add_relay(s: &mut Session, database: &str, broker: &str) {
+    s.apply(Cmd::Edit(Edit::AddNode {
+        kind: Kind::Cdc,
+        at: Some((600.0, 420.0)),
+    }));
+    let relay = s
+        .doc
+        .scenario
+        .nodes
+        .last()
+        .map(|n| n.id.clone())
+        .expect("added");
+    for (a, b) in [(database, relay.as_str()), (relay.as_str(), broker)] {
+        s.apply(Cmd::Edit(Edit::Connect {
+            from: a.into(),
+            to: b.into(),
+        }));
+    }
 }
