@@ -92,6 +92,29 @@ fn chromium(url: &str, what: &str, scratch: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// The built site (`SETTLE_SITE`, else `dist`) served on a free port, with
+/// a scratch folder for the browser's profiles and pictures: the folder,
+/// the server (stopped when dropped) and the site's address.
+fn served_site() -> (tempfile::TempDir, Server, String) {
+    let site = PathBuf::from(std::env::var("SETTLE_SITE").unwrap_or_else(|_| "dist".into()));
+    assert!(
+        site.join("index.html").is_file() && site.join("settle_bg.wasm").is_file(),
+        "no site in {}: run sh assets/web/build.sh first",
+        site.display()
+    );
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let (server, port) = serve(&site);
+    (scratch, server, format!("http://127.0.0.1:{port}/"))
+}
+
+/// Where a picture named `name` is written: `SETTLE_SHOTS` to keep them,
+/// else the scratch folder.
+fn shot_path(scratch: &tempfile::TempDir, name: &str) -> PathBuf {
+    std::env::var("SETTLE_SHOTS")
+        .map_or_else(|_| scratch.path().to_path_buf(), PathBuf::from)
+        .join(name)
+}
+
 fn shot(url: &str, file: &Path, scratch: &Path) -> image::RgbaImage {
     chromium(url, &format!("--screenshot={}", file.display()), scratch);
     image::open(file)
@@ -124,20 +147,8 @@ fn title(dom: &str) -> String {
 #[test]
 #[ignore = "needs the built site, python3 and chromium-headless-shell (.ci/run)"]
 fn the_site_draws_the_welcome_and_a_link_opens_its_lesson_at_its_moment() {
-    let site = PathBuf::from(std::env::var("SETTLE_SITE").unwrap_or_else(|_| "dist".into()));
-    assert!(
-        site.join("index.html").is_file() && site.join("settle_bg.wasm").is_file(),
-        "no site in {}: run sh assets/web/build.sh first",
-        site.display()
-    );
-    let scratch = tempfile::tempdir().expect("a scratch folder");
-    let (_server, port) = serve(&site);
-    let base = format!("http://127.0.0.1:{port}/");
-    let out = |name: &str| {
-        let dir = std::env::var("SETTLE_SHOTS")
-            .map_or_else(|_| scratch.path().to_path_buf(), PathBuf::from);
-        dir.join(name)
-    };
+    let (scratch, _server, base) = served_site();
+    let out = |name: &str| shot_path(&scratch, name);
 
     let welcome = shot(&base, &out("web-welcome.png"), scratch.path());
     assert!(
@@ -191,20 +202,8 @@ fn lesson_04_title() -> String {
 #[test]
 #[ignore = "needs the built site, python3 and chromium-headless-shell (.ci/run)"]
 fn a_link_carrying_a_drawing_opens_it_and_a_cut_one_leaves_the_welcome_view() {
-    let site = PathBuf::from(std::env::var("SETTLE_SITE").unwrap_or_else(|_| "dist".into()));
-    assert!(
-        site.join("settle_bg.wasm").is_file(),
-        "no site in {}",
-        site.display()
-    );
-    let scratch = tempfile::tempdir().expect("a scratch folder");
-    let (_server, port) = serve(&site);
-    let base = format!("http://127.0.0.1:{port}/");
-    let out = |name: &str| {
-        let dir = std::env::var("SETTLE_SHOTS")
-            .map_or_else(|_| scratch.path().to_path_buf(), PathBuf::from);
-        dir.join(name)
-    };
+    let (scratch, _server, base) = served_site();
+    let out = |name: &str| shot_path(&scratch, name);
     let printed = Command::new(env!("CARGO_BIN_EXE_settle"))
         .args([
             "link",
