@@ -488,6 +488,11 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
         | crate::scenario::Fault::Heal { links, .. } => {
             links.iter().all(|(a, b)| !gone(a) && !gone(b))
         }
+        // A choice names messages, not nodes; once the run changes it
+        // finds nothing to choose and does nothing.
+        crate::scenario::Fault::Deliver { .. }
+        | crate::scenario::Fault::Drop { .. }
+        | crate::scenario::Fault::Duplicate { .. } => true,
     });
     for n in &mut s.narration {
         n.focus.retain(|f| !gone(f));

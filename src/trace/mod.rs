@@ -267,6 +267,12 @@ pub enum FaultEvent {
         group: Sym,
         offset: u32,
     },
+    /// The learner chose what the network does with a message in flight
+    /// (the choose-next mode); the step's node is the message's sender.
+    Chosen {
+        message: u32,
+        choice: crate::scenario::Choice,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
