@@ -57,6 +57,13 @@ pub enum Edit {
     },
     /// A fault recorded live, at its moment.
     AddFault(Fault),
+    /// A choice of what arrives next, recorded at its moment, where
+    /// `kept` choices had already been made; the choices made later in
+    /// the run go (see [`super::choose::record`]).
+    Choose {
+        fault: Fault,
+        kept: usize,
+    },
     /// A request recorded live, at its moment.
     AddWork(Work),
     /// A caption written while recording, kept in time order.
@@ -127,6 +134,7 @@ impl Edit {
             Edit::SetRow { node, index, row } => set_row(s, node, *index, Some(row)),
             Edit::DeleteRow { node, index } => set_row(s, node, *index, None),
             Edit::AddFault(f) => s.faults.push(f.clone()),
+            Edit::Choose { fault, kept } => super::choose::record(s, fault, *kept),
             Edit::AddWork(w) => s.workload.push(w.clone()),
             Edit::AddCaption(c) => {
                 if s.narration.len() < Bounds::NARRATION {

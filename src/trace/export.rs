@@ -83,7 +83,9 @@ fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str)
             trace.names.get(*group),
             id(*node)
         ),
-        FaultEvent::Chosen { message, choice } => {
+        FaultEvent::Chosen {
+            message, choice, ..
+        } => {
             let (from, to) = trace
                 .message(*message)
                 .map_or((0, 0), |m| (trace.sender(m), m.to));

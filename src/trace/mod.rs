@@ -267,10 +267,12 @@ pub enum FaultEvent {
         group: Sym,
         offset: u32,
     },
-    /// The learner chose what the network does with a message in flight
-    /// (the choose-next mode); the step's node is the message's sender.
+    /// The learner chose what the network does with message `message`,
+    /// in flight, just before message `before` was to arrive (the
+    /// choose-next mode); the step's node is the message's sender.
     Chosen {
         message: u32,
+        before: u32,
         choice: crate::scenario::Choice,
     },
 }

@@ -126,6 +126,7 @@ impl Engine {
             at: self.now,
             fault: FaultEvent::Chosen {
                 message: p.message,
+                before: p.before,
                 choice: p.choice,
             },
         });
