@@ -1,6 +1,7 @@
-//! The playback bar: play, pause, step, step back, speed, seed, and a
-//! timeline to drag to any moment, with marks where faults and narration
-//! happen.
+//! The playback bar: play, pause, step, step back, speed, seed, the
+//! choose-next mode (with its list, when the run holds for a choice), and
+//! a timeline to drag to any moment, with marks where faults and
+//! narration happen.
 
 use egui::{Align2, FontId, Sense, Stroke, pos2, vec2};
 
@@ -8,6 +9,7 @@ use super::theme;
 use super::view::View;
 use crate::scenario::fmt_time;
 use crate::session::Cmd;
+use crate::session::choose::ChooseCmd;
 use crate::session::player::{MAX_SPEED, MIN_SPEED};
 
 pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec<Cmd>) {
@@ -18,6 +20,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec
         return;
     };
     ui.add_space(4.0);
+    super::choose::ui(ui, view, cmds);
     ui.horizontal(|ui| {
         let big = |s: &str| egui::RichText::new(s).size(15.0);
         if ui
@@ -59,6 +62,16 @@ pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec
             .clicked()
         {
             cmds.push(Cmd::End);
+        }
+        let mut choosing = p.choose.on;
+        if ui
+            .toggle_value(&mut choosing, big("Choose next"))
+            .on_hover_text(
+                "Stop wherever more than one message could arrive next, and choose which arrives, is lost or arrives twice (C)",
+            )
+            .clicked()
+        {
+            cmds.push(Cmd::Choose(ChooseCmd::Toggle));
         }
         ui.separator();
         let mut speed = p.speed;
