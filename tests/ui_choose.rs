@@ -61,6 +61,8 @@ fn a_pick_in_the_list_is_recorded_saved_and_replayed_the_same() {
         }
     }
     assert!(held, "the run never held for a choice");
+    h.run_steps(1);
+    h.check_accessibility();
     let (point, words) = {
         let p = h.state().session.player.as_ref().expect("runs");
         assert!(!p.playing, "held");
