@@ -44,6 +44,12 @@ impl Choices {
     pub(super) fn idle(&self) -> bool {
         self.next >= self.picks.len() && self.settled.is_empty()
     }
+
+    /// Queued arrivals a choice has already made happen (void when they
+    /// come up).
+    pub(super) fn settled(&self) -> usize {
+        self.settled.len()
+    }
 }
 
 impl Engine {

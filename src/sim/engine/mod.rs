@@ -386,6 +386,7 @@ impl Engine {
             .iter()
             .filter(|p| matches!(p.what(), What::Arrive(_) | What::Doomed(_)))
             .count()
+            .saturating_sub(self.choices.settled())
     }
 
     /// The store of node `n`, if it keeps one.
