@@ -172,3 +172,67 @@ fn letting_the_network_decide_from_the_list_records_nothing() {
     let p = s.player.as_ref().expect("runs");
     assert!(p.upto() > step, "the run went on past the point");
 }
+
+/// Presses Tab until the element named `label` has the keyboard.
+fn tab_to(h: &mut Harness<'static, SettleApp>, label: &str) {
+    for _ in 0..300 {
+        if h.query_all_by_label(label).any(|n| n.is_focused()) {
+            return;
+        }
+        h.key_press(Key::Tab);
+        h.run_steps(1);
+    }
+    panic!("Tab never reached {label}");
+}
+
+#[test]
+fn the_keyboard_alone_turns_the_mode_on_and_drops_a_message() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut h = harness_in(dir.path());
+    h.run_steps(2);
+    let lesson = PRESETS
+        .iter()
+        .position(|p| p.file == "03-event-driven-replication.ron")
+        .expect("lesson 03");
+    h.state_mut().push(Cmd::OpenPreset(lesson));
+    h.state_mut().push(Cmd::SetSpeed(1.0));
+    h.run_steps(3);
+    h.key_press(Key::C);
+    h.run_steps(2);
+    h.key_press(Key::Space);
+    let mut point = None;
+    for _ in 0..600 {
+        h.run_steps(1);
+        if let Some(p) = h
+            .state()
+            .session
+            .player
+            .as_ref()
+            .and_then(|p| p.choice_point())
+        {
+            point = Some(p);
+            break;
+        }
+    }
+    let point = point.expect("held for a choice");
+    h.run_steps(2);
+    let c = point
+        .candidates
+        .iter()
+        .find(|c| c.message != point.before)
+        .expect("a second candidate");
+    let name = {
+        let p = h.state().session.player.as_ref().expect("runs");
+        format!("Drop: {}", said(p.trace(), c))
+    };
+    tab_to(&mut h, &name);
+    h.key_press(Key::Enter);
+    h.run_steps(3);
+    let faults = &h.state().session.doc.scenario.faults;
+    assert!(
+        faults
+            .iter()
+            .any(|f| matches!(f, Fault::Drop { message, .. } if *message == c.message)),
+        "{faults:?}"
+    );
+}
