@@ -75,11 +75,21 @@ impl Engine {
         };
     }
 
+    /// The queued arrival of message `m` (doomed for `why`, if it was):
+    /// the choices made just before it first, then the arrival itself,
+    /// unless a choice already settled the message.
+    #[inline]
+    pub(super) fn arrival(&mut self, m: u32, why: Option<DropReason>) {
+        if self.choices.idle() || !self.before_arrival(m) {
+            self.arrive(m, why);
+        }
+    }
+
     /// Called as the queued arrival of message `m` comes up: applies the
     /// choices made just before it, in the order they were made, then
     /// says whether `m` was already settled by a choice (its arrival is
     /// then void).
-    pub(super) fn before_arrival(&mut self, m: u32) -> bool {
+    fn before_arrival(&mut self, m: u32) -> bool {
         let now = self.now;
         // A choice whose moment passed without its arrival coming up
         // there belongs to a run that has since changed: it is void.

@@ -440,18 +440,12 @@ impl Engine {
         self.now = next.at;
         let before = self.trace.steps.len();
         match next.what() {
-            What::Arrive(m) => {
-                if self.choices.idle() || !self.before_arrival(m) {
-                    self.arrive(m, None);
-                }
-            }
+            What::Arrive(m) => self.arrival(m, None),
             What::Doomed(slot) => {
                 if let Some(&(m, why)) = self.doomed.get(slot as usize) {
-                    let void = !self.choices.idle() && self.before_arrival(m);
+                    // Freed after: a choice made here may ask why it was doomed.
+                    self.arrival(m, Some(why));
                     self.free_doomed.push(slot);
-                    if !void {
-                        self.arrive(m, Some(why));
-                    }
                 }
             }
             What::Timer(slot) => self.timer(slot),
