@@ -137,9 +137,9 @@ fn scrubber(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
     let width = ui.available_width();
     let (rect, resp) = ui.allocate_exact_size(vec2(width, 30.0), Sense::click_and_drag());
     let resp = resp.on_hover_text(if view.compare.is_some() {
-        "Drag to any moment; red marks are faults, blue are narration, purple is where the compared runs part ways"
+        "Drag to any moment; red marks are faults, short pink ones choices of what arrives next, blue are narration, purple is where the compared runs part ways"
     } else {
-        "Drag to any moment; red marks are faults, blue are narration"
+        "Drag to any moment; red marks are faults, short pink ones choices of what arrives next, blue are narration"
     });
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
@@ -151,9 +151,15 @@ fn scrubber(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
     painter.rect_filled(done, 4.0, visuals.selection.bg_fill.gamma_multiply(0.6));
     for f in &view.scenario.faults {
         let x = x_of(f.at().0 as f32);
+        // A choice of what arrives next is the learner's, not the
+        // scenario's: a shorter mark in the playhead's colour.
+        let (inset, color) = match f.choice() {
+            Some(_) => (8.0, theme::NOW),
+            None => (2.0, theme::FAULT),
+        };
         painter.line_segment(
-            [pos2(x, rect.min.y + 2.0), pos2(x, rect.max.y - 2.0)],
-            Stroke::new(3.0, theme::FAULT),
+            [pos2(x, rect.min.y + inset), pos2(x, rect.max.y - inset)],
+            Stroke::new(3.0, color),
         );
     }
     for n in view.scenario.narration.iter().filter_map(|n| n.at) {
