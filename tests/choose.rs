@@ -289,3 +289,31 @@ fn a_choice_that_finds_nothing_where_it_was_made_changes_nothing() {
     });
     assert_eq!(common::jsonl(&full_run(&stale)), common::jsonl(&base));
 }
+
+#[test]
+fn a_message_chosen_over_a_cut_link_is_still_dropped_there() {
+    let base = lesson("03-event-driven-replication.ron");
+    let (mut session, point) = stopped(base.clone());
+    let chosen = other(&point);
+    session.apply(Cmd::Choose(ChooseCmd::Pick {
+        message: chosen,
+        choice: Choice::Deliver,
+    }));
+    let mut s = session.doc.scenario.clone();
+    let t = full_run(&base);
+    let msg = t.message(chosen).expect("exists");
+    let (from, to) = (t.node_id(t.sender(msg)), t.node_id(msg.to));
+    // The link the chosen message travels is cut after it was sent.
+    s.faults.push(Fault::Partition {
+        at: settle::model::Dur(t.sent_at(msg) + 1),
+        links: vec![(from.to_string(), to.to_string())],
+        one_way: false,
+    });
+    let cut = full_run(&s);
+    let (at, kind) = arrival(&cut, chosen).expect("arrives somewhere");
+    assert_eq!(kind, StepKind::Drop);
+    assert_eq!(cut.drop_reason(chosen), Some(DropReason::Partition));
+    let choice = cut.step(at - 1).expect("the choice before it");
+    assert_eq!(choice.kind, StepKind::Fault, "dropped where it was chosen");
+    assert_eq!(cut.step_time(at), point.at);
+}
