@@ -26,7 +26,7 @@ pub use load::{Bounds, ScenarioError, from_str, load_bytes, load_file, read_text
 pub use quiz::{Question, Quiz, ShowMe, is_quiz, quiz_from_str};
 pub use roles::{Act, Keeping, Kept, Publishes, Reads, Wire, checkpoint_table, dead_letter_table};
 pub use specs::*;
-pub use story::{Ask, Fault, Narration, Op, Reading, Trigger, ValueSpec, Work};
+pub use story::{Ask, Choice, Fault, Narration, Op, Reading, Trigger, ValueSpec, Work};
 pub use variant::Variant;
 
 pub use crate::model::time::{Dur, Micros, Prob, fmt_ms, fmt_time, parse_dur};

@@ -160,6 +160,18 @@ pub enum Fault {
         #[serde(default)]
         offset: u32,
     },
+    /// A choice of what arrives next (made in the choose-next mode): just
+    /// before message `before` would arrive at `at`, message `message`,
+    /// still in flight, arrives instead. Messages are named by their
+    /// number in the run (the diagram's `#n`), which stays the same as
+    /// long as nothing earlier changes.
+    Deliver { at: Dur, message: u32, before: u32 },
+    /// Just before message `before` would arrive at `at`, message
+    /// `message` is lost on its link.
+    Drop { at: Dur, message: u32, before: u32 },
+    /// Just before message `before` would arrive at `at`, message
+    /// `message` arrives, and a copy of it right after.
+    Duplicate { at: Dur, message: u32, before: u32 },
 }
 
 impl Fault {
@@ -174,7 +186,57 @@ impl Fault {
             | Fault::Rebuild { at, .. }
             | Fault::Redrive { at, .. }
             | Fault::Fix { at, .. }
-            | Fault::Rewind { at, .. } => *at,
+            | Fault::Rewind { at, .. }
+            | Fault::Deliver { at, .. }
+            | Fault::Drop { at, .. }
+            | Fault::Duplicate { at, .. } => *at,
+        }
+    }
+
+    /// For a choice of what arrives next: (message chosen, message it
+    /// goes before, what was chosen).
+    pub fn choice(&self) -> Option<(u32, u32, Choice)> {
+        match *self {
+            Fault::Deliver {
+                message, before, ..
+            } => Some((message, before, Choice::Deliver)),
+            Fault::Drop {
+                message, before, ..
+            } => Some((message, before, Choice::Drop)),
+            Fault::Duplicate {
+                message, before, ..
+            } => Some((message, before, Choice::Twice)),
+            Fault::Partition { .. }
+            | Fault::Heal { .. }
+            | Fault::Crash { .. }
+            | Fault::Restart { .. }
+            | Fault::ClockSkew { .. }
+            | Fault::Rebuild { .. }
+            | Fault::Redrive { .. }
+            | Fault::Fix { .. }
+            | Fault::Rewind { .. } => None,
+        }
+    }
+}
+
+/// What the learner does with a message in flight in the choose-next mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Choice {
+    /// It arrives now, before the message the network would deliver next.
+    Deliver,
+    /// It is lost on its link.
+    Drop,
+    /// It arrives now, and a copy of it right after.
+    Twice,
+}
+
+impl Choice {
+    /// The verb a button or a log line uses.
+    pub fn said(self) -> &'static str {
+        match self {
+            Choice::Deliver => "arrives next",
+            Choice::Drop => "is lost",
+            Choice::Twice => "arrives twice",
         }
     }
 }

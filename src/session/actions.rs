@@ -46,6 +46,15 @@ pub enum Action {
         group: String,
         offset: u32,
     },
+    /// In the choose-next mode: what happens to message `message`, just
+    /// before message `before` arrives, where `kept` choices were already
+    /// made (see [`super::choose`]).
+    Choose {
+        message: u32,
+        before: u32,
+        choice: crate::scenario::Choice,
+        kept: usize,
+    },
 }
 
 impl Action {
@@ -91,6 +100,15 @@ impl Action {
                 group,
                 offset,
             }),
+            Action::Choose {
+                message,
+                before,
+                choice,
+                kept,
+            } => Edit::Choose {
+                fault: super::choose::fault(at.0, message, before, choice),
+                kept,
+            },
         }
     }
 }

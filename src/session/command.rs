@@ -101,6 +101,8 @@ pub enum Cmd {
     SetSeed(u64),
     /// A live action, recorded at the moment shown.
     Act(Action),
+    /// The choose-next mode: on, off, and the learner's picks.
+    Choose(super::choose::ChooseCmd),
     Select(Selection),
     SelectMessage(Option<u32>),
     NarrationBack,

@@ -57,6 +57,13 @@ pub enum Edit {
     },
     /// A fault recorded live, at its moment.
     AddFault(Fault),
+    /// A choice of what arrives next, recorded at its moment, where
+    /// `kept` choices had already been made; the choices made later in
+    /// the run go (see [`super::choose::record`]).
+    Choose {
+        fault: Fault,
+        kept: usize,
+    },
     /// A request recorded live, at its moment.
     AddWork(Work),
     /// A caption written while recording, kept in time order.
@@ -127,6 +134,7 @@ impl Edit {
             Edit::SetRow { node, index, row } => set_row(s, node, *index, Some(row)),
             Edit::DeleteRow { node, index } => set_row(s, node, *index, None),
             Edit::AddFault(f) => s.faults.push(f.clone()),
+            Edit::Choose { fault, kept } => super::choose::record(s, fault, *kept),
             Edit::AddWork(w) => s.workload.push(w.clone()),
             Edit::AddCaption(c) => {
                 if s.narration.len() < Bounds::NARRATION {
@@ -488,6 +496,11 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
         | crate::scenario::Fault::Heal { links, .. } => {
             links.iter().all(|(a, b)| !gone(a) && !gone(b))
         }
+        // A choice names messages, not nodes; once the run changes it
+        // finds nothing to choose and does nothing.
+        crate::scenario::Fault::Deliver { .. }
+        | crate::scenario::Fault::Drop { .. }
+        | crate::scenario::Fault::Duplicate { .. } => true,
     });
     for n in &mut s.narration {
         n.focus.retain(|f| !gone(f));

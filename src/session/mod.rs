@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod challenge;
+pub mod choose;
 pub mod command;
 pub mod compare;
 pub mod document;
@@ -382,6 +383,7 @@ impl Session {
                     None => self.doc.apply(&action.at(at)),
                 }
             }
+            Cmd::Choose(c) => self.choose_cmd(c),
             Cmd::Select(sel) => self.selection = sel,
             Cmd::SelectMessage(m) => {
                 self.selection.message = m;

@@ -3,6 +3,7 @@
 //! only as far as the cursor has been; scrubbing back reads the recorded
 //! trace, so it is exact and costs no re-run.
 
+use super::choose;
 use super::command::Cmd;
 use crate::model::Micros;
 use crate::scenario::Scenario;
@@ -32,6 +33,8 @@ pub struct Player {
     /// Outbox rows, relay offsets and unacknowledged deliveries, folded
     /// up to the moment last asked for.
     pipeline: std::cell::RefCell<Pipeline>,
+    /// The choose-next mode (see [`choose`]).
+    pub choose: choose::Mode,
 }
 
 impl Player {
@@ -52,6 +55,10 @@ impl Player {
             marks: Vec::new(),
             marks_seen: 0,
             pipeline: std::cell::RefCell::new(Pipeline::new(s)),
+            choose: choose::Mode {
+                floors: choose::Floors::of(s),
+                ..choose::Mode::default()
+            },
         };
         p.seek(0.0);
         Ok(p)
@@ -62,6 +69,7 @@ impl Player {
         let mut p = Player::new(s, seed)?;
         p.speed = self.speed;
         p.playing = self.playing;
+        p.choose.on = self.choose.on;
         p.seek(self.time);
         Ok(p)
     }
@@ -118,10 +126,63 @@ impl Player {
 
     /// Plays on to time `t` (never past the end), stopping there if `stop`.
     pub fn advance(&mut self, t: f64, stop: bool) {
+        if let Some(k) = self.choice_ahead(t) {
+            // The run holds where the learner has a choice to make.
+            self.upto = k;
+            self.time = self.trace().step_time(k) as f64;
+            self.playing = false;
+            self.choose.resume = true;
+            return;
+        }
         self.seek(t);
         if stop || self.at_end() {
             self.playing = false;
         }
+    }
+
+    /// In the choose-next mode, the first choice point between the moment
+    /// shown and `t` (running the engine that far), other than the one
+    /// the learner let pass.
+    fn choice_ahead(&mut self, t: f64) -> Option<usize> {
+        if !self.choose.on || t.is_nan() {
+            return None;
+        }
+        let whole = t.clamp(0.0, self.engine.until() as f64) as Micros;
+        if whole >= self.engine.now() {
+            self.engine.run_until(whole);
+            self.refresh();
+        }
+        let end = self.trace().first_step_at(whole.saturating_add(1));
+        let (trace, index, floors) = (self.engine.trace(), &self.index, &self.choose.floors);
+        (self.upto..end).find(|&k| {
+            self.choose.passed != Some(k) && choose::point_at(trace, index, floors, k).is_some()
+        })
+    }
+
+    /// The choice point at the moment shown, when the mode is on.
+    pub fn choice_point(&self) -> Option<choose::Point> {
+        if !self.choose.on {
+            return None;
+        }
+        choose::point_at(self.trace(), &self.index, &self.choose.floors, self.upto)
+    }
+
+    /// After a choice recorded at step `k` (this run is the one rebuilt
+    /// with it): shows the choice and the arrival it made, and plays on if
+    /// the run was playing when it stopped.
+    pub fn show_choice(&mut self, k: usize, resume: bool) {
+        let at = self.trace().step_time(k);
+        self.seek(at as f64);
+        let chosen = self
+            .trace()
+            .step(k)
+            .is_some_and(|s| s.kind == StepKind::Fault);
+        if chosen && k + 1 < self.trace().steps.len() {
+            self.upto = k + 2;
+        }
+        self.choose.passed = None;
+        self.choose.resume = resume;
+        self.playing = resume;
     }
 
     /// The moment of the first narration mark after `t`, running the engine
@@ -214,6 +275,12 @@ impl Player {
 
     /// Carries out a playback command; others are ignored.
     pub fn control(&mut self, c: &Cmd) {
+        // Playing on from a choice point lets the network decide there.
+        if matches!(c, Cmd::Play | Cmd::TogglePlay) {
+            self.choose.passed = Some(self.upto);
+        } else {
+            self.choose.resume = false;
+        }
         match *c {
             Cmd::Play => {
                 if self.at_end() {

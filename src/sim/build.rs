@@ -223,6 +223,7 @@ impl Engine {
             engine.schedule_gen(g, start);
         }
         engine.fault_plan = fault_plan;
+        engine.plan_choices(&s.faults);
         engine.watches = watches;
         engine.prime(&marks);
         Ok(engine)
@@ -381,6 +382,8 @@ fn fault_plan(s: &Scenario, w: &Wiring) -> Result<Vec<FaultRec>, BuildError> {
                     offset: *offset,
                 }]
             }
+            // Applied at the arrival they precede (see `engine::choice`).
+            Fault::Deliver { .. } | Fault::Drop { .. } | Fault::Duplicate { .. } => Vec::new(),
         };
         for fault in events {
             plan.push(FaultRec {

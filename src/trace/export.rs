@@ -83,6 +83,20 @@ fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str)
             trace.names.get(*group),
             id(*node)
         ),
+        FaultEvent::Chosen {
+            message, choice, ..
+        } => {
+            let (from, to) = trace
+                .message(*message)
+                .map_or((0, 0), |m| (trace.sender(m), m.to));
+            format!(
+                "{} → {}: {} #{message} {} (chosen)",
+                id(from),
+                id(to),
+                message_said(trace, *message),
+                choice.said()
+            )
+        }
     }
 }
 

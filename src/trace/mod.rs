@@ -267,6 +267,14 @@ pub enum FaultEvent {
         group: Sym,
         offset: u32,
     },
+    /// The learner chose what the network does with message `message`,
+    /// in flight, just before message `before` was to arrive (the
+    /// choose-next mode); the step's node is the message's sender.
+    Chosen {
+        message: u32,
+        before: u32,
+        choice: crate::scenario::Choice,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 
 use egui::{Context, Key, KeyboardShortcut, Modifiers};
 
+use crate::session::choose::ChooseCmd;
 use crate::session::{Cmd, ViewCmd};
 
 /// What a key does.
@@ -118,6 +119,12 @@ pub fn bindings() -> Vec<Binding> {
             Key::Comma,
             run(Cmd::StepBack),
             Some("Step one event back"),
+        ),
+        bind(
+            none,
+            Key::C,
+            run(Cmd::Choose(ChooseCmd::Toggle)),
+            Some("Choose what arrives next: stop wherever messages could arrive in another order"),
         ),
         bind(none, Key::OpenBracket, run(Cmd::Slower), Some("Slower")),
         bind(none, Key::CloseBracket, run(Cmd::Faster), Some("Faster")),

@@ -11,6 +11,7 @@ mod canvas;
 mod captions;
 mod challenge;
 mod checks;
+mod choose;
 mod compare;
 mod data;
 mod dialogs;

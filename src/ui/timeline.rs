@@ -1,6 +1,7 @@
-//! The playback bar: play, pause, step, step back, speed, seed, and a
-//! timeline to drag to any moment, with marks where faults and narration
-//! happen.
+//! The playback bar: play, pause, step, step back, speed, seed, the
+//! choose-next mode (with its list, when the run holds for a choice), and
+//! a timeline to drag to any moment, with marks where faults and
+//! narration happen.
 
 use egui::{Align2, FontId, Sense, Stroke, pos2, vec2};
 
@@ -8,6 +9,7 @@ use super::theme;
 use super::view::View;
 use crate::scenario::fmt_time;
 use crate::session::Cmd;
+use crate::session::choose::ChooseCmd;
 use crate::session::player::{MAX_SPEED, MIN_SPEED};
 
 pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec<Cmd>) {
@@ -18,6 +20,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec
         return;
     };
     ui.add_space(4.0);
+    super::choose::ui(ui, view, cmds);
     ui.horizontal(|ui| {
         let big = |s: &str| egui::RichText::new(s).size(15.0);
         if ui
@@ -59,6 +62,16 @@ pub fn ui(ui: &mut egui::Ui, view: &View, seed_text: &mut String, cmds: &mut Vec
             .clicked()
         {
             cmds.push(Cmd::End);
+        }
+        let mut choosing = p.choose.on;
+        if ui
+            .toggle_value(&mut choosing, big("Choose next"))
+            .on_hover_text(
+                "Stop wherever more than one message could arrive next, and choose which arrives, is lost or arrives twice (C)",
+            )
+            .clicked()
+        {
+            cmds.push(Cmd::Choose(ChooseCmd::Toggle));
         }
         ui.separator();
         let mut speed = p.speed;
@@ -124,9 +137,9 @@ fn scrubber(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
     let width = ui.available_width();
     let (rect, resp) = ui.allocate_exact_size(vec2(width, 30.0), Sense::click_and_drag());
     let resp = resp.on_hover_text(if view.compare.is_some() {
-        "Drag to any moment; red marks are faults, blue are narration, purple is where the compared runs part ways"
+        "Drag to any moment; red marks are faults, short pink ones choices of what arrives next, blue are narration, purple is where the compared runs part ways"
     } else {
-        "Drag to any moment; red marks are faults, blue are narration"
+        "Drag to any moment; red marks are faults, short pink ones choices of what arrives next, blue are narration"
     });
     let painter = ui.painter_at(rect);
     let visuals = ui.visuals();
@@ -138,9 +151,15 @@ fn scrubber(ui: &mut egui::Ui, view: &View, cmds: &mut Vec<Cmd>) {
     painter.rect_filled(done, 4.0, visuals.selection.bg_fill.gamma_multiply(0.6));
     for f in &view.scenario.faults {
         let x = x_of(f.at().0 as f32);
+        // A choice of what arrives next is the learner's, not the
+        // scenario's: a shorter mark in the playhead's colour.
+        let (inset, color) = match f.choice() {
+            Some(_) => (8.0, theme::NOW),
+            None => (2.0, theme::FAULT),
+        };
         painter.line_segment(
-            [pos2(x, rect.min.y + 2.0), pos2(x, rect.max.y - 2.0)],
-            Stroke::new(3.0, theme::FAULT),
+            [pos2(x, rect.min.y + inset), pos2(x, rect.max.y - inset)],
+            Stroke::new(3.0, color),
         );
     }
     for n in view.scenario.narration.iter().filter_map(|n| n.at) {

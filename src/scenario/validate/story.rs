@@ -289,7 +289,31 @@ impl<'a> Checker<'a> {
                         None => {}
                     }
                 }
+                Fault::Deliver { message, .. }
+                | Fault::Drop { message, .. }
+                | Fault::Duplicate { message, .. } => self.chosen_once(i, *message),
             }
+        }
+    }
+
+    /// A message arrives once: a second choice about the same message
+    /// (a choice of what arrives next names it by its number in the run)
+    /// would find it already gone.
+    fn chosen_once(&mut self, i: usize, message: u32) {
+        let earlier = self
+            .s
+            .faults
+            .iter()
+            .take(i)
+            .position(|f| f.choice().is_some_and(|(m, _, _)| m == message));
+        if let Some(j) = earlier {
+            self.fail(
+                Where::field("faults", i, "message"),
+                format!(
+                    "message #{message} was already chosen (fault {}): a message arrives once, so a second choice about it would do nothing; remove one of them",
+                    j + 1
+                ),
+            );
         }
     }
 

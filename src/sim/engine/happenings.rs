@@ -152,7 +152,8 @@ impl Engine {
             | FaultEvent::Fix(n)
             | FaultEvent::Rewind { node: n, .. } => n,
             FaultEvent::Cut { from, .. } | FaultEvent::Heal { from, .. } => from,
-            FaultEvent::HealAll => 0,
+            // Choices are never queued (see `choice`): nothing to say.
+            FaultEvent::HealAll | FaultEvent::Chosen { .. } => 0,
         };
         let step = self.record(StepKind::Fault, node, id, 0);
         match rec.fault {
@@ -167,6 +168,7 @@ impl Engine {
                 self.cut.remove(&(to, from));
             }
             FaultEvent::HealAll => self.cut.clear(),
+            FaultEvent::Chosen { .. } => {}
             FaultEvent::Crash(n) => {
                 if let Some(rt) = self.nodes.get_mut(n as usize)
                     && rt.up

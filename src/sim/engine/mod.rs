@@ -8,6 +8,7 @@
 //! order could vary is iterated, so a scenario and a seed always give the
 //! same trace.
 
+mod choice;
 mod happenings;
 mod network;
 mod routes;
@@ -222,6 +223,8 @@ pub struct Engine {
     out: Vec<Out>,
     steps_taken: u64,
     end: Option<RunEnd>,
+    /// Choices of what arrives next, applied at the arrivals they precede.
+    choices: choice::Choices,
 }
 
 impl Engine {
@@ -256,6 +259,7 @@ impl Engine {
             out: Vec::new(),
             steps_taken: 0,
             end: None,
+            choices: choice::Choices::default(),
         }
     }
 
@@ -382,6 +386,7 @@ impl Engine {
             .iter()
             .filter(|p| matches!(p.what(), What::Arrive(_) | What::Doomed(_)))
             .count()
+            .saturating_sub(self.choices.settled())
     }
 
     /// The store of node `n`, if it keeps one.
@@ -435,11 +440,12 @@ impl Engine {
         self.now = next.at;
         let before = self.trace.steps.len();
         match next.what() {
-            What::Arrive(m) => self.arrive(m, None),
+            What::Arrive(m) => self.arrival(m, None),
             What::Doomed(slot) => {
                 if let Some(&(m, why)) = self.doomed.get(slot as usize) {
+                    // Freed after: a choice made here may ask why it was doomed.
+                    self.arrival(m, Some(why));
                     self.free_doomed.push(slot);
-                    self.arrive(m, Some(why));
                 }
             }
             What::Timer(slot) => self.timer(slot),

@@ -124,7 +124,7 @@ impl Engine {
         }
     }
 
-    fn launch(
+    pub(super) fn launch(
         &mut self,
         cause: u32,
         to: NodeIdx,

@@ -41,7 +41,8 @@ impl FaultState {
                 | FaultEvent::Rebuild(_)
                 | FaultEvent::Redrive(_)
                 | FaultEvent::Fix(_)
-                | FaultEvent::Rewind { .. } => {}
+                | FaultEvent::Rewind { .. }
+                | FaultEvent::Chosen { .. } => {}
             }
         }
         f

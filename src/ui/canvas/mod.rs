@@ -9,6 +9,7 @@
 
 mod access;
 mod badges;
+mod choices;
 mod draw;
 mod gestures;
 mod hit;
@@ -290,6 +291,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
     let link_labels = draw::links(&sc, view);
     draw::messages(&sc, view, &link_labels);
     draw::selected_message(&sc, view);
+    choices::rings(&sc, view);
     let hovered = bg
         .hover_pos()
         .map_or(Hit::Empty, |p| hit::test(s, &sc.layout, p));

@@ -194,6 +194,9 @@ pub struct Frame<'a> {
     pub narration: &'a dyn Fn(u32) -> String,
     /// In compare mode, the row where this run first differs from the other.
     pub parting: Option<Row>,
+    /// In the choose-next mode, while the run holds: the messages that
+    /// could arrive next, numbered as in the list (ringed at their heads).
+    pub candidates: &'a [u32],
 }
 
 /// Draws `rows` from the top of the body; returns the message under
@@ -320,6 +323,18 @@ fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId, times: u32) ->
                 selected,
             },
         );
+        if let Some(n) = f.candidates.iter().position(|&c| c == i) {
+            let r = m.row * 0.32;
+            f.painter
+                .circle_stroke(head, r, Stroke::new(2.0, theme::NOW));
+            f.painter.text(
+                head + egui::vec2(r, -r),
+                Align2::LEFT_BOTTOM,
+                (n + 1).to_string(),
+                FontId::proportional(m.font),
+                theme::NOW,
+            );
+        }
     }
     // One message per row: its label may use the whole width, centred
     // over its arrow as far as the edges allow.

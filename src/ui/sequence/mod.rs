@@ -182,6 +182,10 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                 ..
             } = rows;
             let narration = |n: u32| rule_text(view.scenario, p.marks(), n);
+            let candidates: Vec<u32> = p
+                .choice_point()
+                .map(|c| c.candidates.iter().map(|c| c.message).collect())
+                .unwrap_or_default();
             let frame = by_order::Frame {
                 painter: &painter,
                 t,
@@ -199,6 +203,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                     .compare
                     .and_then(|c| c.first_step)
                     .and_then(|i| by_order::row_of_step(t, i)),
+                candidates: &candidates,
             };
             let metrics = Metrics {
                 row: row_px,
