@@ -94,6 +94,7 @@ impl Kind {
                 broker: String::new(),
                 topic: None,
                 poll: default_poll(),
+                capture: Default::default(),
             }),
             Kind::Composer => NodeKind::Composer(ComposerSpec {
                 calls: Vec::new(),

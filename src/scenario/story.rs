@@ -160,6 +160,16 @@ pub enum Fault {
         #[serde(default)]
         offset: u32,
     },
+    /// The team that owns a table renames one of its columns (a schema
+    /// change): from now on the owner service writes its rows with the new
+    /// name. Its published events keep the old one (it maps them).
+    RenameColumn {
+        at: Dur,
+        node: String,
+        table: String,
+        from: String,
+        to: String,
+    },
 }
 
 impl Fault {
@@ -174,7 +184,8 @@ impl Fault {
             | Fault::Rebuild { at, .. }
             | Fault::Redrive { at, .. }
             | Fault::Fix { at, .. }
-            | Fault::Rewind { at, .. } => *at,
+            | Fault::Rewind { at, .. }
+            | Fault::RenameColumn { at, .. } => *at,
         }
     }
 }

@@ -289,6 +289,13 @@ impl<'a> Checker<'a> {
                         None => {}
                     }
                 }
+                Fault::RenameColumn {
+                    node,
+                    table,
+                    from,
+                    to,
+                    ..
+                } => self.rename_column(i, node, table, (from, to)),
             }
         }
     }
