@@ -271,3 +271,29 @@ fn a_capture_or_rename_of_what_is_not_there_is_refused_where_it_is_written() {
     );
     assert!(e.message.contains("needs a topic"), "{e}");
 }
+
+#[test]
+fn a_renamed_column_can_be_renamed_again_and_the_event_keeps_its_first_name() {
+    let mut s = lesson();
+    s.faults.push(Fault::RenameColumn {
+        at: settle::scenario::Dur::ms(2000),
+        node: "customers".into(),
+        table: "customers".into(),
+        from: "town".into(),
+        to: "place".into(),
+    });
+    // The file with both renames is accepted.
+    let text = to_ron(&s).expect("serialises");
+    let s = from_str(&text, "twice.ron").unwrap_or_else(|e| panic!("{e}"));
+    let got = verdicts(
+        &s,
+        vec![
+            final_value("customers", "ann", "name=Ann place=Bergen"),
+            final_value("customers", "cy", "name=Cy town=Rome"),
+            final_value("mailing-events", "ann", "name=Ann city=Bergen"),
+        ],
+    );
+    for (passed, why) in &got {
+        assert!(passed, "{why}");
+    }
+}

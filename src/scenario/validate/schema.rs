@@ -5,7 +5,7 @@
 
 use super::super::load::Bounds;
 use super::super::locate::Where;
-use super::super::{CdcSpec, NodeKind, Op, Source, ValueSpec, Work};
+use super::super::{CdcSpec, Fault, NodeKind, Op, Source, ValueSpec, Work};
 use super::Checker;
 use crate::model::fields::fields;
 
@@ -37,7 +37,21 @@ impl Checker<'_> {
             );
             return;
         }
-        let columns = self.columns_written(node);
+        let mut columns = self.columns_written(node);
+        // A column an earlier rename named may be renamed again.
+        for f in &self.s.faults {
+            if let Fault::RenameColumn {
+                node: n,
+                table: t,
+                to,
+                ..
+            } = f
+                && n == node
+                && t == table
+            {
+                columns.push(to.clone());
+            }
+        }
         if !columns.iter().any(|c| c == from) {
             let known = if columns.is_empty() {
                 "its rows have no name=value columns".to_string()
