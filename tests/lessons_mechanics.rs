@@ -181,6 +181,7 @@ fn after_the_switch_the_view_equals_a_fresh_fold_of_the_log() {
             topic: 0,
             row: x.row.clone(),
             columns: x.columns.clone(),
+            upcast: x.upcast.clone(),
         })
         .collect();
     let records: Vec<Vec<(String, String)>> = p

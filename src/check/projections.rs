@@ -32,6 +32,7 @@ pub(super) fn view_matches_sources(
             topic: names.find(&src.topic).unwrap_or(u32::MAX),
             row: src.row.clone(),
             columns: src.columns.clone(),
+            upcast: src.upcast.clone(),
         });
         let mut list = Vec::new();
         for n in &s.nodes {

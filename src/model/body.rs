@@ -155,6 +155,9 @@ pub enum Body {
         /// The idempotency key of the request behind it, stored with the
         /// write in the same transaction.
         idem: Option<IdemKey>,
+        /// The outbox row's payload when the owner maps it to a shape of
+        /// its own (its published contract) rather than the row's columns.
+        payload: Option<Sym>,
     },
     DbRead {
         req: u32,
@@ -280,6 +283,8 @@ pub enum Body {
         offset: u32,
         record: Record,
         outbox: Option<Sym>,
+        /// The outbox row's own payload, when it is not the row's value.
+        payload: Option<Sym>,
     },
 }
 
@@ -580,12 +585,14 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             offset,
             record,
             outbox,
+            payload,
         } => {
             let what = if outbox.is_some() { "outbox" } else { "change" };
+            let value = payload.map_or(record.value, Value::Text);
             format!(
                 "#{offset} {what} {}={}",
                 names.get(record.key.id),
-                value_text(names, record.value)
+                value_text(names, value)
             )
         }
     }

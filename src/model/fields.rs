@@ -32,9 +32,35 @@ pub fn set_fields(text: &str, set: &str) -> String {
         .join(" ")
 }
 
+/// `text` with field `from` renamed `to`, keeping its value and place;
+/// `None` when `text` has no field `from` (nothing to rename). What a
+/// column rename does to a row, and what an upcaster does to an event of
+/// the old shape.
+pub fn rename_field(text: &str, from: &str, to: &str) -> Option<String> {
+    field(text, from)?;
+    Some(
+        fields(text)
+            .map(|(k, v)| {
+                let k = if k == from { to } else { k };
+                format!("{k}={v}")
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rename_keeps_the_value_and_its_place() {
+        assert_eq!(
+            rename_field("name=Ann city=Oslo phone=1", "city", "town").as_deref(),
+            Some("name=Ann town=Oslo phone=1")
+        );
+        assert_eq!(rename_field("name=Ann", "city", "town"), None);
+    }
 
     #[test]
     fn an_edit_sets_fields_and_keeps_the_others() {

@@ -94,6 +94,7 @@ impl Kind {
                 broker: String::new(),
                 topic: None,
                 poll: default_poll(),
+                capture: Default::default(),
             }),
             Kind::Composer => NodeKind::Composer(ComposerSpec {
                 calls: Vec::new(),
@@ -179,6 +180,10 @@ impl NodeKind {
             NodeKind::Replica(rep) => format!("replica · {}", rep.table),
             NodeKind::Peer(p) => format!("peer · {}", p.table),
             NodeKind::Projection(p) => format!("projection · {}", p.view),
+            NodeKind::Cdc(c) => match c.capture.table() {
+                Some(t) => format!("cdc · rows of {t}"),
+                None => self.word().to_string(),
+            },
             NodeKind::Log(l) => {
                 let parts: u32 = l.topics.iter().map(|t| t.partitions).sum();
                 format!("log · {parts} partitions")
@@ -186,7 +191,6 @@ impl NodeKind {
             NodeKind::Client(_)
             | NodeKind::Database(_)
             | NodeKind::Broker(_)
-            | NodeKind::Cdc(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_) => self.word().to_string(),
         }

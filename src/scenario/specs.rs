@@ -275,6 +275,37 @@ pub struct CdcSpec {
     /// How often it reads the log: its lag.
     #[serde(default = "default_poll")]
     pub poll: Dur,
+    /// What it captures: the outbox (the owner's published events), or
+    /// every row change of one table (raw change data capture).
+    #[serde(default, skip_serializing_if = "Capture::is_outbox")]
+    pub capture: Capture,
+}
+
+/// What a CDC connector publishes from the change log.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Capture {
+    /// Outbox rows, each on its own topic: events the owner wrote on
+    /// purpose, in the shape it promises its consumers.
+    #[default]
+    Outbox,
+    /// Every committed change to this table, on the connector's `topic`,
+    /// carrying the row's columns as the owner's table has them (log
+    /// tailing of a table, as Debezium does).
+    Table(String),
+}
+
+impl Capture {
+    fn is_outbox(&self) -> bool {
+        *self == Capture::Outbox
+    }
+
+    /// The table it captures, when it captures one.
+    pub fn table(&self) -> Option<&str> {
+        match self {
+            Capture::Outbox => None,
+            Capture::Table(t) => Some(t),
+        }
+    }
 }
 
 pub(super) fn default_poll() -> Dur {
@@ -475,6 +506,11 @@ pub struct Source {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<String>,
     pub columns: Vec<Column>,
+    /// An upcaster: fields renamed (`("city", "town")`) in records of the
+    /// old shape before they are folded, so events written before a
+    /// schema change read like those written after it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upcast: Vec<(String, String)>,
 }
 
 /// A column of a view row, computed from the source records of that row.

@@ -172,6 +172,16 @@ pub enum Fault {
     /// Just before message `before` would arrive at `at`, message
     /// `message` arrives, and a copy of it right after.
     Duplicate { at: Dur, message: u32, before: u32 },
+    /// The team that owns a table renames one of its columns (a schema
+    /// change): from now on the owner service writes its rows with the new
+    /// name. Its published events keep the old one (it maps them).
+    RenameColumn {
+        at: Dur,
+        node: String,
+        table: String,
+        from: String,
+        to: String,
+    },
 }
 
 impl Fault {
@@ -187,6 +197,7 @@ impl Fault {
             | Fault::Redrive { at, .. }
             | Fault::Fix { at, .. }
             | Fault::Rewind { at, .. }
+            | Fault::RenameColumn { at, .. }
             | Fault::Deliver { at, .. }
             | Fault::Drop { at, .. }
             | Fault::Duplicate { at, .. } => *at,
@@ -214,7 +225,8 @@ impl Fault {
             | Fault::Rebuild { .. }
             | Fault::Redrive { .. }
             | Fault::Fix { .. }
-            | Fault::Rewind { .. } => None,
+            | Fault::Rewind { .. }
+            | Fault::RenameColumn { .. } => None,
         }
     }
 }

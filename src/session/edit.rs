@@ -272,6 +272,7 @@ pub fn add_node(s: &mut Scenario, kind: Kind, pos: (f32, f32)) -> String {
                     name: "value".into(),
                     field: None,
                 }],
+                upcast: Vec::new(),
             }];
         }
         NodeKind::Client(_)
@@ -491,7 +492,8 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
         | crate::scenario::Fault::Rebuild { node, .. }
         | crate::scenario::Fault::Redrive { node, .. }
         | crate::scenario::Fault::Fix { node, .. }
-        | crate::scenario::Fault::Rewind { node, .. } => !gone(node),
+        | crate::scenario::Fault::Rewind { node, .. }
+        | crate::scenario::Fault::RenameColumn { node, .. } => !gone(node),
         crate::scenario::Fault::Partition { links, .. }
         | crate::scenario::Fault::Heal { links, .. } => {
             links.iter().all(|(a, b)| !gone(a) && !gone(b))

@@ -195,6 +195,11 @@ pub const TERMS: &[Term] = &[
         "The same message delivered more than once, for example because the acknowledgement of the first delivery was lost and the broker sent it again."
     ),
     term!(
+        "event contract",
+        ["event contracts", "event contract", "published contract"],
+        "The events a service promises to publish: their names, fields and meaning, kept stable for its consumers however its own tables change. The outbox carries it; a change to it is made as a new version."
+    ),
+    term!(
         "eventual consistency",
         ["eventual consistency", "eventually consistent"],
         "The promise that copies end up agreeing once writes stop and messages get through. Until then a copy may be behind."
@@ -208,6 +213,11 @@ pub const TERMS: &[Term] = &[
         "last-writer-wins",
         ["last-writer-wins", "last writer wins"],
         "A conflict rule: keep the write with the latest timestamp and drop the other, silently. Clocks that disagree decide who wins."
+    ),
+    term!(
+        "log-based CDC",
+        ["log-based cdc", "log-based change data capture"],
+        "Change data capture that tails the database's transaction log and publishes each committed row change, with the row's columns as the table has them (as Debezium does). No code in the service is needed, so the table's shape becomes what consumers read."
     ),
     term!(
         "lost update",
@@ -326,6 +336,11 @@ pub const TERMS: &[Term] = &[
         "A business action split into steps, each a local transaction in one service. When a step fails, the steps already done are undone by compensations."
     ),
     term!(
+        "schema evolution",
+        ["schema evolution", "schema changes", "schema change"],
+        "Changing the shape of stored data or of events over time: a column added, renamed or dropped. Readers of the old shape must keep working, or be changed with it."
+    ),
+    term!(
         "semantic lock",
         ["semantic locks", "semantic lock"],
         "A mark a saga step writes on a record (such as 'pending') to say a saga is still working on it, so other requests wait or are refused. It stands in for a database lock, which cannot span services, and is cleared when the saga completes or compensates."
@@ -364,6 +379,11 @@ pub const TERMS: &[Term] = &[
         "unit of work",
         ["unit of work"],
         "Keeps every change of one business action, and commits them in one transaction: all of them, or none."
+    ),
+    term!(
+        "upcaster",
+        ["upcasters", "upcaster", "upcasting", "upcast"],
+        "Code in a consumer that turns an event of an old version into the current one (a renamed field given its new name) before handling it, so the consumer handles one shape only."
     ),
     term!(
         "version token",

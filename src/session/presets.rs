@@ -26,6 +26,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("03-event-driven-replication.ron"),
     preset!("03b-idempotent-consumer.ron"),
     preset!("04-outbox-and-cdc.ron"),
+    preset!("04b-cdc-and-event-contracts.ron"),
     preset!("05-cqrs.ron"),
     preset!("06-conflict-resolution.ron"),
     preset!("06b-optimistic-concurrency.ron"),

@@ -366,6 +366,9 @@ fn fault_plan(s: &Scenario, w: &Wiring) -> Result<Vec<FaultRec>, BuildError> {
             Fault::Rebuild { node, .. } => vec![FaultEvent::Rebuild(w.find(node)?)],
             Fault::Redrive { node, .. } => vec![FaultEvent::Redrive(w.find(node)?)],
             Fault::Fix { node, .. } => vec![FaultEvent::Fix(w.find(node)?)],
+            // The owner applies its rename itself, from its moment on (see
+            // the service's schema module): nothing for the engine to do.
+            Fault::RenameColumn { .. } => Vec::new(),
             Fault::Rewind {
                 node,
                 group,

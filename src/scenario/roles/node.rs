@@ -132,6 +132,24 @@ impl NodeKind {
         }
     }
 
+    /// The table whose every row change it publishes, if it captures one
+    /// (raw change data capture, not an outbox).
+    pub fn captures_table(&self) -> Option<&str> {
+        match self {
+            NodeKind::Cdc(c) => c.capture.table(),
+            NodeKind::Service(_)
+            | NodeKind::Client(_)
+            | NodeKind::Database(_)
+            | NodeKind::Broker(_)
+            | NodeKind::Replica(_)
+            | NodeKind::Composer(_)
+            | NodeKind::Orchestrator(_)
+            | NodeKind::Peer(_)
+            | NodeKind::Projection(_)
+            | NodeKind::Log(_) => None,
+        }
+    }
+
     /// The table it shares with other peers, if it is one.
     pub fn shares(&self) -> Option<&str> {
         match self {

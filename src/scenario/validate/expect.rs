@@ -79,7 +79,12 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Expectation::FinalValue { table, at, .. } => {
-                    if !tables.contains(table.as_str()) {
+                    // A projection's view is a table its projection owns.
+                    let view = s
+                        .nodes
+                        .iter()
+                        .any(|n| matches!(&n.kind, NodeKind::Projection(p) if &p.view == table));
+                    if !tables.contains(table.as_str()) && !view {
                         self.fail(
                             Where::text("expect", i, table),
                             format!("no service owns a table \"{table}\""),

@@ -211,7 +211,7 @@ impl<'a> Checker<'a> {
                     _ => None,
                 })
                 .collect();
-            if publishers.is_empty() {
+            if publishers.is_empty() && !self.captured_on(&src.topic) {
                 self.fail(
                     Where::text("nodes", i, &src.topic),
                     format!(
@@ -241,6 +241,7 @@ impl<'a> Checker<'a> {
             for c in &src.columns {
                 self.text_ok(Where::text("nodes", i, &src.topic), "column name", c.name());
             }
+            self.upcasts(i, src);
         }
     }
 
@@ -382,6 +383,7 @@ impl<'a> Checker<'a> {
                 "the CDC poll interval must be above zero".into(),
             );
         }
+        self.capture(i, c);
     }
 
     fn log(&mut self, i: usize, n: &Node, l: &LogSpec) {

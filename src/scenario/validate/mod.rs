@@ -8,6 +8,7 @@ mod challenge;
 mod expect;
 mod kinds;
 mod rows;
+mod schema;
 mod story;
 
 use super::load::Bounds;

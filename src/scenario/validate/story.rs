@@ -292,6 +292,13 @@ impl<'a> Checker<'a> {
                 Fault::Deliver { message, .. }
                 | Fault::Drop { message, .. }
                 | Fault::Duplicate { message, .. } => self.chosen_once(i, *message),
+                Fault::RenameColumn {
+                    node,
+                    table,
+                    from,
+                    to,
+                    ..
+                } => self.rename_column(i, node, table, (from, to)),
             }
         }
     }

@@ -5,6 +5,14 @@
 //! what it held in memory: on restart it reads again from the saved offset,
 //! so rows may be published twice (subscribers drop the duplicates) but
 //! never lost.
+//!
+//! Capturing a table instead (raw change data capture), it publishes each
+//! committed change of that table's rows on its topic, the row's columns
+//! as the owner's table has them, and nothing else: the table's shape is
+//! then what its consumers read. Where Debezium's change event carries
+//! the row before and after the change and an operation (create, update,
+//! delete), Settle's carries the row after it; the version (1 for a new
+//! row) and an absent value (a delete) tell the operation.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,6 +35,8 @@ pub struct CdcWiring {
     pub broker: NodeIdx,
     pub topic: Option<Sym>,
     pub poll: Micros,
+    /// Publish every change of this table on `topic`, and no outbox row.
+    pub table: Option<Sym>,
     /// Resend unacknowledged publishes after this long; `None` when the
     /// broker does not acknowledge.
     pub publish_retry: Option<Micros>,
@@ -42,20 +52,26 @@ pub struct Cdc {
     /// Next offset to read (memory only).
     next: u32,
     /// Rows that arrived ahead of `next` (memory only).
-    early: BTreeMap<u32, (Record, Option<Sym>)>,
+    early: BTreeMap<u32, (Record, Outbox)>,
     /// Publishes waiting for the broker's acknowledgement (memory only).
     unacked: Option<Retries<u32>>,
 }
+
+/// A log row's outbox topic and, when the owner mapped it, its payload.
+type Outbox = (Option<Sym>, Option<Sym>);
 
 impl Cdc {
     pub fn build(spec: &CdcSpec, w: &mut Wiring) -> Result<Self, BuildError> {
         let broker = w.find(&spec.broker)?;
         let publish_retry = w.ack_timeout(&spec.broker);
+        let database = w.find(&spec.database)?;
+        let topic = spec.topic.as_deref().map(|t| w.intern(t));
         Ok(Cdc::new(CdcWiring {
-            database: w.find(&spec.database)?,
+            database,
             broker,
-            topic: spec.topic.as_deref().map(|t| w.intern(t)),
+            topic,
             poll: spec.poll.0.max(1),
+            table: spec.capture.table().map(|t| w.intern(t)),
             publish_retry,
         }))
     }
@@ -77,8 +93,27 @@ impl Cdc {
         self.saved
     }
 
-    fn publish(&mut self, cx: &mut Cx, offset: u32, record: Record, outbox: Option<Sym>) {
-        let Some(topic) = outbox.or(self.w.topic) else {
+    /// The topic a log row goes out on, and the record it carries; `None`
+    /// when the row is not for publishing.
+    fn route(&self, record: Record, (outbox, payload): Outbox) -> Option<(Sym, Record)> {
+        if let Some(table) = self.w.table {
+            return (record.key.table == table)
+                .then_some(self.w.topic)
+                .flatten()
+                .map(|t| (t, record));
+        }
+        let record = match payload {
+            Some(text) => Record {
+                value: crate::model::Value::Text(text),
+                ..record
+            },
+            None => record,
+        };
+        Some((outbox.or(self.w.topic)?, record))
+    }
+
+    fn publish(&mut self, cx: &mut Cx, offset: u32, record: Record, outbox: Outbox) {
+        let Some((topic, record)) = self.route(record, outbox) else {
             // Not for publishing: done as soon as it is read.
             self.finished(offset);
             return;
@@ -140,9 +175,10 @@ impl Actor for Cdc {
                 offset,
                 record,
                 outbox,
+                payload,
             } if m.from == self.w.database => {
                 if offset >= self.next {
-                    self.early.insert(offset, (record, outbox));
+                    self.early.insert(offset, (record, (outbox, payload)));
                 }
                 while let Some((record, outbox)) = self.early.remove(&self.next) {
                     let offset = self.next;

@@ -18,6 +18,9 @@ pub struct LogRow {
     /// Set when an outbox row for this topic committed in the same
     /// transaction.
     pub outbox: Option<Sym>,
+    /// The outbox row's payload, when the owner mapped it to a shape of
+    /// its own; otherwise the event carries the row's value.
+    pub payload: Option<Sym>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -77,6 +80,7 @@ impl Actor for Database {
                 also,
                 mode,
                 idem,
+                payload,
             } => {
                 let current = self.store.read(key).version.counter;
                 let record = match mode {
@@ -106,7 +110,11 @@ impl Actor for Database {
                 };
                 // One transaction: the record, its outbox row, its
                 // idempotency key and any other staged change, or none.
-                self.log.push(LogRow { record, outbox });
+                self.log.push(LogRow {
+                    record,
+                    outbox,
+                    payload,
+                });
                 if let Some(k) = idem {
                     self.keys.insert(k, record);
                 }
@@ -115,6 +123,7 @@ impl Actor for Database {
                     self.log.push(LogRow {
                         record: second,
                         outbox: None,
+                        payload: None,
                     });
                     let image = cx.keep(Body::Stored { record: second });
                     cx.changed(image);
@@ -141,6 +150,7 @@ impl Actor for Database {
                             offset: offset as u32,
                             record: row.record,
                             outbox: row.outbox,
+                            payload: row.payload,
                         };
                         cx.send(m.from, body);
                     }

@@ -42,11 +42,13 @@ pub struct RelayPosition {
 }
 
 /// How a relay is wired: read once from the drawing.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct RelaySpec {
     database: NodeIdx,
     /// Publishes every change, not only outbox rows.
     every_change: bool,
+    /// Publishes only the changes of this table (raw capture).
+    table: Option<String>,
     /// Its broker acknowledges publishes.
     acked: bool,
 }
@@ -97,6 +99,7 @@ impl Pipeline {
                         RelaySpec {
                             database,
                             every_change: out.topic.is_some(),
+                            table: n.kind.captures_table().map(str::to_string),
                             acked,
                         },
                     );
@@ -175,8 +178,18 @@ impl Pipeline {
             }
             *end += changes.len() as u32;
         }
-        if let Some(relay) = self.relays.get(&node).copied() {
+        if let Some(relay) = self.relays.get(&node).cloned() {
+            let other_table = |k: crate::model::Key| {
+                relay
+                    .table
+                    .as_deref()
+                    .is_some_and(|t| trace.names.get(k.table) != t)
+            };
             match body {
+                Some(Body::LogEntry { offset, record, .. }) if other_table(record.key) => {
+                    // A raw capture publishes only its own table's rows.
+                    self.handle(node, offset);
+                }
                 Some(Body::LogEntry { offset, outbox, .. })
                     if outbox.is_none() && !relay.every_change =>
                 {
@@ -202,7 +215,7 @@ impl Pipeline {
                 continue;
             };
             let sender = trace.sender(&m);
-            if let Some(relay) = self.relays.get(&sender).copied() {
+            if let Some(relay) = self.relays.get(&sender).cloned() {
                 let offset = event.seq.saturating_sub(1);
                 if self.sent.entry(sender).or_default().insert(offset)
                     && let Some(row) = self

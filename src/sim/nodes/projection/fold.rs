@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::model::Sym;
-use crate::model::fields::field;
+use crate::model::fields::{field, rename_field};
 use crate::scenario::Column;
 
 /// One topic a projection folds, resolved.
@@ -15,6 +15,23 @@ pub struct SourceRt {
     /// The field naming the row, or `None` for the record's own id.
     pub row: Option<String>,
     pub columns: Vec<Column>,
+    /// Fields renamed in records of the old shape before folding (an
+    /// upcaster).
+    pub upcast: Vec<(String, String)>,
+}
+
+/// A record's value text as its source reads it: of the newest shape,
+/// with each field the upcaster knows under its old name renamed.
+pub(super) fn upcast(source: &SourceRt, value: &str) -> String {
+    let mut text = value.to_string();
+    for (from, to) in &source.upcast {
+        if field(&text, to).is_none()
+            && let Some(renamed) = rename_field(&text, from, to)
+        {
+            text = renamed;
+        }
+    }
+    text
 }
 
 /// The row a source record belongs to, by its id and value text.
@@ -30,6 +47,21 @@ pub(super) fn row_of<'t>(source: &SourceRt, id: &'t str, value: &'t str) -> Opti
 /// exists when some record belongs to it. Defined once, for the
 /// projection and for the check that compares a view with its sources.
 pub fn fold(sources: &[SourceRt], records: &[Vec<(String, String)>]) -> BTreeMap<String, String> {
+    let upcasted: Vec<Vec<(String, String)>>;
+    let records = if sources.iter().any(|s| !s.upcast.is_empty()) {
+        upcasted = sources
+            .iter()
+            .zip(records)
+            .map(|(s, list)| {
+                list.iter()
+                    .map(|(id, v)| (id.clone(), upcast(s, v)))
+                    .collect()
+            })
+            .collect();
+        &upcasted[..]
+    } else {
+        records
+    };
     let mut rows: BTreeMap<String, Vec<(usize, &str, &str)>> = BTreeMap::new();
     for (s, (source, list)) in sources.iter().zip(records).enumerate() {
         for (id, value) in list {
@@ -99,6 +131,7 @@ mod tests {
                         field: "total".into(),
                     },
                 ],
+                upcast: Vec::new(),
             },
             SourceRt {
                 topic: 1,
@@ -107,6 +140,7 @@ mod tests {
                     name: "name".into(),
                     field: None,
                 }],
+                upcast: Vec::new(),
             },
         ]
     }
@@ -125,5 +159,31 @@ mod tests {
             Some("orders=2 total=75 name=Ann")
         );
         assert_eq!(view.get("bo").map(String::as_str), Some("orders=1 total=5"));
+    }
+
+    #[test]
+    fn an_upcaster_reads_old_records_in_the_new_shape() {
+        let source = vec![SourceRt {
+            topic: 0,
+            row: None,
+            columns: vec![Column::Copy {
+                name: "town".into(),
+                field: Some("town".into()),
+            }],
+            upcast: vec![("city".into(), "town".into())],
+        }];
+        let rows = vec![
+            ("ann".to_string(), "name=Ann city=Oslo".to_string()),
+            ("bo".to_string(), "name=Bo town=Rome".to_string()),
+        ];
+        let view = fold(&source, std::slice::from_ref(&rows));
+        assert_eq!(view.get("ann").map(String::as_str), Some("town=Oslo"));
+        assert_eq!(view.get("bo").map(String::as_str), Some("town=Rome"));
+        let plain = vec![SourceRt {
+            upcast: Vec::new(),
+            ..source[0].clone()
+        }];
+        let view = fold(&plain, &[rows]);
+        assert_eq!(view.get("ann").map(String::as_str), Some("town=—"));
     }
 }

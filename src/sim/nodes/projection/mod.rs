@@ -20,8 +20,8 @@ mod fold;
 
 use std::collections::BTreeMap;
 
-use self::fold::row_of;
 pub use self::fold::{SourceRt, fold};
+use self::fold::{row_of, upcast};
 
 use super::log::member::{Member, member_timer};
 use super::{Actor, Cx, DedupWindow, Incoming, Store};
@@ -105,6 +105,7 @@ impl Projection {
                 topic: w.intern(&s.topic),
                 row: s.row.clone(),
                 columns: s.columns.clone(),
+                upcast: s.upcast.clone(),
             });
             for n in &w.scenario.nodes {
                 if let NodeKind::Service(svc) = &n.kind
@@ -140,7 +141,7 @@ impl Projection {
     fn row_sym(&self, names: &mut Names, s: usize, r: &Record) -> Option<Sym> {
         let source = self.sources.get(s)?;
         let id = names.get(r.key.id).to_string();
-        let value = value_text(names, r.value);
+        let value = upcast(source, &value_text(names, r.value));
         let row = row_of(source, &id, &value)?.to_string();
         Some(names.intern(&row))
     }

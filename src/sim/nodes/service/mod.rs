@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 mod keys;
 mod read;
+mod schema;
 mod write;
 
 use super::log::member::{Member, member_timer};
@@ -56,6 +57,8 @@ pub struct ServiceWiring {
     pub acks_to: Vec<NodeIdx>,
     /// Events carry the change (each write adds its value), not the record.
     pub change_events: bool,
+    /// Columns of its table renamed at a moment (schema changes).
+    pub renames: Vec<schema::Rename>,
 }
 
 #[derive(Clone, Debug)]
@@ -173,8 +176,10 @@ impl Service {
             calls,
             call_timeout: spec.call_timeout.0,
             calls_in_turn: spec.calls_in_turn,
+            renames: Vec::new(),
         });
         service.member = member;
+        service.w.renames = schema::renames(w, &spec.table);
         Ok(service)
     }
 
@@ -309,6 +314,7 @@ impl Actor for Service {
                                 also: None,
                                 mode: WriteKind::Set,
                                 idem: None,
+                                payload: None,
                             },
                         );
                     }

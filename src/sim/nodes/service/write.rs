@@ -84,6 +84,7 @@ impl Service {
             id,
         };
         let change = (mode == WriteKind::Add).then_some(value);
+        let (value, payload) = self.row_shape(cx, value);
         if let Some(db) = self.w.database {
             let req = self.next_req();
             let entry = self.w.ledger.map(|t| (Key { table: t, id }, value));
@@ -108,6 +109,7 @@ impl Service {
             } else {
                 None
             };
+            let payload = payload.filter(|_| outbox.is_some());
             cx.send(
                 db,
                 Body::DbWrite {
@@ -118,6 +120,7 @@ impl Service {
                     also,
                     mode,
                     idem,
+                    payload,
                 },
             );
         } else if let Some(store) = self.local.as_mut() {
@@ -183,6 +186,10 @@ impl Service {
         poison: bool,
     ) -> Option<(NodeIdx, u32, u32)> {
         let (broker, topic) = if self.w.outbox { None } else { self.w.publish }?;
+        let value = match change {
+            Some(c) => c,
+            None => self.event_shape(cx, record.value),
+        };
         self.last_event += 1;
         let event = EventId {
             origin: cx.me,
@@ -194,10 +201,7 @@ impl Service {
             cx.keep(Body::Event {
                 event,
                 topic,
-                record: Record {
-                    value: change.unwrap_or(record.value),
-                    ..record
-                },
+                record: Record { value, ..record },
                 delta: change.is_some(),
                 poison,
             }),
@@ -222,9 +226,9 @@ impl Service {
         let event_body = self.event(cx, (record, change), poison);
         if local.is_some() {
             // The event's record is the new image, unless it carries only
-            // the change.
+            // the change or the owner's mapping of a renamed column.
             let image = match event_body {
-                Some((_, _, body)) if change.is_none() => body,
+                Some((_, _, body)) if change.is_none() && self.w.renames.is_empty() => body,
                 _ => cx.keep(Body::Stored { record }),
             };
             cx.changed(image);

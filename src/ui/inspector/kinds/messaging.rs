@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use crate::model::Dur;
-use crate::scenario::{BrokerSpec, CdcSpec, Delivery, Keeping, NodeKind, ReplicaSpec};
+use crate::scenario::{BrokerSpec, Capture, CdcSpec, Delivery, Keeping, NodeKind, ReplicaSpec};
 use crate::session::Cmd;
 use crate::ui::inspector::fields::{self, Fields, gesture, label, millis, set_spec};
 use crate::ui::view::View;
@@ -139,20 +139,62 @@ pub(super) fn cdc(ui: &mut Ui, view: &View, id: &str, c: &CdcSpec, cmds: &mut Ve
     label(ui, "Reads the log of");
     ui.label(view.label(&c.database));
     ui.end_row();
+    capture(ui, view, id, c, cmds);
     label(ui, "Publishes to");
-    ui.label(format!(
-        "{} (outbox rows on their topic{})",
-        view.label(&c.broker),
-        c.topic
-            .as_deref()
-            .map(|t| format!("; every change on {t}"))
-            .unwrap_or_default()
-    ));
+    let what = match (c.capture.table(), c.topic.as_deref()) {
+        (Some(t), Some(topic)) => format!("{t}'s row changes on {topic}"),
+        (Some(t), None) => format!("nothing yet: {t}'s row changes need a topic"),
+        (None, Some(topic)) => format!("outbox rows on their topic; every change on {topic}"),
+        (None, None) => "outbox rows on their topic".to_string(),
+    };
+    ui.label(format!("{} ({what})", view.label(&c.broker)));
     ui.end_row();
     let l = label(ui, "Polls every");
     let (r, d) = millis(ui, &l, c.poll);
     let mut k = c.clone();
     k.poll = Dur(d.0.max(1000));
     gesture(&r, cmds, set_spec(id, NodeKind::Cdc(k)));
+    ui.end_row();
+}
+
+/// What the connector publishes: the outbox, or the row changes of one of
+/// the tables kept in the database it tails (raw change data capture).
+fn capture(ui: &mut Ui, view: &View, id: &str, c: &CdcSpec, cmds: &mut Vec<Cmd>) {
+    let l = label(ui, "Captures");
+    let tables: Vec<String> = view
+        .scenario
+        .nodes
+        .iter()
+        .flat_map(|m| m.kind.tables(&m.id))
+        .filter(|k| k.keeping == Keeping::Source && k.in_database == Some(c.database.as_str()))
+        .map(|k| k.name)
+        .collect();
+    let shown = |k: &Capture| match k {
+        Capture::Outbox => "the outbox (published events)".to_string(),
+        Capture::Table(t) => format!("every row change of {t}"),
+    };
+    let mut choice = c.capture.clone();
+    egui::ComboBox::from_id_salt("cdc-capture")
+        .selected_text(shown(&c.capture))
+        .show_ui(ui, |ui| {
+            let options = std::iter::once(Capture::Outbox).chain(tables.into_iter().map(Capture::Table));
+            for k in options {
+                let text = shown(&k);
+                ui.selectable_value(&mut choice, k, text);
+            }
+        })
+        .response
+        .labelled_by(l.id)
+        .on_hover_text("The outbox publishes the events the service writes on purpose; a table's row changes carry its columns as the table has them");
+    if choice != c.capture {
+        let mut k = c.clone();
+        if let Some(t) = choice.table()
+            && k.topic.is_none()
+        {
+            k.topic = Some(format!("{t}.changes"));
+        }
+        k.capture = choice;
+        cmds.push(Cmd::Edit(set_spec(id, NodeKind::Cdc(k))));
+    }
     ui.end_row();
 }
