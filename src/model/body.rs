@@ -57,6 +57,18 @@ pub enum ReqOp {
     ReadAfterMyWrite {
         id: Sym,
     },
+    /// Two-phase commit, phase one: write `value` tentatively, lock the
+    /// record, and vote (a written answer is yes, a refusal no).
+    Prepare {
+        id: Sym,
+        value: Value,
+    },
+    /// Two-phase commit, phase two: the coordinator's decision on the
+    /// prepared change to record `id`.
+    Decide {
+        id: Sym,
+        commit: bool,
+    },
 }
 
 impl ReqOp {
@@ -67,7 +79,9 @@ impl ReqOp {
             ReqOp::Write { .. }
             | ReqOp::WriteBased { .. }
             | ReqOp::Edit { .. }
-            | ReqOp::Change { .. } => true,
+            | ReqOp::Change { .. }
+            | ReqOp::Prepare { .. }
+            | ReqOp::Decide { .. } => true,
             ReqOp::Read { .. } | ReqOp::ReadAtLeast { .. } | ReqOp::ReadAfterMyWrite { .. } => {
                 false
             }
@@ -340,6 +354,14 @@ impl Body {
                 op: ReqOp::Read { .. } | ReqOp::ReadAtLeast { .. } | ReqOp::ReadAfterMyWrite { .. },
                 ..
             } => "read",
+            Body::Request {
+                op: ReqOp::Prepare { .. },
+                ..
+            } => "prepare",
+            Body::Request {
+                op: ReqOp::Decide { .. },
+                ..
+            } => "decision",
             Body::Answer {
                 answer: Answer::Written { .. },
                 ..
@@ -435,6 +457,17 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             names.get(token.key.id),
             token.version
         ),
+        Body::Request {
+            op: ReqOp::Prepare { id, value },
+            ..
+        } => format!("prepare {}={}", names.get(*id), value_text(names, *value)),
+        Body::Request {
+            op: ReqOp::Decide { id, commit },
+            ..
+        } => {
+            let what = if *commit { "commit" } else { "abort" };
+            format!("{what} {}", names.get(*id))
+        }
         Body::Answer { answer, .. } => match answer {
             Answer::Written { version, .. } => format!("ok {version}"),
             Answer::Read { value, partial, .. } => {

@@ -135,7 +135,8 @@ pub fn of_node(view: &View, p: &Player, pipe: &Pipeline, n: &Node) -> Option<Nod
         | NodeKind::Composer(_)
         | NodeKind::Orchestrator(_)
         | NodeKind::Peer(_)
-        | NodeKind::Log(_) => None,
+        | NodeKind::Log(_)
+        | NodeKind::Coordinator(_) => None,
     }
 }
 
