@@ -130,6 +130,13 @@ pub enum Answer {
         read: u32,
         now: Version,
     },
+    /// Two-phase commit: a participant's yes vote (record `id` prepared
+    /// and locked), or (`released`) its acknowledgement of a decision it
+    /// has carried out with nothing more to write.
+    Vote {
+        id: Sym,
+        released: bool,
+    },
 }
 
 /// The content of a message, or a record image kept for a state change.
@@ -378,6 +385,16 @@ impl Body {
                 answer: Answer::Conflict { .. },
                 ..
             } => "conflict",
+            Body::Answer {
+                answer: Answer::Vote {
+                    released: false, ..
+                },
+                ..
+            } => "vote",
+            Body::Answer {
+                answer: Answer::Vote { released: true, .. },
+                ..
+            } => "released",
             Body::DbConflict { .. } => "db conflict",
             Body::Join { .. } => "join",
             Body::Fetch { .. } => "fetch",
@@ -478,6 +495,11 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             Answer::Conflict { read, now, .. } => {
                 format!("conflict: you read v{read}, it is now {now}")
             }
+            Answer::Vote {
+                id,
+                released: false,
+            } => format!("yes: {} prepared, locked", names.get(*id)),
+            Answer::Vote { id, released: true } => format!("done: {} unlocked", names.get(*id)),
         },
         Body::DbWrite {
             key: k,

@@ -228,7 +228,7 @@ impl Actor for Coordinator {
                 let Some(asked) = self.pending.remove(&req) else {
                     return;
                 };
-                let yes = matches!(answer, Answer::Written { .. });
+                let yes = matches!(answer, Answer::Written { .. } | Answer::Vote { .. });
                 self.answered(cx, asked, yes);
             }
             _ => {}

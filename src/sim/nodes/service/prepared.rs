@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::{Service, Store};
-use crate::model::{Answer, Body, IdemKey, Key, NodeIdx, ReqOp, Sym, Value, Version};
+use crate::model::{Answer, Body, IdemKey, Key, NodeIdx, ReqOp, Sym, Value};
 use crate::sim::nodes::Cx;
 
 /// A request that arrived while its record was locked.
@@ -132,13 +132,16 @@ impl Service {
             return;
         };
         p.held.insert(id, (asker.0, value));
-        let version = p.lock_row(cx, id, value);
-        let key = Key { table: p.table, id };
+        p.lock_row(cx, id, value);
+        let answer = Answer::Vote {
+            id,
+            released: false,
+        };
         cx.send(
             asker.0,
             Body::Answer {
                 req: asker.1,
-                answer: Answer::Written { key, version },
+                answer,
             },
         );
     }
@@ -152,11 +155,7 @@ impl Service {
             return;
         };
         let held = p.held.get(&id).copied();
-        let key = Key { table: p.table, id };
-        let ack = Answer::Written {
-            key,
-            version: Version::NONE,
-        };
+        let ack = Answer::Vote { id, released: true };
         let Some((_, value)) = held else {
             let (to, req) = asker;
             cx.send(to, Body::Answer { req, answer: ack });
@@ -220,7 +219,7 @@ impl Service {
 
 impl Participant {
     /// Records the lock row of `id` (absent once released) in the trace.
-    fn lock_row(&mut self, cx: &mut Cx, id: Sym, value: Value) -> Version {
+    fn lock_row(&mut self, cx: &mut Cx, id: Sym, value: Value) {
         let key = Key {
             table: self.table,
             id,
@@ -228,6 +227,5 @@ impl Participant {
         let record = self.rows.commit(key, value, cx.now, cx.me);
         let body = cx.keep(Body::Stored { record });
         cx.changed(body);
-        record.version
     }
 }
