@@ -167,3 +167,48 @@ fn without_the_crash_nothing_blocks_beyond_one_round_trip() {
         );
     }
 }
+
+#[test]
+fn the_locks_plot_counts_rows_held_until_the_restart() {
+    let s = drawing(
+        r#"Crash(at: "1512ms", node: "tx"), Restart(at: "2500ms", node: "tx")"#,
+        "1700ms",
+    );
+    let t = common::run(&s, 7);
+    let mut series = settle::trace::query::Series::new(&t);
+    series.finish(t.until);
+    let at = |secs: f64| {
+        let i = series.t.partition_point(|&x| x <= secs) - 1;
+        series.locks[i]
+    };
+    assert_eq!(at(1.4), 0.0);
+    assert_eq!(at(2.0), 2.0, "both participants hold their lock");
+    assert_eq!(at(3.0), 0.0, "released after the restart");
+}
+
+#[test]
+fn a_participant_named_twice_or_not_a_service_is_refused_where_it_is_written() {
+    let twice = r#"(
+    title: "t",
+    nodes: [
+        (id: "tx", kind: Coordinator(participants: [
+            (service: "a", action: "x"),
+            (service: "a", action: "y"),
+        ])),
+        (id: "a", kind: Service(table: "a")),
+    ],
+    links: [(from: "tx", to: "a")],
+)"#;
+    let e = from_str(twice, "twice.ron")
+        .expect_err("refused")
+        .to_string();
+    // Located at the participant's name, where it is first written.
+    assert!(e.contains("twice.ron:5:"), "{e}");
+    assert!(e.contains("named twice"), "{e}");
+    let db = twice
+        .replace(r#"(service: "a", action: "y"),"#, "")
+        .replace(r#"kind: Service(table: "a")"#, "kind: Database()");
+    let e = from_str(&db, "db.ron").expect_err("refused").to_string();
+    assert!(e.contains("db.ron:5:"), "{e}");
+    assert!(e.contains("service"), "{e}");
+}
