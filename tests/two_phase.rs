@@ -212,3 +212,31 @@ fn a_participant_named_twice_or_not_a_service_is_refused_where_it_is_written() {
     assert!(e.contains("db.ron:5:"), "{e}");
     assert!(e.contains("service"), "{e}");
 }
+
+/// Lesson 07c beside its saga variant: the records that differ are the
+/// ones the saga changed, not the lock rows released on one side and
+/// never taken on the other (both read "—").
+#[test]
+fn the_lesson_and_its_saga_differ_only_where_a_value_differs() {
+    use settle::trace::query::{Index, Moment, records_differing};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join("07c-two-phase-commit.ron");
+    let s = common::load(&path);
+    let b = s.variant(0).expect("the saga variant");
+    let (ta, tb) = (common::run(&s, s.seed), common::run(&b, b.seed));
+    let (ia, ib) = (Index::new(&ta), Index::new(&tb));
+    let diffs = records_differing(Moment::end(&ta, &ia), Moment::end(&tb, &ib));
+    assert!(
+        diffs.iter().all(|d| !d.table.ends_with(" locks")),
+        "{diffs:?}"
+    );
+    // Stock 14: the saga left it reserved, two-phase commit never did.
+    assert!(
+        diffs.iter().any(|d| d.table == "stock"
+            && d.id == "14"
+            && d.a.as_deref() == Some("in stock")
+            && d.b.as_deref() == Some("reserved")),
+        "{diffs:?}"
+    );
+}
