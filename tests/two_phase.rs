@@ -119,6 +119,22 @@ fn a_read_of_a_locked_row_waits_exactly_until_the_decision_arrives() {
     // The read is answered in the very step the decision is handled.
     assert_eq!(decided.first(), Some(&answered_in), "answered at {at}");
     assert!(at > 2_500_000, "answered at {at}, before the restart");
+    // Its arrow says that it waits.
+    let read = deliveries(&t, "inv", |b| {
+        matches!(
+            b,
+            Body::Request {
+                op: ReqOp::Read { .. },
+                ..
+            }
+        )
+    });
+    let [read] = read[..] else {
+        panic!("one read: {read:?}")
+    };
+    let m = t.step(read).expect("step").id;
+    let said = settle::trace::export::message_said(&t, m);
+    assert!(said.ends_with("(waits: locked)"), "{said}");
 }
 
 #[test]

@@ -250,12 +250,12 @@ impl Actor for Service {
                     client: m.from,
                     n: key,
                 };
-                if !self.wait_for_lock((m.from, req), op, Some(idem)) {
+                if !self.wait_for_lock(cx, (m.from, req), op, Some(idem)) {
                     self.request(cx, (m.from, req), op, Some(idem));
                 }
             }
             // A record locked by a prepared change: the request waits.
-            Body::Request { req, op } if self.wait_for_lock((m.from, req), op, None) => {}
+            Body::Request { req, op } if self.wait_for_lock(cx, (m.from, req), op, None) => {}
             Body::Request {
                 req,
                 op: ReqOp::Prepare { id, value },

@@ -90,6 +90,7 @@ impl Service {
     /// released; true when it did.
     pub(super) fn wait_for_lock(
         &mut self,
+        cx: &mut Cx,
         asker: (NodeIdx, u32),
         op: ReqOp,
         idem: Option<IdemKey>,
@@ -100,6 +101,7 @@ impl Service {
         match record_of(op) {
             Some(id) if p.locks(id) => {
                 p.waiting.push(Waiting { asker, op, idem });
+                cx.flags |= crate::model::deliver_flags::WAITS_FOR_LOCK;
                 true
             }
             _ => false,
