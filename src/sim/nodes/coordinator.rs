@@ -157,9 +157,18 @@ impl Coordinator {
         let Some(txn) = self.txns.get(&id).copied() else {
             return;
         };
-        // A vote that comes after the decision counts for nothing.
-        if decision != matches!(txn.phase, Phase::Decided(_)) {
-            return;
+        match (decision, txn.phase) {
+            // A yes that comes after the decision counts for nothing, but
+            // its prepare overtook the decision on the way (or came after
+            // it): that participant now holds a lock and must be told.
+            (false, Phase::Decided(commit) | Phase::Done(commit)) => {
+                if yes {
+                    self.ask(cx, id, i, ReqOp::Decide { id, commit });
+                }
+                return;
+            }
+            (true, Phase::Preparing | Phase::Done(_)) => return,
+            (false, Phase::Preparing) | (true, Phase::Decided(_)) => {}
         }
         let Some(slot) = self.heard.get_mut(&id).and_then(|h| h.get_mut(i)) else {
             return;

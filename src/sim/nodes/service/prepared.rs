@@ -163,6 +163,11 @@ impl Service {
             cx.send(to, Body::Answer { req, answer: ack });
             return;
         };
+        // The commit is being written already (the decision was sent
+        // again): the write in progress answers for both.
+        if p.committing.values().any(|&c| c == id) {
+            return;
+        }
         if !commit {
             self.release(cx, id);
             let (to, req) = asker;
