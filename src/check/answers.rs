@@ -74,6 +74,54 @@ pub(super) fn answer_contains(trace: &Trace, client: &str, text: &str) -> Outcom
     }
 }
 
+/// Some answer reached `client` at least `at_least` after it sent the
+/// request (its first send, when it retried).
+pub(super) fn answer_waited(trace: &Trace, client: &str, at_least: Micros) -> Outcome {
+    let what = format!(
+        "{client} waits at least {} for an answer",
+        crate::model::fmt_ms(at_least)
+    );
+    let Some(c) = node(trace, client) else {
+        return verdict(what, false, format!("no node {client}"));
+    };
+    let mut sent: std::collections::BTreeMap<u32, Micros> = Default::default();
+    for m in trace.messages.iter() {
+        let Some(step) = trace.step(m.cause as usize) else {
+            continue;
+        };
+        if step.node != c {
+            continue;
+        }
+        if let Some(Body::Request { req, .. } | Body::KeyedRequest { req, .. }) = trace.body(m.body)
+        {
+            sent.entry(*req)
+                .or_insert_with(|| trace.step_time(m.cause as usize));
+        }
+    }
+    let longest = trace
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKind::Deliver && s.node == c)
+        .filter_map(|s| trace.message(s.id))
+        .filter_map(|m| match trace.body(m.body) {
+            Some(Body::Answer { req, .. }) => {
+                let since = sent.get(req)?;
+                Some((m.at().saturating_sub(*since), m.at()))
+            }
+            _ => None,
+        })
+        .max();
+    match longest {
+        Some((wait, at)) => verdict(
+            what,
+            wait >= at_least,
+            format!("its longest wait was {}", crate::model::fmt_ms(wait)),
+        )
+        .at((wait >= at_least).then_some(at)),
+        None => verdict(what, false, "it got no answer".into()),
+    }
+}
+
 /// At the end, the owner of `table` (or the copy at node `at`) holds
 /// `value` for `id`.
 pub(super) fn final_value(

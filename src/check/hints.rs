@@ -326,7 +326,8 @@ pub fn all_hints(s: &Scenario) -> Vec<Hint> {
             | NodeKind::Broker(_)
             | NodeKind::Cdc(_)
             | NodeKind::Peer(_)
-            | NodeKind::Log(_) => {}
+            | NodeKind::Log(_)
+            | NodeKind::Coordinator(_) => {}
         }
     }
     out

@@ -231,6 +231,9 @@ fn evaluate_one(s: &Scenario, e: &Expectation, trace: &Trace, index: &Index) -> 
         Expectation::AnswerContains { client, text } => {
             answers::answer_contains(trace, client, text)
         }
+        Expectation::AnswerWaited { client, at_least } => {
+            answers::answer_waited(trace, client, at_least.0)
+        }
         Expectation::WritesLost { table, at_least } => {
             let (n, first) = conflicts::writes_lost(trace, table);
             at_least_check(

@@ -66,6 +66,7 @@ pub fn is_promise(e: &Expectation) -> bool {
         | E::DeadLettered { .. }
         | E::ForeignReads { .. }
         | E::AnswerContains { .. }
+        | E::AnswerWaited { .. }
         | E::OlderAfterNewer { .. } => false,
     }
 }
@@ -120,7 +121,9 @@ pub fn about(e: &Expectation) -> Option<&str> {
         | E::FinalValue { table, .. } => Some(table),
         E::NoEventLost { topic } | E::EveryEventAccounted { topic } => Some(topic),
         E::ViewMatchesSources { projection } => Some(projection),
-        E::AllAnswered { client } | E::AnswerContains { client, .. } => Some(client),
+        E::AllAnswered { client }
+        | E::AnswerContains { client, .. }
+        | E::AnswerWaited { client, .. } => Some(client),
         E::KeyOrderKept { log } | E::OlderAfterNewer { log, .. } | E::GroupCaughtUp { log, .. } => {
             Some(log)
         }

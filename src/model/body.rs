@@ -4,76 +4,8 @@
 
 use super::names::{Names, NodeIdx, Sym};
 use super::peer_state;
-use super::peer_state::Change;
 use super::record::{EventId, Key, Record, Value, Version, value_text};
-
-/// What a request asks for. Clients name only the record id; the service
-/// that receives it knows which table it owns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReqOp {
-    /// Write a value, knowing nothing of what was there. With `poison`,
-    /// the event the write publishes is one its consumers reject.
-    Write {
-        id: Sym,
-        value: Value,
-        poison: bool,
-    },
-    /// Write a value the writer based on the version `read` of the record
-    /// (its counter). With `check`, the owner refuses it if the record has
-    /// moved on (optimistic concurrency); without, it is a blind write, and
-    /// the owner overwrites whatever came in between (a lost update).
-    WriteBased {
-        id: Sym,
-        value: Value,
-        read: u32,
-        check: bool,
-    },
-    /// Work for a client only: set `fields` (`name=value` pairs) in the
-    /// record as the client last read it, and write it back.
-    Edit {
-        id: Sym,
-        fields: Sym,
-        versioned: bool,
-    },
-    /// Change a record of a multi-leader table ("add milk"), rather than
-    /// write a whole value: what a CRDT replicates.
-    Change {
-        id: Sym,
-        change: Change<Sym>,
-    },
-    Read {
-        id: Sym,
-    },
-    /// Read from a projection once it reflects `token` (the version a
-    /// write's answer carried): read-your-writes. The projection answers
-    /// when it has caught up, or says it has not after `wait` µs.
-    ReadAtLeast {
-        id: Sym,
-        token: Token,
-        wait: u32,
-    },
-    /// Work for a client only: a read carrying the token of the client's
-    /// latest write, if it has one.
-    ReadAfterMyWrite {
-        id: Sym,
-    },
-}
-
-impl ReqOp {
-    /// Whether the request changes data: what a read-only node (a replica,
-    /// a projection, a composer) refuses.
-    pub fn writes(&self) -> bool {
-        match self {
-            ReqOp::Write { .. }
-            | ReqOp::WriteBased { .. }
-            | ReqOp::Edit { .. }
-            | ReqOp::Change { .. } => true,
-            ReqOp::Read { .. } | ReqOp::ReadAtLeast { .. } | ReqOp::ReadAfterMyWrite { .. } => {
-                false
-            }
-        }
-    }
-}
+pub use super::request::ReqOp;
 
 /// An idempotency key: the client that chose it and its number. A client
 /// sends the same key with every retry of one write; the owner stores it
@@ -115,6 +47,13 @@ pub enum Answer {
         key: Key,
         read: u32,
         now: Version,
+    },
+    /// Two-phase commit: a participant's yes vote (record `id` prepared
+    /// and locked), or (`released`) its acknowledgement of a decision it
+    /// has carried out with nothing more to write.
+    Vote {
+        id: Sym,
+        released: bool,
     },
 }
 
@@ -345,6 +284,14 @@ impl Body {
                 op: ReqOp::Read { .. } | ReqOp::ReadAtLeast { .. } | ReqOp::ReadAfterMyWrite { .. },
                 ..
             } => "read",
+            Body::Request {
+                op: ReqOp::Prepare { .. },
+                ..
+            } => "prepare",
+            Body::Request {
+                op: ReqOp::Decide { .. },
+                ..
+            } => "decision",
             Body::Answer {
                 answer: Answer::Written { .. },
                 ..
@@ -361,6 +308,16 @@ impl Body {
                 answer: Answer::Conflict { .. },
                 ..
             } => "conflict",
+            Body::Answer {
+                answer: Answer::Vote {
+                    released: false, ..
+                },
+                ..
+            } => "vote",
+            Body::Answer {
+                answer: Answer::Vote { released: true, .. },
+                ..
+            } => "released",
             Body::DbConflict { .. } => "db conflict",
             Body::Join { .. } => "join",
             Body::Fetch { .. } => "fetch",
@@ -440,6 +397,10 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             names.get(token.key.id),
             token.version
         ),
+        Body::Request {
+            op: op @ (ReqOp::Prepare { .. } | ReqOp::Decide { .. }),
+            ..
+        } => op.two_phase_label(names),
         Body::Answer { answer, .. } => match answer {
             Answer::Written { version, .. } => format!("ok {version}"),
             Answer::Read { value, partial, .. } => {
@@ -449,6 +410,14 @@ pub fn body_label(names: &Names, b: &Body) -> String {
             Answer::Refused { reason } => format!("refused: {}", names.get(*reason)),
             Answer::Conflict { read, now, .. } => {
                 format!("conflict: you read v{read}, it is now {now}")
+            }
+            Answer::Vote { id, released } => {
+                let (said, how) = if *released {
+                    ("done", "unlocked")
+                } else {
+                    ("yes", "prepared, locked")
+                };
+                format!("{said}: {} {how}", names.get(*id))
             }
         },
         Body::DbWrite {

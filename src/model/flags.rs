@@ -27,6 +27,9 @@ pub mod deliver_flags {
     /// With [`GAVE_UP`]: the client sent the request again (with the same
     /// idempotency key, if it has one) instead of giving up for good.
     pub const RETRIED: u16 = 256;
+    /// A request reached a record locked by a prepared two-phase commit
+    /// transaction: it waits, and is handled once the decision arrives.
+    pub const WAITS_FOR_LOCK: u16 = 512;
 }
 
 /// Flags of a message.

@@ -12,6 +12,7 @@ pub mod flags;
 pub mod names;
 pub mod peer_state;
 pub mod record;
+pub mod request;
 pub mod time;
 
 pub use body::{Answer, Body, IdemKey, ReqOp, Token, WriteKind, body_label};

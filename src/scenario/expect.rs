@@ -78,6 +78,9 @@ pub enum Expectation {
     AllAnswered { client: String },
     /// Some answer the client received contains this text.
     AnswerContains { client: String, text: String },
+    /// Some answer reached the client at least this long after it sent
+    /// the request (it waited, say, for a lock).
+    AnswerWaited { client: String, at_least: Dur },
     /// Every consumer of the partitioned log got each key's events, the
     /// first time, in the order the log appended them.
     KeyOrderKept { log: String },
@@ -116,6 +119,7 @@ impl Expectation {
             | Expectation::ForeignReads { .. }
             | Expectation::WritesLost { .. }
             | Expectation::AnswerContains { .. }
+            | Expectation::AnswerWaited { .. }
             | Expectation::LostUpdates { .. }
             | Expectation::VersionConflicts { .. }
             | Expectation::DuplicatesApplied { .. }

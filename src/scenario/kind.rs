@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::coordinator::{CoordinatorSpec, default_decision_resend};
 use super::specs::{
     BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, LogSpec, LogTopic,
     OrchestratorSpec, PeerSpec, ProjectionSpec, ReplicaSpec, ServiceSpec, Strategy,
@@ -66,6 +67,7 @@ kinds! {
     Peer => "peer", [0xf4, 0x8c, 0x36], "A copy that accepts writes; resolves conflicts its way";
     Projection => "projection", [0x26, 0xa6, 0x9a], "A read model: folds events from topics into a view of its own shape";
     Log => "log", [0x5c, 0x6b, 0xc0], "A partitioned log: order per key, consumer groups, offsets and lag";
+    Coordinator => "coordinator", [0xc0, 0x6c, 0x84], "Two-phase commit: participants prepare and lock, then all commit or all abort";
 }
 
 impl Kind {
@@ -128,6 +130,11 @@ impl Kind {
                 keep_for: None,
                 keep_last: None,
             }),
+            Kind::Coordinator => NodeKind::Coordinator(CoordinatorSpec {
+                participants: Vec::new(),
+                vote_timeout: default_call_timeout(),
+                resend: default_decision_resend(),
+            }),
         }
     }
 }
@@ -146,6 +153,7 @@ pub enum NodeKind {
     Peer(PeerSpec),
     Projection(ProjectionSpec),
     Log(LogSpec),
+    Coordinator(CoordinatorSpec),
 }
 
 impl NodeKind {
@@ -163,6 +171,7 @@ impl NodeKind {
             NodeKind::Peer(_) => Kind::Peer,
             NodeKind::Projection(_) => Kind::Projection,
             NodeKind::Log(_) => Kind::Log,
+            NodeKind::Coordinator(_) => Kind::Coordinator,
         }
     }
 
@@ -192,7 +201,8 @@ impl NodeKind {
             | NodeKind::Database(_)
             | NodeKind::Broker(_)
             | NodeKind::Composer(_)
-            | NodeKind::Orchestrator(_) => self.word().to_string(),
+            | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_) => self.word().to_string(),
         }
     }
 }

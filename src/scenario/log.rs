@@ -51,7 +51,8 @@ pub fn log_consumers(s: &Scenario, log: &str) -> Vec<(String, Vec<String>)> {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Peer(_)
-            | NodeKind::Log(_) => Vec::new(),
+            | NodeKind::Log(_)
+            | NodeKind::Coordinator(_) => Vec::new(),
         };
         if !topics.is_empty() {
             out.push((n.id.clone(), topics));

@@ -86,6 +86,9 @@ pub enum Wire {
     Step,
     /// Tail that database's change log.
     Tail,
+    /// Add that service as a two-phase commit participant (only from the
+    /// end that drew the link).
+    Participant,
 }
 
 /// Something an operator can do to a node of a kind while it runs (the
@@ -119,6 +122,7 @@ impl Kind {
             | Kind::Cdc
             | Kind::Composer
             | Kind::Orchestrator
+            | Kind::Coordinator
             | Kind::Peer
             | Kind::Projection => false,
         }
@@ -132,7 +136,7 @@ impl Kind {
             Kind::Peer => matches!(op, Op::Write { .. } | Op::Read { .. } | Op::Change { .. }),
             Kind::Replica | Kind::Composer => read,
             Kind::Projection => !op.writes(),
-            Kind::Orchestrator => matches!(op, Op::Write { .. }),
+            Kind::Orchestrator | Kind::Coordinator => matches!(op, Op::Write { .. }),
             Kind::Client | Kind::Database | Kind::Broker | Kind::Cdc | Kind::Log => false,
         }
     }
@@ -149,6 +153,7 @@ impl Kind {
             | Kind::Cdc
             | Kind::Composer
             | Kind::Orchestrator
+            | Kind::Coordinator
             | Kind::Peer
             | Kind::Projection
             | Kind::Log => false,
@@ -163,7 +168,8 @@ impl Kind {
             | Kind::Replica
             | Kind::Composer
             | Kind::Projection
-            | Kind::Orchestrator => true,
+            | Kind::Orchestrator
+            | Kind::Coordinator => true,
             Kind::Client | Kind::Database | Kind::Broker | Kind::Cdc | Kind::Log => false,
         }
     }
@@ -175,6 +181,7 @@ impl Kind {
             Kind::Composer => "a composer only answers plain reads",
             Kind::Projection => "a projection only answers reads",
             Kind::Orchestrator => "an orchestrator starts a saga on a write",
+            Kind::Coordinator => "a coordinator starts a two-phase commit on a write",
             Kind::Service => {
                 "a read after my write asks a projection to catch up; the owning service is never behind"
             }
@@ -197,6 +204,7 @@ impl Kind {
             | Kind::Cdc
             | Kind::Composer
             | Kind::Orchestrator
+            | Kind::Coordinator
             | Kind::Peer
             | Kind::Projection
             | Kind::Log => false,
@@ -216,6 +224,7 @@ impl Kind {
             | Kind::Cdc
             | Kind::Composer
             | Kind::Orchestrator
+            | Kind::Coordinator
             | Kind::Peer
             | Kind::Projection => false,
         }
@@ -246,6 +255,7 @@ impl Kind {
             ],
             Kind::Composer => &[(Kind::Service, Wire::CallEither)],
             Kind::Orchestrator => &[(Kind::Service, Wire::Step)],
+            Kind::Coordinator => &[(Kind::Service, Wire::Participant)],
             Kind::Client | Kind::Database | Kind::Broker | Kind::Peer | Kind::Log => &[],
         }
     }
@@ -271,6 +281,7 @@ impl Kind {
             | Kind::Cdc
             | Kind::Composer
             | Kind::Orchestrator
+            | Kind::Coordinator
             | Kind::Peer
             | Kind::Log => 3,
         }
@@ -291,7 +302,8 @@ impl Kind {
             | Kind::Database
             | Kind::Cdc
             | Kind::Composer
-            | Kind::Orchestrator => &[Act::CrashRestart],
+            | Kind::Orchestrator
+            | Kind::Coordinator => &[Act::CrashRestart],
         }
     }
 }

@@ -280,7 +280,8 @@ pub fn add_node(s: &mut Scenario, kind: Kind, pos: (f32, f32)) -> String {
         | NodeKind::Broker(_)
         | NodeKind::Composer(_)
         | NodeKind::Orchestrator(_)
-        | NodeKind::Log(_) => {}
+        | NodeKind::Log(_)
+        | NodeKind::Coordinator(_) => {}
     }
     s.nodes.push(Node {
         id: id.clone(),
@@ -439,6 +440,14 @@ fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Ar
             compensation: "undone".into(),
             pending: false,
         }),
+        (NodeKind::Coordinator(c), Wire::Participant)
+            if drawn_here && !c.participants.iter().any(|p| p.service == y) =>
+        {
+            c.participants.push(crate::scenario::Participant {
+                service: y.to_string(),
+                action: "done".into(),
+            })
+        }
         (NodeKind::Composer(c), Wire::CallEither) if !c.calls.iter().any(|k| k == y) => {
             c.calls.push(y.to_string())
         }
@@ -473,7 +482,8 @@ fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Ar
             | NodeKind::Orchestrator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
-            | NodeKind::Log(_),
+            | NodeKind::Log(_)
+            | NodeKind::Coordinator(_),
             _,
         ) => {}
     }
@@ -536,7 +546,8 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
     }
     s.expect.retain(|e| match e {
         crate::scenario::Expectation::AllAnswered { client }
-        | crate::scenario::Expectation::AnswerContains { client, .. } => !gone(client),
+        | crate::scenario::Expectation::AnswerContains { client, .. }
+        | crate::scenario::Expectation::AnswerWaited { client, .. } => !gone(client),
         _ => true,
     });
 }

@@ -150,6 +150,11 @@ pub const TERMS: &[Term] = &[
         "Copies converge when they come to hold the same data once the changes have reached them all."
     ),
     term!(
+        "coordinator",
+        ["coordinator", "coordinators"],
+        "In two-phase commit, the node that asks every participant to prepare, decides commit (all voted yes) or abort, logs that decision durably, and sends it until each participant acknowledges."
+    ),
+    term!(
         "coupling",
         ["coupling", "couples", "coupled"],
         "How much one part must change, wait or fail when another does. Sharing a database couples services tightly."
@@ -208,6 +213,11 @@ pub const TERMS: &[Term] = &[
         "idempotent consumer",
         ["idempotent consumer", "idempotent"],
         "A receiver for which handling a message twice has the same effect as once, usually because it remembers the ids of the messages it has applied."
+    ),
+    term!(
+        "in doubt",
+        ["in doubt", "in-doubt"],
+        "A participant in two-phase commit that has voted yes but not yet heard the decision. It promised to commit if told to, so it may neither commit nor abort alone: it keeps its locks and waits."
     ),
     term!(
         "last-writer-wins",
@@ -278,6 +288,11 @@ pub const TERMS: &[Term] = &[
         "pivot transaction",
         ["pivot transaction", "pivot"],
         "The step of a saga after which it never goes back: if a step before it fails, the finished ones are compensated; once it commits, the steps after it are retried until they succeed."
+    ),
+    term!(
+        "prepare",
+        ["prepare", "prepares", "prepared", "phase one"],
+        "Two-phase commit's first phase: each participant writes its change durably but tentatively, locks what it touched, and votes yes (it can commit) or no."
     ),
     term!(
         "projection",
@@ -374,6 +389,16 @@ pub const TERMS: &[Term] = &[
         "transaction",
         ["transactions", "transaction"],
         "A group of changes a database applies all together or not at all."
+    ),
+    term!(
+        "two-phase commit",
+        [
+            "two-phase commit",
+            "2pc",
+            "distributed transaction",
+            "distributed transactions"
+        ],
+        "An atomic commit across several databases or services: a coordinator asks all to prepare, then tells all to commit, or all to abort. Participants hold their locks from prepare to the decision, however long that takes."
     ),
     term!(
         "unit of work",

@@ -32,6 +32,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("06b-optimistic-concurrency.ron"),
     preset!("07-saga-compensation.ron"),
     preset!("07b-saga-choreography.ron"),
+    preset!("07c-two-phase-commit.ron"),
     preset!("08-unit-of-work.ron"),
     preset!("09-partitioned-log.ron"),
 ];

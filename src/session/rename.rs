@@ -90,7 +90,8 @@ pub fn default_table(s: &mut Scenario, id: &str, before: &str, after: &str) {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Peer(_)
-            | NodeKind::Log(_) => {}
+            | NodeKind::Log(_)
+            | NodeKind::Coordinator(_) => {}
         }
     }
 }

@@ -101,6 +101,20 @@ fn tables(s: &Scenario, w: &mut Wiring) -> Result<Tables, BuildError> {
             }
         }
     }
+    // A two-phase commit participant's locks, shown as a table it keeps:
+    // the row of each record it holds for a prepared change. Only a
+    // coordinator makes a service a participant, so these come last.
+    for n in &s.nodes {
+        if n.kind.kind() != crate::scenario::Kind::Coordinator {
+            continue;
+        }
+        for service in n.kind.calls() {
+            let table = w.intern(&crate::scenario::lock_table(service));
+            if t.find(table).is_none() {
+                t.add(table, w.find(service)?, true);
+            }
+        }
+    }
     Ok(t)
 }
 

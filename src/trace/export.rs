@@ -46,7 +46,35 @@ pub fn message_said(trace: &Trace, m: u32) -> String {
     if msg.flags & message_flags::FOREIGN != 0 {
         text.push_str(" ⚠ not its table");
     }
+    if waited_for_lock(trace, m) {
+        text.push_str(" (waits: locked)");
+    }
     text
+}
+
+/// Whether message `m` was delivered to a record locked by a prepared
+/// transaction, and so waited for its decision.
+pub fn waited_for_lock(trace: &Trace, m: u32) -> bool {
+    let Some(msg) = trace.message(m) else {
+        return false;
+    };
+    // Only a request waits; its delivery is among the steps at its arrival.
+    let request = matches!(
+        trace.body(msg.body),
+        Some(Body::Request { .. } | Body::KeyedRequest { .. })
+    );
+    if !request {
+        return false;
+    }
+    let first = trace.first_step_at(msg.at());
+    trace
+        .steps
+        .iter_from(first)
+        .take(10_000)
+        .find(|s| matches!(s.kind, StepKind::Deliver | StepKind::Drop) && s.id == m)
+        .is_some_and(|s| {
+            s.kind == StepKind::Deliver && s.flags & deliver_flags::WAITS_FOR_LOCK != 0
+        })
 }
 
 fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str) -> String {
@@ -141,6 +169,9 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
                     }
                     if s.flags & deliver_flags::OLDER_IGNORED != 0 {
                         line["ignored"] = json!("older version");
+                    }
+                    if s.flags & deliver_flags::WAITS_FOR_LOCK != 0 {
+                        line["waits"] = json!("lock");
                     }
                 }
             }

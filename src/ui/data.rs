@@ -127,6 +127,7 @@ pub fn of_node(view: &View, p: &Player, pipe: &Pipeline, n: &Node) -> Option<Nod
                 )],
             })
         }
+        NodeKind::Coordinator(c) => Some(locks_held(view, p, c)),
         // These show their state as tables and lanes, with no gauge of their own.
         NodeKind::Database(_)
         | NodeKind::Client(_)
@@ -241,5 +242,48 @@ pub fn outboxes(ui: &mut Ui, view: &View) {
                         }
                     });
             });
+    }
+}
+
+/// The rows a coordinator's participants hold locked for prepared
+/// transactions at the moment shown: each waits for a decision.
+fn locks_held(view: &View, p: &Player, c: &crate::scenario::CoordinatorSpec) -> NodeData {
+    let t = p.trace();
+    let mut total = 0;
+    let mut lines = Vec::new();
+    for part in &c.participants {
+        let table = t.names.find(&crate::scenario::lock_table(&part.service));
+        let idx = view
+            .scenario
+            .nodes
+            .iter()
+            .position(|x| x.id == part.service);
+        let (Some(table), Some(idx)) = (table, idx) else {
+            continue;
+        };
+        let ids: Vec<&str> = p
+            .index
+            .store_at(t, idx as NodeIdx, p.upto())
+            .into_iter()
+            .filter(|r| r.key.table == table && r.value != crate::model::Value::Absent)
+            .map(|r| t.names.get(r.key.id))
+            .collect();
+        total += ids.len();
+        if !ids.is_empty() {
+            lines.push(format!(
+                "{} holds {} locked for a prepared transaction: reads of it wait for the decision.",
+                view.label(&part.service),
+                ids.join(", ")
+            ));
+        }
+    }
+    lines.insert(
+        0,
+        format!("Rows its participants hold locked, waiting for its decision: {total}."),
+    );
+    NodeData {
+        badge: format!("locks held {total}"),
+        waiting: total > 0,
+        lines,
     }
 }

@@ -25,6 +25,7 @@ fn png(kind: Kind) -> &'static [u8] {
         Kind::Peer => include_bytes!("../../assets/icons/peer.png"),
         Kind::Projection => include_bytes!("../../assets/icons/projection.png"),
         Kind::Log => include_bytes!("../../assets/icons/log.png"),
+        Kind::Coordinator => include_bytes!("../../assets/icons/coordinator.png"),
     }
 }
 

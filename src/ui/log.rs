@@ -101,6 +101,9 @@ pub fn describe(t: &Trace, i: usize) -> (String, egui::Color32) {
                 if s.flags & deliver_flags::OLDER_IGNORED != 0 {
                     text.push_str("  (older version, ignored)");
                 }
+                if s.flags & deliver_flags::WAITS_FOR_LOCK != 0 {
+                    text.push_str("  (waits: the record is locked by a prepared transaction)");
+                }
                 if s.flags & deliver_flags::LOST_UPDATE != 0 {
                     text.push_str("  (lost update: overwrote a version its writer never read)");
                 }

@@ -10,11 +10,12 @@ use super::view::View;
 /// The plots, each with the words a lesson's step names it by: a step
 /// whose text says "plot" and one of them points at that plot, and it is
 /// scrolled into view when the step begins.
-const NAMED: [(&str, &[&str]); 4] = [
+const NAMED: [(&str, &[&str]); 5] = [
     ("divergent", &["divergence", "differ"]),
     ("staleness", &["staleness", "stale"]),
     ("inflight", &["in flight"]),
     ("lag", &["lag"]),
+    ("locks", &["locks"]),
 ];
 
 /// The plot the lesson's current step points at, by its id in [`NAMED`].
@@ -176,6 +177,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
             peak(&s.in_flight)
         ),
     );
+    locks(ui, view, s, now, &plot);
     if s.lag.is_empty() {
         return;
     }
@@ -208,4 +210,34 @@ pub fn ui(ui: &mut egui::Ui, view: &View) {
             peak(&lag_max)
         ),
     );
+}
+
+/// Rows locked by prepared two-phase commit transactions, when the run
+/// has participants: what a coordinator's crash leaves held.
+fn locks<'a>(
+    ui: &mut egui::Ui,
+    view: &View,
+    s: &crate::trace::query::Series,
+    now: f64,
+    plot: &impl Fn(&str) -> Plot<'a>,
+) {
+    if s.locks.is_empty() {
+        return;
+    }
+    ui.label("Locks held by prepared transactions");
+    let r = plot("locks").show(ui, |pu| {
+        pu.line(
+            Line::new("locked rows", points(&s.t, &s.locks))
+                .color(theme::STALE)
+                .width(2.0),
+        );
+        pu.vline(VLine::new("", now).color(theme::NOW));
+    });
+    bring_into_view(ui, view, "locks", &r.response);
+    let at = s.t.partition_point(|&x| x <= now).checked_sub(1);
+    let held = at.and_then(|i| s.locks.get(i)).copied().unwrap_or(0.0);
+    let peak = s.locks.iter().copied().fold(0.0, f64::max);
+    let text = format!("Plot of locks held: {held:.0} rows locked now, at most {peak:.0} so far");
+    r.response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &text));
 }

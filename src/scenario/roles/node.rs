@@ -37,6 +37,7 @@ impl NodeKind {
             | NodeKind::Cdc(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Log(_) => Vec::new(),
         }
@@ -69,6 +70,7 @@ impl NodeKind {
             | NodeKind::Replica(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -87,6 +89,7 @@ impl NodeKind {
             NodeKind::Service(svc) => svc.calls.iter().map(String::as_str).collect(),
             NodeKind::Composer(c) => c.calls.iter().map(String::as_str).collect(),
             NodeKind::Orchestrator(o) => o.steps.iter().map(|s| s.service.as_str()).collect(),
+            NodeKind::Coordinator(c) => c.participants.iter().map(|p| p.service.as_str()).collect(),
             NodeKind::Client(_)
             | NodeKind::Database(_)
             | NodeKind::Broker(_)
@@ -109,6 +112,7 @@ impl NodeKind {
             | NodeKind::Replica(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -126,6 +130,7 @@ impl NodeKind {
             | NodeKind::Replica(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -144,6 +149,7 @@ impl NodeKind {
             | NodeKind::Replica(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -162,6 +168,7 @@ impl NodeKind {
             | NodeKind::Cdc(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
         }
@@ -194,8 +201,8 @@ impl NodeKind {
                 keeping: Keeping::Copy,
                 in_database: None,
             }],
-            // Its saga log, named after it.
-            NodeKind::Orchestrator(_) => vec![own(id.to_string())],
+            // Its saga log, or its transaction log, named after it.
+            NodeKind::Orchestrator(_) | NodeKind::Coordinator(_) => vec![own(id.to_string())],
             NodeKind::Projection(p) => vec![own(p.view.clone()), own(checkpoint_table(&p.view))],
             NodeKind::Log(_) => vec![
                 own(super::super::log_end_table(id)),
@@ -228,6 +235,7 @@ impl NodeKind {
             | NodeKind::Cdc(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => false,
         }
@@ -246,6 +254,7 @@ impl NodeKind {
             | NodeKind::Cdc(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => Vec::new(),
         }
@@ -268,6 +277,7 @@ impl NodeKind {
             | NodeKind::Cdc(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => None,
         }
@@ -285,6 +295,7 @@ impl NodeKind {
             | NodeKind::Cdc(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
+            | NodeKind::Coordinator(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => false,

@@ -49,7 +49,8 @@ impl<'a> Checker<'a> {
                     }
                 }
                 Expectation::AllAnswered { client }
-                | Expectation::AnswerContains { client, .. } => {
+                | Expectation::AnswerContains { client, .. }
+                | Expectation::AnswerWaited { client, .. } => {
                     self.expect_kind(Where::text("expect", i, client), client, "client", |k| {
                         matches!(k, NodeKind::Client(_))
                     });

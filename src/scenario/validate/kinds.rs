@@ -39,6 +39,7 @@ impl<'a> Checker<'a> {
                 NodeKind::Projection(p) => self.projection(i, n, p),
                 NodeKind::Log(l) => self.log(i, n, l),
                 NodeKind::Client(c) => self.client(i, n, c),
+                NodeKind::Coordinator(c) => self.coordinator(i, n, c),
                 NodeKind::Database(_) => {}
             }
         }

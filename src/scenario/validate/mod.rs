@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod challenge;
+mod coordinator;
 mod expect;
 mod kinds;
 mod rows;

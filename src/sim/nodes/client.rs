@@ -212,7 +212,7 @@ impl Actor for Client {
                     self.read.insert(key.id, (value, version.counter));
                 }
             }
-            Answer::Conflict { .. } | Answer::Refused { .. } => {}
+            Answer::Conflict { .. } | Answer::Refused { .. } | Answer::Vote { .. } => {}
         }
         match (purpose, answer) {
             (Purpose::EditWrite(e), Answer::Conflict { .. }) if e.tries < EDIT_TRIES => {

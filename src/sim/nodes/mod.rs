@@ -8,6 +8,7 @@ mod broker;
 pub(crate) mod cdc;
 mod client;
 pub(crate) mod composer;
+mod coordinator;
 mod database;
 pub mod log;
 pub mod peer;
@@ -23,6 +24,7 @@ pub use broker::{Broker, Subscription, dead_letter_row, dead_letter_table};
 pub use cdc::Cdc;
 pub use client::Client;
 pub use composer::Composer;
+pub use coordinator::Coordinator;
 pub use database::{Database, LogRow};
 pub use projection::Projection;
 pub use replica::{DedupWindow, Replica, Windows};
@@ -194,5 +196,6 @@ pub fn build(kind: &NodeKind, w: &mut Wiring) -> Result<Box<dyn Actor>, BuildErr
         NodeKind::Peer(spec) => Box::new(peer::Peer::build(spec, w)?),
         NodeKind::Projection(spec) => Box::new(Projection::build(spec, w)?),
         NodeKind::Log(spec) => Box::new(Log::build(spec, w)?),
+        NodeKind::Coordinator(spec) => Box::new(Coordinator::build(spec, w)?),
     })
 }

@@ -144,7 +144,8 @@ impl<'a> Moment<'a> {
 }
 
 /// A record two runs hold differently: which node, which record, and the
-/// value each holds (`None`: never written there).
+/// value each holds (`None`: not there, never written or removed since:
+/// both read "—", so a removed record matches one never written).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct RecordDiff {
     pub node: String,
@@ -181,6 +182,9 @@ fn values(m: Moment) -> BTreeMap<(String, String, String), String> {
     for n in 0..t.nodes.len() {
         let node = n as crate::model::NodeIdx;
         for r in m.index.store_at(t, node, m.upto) {
+            if r.value == crate::model::Value::Absent {
+                continue;
+            }
             out.insert(
                 (
                     t.node_id(node).to_string(),

@@ -25,6 +25,9 @@ pub struct Series {
     /// Per consumer of a partitioned log: its lag, the events in its
     /// partitions its group has not committed (summed over logs).
     pub lag: Vec<(NodeIdx, Vec<f64>)>,
+    /// Rows locked by prepared two-phase commit transactions, over all
+    /// participants; empty when no service of the run is a participant.
+    pub locks: Vec<f64>,
     pass: Pass,
 }
 
@@ -54,6 +57,9 @@ struct Pass {
     node_of: BTreeMap<Sym, NodeIdx>,
     /// The latest lag per (log, consumer).
     lag_now: BTreeMap<(NodeIdx, NodeIdx), u32>,
+    /// The participants' lock tables, and the rows locked now.
+    lock_tables: BTreeSet<Sym>,
+    locked: BTreeSet<Key>,
 }
 
 /// How many samples a plot shows across the run.
@@ -118,6 +124,12 @@ impl Series {
             {
                 p.lag_tables.insert(table, i as NodeIdx);
             }
+            // A service's lock table has a name only when it is a participant.
+            if n.kind == crate::scenario::Kind::Service
+                && let Some(table) = trace.names.find(&crate::scenario::lock_table(&n.id))
+            {
+                p.lock_tables.insert(table);
+            }
         }
         for t in &trace.tables {
             p.owner_of.entry(t.owner).or_default().insert(t.name);
@@ -154,6 +166,9 @@ impl Series {
         self.staleness_max.push(max);
         let n = self.staleness.len().max(1) as f64;
         self.staleness_mean.push(sum / n);
+        if !self.pass.lock_tables.is_empty() {
+            self.locks.push(self.pass.locked.len() as f64);
+        }
         for (consumer, out) in &mut self.lag {
             let total: u32 = self
                 .pass
@@ -168,6 +183,14 @@ impl Series {
 
     fn apply(&mut self, node: NodeIdx, r: Record) {
         let key = r.key;
+        if self.pass.lock_tables.contains(&key.table) {
+            if r.value == crate::model::Value::Absent {
+                self.pass.locked.remove(&key);
+            } else {
+                self.pass.locked.insert(key);
+            }
+            return;
+        }
         if self.pass.lag_tables.get(&key.table) == Some(&node) {
             if let Some(&consumer) = self.pass.node_of.get(&key.id) {
                 let lag = match r.value {

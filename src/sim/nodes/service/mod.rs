@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 mod keys;
+mod prepared;
 mod read;
 mod schema;
 mod write;
@@ -116,6 +117,8 @@ pub struct Service {
     /// Reacting to events of a partitioned log: the member that pulls
     /// from it (the first log its reactions name).
     member: Option<Member>,
+    /// Its part in two-phase commit, when a coordinator names it.
+    participant: Option<prepared::Participant>,
 }
 
 /// The value of the event a service publishes when it refuses a write.
@@ -180,6 +183,15 @@ impl Service {
         });
         service.member = member;
         service.w.renames = schema::renames(w, &spec.table);
+        // Only a service some coordinator names holds prepared changes:
+        // its lock table is named (and interned) for no other.
+        let named = w.scenario.nodes.iter().any(|n| {
+            n.kind.kind() == crate::scenario::Kind::Coordinator && n.kind.calls().contains(&w.my_id)
+        });
+        if named {
+            let table = w.intern(&crate::scenario::lock_table(w.my_id));
+            service.participant = Some(prepared::Participant::new(table));
+        }
         Ok(service)
     }
 
@@ -197,6 +209,7 @@ impl Service {
             unpublished,
             keys: BTreeMap::new(),
             member: None,
+            participant: None,
         }
     }
 
@@ -242,8 +255,20 @@ impl Actor for Service {
                     client: m.from,
                     n: key,
                 };
-                self.request(cx, (m.from, req), op, Some(idem));
+                if !self.wait_for_lock(cx, (m.from, req), op, Some(idem)) {
+                    self.request(cx, (m.from, req), op, Some(idem));
+                }
             }
+            // A record locked by a prepared change: the request waits.
+            Body::Request { req, op } if self.wait_for_lock(cx, (m.from, req), op, None) => {}
+            Body::Request {
+                req,
+                op: ReqOp::Prepare { id, value },
+            } => self.prepare(cx, (m.from, req), id, value),
+            Body::Request {
+                req,
+                op: ReqOp::Decide { id, commit },
+            } => self.decide(cx, (m.from, req), id, commit),
             Body::Request {
                 req,
                 op: op @ (ReqOp::Write { .. } | ReqOp::WriteBased { .. }),
@@ -293,6 +318,9 @@ impl Actor for Service {
                 }) => {
                     if let Some(db) = self.w.database {
                         let next = self.next_req();
+                        if let Some(p) = &mut self.participant {
+                            p.carry_commit(req, next);
+                        }
                         self.pending.insert(
                             next,
                             Pending::Write {
@@ -330,6 +358,7 @@ impl Actor for Service {
                     let image = (first.unwrap_or(record), change);
                     self.committed(cx, asker, image, None, poison);
                     self.reacted(cx, event);
+                    self.commit_durable(cx, req);
                 }
                 _ => {}
             },
@@ -444,6 +473,9 @@ impl Actor for Service {
 
     fn on_crash(&mut self) {
         self.pending.clear();
+        if let Some(p) = &mut self.participant {
+            p.on_crash();
+        }
         if let Some(r) = &mut self.unpublished {
             r.clear();
         }

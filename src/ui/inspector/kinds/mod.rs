@@ -4,6 +4,7 @@
 //! same moment.
 
 mod coordination;
+mod coordinator;
 mod log;
 mod messaging;
 mod read_side;
@@ -33,6 +34,7 @@ pub fn settings(ui: &mut Ui, view: &View, st: &mut Fields, n: &Node, cmds: &mut 
             NodeKind::Peer(p) => coordination::peer(ui, view, &n.id, p, cmds),
             NodeKind::Projection(p) => read_side::projection(ui, view, st, &n.id, p, cmds),
             NodeKind::Log(l) => log::log(ui, view, &n.id, l, cmds),
+            NodeKind::Coordinator(c) => coordinator::coordinator(ui, view, &n.id, c, cmds),
         });
 }
 
