@@ -3,6 +3,7 @@
 //! into a checked [`Scenario`] or an error that points into the file.
 
 mod challenge;
+mod context;
 mod expect;
 mod kind;
 mod load;
@@ -20,6 +21,7 @@ pub use self::log::{
     log_lag_table, log_offsets_table, offset_row, partition_name, partition_of, reader_of,
 };
 pub use challenge::Challenge;
+pub use context::{CONTEXT_NAME_CHARS, Context, MAX_CONTEXTS};
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
 pub use load::{Bounds, ScenarioError, from_str, load_bytes, load_file, read_text, to_ron};
@@ -73,6 +75,10 @@ pub struct Scenario {
     /// key (`dual-write:orders`): see `check::hints`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dismissed_hints: Vec<String>,
+    /// Bounded contexts: named frames around groups of nodes (see
+    /// [`Context`]). Left out of the file when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contexts: Vec<Context>,
 }
 
 fn default_seed() -> u64 {

@@ -122,6 +122,7 @@ pub fn empty_scenario() -> Scenario {
         variants: Vec::new(),
         challenges: Vec::new(),
         dismissed_hints: Vec::new(),
+        contexts: Vec::new(),
     }
 }
 

@@ -33,6 +33,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("07b-saga-choreography.ron"),
     preset!("08-unit-of-work.ron"),
     preset!("09-partitioned-log.ron"),
+    preset!("10-bounded-contexts.ron"),
 ];
 
 /// The preset loaded behind the welcome view.

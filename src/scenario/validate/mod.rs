@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod challenge;
+mod contexts;
 mod expect;
 mod kinds;
 mod rows;
@@ -39,6 +40,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.header();
     c.nodes();
     c.links();
+    c.contexts();
     c.kinds_settings();
     c.starting_rows();
     c.workload();
