@@ -9,6 +9,7 @@
 
 mod access;
 mod badges;
+mod contexts;
 mod draw;
 mod gestures;
 mod hit;
@@ -143,6 +144,12 @@ fn fit_if_asked(ui: &Ui, st: &mut CanvasState, view: &View, rect: Rect) -> Optio
     let s = view.scenario;
     if st.fit {
         st.fit = false;
+        // Context frames stand out above their nodes by their title's
+        // band: the fit leaves them that room at the top.
+        let (rect, full) = (
+            contexts::fit_room(rect, s, view.presenting, st.plate_font),
+            rect,
+        );
         if view.presenting {
             // The largest type at which every plate, moved clear of the
             // others, still stands inside the canvas.
@@ -159,7 +166,8 @@ fn fit_if_asked(ui: &Ui, st: &mut CanvasState, view: &View, rect: Rect) -> Optio
             st.wants_height = 0.0;
             st.t.fit(rect, s, 1.25);
         }
-        st.fitted_for = Some(rect.size());
+        st.t.offset.y += rect.min.y - full.min.y;
+        st.fitted_for = Some(full.size());
     }
     view.presenting
         .then(|| plate_sizes(ui, s, rect.width(), st.plate_font))
@@ -250,6 +258,9 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
             lags: &lags,
         };
         access::elements(ui, st, view, &layout, &faults, &notes, cmds);
+        let painter = ui.painter().clone();
+        let frames = contexts::frames(&painter, s, &layout, view.presenting, st.plate_font);
+        contexts::access(ui, view, &frames);
     }
     let bg = ui.allocate_rect(rect, Sense::click_and_drag());
     bg.widget_info(|| {
@@ -270,7 +281,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         }
     }
 
-    let sc = Scene {
+    let mut sc = Scene {
         painter: ui.painter_at(rect),
         rect,
         visuals,
@@ -279,6 +290,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         faults,
         pointer: ui.input(|i| i.pointer.hover_pos()),
         plate_font: st.plate_font,
+        keep_clear: Vec::new(),
     };
     st.drawn = sc
         .layout
@@ -287,6 +299,18 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         .map(|(id, r)| (id.to_string(), *r))
         .collect();
     draw::grid(&sc);
+    let frames = contexts::frames(&sc.painter, s, &sc.layout, view.presenting, st.plate_font);
+    let on_title = sc
+        .pointer
+        .filter(|p| rect.contains(*p))
+        .and_then(|p| contexts::title_at(&frames, p));
+    sc.keep_clear = frames.iter().map(|f| f.title).collect();
+    contexts::paint(
+        &sc.painter,
+        &sc.visuals,
+        &frames,
+        on_title.map(|c| c.name.as_str()),
+    );
     let link_labels = draw::links(&sc, view);
     draw::messages(&sc, view, &link_labels);
     draw::selected_message(&sc, view);
@@ -315,7 +339,14 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         }
         Hit::Empty => {}
     }
-    if let (Some(tip), Drag::None) = (tooltip(view, &hovered), &st.drag) {
+    let tip = match (on_title, &hovered) {
+        (Some(c), Hit::Empty) => Some(format!(
+            "{} — drag the title to move the context with its nodes",
+            contexts::group_name(view, c)
+        )),
+        _ => tooltip(view, &hovered),
+    };
+    if let (Some(tip), Drag::None) = (tip, &st.drag) {
         bg.clone().on_hover_text(tip);
     }
     gestures::drop_new_node(st, &sc, view, &bg, cmds);
