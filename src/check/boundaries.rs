@@ -7,9 +7,10 @@
 use super::hints::{Hint, HintKind};
 use crate::scenario::{Keeping, NodeKind, Scenario};
 
-/// Every read of another context's data straight from its database: a
-/// node keeping its table in a database framed in another context, or a
-/// service querying a table owned by a service of another context.
+/// Every node reading another context's data straight from its
+/// database, once each: a service querying a table owned in another
+/// context (said first, as the deeper coupling), or a node keeping its
+/// table in a database framed in another context.
 pub fn cross_context_reads(s: &Scenario) -> Vec<Hint> {
     let label = |id: &str| {
         s.nodes
@@ -30,41 +31,40 @@ pub fn cross_context_reads(s: &Scenario) -> Vec<Hint> {
         let Some(mine) = s.context_of(&n.id) else {
             continue;
         };
-        let me = n.label();
-        let home = &mine.name;
-        if let Some(db) = n.kind.database()
-            && let Some(theirs) = s.context_of(db).filter(|c| c.name != mine.name)
-        {
-            out.push(Hint {
-                kind: HintKind::CrossContextRead,
-                node: n.id.clone(),
-                reason: format!(
-                    "{me} (context {home}) keeps its data in {}, which belongs to context {}: {home} is tied to {}'s database and model. Give {me} a database inside {home}.",
-                    label(db),
-                    theirs.name,
-                    theirs.name
-                ),
-            });
-        }
-        let NodeKind::Service(svc) = &n.kind else {
-            continue;
+        let (me, home) = (n.label(), &mine.name);
+        let foreign = |id: &str| s.context_of(id).filter(|c| c.name != mine.name);
+        // Tables of other contexts it queries, with their owner and context.
+        let reads: Vec<(&str, String, &str)> = match &n.kind {
+            NodeKind::Service(svc) => svc
+                .reads
+                .iter()
+                .filter_map(|t| {
+                    let owner = owner_of(t)?;
+                    let theirs = foreign(&owner.id)?;
+                    Some((t.as_str(), owner.label().to_string(), theirs.name.as_str()))
+                })
+                .collect(),
+            _ => Vec::new(),
         };
-        for t in &svc.reads {
-            let Some(owner) = owner_of(t) else { continue };
-            let Some(theirs) = s.context_of(&owner.id).filter(|c| c.name != mine.name) else {
-                continue;
-            };
+        let reason = if let Some((t, owner, theirs)) = reads.first() {
+            Some(format!(
+                "{me} (context {home}) reads \"{t}\", a table of {owner} in context {theirs}, straight from its database: {home} depends on the model of {theirs}, and {theirs} can no longer change what its words mean on its own. Let {theirs} publish events, and let {home} keep a copy of its own, in its own shape."
+            ))
+        } else {
+            n.kind.database().and_then(|db| {
+                let theirs = foreign(db)?;
+                Some(format!(
+                    "{me} (context {home}) keeps its data in {}, a database of context {}: {home} is tied to another context's storage and model. Give {me} a database inside {home}.",
+                    label(db),
+                    theirs.name
+                ))
+            })
+        };
+        if let Some(reason) = reason {
             out.push(Hint {
                 kind: HintKind::CrossContextRead,
                 node: n.id.clone(),
-                reason: format!(
-                    "{me} (context {home}) reads \"{t}\", a table of {} in context {}, straight from its database: {home} now depends on {}'s model, and {} cannot change what its words mean on its own. Let {} publish events and keep {home}'s own copy in {home}'s shape.",
-                    owner.label(),
-                    theirs.name,
-                    theirs.name,
-                    theirs.name,
-                    theirs.name
-                ),
+                reason,
             });
         }
     }

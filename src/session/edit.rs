@@ -73,6 +73,9 @@ pub enum Edit {
         key: String,
         dismissed: bool,
     },
+    /// A node put in or taken out of a bounded context, or a context
+    /// renamed.
+    Context(super::contexts::ContextEdit),
 }
 
 impl Edit {
@@ -160,6 +163,7 @@ impl Edit {
                     _ => {}
                 }
             }
+            Edit::Context(c) => c.apply(s),
         }
     }
 }
@@ -475,6 +479,7 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
     let gone = |id: &str| ids.iter().any(|g| g == id);
     s.nodes.retain(|n| !gone(&n.id));
     s.links.retain(|l| !gone(&l.from) && !gone(&l.to));
+    super::contexts::forget(s, ids);
     s.workload.retain(|w| !gone(w.from()) && !gone(w.to()));
     s.faults.retain(|f| match f {
         crate::scenario::Fault::Crash { node, .. }

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod challenge;
 pub mod command;
 pub mod compare;
+pub mod contexts;
 pub mod document;
 pub mod edit;
 pub mod explore;
