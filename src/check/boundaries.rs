@@ -34,18 +34,20 @@ pub fn cross_context_reads(s: &Scenario) -> Vec<Hint> {
         let (me, home) = (n.label(), &mine.name);
         let foreign = |id: &str| s.context_of(id).filter(|c| c.name != mine.name);
         // Tables of other contexts it queries, with their owner and context.
-        let reads: Vec<(&str, String, &str)> = match &n.kind {
-            NodeKind::Service(svc) => svc
-                .reads
-                .iter()
-                .filter_map(|t| {
-                    let owner = owner_of(t)?;
-                    let theirs = foreign(&owner.id)?;
-                    Some((t.as_str(), owner.label().to_string(), theirs.name.as_str()))
-                })
-                .collect(),
-            _ => Vec::new(),
+        // Only a service queries other tables (its `reads`).
+        let queried: &[String] = if let NodeKind::Service(svc) = &n.kind {
+            &svc.reads
+        } else {
+            &[]
         };
+        let reads: Vec<(&str, String, &str)> = queried
+            .iter()
+            .filter_map(|t| {
+                let owner = owner_of(t)?;
+                let theirs = foreign(&owner.id)?;
+                Some((t.as_str(), owner.label().to_string(), theirs.name.as_str()))
+            })
+            .collect();
         let reason = if let Some((t, owner, theirs)) = reads.first() {
             Some(format!(
                 "{me} (context {home}) reads \"{t}\", a table of {owner} in context {theirs}, straight from its database: {home} depends on the model of {theirs}, and {theirs} can no longer change what its words mean on its own. Let {theirs} publish events, and let {home} keep a copy of its own, in its own shape."
