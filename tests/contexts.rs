@@ -292,6 +292,19 @@ fn the_mermaid_export_boxes_each_context_and_marks_its_published_language() {
             .any(|l| l.contains("log-->>recipients") && l.contains("[Sales published language]")),
         "{text}"
     );
+    // A fetch from Shipping asks Sales' API: Sales' words too.
+    let fetch = (0..t.messages.len() as u32)
+        .find(|&m| {
+            t.message(m).is_some_and(|msg| {
+                t.nodes[t.sender(msg) as usize].id == "recipients"
+                    && t.nodes[msg.to as usize].id == "log"
+            })
+        })
+        .expect("the projection fetches");
+    assert_eq!(
+        settle::trace::export::published_language(&s, &t, fetch).as_deref(),
+        Some("Sales published language")
+    );
     // Inside one context nothing is marked.
     assert!(
         !text

@@ -196,6 +196,29 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Between two bounded contexts, what travels is one context's published
+/// language: a request speaks the API of the context it is sent to; an
+/// event or an answer, the language of the context it comes from. For
+/// message `m` between two contexts: "Sales published language".
+pub fn published_language(scenario: &Scenario, trace: &Trace, m: u32) -> Option<String> {
+    let msg = trace.message(m)?;
+    let context = |n: NodeIdx| {
+        let id = &trace.nodes.get(n as usize)?.id;
+        scenario.context_of(id).map(|c| c.name.as_str())
+    };
+    let (from, to) = (context(trace.sender(msg))?, context(msg.to)?);
+    if from == to {
+        return None;
+    }
+    let told = trace
+        .body(msg.body)
+        .is_some_and(|b| b.is_reply() || matches!(b, Body::Event { .. }));
+    Some(format!(
+        "{} published language",
+        if told { from } else { to }
+    ))
+}
+
 /// The participants, in lane order; the nodes of each bounded context
 /// first, grouped in a box named after it.
 fn write_participants(
@@ -289,13 +312,6 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
     )?;
     let ids = mermaid_ids(trace);
     write_participants(trace, scenario, &ids, out)?;
-    // The bounded context each lane's node is framed in, if any.
-    let home: Vec<Option<&str>> = trace
-        .nodes
-        .iter()
-        .map(|n| scenario.context_of(&n.id).map(|c| c.name.as_str()))
-        .collect();
-    let context = |n: NodeIdx| home.get(n as usize).copied().flatten();
     let id = |n: NodeIdx| ids.get(n as usize).map_or("unknown", String::as_str);
     let (first, last) = match (ids.first(), ids.last()) {
         (Some(a), Some(b)) => (a.as_str(), b.as_str()),
@@ -345,17 +361,8 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                 };
                 let (from, to) = (id(trace.sender(m)), id(m.to));
                 let mut text = format!("{t} {label}");
-                // Between two contexts, what travels is one context's
-                // published language: a request speaks the API of the
-                // context it is sent to; an event or an answer, the
-                // language of the context it comes from.
-                if let (Some(a), Some(b)) = (context(trace.sender(m)), context(m.to))
-                    && a != b
-                {
-                    let told =
-                        body.is_some_and(|b| b.is_reply() || matches!(b, Body::Event { .. }));
-                    let whose = if told { a } else { b };
-                    text.push_str(&format!(" [{whose} published language]"));
+                if let Some(said) = published_language(scenario, trace, s.id) {
+                    text.push_str(&format!(" [{said}]"));
                 }
                 if m.flags & message_flags::DUPLICATE != 0 {
                     text.push_str(" (duplicate)");
