@@ -305,6 +305,33 @@ fn the_mermaid_export_boxes_each_context_and_marks_its_published_language() {
         settle::trace::export::published_language(&s, &t, fetch).as_deref(),
         Some("Sales published language")
     );
+    // Nor is a read of another context's database: that is no language
+    // it published.
+    let across = load(&shared(
+        r#"contexts: [(name: "Sales", nodes: ["desk", "sales", "sales-db"]), (name: "Shipping", nodes: ["ship"])],"#,
+    ).replace("links: [", r#"workload: [Request(at: "10ms", from: "desk", to: "ship", op: Read(id: "1"))], links: [(from: "desk", to: "ship"), "#));
+    let mut e = settle::sim::Engine::new(&across, 1).expect("builds");
+    e.run_until(across.until.0);
+    let ta = e.into_trace();
+    let mut out = Vec::new();
+    settle::trace::export::write_mermaid(&ta, &across, &mut out).expect("writes");
+    let said = String::from_utf8(out).expect("utf-8");
+    assert!(
+        said.lines().any(|l| l.contains("ship->>sales_db")),
+        "{said}"
+    );
+    assert!(
+        !said
+            .lines()
+            .any(|l| l.contains("sales_db") && l.contains("published")),
+        "{said}"
+    );
+    // The desk's request to Shipping's service speaks Shipping's API.
+    assert!(
+        said.lines()
+            .any(|l| l.contains("desk->>ship") && l.contains("[Shipping published language]")),
+        "{said}"
+    );
     // Inside one context nothing is marked.
     assert!(
         !text

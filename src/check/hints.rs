@@ -91,7 +91,7 @@ impl HintKind {
             HintKind::UnreadProjection => "UNREAD",
             HintKind::NoCompensation => "NO UNDO",
             HintKind::UnpublishedOutbox => "NO RELAY",
-            HintKind::CrossContextRead => "CROSS-CONTEXT",
+            HintKind::CrossContextRead => "BOUNDARY",
         }
     }
 

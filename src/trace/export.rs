@@ -199,7 +199,8 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
 /// Between two bounded contexts, what travels is one context's published
 /// language: a request speaks the API of the context it is sent to; an
 /// event or an answer, the language of the context it comes from. For
-/// message `m` between two contexts: "Sales published language".
+/// message `m` between two contexts: "Sales published language"; none
+/// for database traffic.
 pub fn published_language(scenario: &Scenario, trace: &Trace, m: u32) -> Option<String> {
     let msg = trace.message(m)?;
     let context = |n: NodeIdx| {
@@ -207,7 +208,15 @@ pub fn published_language(scenario: &Scenario, trace: &Trace, m: u32) -> Option<
         scenario.context_of(id).map(|c| c.name.as_str())
     };
     let (from, to) = (context(trace.sender(msg))?, context(msg.to)?);
-    if from == to {
+    // A query or a commit with another context's database is no language
+    // it published: it is the cross-context read the design hints flag.
+    let database = |n: NodeIdx| {
+        trace
+            .nodes
+            .get(n as usize)
+            .is_some_and(|i| i.kind == crate::scenario::Kind::Database)
+    };
+    if from == to || database(trace.sender(msg)) || database(msg.to) {
         return None;
     }
     let told = trace
