@@ -44,14 +44,15 @@ pub fn fit_room(rect: Rect, s: &Scenario, presenting: bool, plate_font: f32) -> 
 const HANG: f32 = 18.0;
 
 /// Every context's frame, in file order: its nodes' bounding box on
-/// screen, with room around it and a band above for the title. A context
-/// whose nodes are not drawn has no frame.
+/// screen, with room around it and a band above for the title, kept
+/// inside `canvas` (so the title stays in sight when the drawing fills
+/// it). A context whose nodes are not drawn has no frame.
 pub fn frames<'a>(
     painter: &Painter,
     s: &'a Scenario,
     layout: &Layout,
-    presenting: bool,
-    plate_font: f32,
+    canvas: Rect,
+    (presenting, plate_font): (bool, f32),
 ) -> Vec<Frame<'a>> {
     let size = title_size(presenting, plate_font);
     let font = FontId::proportional(size);
@@ -78,6 +79,10 @@ pub fn frames<'a>(
             let mut rect = inner.expand(PAD);
             rect.min.y -= band;
             rect.max.x = rect.max.x.max(rect.min.x + title_w);
+            let inside = canvas.shrink(2.0);
+            if rect.intersects(inside) {
+                rect = rect.intersect(inside);
+            }
             let title = Rect::from_min_size(rect.min, vec2(title_w, band));
             Some(Frame {
                 context: c,

@@ -47,8 +47,13 @@ pub fn drags(
     if bg.drag_started() {
         let origin = bg.interact_pointer_pos().unwrap_or(sc.rect.center());
         let press = ui.input(|i| i.pointer.press_origin()).unwrap_or(origin);
-        let frames =
-            super::contexts::frames(&sc.painter, s, &sc.layout, view.presenting, sc.plate_font);
+        let frames = super::contexts::frames(
+            &sc.painter,
+            s,
+            &sc.layout,
+            sc.rect,
+            (view.presenting, sc.plate_font),
+        );
         let title = super::contexts::title_at(&frames, press);
         st.drag = match hit::test(s, &sc.layout, press) {
             // A frame's title carries the context's nodes with it.

@@ -259,7 +259,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         };
         access::elements(ui, st, view, &layout, &faults, &notes, cmds);
         let painter = ui.painter().clone();
-        let frames = contexts::frames(&painter, s, &layout, view.presenting, st.plate_font);
+        let frames = contexts::frames(&painter, s, &layout, rect, (view.presenting, st.plate_font));
         contexts::access(ui, view, &frames);
     }
     let bg = ui.allocate_rect(rect, Sense::click_and_drag());
@@ -299,7 +299,13 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         .map(|(id, r)| (id.to_string(), *r))
         .collect();
     draw::grid(&sc);
-    let frames = contexts::frames(&sc.painter, s, &sc.layout, view.presenting, st.plate_font);
+    let frames = contexts::frames(
+        &sc.painter,
+        s,
+        &sc.layout,
+        rect,
+        (view.presenting, st.plate_font),
+    );
     let on_title = sc
         .pointer
         .filter(|p| rect.contains(*p))
