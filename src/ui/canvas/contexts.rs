@@ -6,6 +6,7 @@
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, vec2};
 
+use super::draw::Scene;
 use super::transform::Layout;
 use crate::scenario::{Context, Scenario};
 use crate::ui::view::View;
@@ -148,9 +149,36 @@ pub fn group_name(view: &View, c: &Context) -> String {
     format!("Context {}: {}", c.name, names.join(", "))
 }
 
+/// Paints the frames behind everything else in the scene, and keeps the
+/// names and pills placed after them off their titles. Returns the
+/// context whose title is under the pointer.
+pub fn draw<'a>(sc: &mut Scene, s: &'a Scenario, presenting: bool) -> Option<&'a Context> {
+    let frames = frames(
+        &sc.painter,
+        s,
+        &sc.layout,
+        sc.rect,
+        (presenting, sc.plate_font),
+    );
+    let on_title = sc
+        .pointer
+        .filter(|p| sc.rect.contains(*p))
+        .and_then(|p| title_at(&frames, p));
+    sc.keep_clear = frames.iter().map(|f| f.title).collect();
+    paint(
+        &sc.painter,
+        &sc.visuals,
+        &frames,
+        on_title.map(|c| c.name.as_str()),
+    );
+    on_title
+}
+
 /// One group per frame in the accessibility tree, named with its nodes.
-pub fn access(ui: &mut Ui, view: &View, frames: &[Frame]) {
-    for f in frames {
+pub fn access(ui: &mut Ui, view: &View, layout: &Layout, canvas: Rect, plate_font: f32) {
+    let painter = ui.painter().clone();
+    let s = view.scenario;
+    for f in &frames(&painter, s, layout, canvas, (view.presenting, plate_font)) {
         let id = ui.make_persistent_id(("canvas-context", &f.context.name));
         let resp = ui.interact(f.title, id, Sense::hover());
         let name = group_name(view, f.context);

@@ -174,8 +174,16 @@ fn fit_if_asked(ui: &Ui, st: &mut CanvasState, view: &View, rect: Rect) -> Optio
 }
 
 /// What hovering the canvas says.
-fn tooltip(view: &View, hovered: &Hit) -> Option<String> {
+fn tooltip(
+    view: &View,
+    hovered: &Hit,
+    on_title: Option<&crate::scenario::Context>,
+) -> Option<String> {
     match hovered {
+        Hit::Empty if let Some(c) = on_title => Some(format!(
+            "{} — drag the title to move the context with its nodes",
+            contexts::group_name(view, c)
+        )),
         Hit::Port(_) => Some("Drag to another node to link them".to_string()),
         Hit::Node(id) => view.node(id).map(|n| {
             format!(
@@ -258,9 +266,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
             lags: &lags,
         };
         access::elements(ui, st, view, &layout, &faults, &notes, cmds);
-        let painter = ui.painter().clone();
-        let frames = contexts::frames(&painter, s, &layout, rect, (view.presenting, st.plate_font));
-        contexts::access(ui, view, &frames);
+        contexts::access(ui, view, &layout, rect, st.plate_font);
     }
     let bg = ui.allocate_rect(rect, Sense::click_and_drag());
     bg.widget_info(|| {
@@ -299,24 +305,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         .map(|(id, r)| (id.to_string(), *r))
         .collect();
     draw::grid(&sc);
-    let frames = contexts::frames(
-        &sc.painter,
-        s,
-        &sc.layout,
-        rect,
-        (view.presenting, st.plate_font),
-    );
-    let on_title = sc
-        .pointer
-        .filter(|p| rect.contains(*p))
-        .and_then(|p| contexts::title_at(&frames, p));
-    sc.keep_clear = frames.iter().map(|f| f.title).collect();
-    contexts::paint(
-        &sc.painter,
-        &sc.visuals,
-        &frames,
-        on_title.map(|c| c.name.as_str()),
-    );
+    let on_title = contexts::draw(&mut sc, s, view.presenting);
     let link_labels = draw::links(&sc, view);
     draw::messages(&sc, view, &link_labels);
     draw::selected_message(&sc, view);
@@ -345,14 +334,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         }
         Hit::Empty => {}
     }
-    let tip = match (on_title, &hovered) {
-        (Some(c), Hit::Empty) => Some(format!(
-            "{} — drag the title to move the context with its nodes",
-            contexts::group_name(view, c)
-        )),
-        _ => tooltip(view, &hovered),
-    };
-    if let (Some(tip), Drag::None) = (tip, &st.drag) {
+    if let (Some(tip), Drag::None) = (tooltip(view, &hovered, on_title), &st.drag) {
         bg.clone().on_hover_text(tip);
     }
     gestures::drop_new_node(st, &sc, view, &bg, cmds);
