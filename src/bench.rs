@@ -142,6 +142,7 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
         variants: Vec::new(),
         challenges: Vec::new(),
         dismissed_hints: Vec::new(),
+        contexts: Vec::new(),
     }
 }
 

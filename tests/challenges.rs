@@ -1,7 +1,7 @@
 //! Every challenge starts unsolved, and the change a learner would make in
 //! the editor solves it: each fix below is the same edits the inspector,
-//! the palette and a drag between ports push. Only lessons 01, 03, 04, 06
-//! and 07 carry challenges, and each is kept in the progress once solved.
+//! the palette and a drag between ports push. Only lessons 01, 03, 04, 06,
+//! 07 and 10 carry challenges, and each is kept in the progress once solved.
 
 mod common;
 
@@ -74,7 +74,7 @@ fn assert_solved(s: &mut Session) {
 }
 
 #[test]
-fn the_five_lessons_carry_challenges_and_the_others_none() {
+fn the_six_lessons_carry_challenges_and_the_others_none() {
     let with: Vec<&str> = PRESETS
         .iter()
         .filter(|p| !p.load().expect("loads").challenges.is_empty())
@@ -88,6 +88,7 @@ fn the_five_lessons_carry_challenges_and_the_others_none() {
             "04-outbox-and-cdc.ron",
             "06-conflict-resolution.ron",
             "07-saga-compensation.ron",
+            "10-bounded-contexts.ron",
         ]
     );
     // Progress keeps a challenge by its title: titles are unique.
@@ -304,4 +305,35 @@ fn checking_a_design_shows_the_run_it_judged() {
     let p = s.player.as_ref().expect("the run stays");
     assert!(!p.playing);
     assert_eq!(p.now(), until);
+}
+
+#[test]
+fn shipping_asks_sales_instead_of_reading_across_the_boundary() {
+    let mut s = open("10-bounded-contexts.ron");
+    // The start shows the flaw as a hint naming both contexts.
+    let hint = settle::check::hints(&s.doc.scenario)
+        .into_iter()
+        .find(|h| h.kind == settle::check::HintKind::CrossContextRead)
+        .expect("the start reads across the boundary");
+    assert_eq!(hint.node, "deliveries");
+    assert_unsolved(&mut s);
+    // Drag a link from Deliveries to Customers: Deliveries now calls it.
+    s.apply(Cmd::Edit(Edit::Connect {
+        from: "deliveries".into(),
+        to: "customers".into(),
+    }));
+    let NodeKind::Service(mut svc) = spec(&s, "deliveries") else {
+        panic!("deliveries is a service")
+    };
+    assert_eq!(svc.calls, ["customers"]);
+    // Inspector: untick "customers"; database: its own store.
+    svc.reads.clear();
+    svc.database = None;
+    set(&mut s, "deliveries", NodeKind::Service(svc));
+    assert!(
+        !settle::check::hints(&s.doc.scenario)
+            .iter()
+            .any(|h| h.kind == settle::check::HintKind::CrossContextRead)
+    );
+    assert_solved(&mut s);
 }

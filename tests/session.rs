@@ -8,6 +8,7 @@ use proptest::prelude::*;
 use settle::model::Dur;
 use settle::scenario::{Kind, Link, Narration, NodeKind, Op, Scenario, ValueSpec};
 use settle::session::compare::{CompareCmd, Side};
+use settle::session::contexts::ContextEdit;
 use settle::session::presets::PRESETS;
 use settle::session::{Action, Cmd, Document, Edit, Selection, Session, ViewCmd};
 
@@ -31,6 +32,9 @@ enum Recipe {
     Caption(u64, String),
     MoveCaption(usize, u64),
     DeleteCaption(usize),
+    /// Node into context Sales, Shipping, or out of its own.
+    Context(usize, usize),
+    RenameContext(usize, String),
 }
 
 fn recipe() -> impl Strategy<Value = Recipe> {
@@ -48,6 +52,8 @@ fn recipe() -> impl Strategy<Value = Recipe> {
         (0..3_000u64, "[a-z ]{1,20}").prop_map(|(ms, t)| Recipe::Caption(ms, t)),
         (0..20usize, 0..3_000u64).prop_map(|(i, ms)| Recipe::MoveCaption(i, ms)),
         (0..20usize).prop_map(Recipe::DeleteCaption),
+        (0..40usize, 0..3usize).prop_map(|(n, c)| Recipe::Context(n, c)),
+        (0..4usize, "[a-zA-Z ]{0,12}").prop_map(|(i, to)| Recipe::RenameContext(i, to)),
     ]
 }
 
@@ -134,6 +140,22 @@ fn concrete(s: &Scenario, r: &Recipe) -> Edit {
             }
         }
         Recipe::DeleteCaption(i) => Edit::DeleteCaption(i % s.narration.len().max(1)),
+        Recipe::Context(n, c) => Edit::Context(match ["Sales", "Shipping"].get(*c) {
+            Some(name) => ContextEdit::Put {
+                node: node_id(s, *n),
+                context: (*name).into(),
+            },
+            None => ContextEdit::TakeOut {
+                node: node_id(s, *n),
+            },
+        }),
+        Recipe::RenameContext(i, to) => Edit::Context(ContextEdit::Rename {
+            from: s
+                .contexts
+                .get(i % s.contexts.len().max(1))
+                .map_or("none".into(), |c| c.name.clone()),
+            to: to.clone(),
+        }),
     }
 }
 

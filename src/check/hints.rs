@@ -31,6 +31,8 @@ pub enum HintKind {
     NoCompensation,
     /// A service writes outbox rows that no CDC relay reads.
     UnpublishedOutbox,
+    /// A node reads another bounded context's table or database.
+    CrossContextRead,
 }
 
 impl HintKind {
@@ -44,6 +46,7 @@ impl HintKind {
         HintKind::UnreadProjection,
         HintKind::NoCompensation,
         HintKind::UnpublishedOutbox,
+        HintKind::CrossContextRead,
     ];
 
     /// The word a dismissal is saved under: `dual-write`.
@@ -57,6 +60,7 @@ impl HintKind {
             HintKind::UnreadProjection => "unread-projection",
             HintKind::NoCompensation => "no-compensation",
             HintKind::UnpublishedOutbox => "unpublished-outbox",
+            HintKind::CrossContextRead => "cross-context-read",
         }
     }
 
@@ -71,6 +75,7 @@ impl HintKind {
             HintKind::UnreadProjection => "Projection nobody reads",
             HintKind::NoCompensation => "Step without compensation",
             HintKind::UnpublishedOutbox => "Outbox rows nobody publishes",
+            HintKind::CrossContextRead => "Reads across a context boundary",
         }
     }
 
@@ -86,6 +91,7 @@ impl HintKind {
             HintKind::UnreadProjection => "UNREAD",
             HintKind::NoCompensation => "NO UNDO",
             HintKind::UnpublishedOutbox => "NO RELAY",
+            HintKind::CrossContextRead => "BOUNDARY",
         }
     }
 
@@ -98,6 +104,7 @@ impl HintKind {
             HintKind::ForeignRead | HintKind::SharedDatabase => "01-data-ownership.ron",
             HintKind::UnreadProjection => "05-cqrs.ron",
             HintKind::NoCompensation => "07-saga-compensation.ron",
+            HintKind::CrossContextRead => "10-bounded-contexts.ron",
         }
     }
 }
@@ -330,6 +337,7 @@ pub fn all_hints(s: &Scenario) -> Vec<Hint> {
             | NodeKind::Coordinator(_) => {}
         }
     }
+    out.extend(super::boundaries::cross_context_reads(s));
     out
 }
 

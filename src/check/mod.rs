@@ -3,6 +3,7 @@
 //! One file per pattern; [`monitors`] watches every run for hazards.
 
 mod answers;
+mod boundaries;
 mod conflicts;
 mod consumers;
 mod copies;

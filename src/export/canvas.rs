@@ -100,7 +100,8 @@ impl<'a> Scene<'a> {
         }
         let (w, h) = (size.w as f32, size.h as f32);
         let room_w = (w - 2.0 * (MARGIN + PAD)).max(10.0);
-        let room_h = (h - TOP - BOTTOM - 2.0 * PAD).max(10.0);
+        let above = super::frames::room_above(s);
+        let room_h = (h - TOP - above - BOTTOM - 2.0 * PAD).max(10.0);
         let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
         let scale = if s.nodes.is_empty() {
             1.0
@@ -108,7 +109,7 @@ impl<'a> Scene<'a> {
             (room_w / bw).min(room_h / bh).clamp(0.05, 2.0)
         };
         let left = MARGIN + PAD + (room_w - bw * scale) / 2.0;
-        let top = TOP + PAD + (room_h - bh * scale) / 2.0;
+        let top = TOP + above + PAD + (room_h - bh * scale) / 2.0;
         let boxes = s
             .nodes
             .iter()
@@ -176,6 +177,8 @@ impl<'a> Scene<'a> {
                 "The drawing is empty.",
             );
         }
+        let boxes: Vec<_> = self.boxes.iter().map(|r| (r.x, r.y, r.w, r.h)).collect();
+        super::frames::draw(&mut svg, self.s, &boxes, &self.measure);
         self.links(&mut svg, &faults);
         self.nodes(&mut svg, &faults);
         self.drops(&mut svg, at);

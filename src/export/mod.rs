@@ -16,6 +16,7 @@
 
 mod canvas;
 mod diagram;
+mod frames;
 pub mod palette;
 mod quantise;
 mod raster;

@@ -4,6 +4,7 @@
 
 mod challenge;
 mod coordinator;
+mod context;
 mod expect;
 mod kind;
 mod load;
@@ -22,6 +23,7 @@ pub use self::log::{
 };
 pub use challenge::Challenge;
 pub use coordinator::{CoordinatorSpec, Participant, lock_table};
+pub use context::{CONTEXT_NAME_CHARS, Context, MAX_CONTEXTS};
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
 pub use load::{Bounds, ScenarioError, from_str, load_bytes, load_file, read_text, to_ron};
@@ -75,6 +77,10 @@ pub struct Scenario {
     /// key (`dual-write:orders`): see `check::hints`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dismissed_hints: Vec<String>,
+    /// Bounded contexts: named frames around groups of nodes (see
+    /// [`Context`]). Left out of the file when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contexts: Vec<Context>,
 }
 
 fn default_seed() -> u64 {

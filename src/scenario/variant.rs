@@ -85,6 +85,10 @@ impl Scenario {
         for n in &mut s.narration {
             n.focus.retain(|f| !removed(f));
         }
+        for c in &mut s.contexts {
+            c.nodes.retain(|id| !removed(id));
+        }
+        s.contexts.retain(|c| !c.nodes.is_empty());
         Some(s)
     }
 }

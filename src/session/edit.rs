@@ -80,6 +80,9 @@ pub enum Edit {
         key: String,
         dismissed: bool,
     },
+    /// A node put in or taken out of a bounded context, or a context
+    /// renamed.
+    Context(super::contexts::ContextEdit),
 }
 
 impl Edit {
@@ -168,6 +171,7 @@ impl Edit {
                     _ => {}
                 }
             }
+            Edit::Context(c) => c.apply(s),
         }
     }
 }
@@ -494,6 +498,7 @@ pub fn delete_nodes(s: &mut Scenario, ids: &[String]) {
     let gone = |id: &str| ids.iter().any(|g| g == id);
     s.nodes.retain(|n| !gone(&n.id));
     s.links.retain(|l| !gone(&l.from) && !gone(&l.to));
+    super::contexts::forget(s, ids);
     s.workload.retain(|w| !gone(w.from()) && !gone(w.to()));
     s.faults.retain(|f| match f {
         crate::scenario::Fault::Crash { node, .. }

@@ -66,6 +66,16 @@ pub const TERMS: &[Term] = &[
         "A receiver's reply saying a message arrived and was handled. Until it comes, an at-least-once sender keeps the message and sends it again."
     ),
     term!(
+        "aggregate",
+        ["aggregate", "aggregates"],
+        "A cluster of records changed only as a whole, through one root (an order with its lines): its rules are checked inside it, and one transaction changes one aggregate. Other aggregates are updated later, by events."
+    ),
+    term!(
+        "anti-corruption layer",
+        ["anti-corruption layer", "anti-corruption layers"],
+        "A translator at a context's edge that turns another context's model into its own words, so the other's model does not leak in."
+    ),
+    term!(
         "API composition",
         ["api composition"],
         "Answering a question that needs several services' data by asking each owner and merging their answers, instead of reading their databases."
@@ -79,6 +89,11 @@ pub const TERMS: &[Term] = &[
         "at-most-once",
         ["at-most-once", "at most once"],
         "A delivery promise: each message is sent once and never again. Nothing arrives twice, but a lost message stays lost."
+    ),
+    term!(
+        "bounded context",
+        ["bounded context", "bounded contexts"],
+        "The part of a system where one model, and one meaning of each word, holds. A word like \"customer\" can mean different things in two contexts; each keeps its own model and data."
     ),
     term!(
         "broker",
@@ -143,6 +158,11 @@ pub const TERMS: &[Term] = &[
         "consumer lag",
         ["consumer lag"],
         "How many events have been appended to a consumer's partitions that its group has not committed yet: the number everyone watches on an event platform."
+    ),
+    term!(
+        "context map",
+        ["context map", "context maps"],
+        "A picture of the bounded contexts and how each one feeds or depends on another (through events, calls or a translator)."
     ),
     term!(
         "converge",
@@ -300,6 +320,11 @@ pub const TERMS: &[Term] = &[
         "Code that listens to events and builds a read model from them: a copy of the data shaped for the questions that will be asked of it."
     ),
     term!(
+        "published language",
+        ["published language", "published languages"],
+        "The events and requests a context promises to others, kept stable while its inside changes."
+    ),
+    term!(
         "re-drive",
         [
             "re-drive",
@@ -399,6 +424,11 @@ pub const TERMS: &[Term] = &[
             "distributed transactions"
         ],
         "An atomic commit across several databases or services: a coordinator asks all to prepare, then tells all to commit, or all to abort. Participants hold their locks from prepare to the decision, however long that takes."
+    ),
+    term!(
+        "ubiquitous language",
+        ["ubiquitous language"],
+        "The words the people and the code of one bounded context share, each with one meaning there."
     ),
     term!(
         "unit of work",

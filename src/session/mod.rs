@@ -8,6 +8,7 @@ pub mod challenge;
 pub mod choose;
 pub mod command;
 pub mod compare;
+pub mod contexts;
 pub mod document;
 pub mod edit;
 pub mod explore;
@@ -123,6 +124,7 @@ pub fn empty_scenario() -> Scenario {
         variants: Vec::new(),
         challenges: Vec::new(),
         dismissed_hints: Vec::new(),
+        contexts: Vec::new(),
     }
 }
 

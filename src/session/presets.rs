@@ -35,6 +35,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("07c-two-phase-commit.ron"),
     preset!("08-unit-of-work.ron"),
     preset!("09-partitioned-log.ron"),
+    preset!("10-bounded-contexts.ron"),
 ];
 
 /// The preset loaded behind the welcome view.

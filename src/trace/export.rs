@@ -241,6 +241,73 @@ pub fn write_jsonl(trace: &Trace, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Between two bounded contexts, what travels is one context's published
+/// language: a request speaks the API of the context it is sent to; an
+/// event or an answer, the language of the context it comes from. For
+/// message `m` between two contexts: "Sales published language"; none
+/// for database traffic.
+pub fn published_language(scenario: &Scenario, trace: &Trace, m: u32) -> Option<String> {
+    let msg = trace.message(m)?;
+    let context = |n: NodeIdx| {
+        let id = &trace.nodes.get(n as usize)?.id;
+        scenario.context_of(id).map(|c| c.name.as_str())
+    };
+    let (from, to) = (context(trace.sender(msg))?, context(msg.to)?);
+    // A query or a commit with another context's database is no language
+    // it published: it is the cross-context read the design hints flag.
+    let database = |n: NodeIdx| {
+        trace
+            .nodes
+            .get(n as usize)
+            .is_some_and(|i| i.kind == crate::scenario::Kind::Database)
+    };
+    if from == to || database(trace.sender(msg)) || database(msg.to) {
+        return None;
+    }
+    let told = trace
+        .body(msg.body)
+        .is_some_and(|b| b.is_reply() || matches!(b, Body::Event { .. }));
+    Some(format!(
+        "{} published language",
+        if told { from } else { to }
+    ))
+}
+
+/// The participants, in lane order; the nodes of each bounded context
+/// first, grouped in a box named after it.
+fn write_participants(
+    trace: &Trace,
+    scenario: &Scenario,
+    ids: &[String],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let lanes: Vec<(&String, &super::NodeInfo)> = ids.iter().zip(&trace.nodes).collect();
+    for c in &scenario.contexts {
+        // `transparent` first, so that a context named like a colour is
+        // still read as the box's name.
+        // The word "end" would close the box early.
+        let mut name = mermaid_text(&c.name);
+        if name
+            .split_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("end"))
+        {
+            name = format!("({name})");
+        }
+        writeln!(out, "    box transparent {name}")?;
+        for (id, n) in lanes.iter().filter(|(_, n)| c.nodes.contains(&n.id)) {
+            writeln!(out, "    participant {id} as {}", mermaid_text(&n.label))?;
+        }
+        writeln!(out, "    end")?;
+    }
+    for (id, n) in lanes
+        .iter()
+        .filter(|(_, n)| scenario.context_of(&n.id).is_none())
+    {
+        writeln!(out, "    participant {id} as {}", mermaid_text(&n.label))?;
+    }
+    Ok(())
+}
+
 /// Participant names Mermaid reads: letters, digits and underscores
 /// (a dash would be taken for the start of an arrow), each unique.
 fn mermaid_ids(trace: &Trace) -> Vec<String> {
@@ -298,9 +365,7 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
         trace.seed
     )?;
     let ids = mermaid_ids(trace);
-    for (n, id) in trace.nodes.iter().zip(&ids) {
-        writeln!(out, "    participant {id} as {}", mermaid_text(&n.label))?;
-    }
+    write_participants(trace, scenario, &ids, out)?;
     let id = |n: NodeIdx| ids.get(n as usize).map_or("unknown", String::as_str);
     let (first, last) = match (ids.first(), ids.last()) {
         (Some(a), Some(b)) => (a.as_str(), b.as_str()),
@@ -350,6 +415,9 @@ pub fn write_mermaid(trace: &Trace, scenario: &Scenario, out: &mut impl Write) -
                 };
                 let (from, to) = (id(trace.sender(m)), id(m.to));
                 let mut text = format!("{t} {label}");
+                if let Some(said) = published_language(scenario, trace, s.id) {
+                    text.push_str(&format!(" [{said}]"));
+                }
                 if m.flags & message_flags::DUPLICATE != 0 {
                     text.push_str(" (duplicate)");
                 }

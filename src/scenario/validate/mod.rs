@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod challenge;
 mod coordinator;
+mod contexts;
 mod expect;
 mod kinds;
 mod rows;
@@ -41,6 +42,7 @@ pub fn validate(s: &Scenario) -> Vec<Problem> {
     c.header();
     c.nodes();
     c.links();
+    c.contexts();
     c.kinds_settings();
     c.starting_rows();
     c.workload();

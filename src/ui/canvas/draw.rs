@@ -26,6 +26,8 @@ pub struct Scene<'a> {
     pub pointer: Option<Pos2>,
     /// The type size of names on plates, on a projector.
     pub plate_font: f32,
+    /// Where names and pills must not be placed: the contexts' titles.
+    pub keep_clear: Vec<Rect>,
 }
 
 /// Which links are cut and which nodes are down at the moment shown.

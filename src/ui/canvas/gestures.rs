@@ -47,7 +47,24 @@ pub fn drags(
     if bg.drag_started() {
         let origin = bg.interact_pointer_pos().unwrap_or(sc.rect.center());
         let press = ui.input(|i| i.pointer.press_origin()).unwrap_or(origin);
+        let frames = super::contexts::frames(
+            &sc.painter,
+            s,
+            &sc.layout,
+            sc.rect,
+            (view.presenting, sc.plate_font),
+        );
+        let title = super::contexts::title_at(&frames, press);
         st.drag = match hit::test(s, &sc.layout, press) {
+            // A frame's title carries the context's nodes with it.
+            Hit::Empty if let Some(c) = title => {
+                let ids: BTreeSet<String> = c.nodes.iter().cloned().collect();
+                cmds.push(Cmd::Select(Selection {
+                    nodes: ids.clone(),
+                    ..Selection::default()
+                }));
+                start_move(s, &ids, press, cmds)
+            }
             Hit::Port(from) => Drag::Connect { from },
             Hit::Node(id) => {
                 let ids: BTreeSet<String> = if view.selection.nodes.contains(&id) {
@@ -56,17 +73,7 @@ pub fn drags(
                     cmds.push(Cmd::Select(Selection::node(&id)));
                     [id].into()
                 };
-                let start = s
-                    .nodes
-                    .iter()
-                    .filter(|m| ids.contains(&m.id))
-                    .map(|m| (m.id.clone(), m.pos))
-                    .collect();
-                cmds.push(Cmd::Checkpoint);
-                Drag::Move {
-                    origin: press,
-                    start,
-                }
+                start_move(s, &ids, press, cmds)
             }
             _ if shift => Drag::Select { origin: press },
             _ => Drag::Pan,
@@ -136,6 +143,27 @@ pub fn drags(
     }
     if released {
         st.drag = Drag::None;
+    }
+}
+
+/// Starts moving nodes `ids` from `press`: their places now, and a
+/// checkpoint so the whole drag undoes as one step.
+fn start_move(
+    s: &crate::scenario::Scenario,
+    ids: &BTreeSet<String>,
+    press: Pos2,
+    cmds: &mut Vec<Cmd>,
+) -> Drag {
+    let start = s
+        .nodes
+        .iter()
+        .filter(|m| ids.contains(&m.id))
+        .map(|m| (m.id.clone(), m.pos))
+        .collect();
+    cmds.push(Cmd::Checkpoint);
+    Drag::Move {
+        origin: press,
+        start,
     }
 }
 

@@ -10,6 +10,7 @@
 mod access;
 mod badges;
 mod choices;
+mod contexts;
 mod draw;
 mod gestures;
 mod hit;
@@ -144,6 +145,12 @@ fn fit_if_asked(ui: &Ui, st: &mut CanvasState, view: &View, rect: Rect) -> Optio
     let s = view.scenario;
     if st.fit {
         st.fit = false;
+        // Context frames stand out above their nodes by their title's
+        // band: the fit leaves them that room at the top.
+        let (rect, full) = (
+            contexts::fit_room(rect, s, view.presenting, st.plate_font),
+            rect,
+        );
         if view.presenting {
             // The largest type at which every plate, moved clear of the
             // others, still stands inside the canvas.
@@ -160,15 +167,24 @@ fn fit_if_asked(ui: &Ui, st: &mut CanvasState, view: &View, rect: Rect) -> Optio
             st.wants_height = 0.0;
             st.t.fit(rect, s, 1.25);
         }
-        st.fitted_for = Some(rect.size());
+        st.t.offset.y += rect.min.y - full.min.y;
+        st.fitted_for = Some(full.size());
     }
     view.presenting
         .then(|| plate_sizes(ui, s, rect.width(), st.plate_font))
 }
 
 /// What hovering the canvas says.
-fn tooltip(view: &View, hovered: &Hit) -> Option<String> {
+fn tooltip(
+    view: &View,
+    hovered: &Hit,
+    on_title: Option<&crate::scenario::Context>,
+) -> Option<String> {
     match hovered {
+        Hit::Empty if let Some(c) = on_title => Some(format!(
+            "{} — drag the title to move the context with its nodes",
+            contexts::group_name(view, c)
+        )),
         Hit::Port(_) => Some("Drag to another node to link them".to_string()),
         Hit::Node(id) => view.node(id).map(|n| {
             format!(
@@ -251,6 +267,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
             lags: &lags,
         };
         access::elements(ui, st, view, &layout, &faults, &notes, cmds);
+        contexts::access(ui, view, &layout, rect, st.plate_font);
     }
     let bg = ui.allocate_rect(rect, Sense::click_and_drag());
     bg.widget_info(|| {
@@ -271,7 +288,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         }
     }
 
-    let sc = Scene {
+    let mut sc = Scene {
         painter: ui.painter_at(rect),
         rect,
         visuals,
@@ -280,6 +297,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         faults,
         pointer: ui.input(|i| i.pointer.hover_pos()),
         plate_font: st.plate_font,
+        keep_clear: Vec::new(),
     };
     st.drawn = sc
         .layout
@@ -288,6 +306,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         .map(|(id, r)| (id.to_string(), *r))
         .collect();
     draw::grid(&sc);
+    let on_title = contexts::draw(&mut sc, s, view.presenting);
     let link_labels = draw::links(&sc, view);
     draw::messages(&sc, view, &link_labels);
     draw::selected_message(&sc, view);
@@ -317,7 +336,7 @@ pub fn ui(ui: &mut Ui, st: &mut CanvasState, view: &View, cmds: &mut Vec<Cmd>) {
         }
         Hit::Empty => {}
     }
-    if let (Some(tip), Drag::None) = (tooltip(view, &hovered), &st.drag) {
+    if let (Some(tip), Drag::None) = (tooltip(view, &hovered, on_title), &st.drag) {
         bg.clone().on_hover_text(tip);
     }
     gestures::drop_new_node(st, &sc, view, &bg, cmds);

@@ -55,7 +55,7 @@ pub fn nodes(
     let mut names = Vec::new();
     let mut hung: Vec<Hung> = Vec::new();
     // Boxes and the tabs standing out of them: hung names keep off these.
-    let mut taken: Vec<Rect> = Vec::new();
+    let mut taken: Vec<Rect> = sc.keep_clear.clone();
     // Pills by plates, placed once every plate is drawn.
     let mut pills: Vec<Pill> = Vec::new();
     for n in &view.scenario.nodes {

@@ -3,6 +3,7 @@
 //! instructor fires: crash or restart a node, cut or heal a link, send a
 //! request now.
 
+mod context;
 pub(super) mod fields;
 mod fire;
 mod kinds;
@@ -124,6 +125,7 @@ fn node(ui: &mut Ui, view: &View, st: &mut InspectorState, n: &Node, cmds: &mut 
             },
         );
     });
+    context::ui(ui, view, &mut st.fields, n, cmds);
     kinds::settings(ui, view, &mut st.fields, n, cmds);
     super::data::inspector(ui, view, n);
     let trace = view.player.map(|p| p.trace());

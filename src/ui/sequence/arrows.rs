@@ -74,6 +74,16 @@ pub fn label(t: &Trace, m: u32) -> String {
     crate::trace::export::message_said(t, m)
 }
 
+/// [`label`], and between two bounded contexts the published language
+/// the message speaks: "… [Sales published language]".
+pub fn label_in(s: &crate::scenario::Scenario, t: &Trace, m: u32) -> String {
+    let said = label(t, m);
+    match crate::trace::export::published_language(s, t, m) {
+        Some(lang) => format!("{said} [{lang}]"),
+        None => said,
+    }
+}
+
 /// The colour of an arrow's label on `bg`.
 pub fn label_color(t: &Trace, m: u32, normal: Color32, bg: Color32) -> Color32 {
     let flags = t.message(m).map_or(0, |msg| msg.flags);

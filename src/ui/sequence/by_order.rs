@@ -119,7 +119,8 @@ impl Rows {
 }
 
 /// A row in words: "0.300 s, Checkout to Orders: write 1001".
-pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String) -> String {
+pub fn spoken(f: &Frame, row: &Row, now: f64) -> String {
+    let (t, narration) = (f.t, f.narration);
     match *row {
         Row::Message(i) | Row::Polls(i, _) => {
             let Some(msg) = t.message(i) else {
@@ -141,7 +142,7 @@ pub fn spoken(t: &Trace, row: &Row, now: f64, narration: &dyn Fn(u32) -> String)
                 fmt_time(t.sent_at(msg)).trim_end_matches('s'),
                 t.node_label(t.sender(msg)),
                 t.node_label(msg.to),
-                arrows::label(t, i)
+                arrows::label_in(f.scenario, t, i)
             )
         }
         Row::Fault(i) => t.faults.get(i as usize).map_or(String::new(), |r| {
@@ -180,6 +181,8 @@ pub struct Metrics {
 pub struct Frame<'a> {
     pub painter: &'a Painter,
     pub t: &'a Trace,
+    /// The drawing, for the bounded contexts a message crosses.
+    pub scenario: &'a crate::scenario::Scenario,
     pub lanes: &'a Lanes,
     pub lane_x: &'a dyn Fn(usize) -> f32,
     pub body: Rect,
@@ -340,7 +343,7 @@ fn message(f: &Frame, i: u32, y: f32, m: &Metrics, font: &FontId, times: u32) ->
     // over its arrow as far as the edges allow.
     let color = arrows::label_color(t, i, f.text, f.bg);
     let room = f.body.width() - 16.0;
-    let label = arrows::label(t, i) + &crate::trace::query::fold::times_said(times);
+    let label = arrows::label_in(f.scenario, t, i) + &crate::trace::query::fold::times_said(times);
     let shown = theme::elide(f.painter, &label, font, room);
     let galley = f.painter.layout_no_wrap(shown, font.clone(), color);
     let w = galley.size().x;

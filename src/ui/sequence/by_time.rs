@@ -105,6 +105,8 @@ impl<'a> Axis<'a> {
 pub struct Frame<'a> {
     pub painter: &'a Painter,
     pub t: &'a Trace,
+    /// The drawing, for the bounded contexts a message crosses.
+    pub scenario: &'a crate::scenario::Scenario,
     pub lanes: &'a Lanes,
     pub lane_x: &'a dyn Fn(usize) -> f32,
     pub body: Rect,
@@ -262,7 +264,7 @@ fn timeouts(f: &Frame, y_of: &dyn Fn(f64) -> f32, (top, bottom): (f64, f64)) {
 /// A label at its arrow's middle, moved up past labels already placed; left
 /// out (the arrow's hover says it) when there is no room.
 fn label(f: &Frame, i: u32, from: Pos2, to: Pos2, font: &FontId, placed: &mut Vec<Rect>) {
-    let text = arrows::label(f.t, i);
+    let text = arrows::label_in(f.scenario, f.t, i);
     let width = ((to.x - from.x).abs() - 8.0).max(140.0);
     let shown = theme::elide(f.painter, &text, font, width);
     let color = arrows::label_color(f.t, i, f.text, f.bg);

@@ -189,6 +189,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
             let frame = by_order::Frame {
                 painter: &painter,
                 t,
+                scenario: view.scenario,
                 lanes: &lanes,
                 lane_x: &lane_x,
                 body,
@@ -218,7 +219,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
                     let y = body.min.y + k as f32 * row_px;
                     let r =
                         Rect::from_min_size(pos2(body.min.x, y), egui::vec2(body.width(), row_px));
-                    (r, by_order::spoken(t, row, now, &narration))
+                    (r, by_order::spoken(&frame, row, now))
                 })
                 .collect();
             // The moment shown: under the last row sent by now.
@@ -240,6 +241,7 @@ pub fn ui(ui: &mut Ui, st: &mut SequenceState, view: &View, cmds: &mut Vec<Cmd>)
             let frame = by_time::Frame {
                 painter: &painter,
                 t,
+                scenario: view.scenario,
                 lanes: &lanes,
                 lane_x: &lane_x,
                 body,
