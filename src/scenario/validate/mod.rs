@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod challenge;
-mod coordinator;
 mod contexts;
+mod coordinator;
 mod expect;
 mod kinds;
 mod rows;
