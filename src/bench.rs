@@ -223,10 +223,13 @@ pub fn fanout_compared(a: FanoutArgs, runs: u32) -> Result<String, String> {
 /// Runs explored per second against plain runs of the same drawing, in
 /// this process: `plain` single runs (build, run to the end, judge the
 /// expectations, as `settle run --check` does), then a search of `budget`
-/// runs spread by `spread` over `workers` threads. The last line is
-/// `plain_runs_per_s=A explored_runs_per_s=B ratio=B/A`. A plain run is
-/// one thread's; the search uses them all, and its runs carry added
-/// faults and go on [`crate::explore::SETTLE`] past the drawing's end.
+/// runs spread by `spread` over `workers` threads, twice: each run
+/// recording everything a view draws, then only what the judging reads
+/// (what a search does). The last line is `plain_runs_per_s=A
+/// explored_runs_per_s=B ratio=B/A recording_everything_runs_per_s=C
+/// ratio_recording_everything=C/A`. A plain run is one thread's; the
+/// search uses them all, and its runs carry added faults and go on
+/// [`crate::explore::SETTLE`] past the drawing's end.
 pub fn explore_rate(
     s: &Scenario,
     budget: usize,
@@ -251,16 +254,31 @@ pub fn explore_rate(
         budget,
         ..Default::default()
     };
-    let started = Instant::now();
-    let search = crate::explore::Search::new(s, &options).map_err(|e| e.to_string())?;
-    let (explored, found) = crate::explore::search(&search, workers, spread, &mut |_| true);
-    let secs = started.elapsed().as_secs_f64().max(1e-9);
-    let rate = explored as f64 / secs;
-    let found = found.map_or("none".to_string(), |f| f.failure.name);
-    Ok(format!(
-        "explored={explored} found={found} secs={secs:.3} on {workers} threads\nplain_runs_per_s={plain_rate:.0} explored_runs_per_s={rate:.0} ratio={:.3}",
-        rate / plain_rate
-    ))
+    let mut out = String::new();
+    let mut rates = Vec::new();
+    for recording in [
+        crate::explore::Recording::Everything,
+        crate::explore::Recording::Judged,
+    ] {
+        let started = Instant::now();
+        let search = crate::explore::Search::new(s, &options)
+            .map_err(|e| e.to_string())?
+            .recording(recording);
+        let (explored, found) = crate::explore::search(&search, workers, spread, &mut |_| true);
+        let secs = started.elapsed().as_secs_f64().max(1e-9);
+        let found = found.map_or("none".to_string(), |f| f.failure.name);
+        out.push_str(&format!(
+            "recording {recording:?}: explored={explored} found={found} secs={secs:.3} on {workers} threads\n"
+        ));
+        rates.push(explored as f64 / secs);
+    }
+    let (everything, judged) = (rates[0], rates[1]);
+    out.push_str(&format!(
+        "plain_runs_per_s={plain_rate:.0} explored_runs_per_s={judged:.0} ratio={:.3} recording_everything_runs_per_s={everything:.0} ratio_recording_everything={:.3}",
+        judged / plain_rate,
+        everything / plain_rate
+    ));
+    Ok(out)
 }
 
 /// The most memory this process has held, where the system says (Linux).
