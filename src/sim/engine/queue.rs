@@ -8,7 +8,9 @@
 //! happening is the head of the first marked slot. What is due later
 //! waits in a binary heap and moves into the wheel as time comes within
 //! reach of it. Any order of pushes is handled; one earlier than the
-//! last taken (the engine makes none) rebuilds the wheel from it.
+//! last taken (the engine makes none) rebuilds the wheel from it. A run
+//! that never has many happenings pending (a lesson, each of a search's
+//! runs) keeps them all in the heap and never sets up the wheel.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -45,6 +47,8 @@ const SLOTS: usize = 1 << 12;
 const MASK: usize = SLOTS - 1;
 /// No entry.
 const NIL: u32 = u32::MAX;
+/// How many pending happenings set up the wheel.
+const WHEEL_FROM: usize = 256;
 
 #[inline]
 fn earlier(a: &Pending, b: &Pending) -> bool {
@@ -93,6 +97,16 @@ impl Queue {
         if p.at < self.now {
             return self.push_earlier(p);
         }
+        if self.head.is_empty() {
+            self.far.push(p);
+            if self.far.len() >= WHEEL_FROM {
+                self.head = vec![NIL; SLOTS];
+                self.tail = vec![NIL; SLOTS];
+                self.bits = vec![0; SLOTS / 64];
+                self.reach();
+            }
+            return;
+        }
         if block(p.at) - block(self.now) < SLOTS as u64 {
             self.put(p);
         } else {
@@ -111,13 +125,8 @@ impl Queue {
         self.push(p);
     }
 
-    /// Puts `p` in its slot's list, in order.
+    /// Puts `p` in its slot's list, in order (the wheel is set up).
     fn put(&mut self, p: Pending) {
-        if self.head.is_empty() {
-            self.head = vec![NIL; SLOTS];
-            self.tail = vec![NIL; SLOTS];
-            self.bits = vec![0; SLOTS / 64];
-        }
         let s = (block(p.at) as usize) & MASK;
         let n = match self.free {
             Some(n) => {
@@ -201,6 +210,11 @@ impl Queue {
     /// Takes the earliest happening.
     #[inline]
     pub fn pop(&mut self) -> Option<Pending> {
+        if self.head.is_empty() {
+            let p = self.far.pop()?;
+            self.now = p.at;
+            return Some(p);
+        }
         if self.in_wheel == 0 {
             self.now = self.far.peek()?.at;
             self.reach();
@@ -281,7 +295,7 @@ mod tests {
         let mut wheel = Queue::default();
         let (mut seq, mut now) = (0u32, 0u64);
         for _ in 0..100_000 {
-            if draw(2) == 0 || heap.is_empty() {
+            if draw(5) < 3 || heap.is_empty() {
                 seq += 1;
                 let at = match draw(1000) {
                     0 => now.saturating_sub(draw(50)),
