@@ -42,6 +42,10 @@ pub struct FanoutReport {
     pub secs: f64,
     pub converged: bool,
     pub peak_trace_bytes: usize,
+    /// The seconds this thread spent on a processor during the run, where
+    /// the system says (Linux): unlike `secs`, not counting the time it
+    /// waited for a processor that other work held.
+    pub cpu_secs: Option<f64>,
 }
 
 impl fmt::Display for FanoutReport {
@@ -150,9 +154,11 @@ pub fn fanout_scenario(a: FanoutArgs) -> Scenario {
 pub fn fanout(a: FanoutArgs) -> Result<FanoutReport, String> {
     let s = fanout_scenario(a);
     let mut engine = Engine::new(&s, a.seed).map_err(|e| e.to_string())?;
+    let cpu = thread_cpu_secs();
     let started = Instant::now();
     let end = engine.run();
     let secs = started.elapsed().as_secs_f64();
+    let cpu_secs = thread_cpu_secs().zip(cpu).map(|(b, a)| b - a);
     if end == RunEnd::StepLimit {
         return Err(format!(
             "the run hit the step limit of {}",
@@ -174,21 +180,48 @@ pub fn fanout(a: FanoutArgs) -> Result<FanoutReport, String> {
         secs,
         converged,
         peak_trace_bytes: trace.bytes(),
+        cpu_secs,
     })
+}
+
+/// Seconds this thread has spent on a processor (Linux: the first field
+/// of `/proc/thread-self/schedstat`, in nanoseconds); `None` elsewhere.
+pub fn thread_cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 * 1e-9)
 }
 
 /// Runs the engine and the two reference loops one after the other,
 /// `runs` times, and reports the engine's median run with its median
 /// ratio to each: all are measured on the same machine within seconds,
-/// so the ratios hold where an absolute rate would not.
+/// so the ratios hold where an absolute rate would not. Where the system
+/// tells a thread's processor time, it also reports the ratios of
+/// processor time (`cpu_ratio_to_lean`, `cpu_ratio_to_leaner`), which
+/// other work on a shared machine disturbs less; a reference loop's
+/// processor time includes setting up its vectors, a few milliseconds.
 pub fn fanout_compared(a: FanoutArgs, runs: u32) -> Result<String, String> {
     let mut out = String::new();
     let mut pairs = Vec::new();
     let mut to_leaner = Vec::new();
+    let mut cpu: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     for i in 0..runs {
         let engine = fanout(a)?;
+        let before = thread_cpu_secs();
         let lean = lean::run(a.replicas, a.keys, a.writes, a.seed);
+        let between = thread_cpu_secs();
         let leaner = leaner::run(a.replicas, a.keys, a.writes, a.seed);
+        let after = thread_cpu_secs();
+        let spent = |from: Option<f64>, to: Option<f64>| to.zip(from).map(|(t, f)| t - f);
+        if let (Some(e), Some(l), Some(r)) = (
+            engine.cpu_secs,
+            spent(before, between),
+            spent(between, after),
+        ) {
+            // Events per processor second, engine over reference.
+            cpu[0].push(l / e.max(1e-9) * engine.events as f64 / lean.events.max(1) as f64);
+            cpu[1].push(r / e.max(1e-9) * engine.events as f64 / leaner.events.max(1) as f64);
+        }
         let rate = |events: u64, secs: f64| events as f64 / secs.max(1e-9);
         let ratio = rate(engine.events, engine.secs) / rate(lean.events, lean.secs);
         let ratio2 = rate(engine.events, engine.secs) / rate(leaner.events, leaner.secs);
@@ -218,16 +251,29 @@ pub fn fanout_compared(a: FanoutArgs, runs: u32) -> Result<String, String> {
     out.push_str(&format!(
         "{median} ratio_to_lean={ratio:.3} ratio_to_leaner={ratio2:.3}"
     ));
+    if cpu.iter().all(|c| c.len() == runs as usize) {
+        let [mut to_lean, mut to_leaner] = cpu;
+        to_lean.sort_by(f64::total_cmp);
+        to_leaner.sort_by(f64::total_cmp);
+        out.push_str(&format!(
+            " cpu_ratio_to_lean={:.3} cpu_ratio_to_leaner={:.3}",
+            to_lean[to_lean.len() / 2],
+            to_leaner[to_leaner.len() / 2]
+        ));
+    }
     Ok(out)
 }
 
 /// Runs explored per second against plain runs of the same drawing, in
 /// this process: `plain` single runs (build, run to the end, judge the
 /// expectations, as `settle run --check` does), then a search of `budget`
-/// runs spread by `spread` over `workers` threads. The last line is
-/// `plain_runs_per_s=A explored_runs_per_s=B ratio=B/A`. A plain run is
-/// one thread's; the search uses them all, and its runs carry added
-/// faults and go on [`crate::explore::SETTLE`] past the drawing's end.
+/// runs spread by `spread` over `workers` threads, twice: each run
+/// recording everything a view draws, then only what the judging reads
+/// (what a search does). The last line is `plain_runs_per_s=A
+/// explored_runs_per_s=B ratio=B/A recording_everything_runs_per_s=C
+/// ratio_recording_everything=C/A`. A plain run is one thread's; the
+/// search uses them all, and its runs carry added faults and go on
+/// [`crate::explore::SETTLE`] past the drawing's end.
 pub fn explore_rate(
     s: &Scenario,
     budget: usize,
@@ -252,16 +298,31 @@ pub fn explore_rate(
         budget,
         ..Default::default()
     };
-    let started = Instant::now();
-    let search = crate::explore::Search::new(s, &options).map_err(|e| e.to_string())?;
-    let (explored, found) = crate::explore::search(&search, workers, spread, &mut |_| true);
-    let secs = started.elapsed().as_secs_f64().max(1e-9);
-    let rate = explored as f64 / secs;
-    let found = found.map_or("none".to_string(), |f| f.failure.name);
-    Ok(format!(
-        "explored={explored} found={found} secs={secs:.3} on {workers} threads\nplain_runs_per_s={plain_rate:.0} explored_runs_per_s={rate:.0} ratio={:.3}",
-        rate / plain_rate
-    ))
+    let mut out = String::new();
+    let mut rates = Vec::new();
+    for recording in [
+        crate::explore::Recording::Everything,
+        crate::explore::Recording::Judged,
+    ] {
+        let started = Instant::now();
+        let search = crate::explore::Search::new(s, &options)
+            .map_err(|e| e.to_string())?
+            .recording(recording);
+        let (explored, found) = crate::explore::search(&search, workers, spread, &mut |_| true);
+        let secs = started.elapsed().as_secs_f64().max(1e-9);
+        let found = found.map_or("none".to_string(), |f| f.failure.name);
+        out.push_str(&format!(
+            "recording {recording:?}: explored={explored} found={found} secs={secs:.3} on {workers} threads\n"
+        ));
+        rates.push(explored as f64 / secs);
+    }
+    let (everything, judged) = (rates[0], rates[1]);
+    out.push_str(&format!(
+        "plain_runs_per_s={plain_rate:.0} explored_runs_per_s={judged:.0} ratio={:.3} recording_everything_runs_per_s={everything:.0} ratio_recording_everything={:.3}",
+        judged / plain_rate,
+        everything / plain_rate
+    ));
+    Ok(out)
 }
 
 /// The most memory this process has held, where the system says (Linux).

@@ -15,7 +15,7 @@ mod sagas;
 mod unit_of_work;
 
 pub use hints::{Hint, HintKind, all_hints, hints};
-pub use monitors::{Monitor, MonitorReading, OUTBOX_BOUND, monitors};
+pub use monitors::{Monitor, MonitorReading, OUTBOX_BOUND, diverged_at_rest, monitors};
 
 use crate::model::{Micros, NodeIdx, deliver_flags, message_flags};
 use crate::scenario::{Decided, Expectation, Scenario};
@@ -101,10 +101,15 @@ pub fn judge_at(s: &Scenario, trace: &Trace, upto: usize, now: Micros) -> Vec<(O
 
 /// Evaluates every expectation of `s` on `trace`.
 pub fn evaluate(s: &Scenario, trace: &Trace) -> Vec<Outcome> {
-    let index = Index::new(trace);
+    evaluate_indexed(s, trace, &Index::new(trace))
+}
+
+/// [`evaluate`] with an index of the whole trace the caller already
+/// built (a search judges each run against several checks, one index).
+pub fn evaluate_indexed(s: &Scenario, trace: &Trace, index: &Index) -> Vec<Outcome> {
     s.expect
         .iter()
-        .map(|e| evaluate_one(s, e, trace, &index))
+        .map(|e| evaluate_one(s, e, trace, index))
         .collect()
 }
 

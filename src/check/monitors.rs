@@ -71,6 +71,29 @@ impl MonitorReading {
 /// How long an outbox row may wait for its relay before it counts as stuck.
 pub const OUTBOX_BOUND: Micros = 1_000_000;
 
+/// Copies that still differ although nothing is on the wire any more
+/// that could change them (nor waiting in a log for a consumer that has
+/// yet to read it), counted from when they began to differ: the
+/// [`Monitor::DivergedAtRest`] reading of [`monitors`], alone (a search
+/// judges only this one, on every run it tries).
+pub fn diverged_at_rest(trace: &Trace, index: &Index, upto: usize) -> MonitorReading {
+    let now = upto.checked_sub(1).map_or(0, |i| trace.step_time(i));
+    let quiet = !super::copies::anything_on_its_way(trace, index, now, upto)
+        && crate::trace::query::consumer_lags(trace, index, upto)
+            .values()
+            .all(|&lag| lag == 0);
+    let (count, first) = if quiet && upto > 0 {
+        super::copies::diverged_records(trace, index, upto)
+    } else {
+        (0, None)
+    };
+    MonitorReading {
+        monitor: Monitor::DivergedAtRest,
+        count,
+        first,
+    }
+}
+
 /// Every monitor, over the first `upto` steps.
 pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading> {
     let now = upto.checked_sub(1).map_or(0, |i| trace.step_time(i));
@@ -141,18 +164,8 @@ pub fn monitors(trace: &Trace, index: &Index, upto: usize) -> Vec<MonitorReading
             bump(&mut stuck, committed + OUTBOX_BOUND);
         }
     }
-    // Copies that still differ although nothing is on the wire any more
-    // that could change them (nor waiting in a log for a consumer that has
-    // yet to read it), counted from when they began to differ.
-    let quiet = !super::copies::anything_on_its_way(trace, index, now, upto)
-        && crate::trace::query::consumer_lags(trace, index, upto)
-            .values()
-            .all(|&lag| lag == 0);
-    let diverged = if quiet && upto > 0 {
-        super::copies::diverged_records(trace, index, upto)
-    } else {
-        (0, None)
-    };
+    let diverged = diverged_at_rest(trace, index, upto);
+    let diverged = (diverged.count, diverged.first);
     // Each write last-writer-wins discarded, once however many copies
     // discarded it.
     let discarded = super::conflicts::lost_writes(trace, upto);

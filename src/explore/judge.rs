@@ -195,7 +195,12 @@ impl Judge {
                 };
                 (at_end(s.until.0), at_end(s.until.0.saturating_add(settle)))
             })
-            .filter(|(one, _)| diverged_at_rest(one, base).is_none())
+            .collect::<Vec<_>>();
+        let index = Index::new(base);
+        let reading = check::diverged_at_rest(base, &index, base.steps.len());
+        let tables = tables
+            .into_iter()
+            .filter(|(one, _)| diverged_table(one, base, &index, &reading).is_none())
             .collect();
         Judge {
             promised,
@@ -218,8 +223,10 @@ impl Judge {
         } else {
             &self.promised
         };
+        // One index of the run serves every check below.
+        let index = Index::new(trace);
         if !promised.expect.is_empty() {
-            let outcomes = check::evaluate(promised, trace);
+            let outcomes = check::evaluate_indexed(promised, trace, &index);
             if let Some((e, o)) = promised
                 .expect
                 .iter()
@@ -234,24 +241,33 @@ impl Judge {
                 });
             }
         }
-        self.tables
-            .iter()
-            .find_map(|(one, late)| diverged_at_rest(if faulted { late } else { one }, trace))
+        if self.tables.is_empty() {
+            return None;
+        }
+        // The monitor reads every table at once: read it once.
+        let reading = check::diverged_at_rest(trace, &index, trace.steps.len());
+        self.tables.iter().find_map(|(one, late)| {
+            diverged_table(if faulted { late } else { one }, trace, &index, &reading)
+        })
     }
 }
 
 /// Whether `one`'s single expectation (a table converged at the end)
-/// fails on `trace` while its copies differ with nothing on its way.
-fn diverged_at_rest(one: &Scenario, trace: &Trace) -> Option<Failure> {
-    let index = Index::new(trace);
-    let reading = check::monitors(trace, &index, trace.steps.len())
-        .into_iter()
-        .find(|m| m.monitor == check::Monitor::DivergedAtRest)?;
+/// fails on `trace` while copies differ with nothing on its way
+/// (`reading`, the run's [`check::diverged_at_rest`]).
+fn diverged_table(
+    one: &Scenario,
+    trace: &Trace,
+    index: &Index,
+    reading: &check::MonitorReading,
+) -> Option<Failure> {
     if reading.count == 0 {
         return None;
     }
     let e = one.expect.first()?;
-    let o = check::evaluate(one, trace).into_iter().next()?;
+    let o = check::evaluate_indexed(one, trace, index)
+        .into_iter()
+        .next()?;
     (!o.passed).then(|| Failure {
         name: "DivergedAtRest".into(),
         why: format!("{}: {} — {}", reading.what(), o.what, o.why),

@@ -58,10 +58,27 @@ impl Default for Options {
 /// about ten on a laptop doing something else too.
 pub const DEFAULT_BUDGET: usize = 50_000;
 
+/// What each run of a search records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Recording {
+    /// Only what the judging reads ([`Engine::judged`]), from the drawing
+    /// without its narration: what a search needs.
+    #[default]
+    Judged,
+    /// Everything a view could draw, as `settle run` records it: for
+    /// measuring what judging alone saves (`settle bench explore`).
+    Everything,
+}
+
 /// A search set up on one drawing: its candidates, in order.
 #[derive(Debug)]
 pub struct Search {
     scenario: Scenario,
+    /// The drawing as its judged runs build it: without the narration
+    /// and the lesson's text, which no judged run reads, so each run
+    /// copies less.
+    judged: Scenario,
+    recording: Recording,
     judge: Judge,
     singles: Vec<Inject>,
     seeds: u64,
@@ -138,11 +155,20 @@ impl Search {
             };
         Ok(Search {
             scenario: s.clone(),
+            judged: untold(s),
+            recording: Recording::default(),
             judge,
             singles,
             seeds: options.seeds,
             len: all.min(options.budget),
         })
+    }
+
+    /// The same search with each run recording `recording`; the answer
+    /// is the same either way (tests/explore.rs checks).
+    pub fn recording(mut self, recording: Recording) -> Search {
+        self.recording = recording;
+        self
     }
 
     /// How many candidates the search will try at most.
@@ -202,8 +228,15 @@ impl Search {
     /// Runs candidate `i` and judges it.
     pub fn try_one(&self, i: usize) -> Option<Found> {
         let candidate = self.candidate(i)?;
-        let s = with_candidate(&self.scenario, &candidate);
-        let mut engine = Engine::new(&s, candidate.seed).ok()?;
+        let mut engine = match self.recording {
+            Recording::Judged => {
+                Engine::judged(&with_candidate(&self.judged, &candidate), candidate.seed)
+            }
+            Recording::Everything => {
+                Engine::new(&with_candidate(&self.scenario, &candidate), candidate.seed)
+            }
+        }
+        .ok()?;
         engine.run();
         let failure = self.judge.judge(engine.trace(), candidate.depth() > 0)?;
         Some(Found {
@@ -232,6 +265,19 @@ fn pair(k: usize) -> (usize, usize) {
         b += 1;
     }
     (k - b * b.saturating_sub(1) / 2, b)
+}
+
+/// The drawing without what only a reader or a view uses (its summary,
+/// narration, reading list, variants and challenges): what a judged run
+/// is built from.
+fn untold(s: &Scenario) -> Scenario {
+    let mut run = s.clone();
+    run.summary.clear();
+    run.further_reading.clear();
+    run.narration.clear();
+    run.variants.clear();
+    run.challenges.clear();
+    run
 }
 
 /// How long a run with added faults goes on past the drawing's end, with

@@ -9,10 +9,17 @@
 //! allocator maps each one afresh in big pieces (a long run spends much of
 //! its time having the kernel hand it zeroed pages, fewer and larger
 //! faults cost less), small enough that a lesson's short trace stays a
-//! few megabytes.
+//! few megabytes. The first chunk alone starts small and doubles up to
+//! that size: a search runs a lesson tens of thousands of times, each run
+//! a few hundred steps, and a fresh two-megabyte chunk per table per run
+//! would have the kernel zero more memory than the run ever touches.
 
 /// What one chunk aims to hold, in bytes.
 const CHUNK_BYTES: usize = 1 << 21;
+
+/// About what the first chunk holds at first, in bytes; it grows as a
+/// `Vec` does, by doubling, to a full chunk.
+const FIRST_BYTES: usize = 1 << 12;
 
 /// Append-only storage with stable indices and bounded slack.
 #[derive(Clone, Debug)]
@@ -53,13 +60,26 @@ impl<T> Chunked<T> {
     #[inline]
     pub fn push(&mut self, value: T) -> usize {
         if self.len & Self::MASK == 0 {
-            self.chunks.push(Vec::with_capacity(Self::CHUNK));
+            self.new_chunk();
         }
         if let Some(last) = self.chunks.last_mut() {
             last.push(value);
         }
         self.len += 1;
         self.len - 1
+    }
+
+    /// Starts the next chunk: the first one small (it grows by doubling
+    /// to a full chunk), the others full-sized at once.
+    #[cold]
+    fn new_chunk(&mut self) {
+        // A power of two, as `CHUNK` is, so doubling reaches it exactly.
+        let capacity = if self.chunks.is_empty() {
+            (Self::CHUNK >> (CHUNK_BYTES / FIRST_BYTES).ilog2()).max(1)
+        } else {
+            Self::CHUNK
+        };
+        self.chunks.push(Vec::with_capacity(capacity));
     }
 
     #[inline]
@@ -108,7 +128,7 @@ impl<T> Chunked<T> {
 
     /// Bytes allocated, including the slack of the last chunk.
     pub fn bytes(&self) -> usize {
-        self.chunks.len() * Self::CHUNK * std::mem::size_of::<T>()
+        self.chunks.iter().map(Vec::capacity).sum::<usize>() * std::mem::size_of::<T>()
             + self.chunks.capacity() * std::mem::size_of::<Vec<T>>()
     }
 }
@@ -133,5 +153,23 @@ mod tests {
         assert_eq!(c.iter().count(), CHUNK);
         c.push(7);
         assert_eq!(c.get(CHUNK), Some(&7));
+    }
+
+    #[test]
+    fn the_first_chunk_starts_small_and_grows_to_a_full_one() {
+        let mut c: Chunked<u64> = Chunked::default();
+        const CHUNK: usize = Chunked::<u64>::CHUNK;
+        c.push(1);
+        assert!(c.bytes() < 2 * FIRST_BYTES, "{}", c.bytes());
+        for i in 1..CHUNK + 1 {
+            c.push(i as u64);
+        }
+        // Two chunks, each of the full size: a long run's memory is as before.
+        assert_eq!(
+            c.chunks.iter().map(Vec::capacity).collect::<Vec<_>>(),
+            [CHUNK, CHUNK]
+        );
+        assert_eq!(c.get(CHUNK - 1), Some(&(CHUNK as u64 - 1)));
+        assert_eq!(c.get(CHUNK), Some(&(CHUNK as u64)));
     }
 }

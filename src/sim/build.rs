@@ -170,6 +170,20 @@ fn links(s: &Scenario, w: &Wiring) -> Result<(Vec<LinkRt>, Routes), BuildError> 
 impl Engine {
     /// Builds a run of `s` with the given seed.
     pub fn new(s: &Scenario, seed: u64) -> Result<Engine, BuildError> {
+        Engine::build(s, seed, true)
+    }
+
+    /// Builds a run of `s` that is only to be judged (a search's), not
+    /// watched: it records what every expectation and monitor reads, and
+    /// not the narration, which only the views show (no narration steps,
+    /// no waiting for a narration's trigger). Every other step, message
+    /// and change is the one [`Engine::new`] records, in the same order,
+    /// so every verdict is the same.
+    pub fn judged(s: &Scenario, seed: u64) -> Result<Engine, BuildError> {
+        Engine::build(s, seed, false)
+    }
+
+    fn build(s: &Scenario, seed: u64, narrate: bool) -> Result<Engine, BuildError> {
         let mut trace = Trace {
             seed,
             until: s.until.0,
@@ -238,8 +252,12 @@ impl Engine {
         }
         engine.fault_plan = fault_plan;
         engine.plan_choices(&s.faults);
-        engine.watches = watches;
-        engine.prime(&marks);
+        if narrate {
+            engine.watches = watches;
+            engine.prime(&marks);
+        } else {
+            engine.prime(&[]);
+        }
         Ok(engine)
     }
 }

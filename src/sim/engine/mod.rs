@@ -11,12 +11,14 @@
 mod choice;
 mod happenings;
 mod network;
+mod queue;
 mod routes;
 
 pub(crate) use routes::Routes;
 
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use queue::{Pending, Queue};
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use rand::rngs::ChaCha8Rng;
 
@@ -143,34 +145,10 @@ impl What {
     }
 }
 
-/// A queued happening: 16 bytes, so the heap moves little memory. The
-/// order is (time, sequence number); `seq` is renumbered in order before
-/// it could wrap (see `Engine::push`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Pending {
-    at: Micros,
-    seq: u32,
-    what: u32,
-}
-
+/// `seq` is renumbered in order before it could wrap (see `Engine::push`).
 impl Pending {
     fn what(&self) -> What {
         What::unpack(self.what)
-    }
-}
-
-impl Ord for Pending {
-    #[inline]
-    fn cmp(&self, other: &Self) -> Ordering {
-        // BinaryHeap is a max-heap: reverse so the earliest comes first.
-        (other.at, other.seq).cmp(&(self.at, self.seq))
-    }
-}
-
-impl PartialOrd for Pending {
-    #[inline]
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
     }
 }
 
@@ -200,7 +178,7 @@ pub struct Engine {
     routes: Routes,
     /// Cut directions (from, to).
     cut: BTreeSet<(NodeIdx, NodeIdx)>,
-    queue: BinaryHeap<Pending>,
+    queue: Queue,
     seq: u32,
     /// Messages doomed at send time, by slot: (message, reason).
     doomed: Vec<(u32, DropReason)>,
@@ -241,7 +219,7 @@ impl Engine {
             links,
             routes,
             cut: BTreeSet::new(),
-            queue: BinaryHeap::new(),
+            queue: Queue::default(),
             seq: 0,
             doomed: Vec::new(),
             free_doomed: Vec::new(),
@@ -324,14 +302,14 @@ impl Engine {
     /// the order they already had, so `seq` never wraps.
     #[cold]
     fn renumber(&mut self) {
-        let mut all = std::mem::take(&mut self.queue).into_sorted_vec();
-        // Sorted ascending by `Ord`, which is reversed: latest first.
-        all.reverse();
+        let mut all = self.queue.drain_sorted();
         for (i, p) in all.iter_mut().enumerate() {
             p.seq = u32::try_from(i + 1).unwrap_or(u32::MAX);
         }
         self.seq = u32::try_from(all.len()).unwrap_or(u32::MAX);
-        self.queue = BinaryHeap::from(all);
+        for p in all {
+            self.queue.push(p);
+        }
     }
 
     /// Queues a message doomed to be dropped when it arrives.
@@ -428,7 +406,7 @@ impl Engine {
             self.end = Some(RunEnd::StepLimit);
             return false;
         }
-        let Some(next) = self.queue.peek().copied() else {
+        let Some(next) = self.queue.peek() else {
             self.end = Some(RunEnd::Finished);
             return false;
         };
