@@ -297,3 +297,21 @@ fn a_renamed_column_can_be_renamed_again_and_the_event_keeps_its_first_name() {
         assert!(passed, "{why}");
     }
 }
+
+/// The rename is a moment of the run: the diagram, the event log and the
+/// exported trace all show it where it happened, in the team's words.
+#[test]
+fn the_rename_is_recorded_at_its_moment() {
+    let s = lesson();
+    let trace = common::run(&s, s.seed);
+    let said: Vec<(u64, String)> = trace
+        .faults
+        .iter()
+        .map(|f| (f.at, settle::trace::export::fault_said(&trace, &f.fault)))
+        .collect();
+    assert!(
+        said.iter()
+            .any(|(at, words)| *at == 1_200_000 && words == "Customers renames column city to town"),
+        "the rename is not among the run's faults: {said:?}"
+    );
+}

@@ -399,8 +399,19 @@ fn fault_plan(s: &Scenario, w: &Wiring) -> Result<Vec<FaultRec>, BuildError> {
             Fault::Redrive { node, .. } => vec![FaultEvent::Redrive(w.find(node)?)],
             Fault::Fix { node, .. } => vec![FaultEvent::Fix(w.find(node)?)],
             // The owner applies its rename itself, from its moment on (see
-            // the service's schema module): nothing for the engine to do.
-            Fault::RenameColumn { .. } => Vec::new(),
+            // the service's schema module); the engine only records it.
+            Fault::RenameColumn { node, from, to, .. } => {
+                let sym = |name: &str| {
+                    w.names.find(name).ok_or_else(|| {
+                        BuildError(format!("\"{node}\" renames no column \"{name}\""))
+                    })
+                };
+                vec![FaultEvent::Renamed {
+                    node: w.find(node)?,
+                    from: sym(from)?,
+                    to: sym(to)?,
+                }]
+            }
             Fault::Rewind {
                 node,
                 group,

@@ -111,6 +111,12 @@ fn fault_words(trace: &Trace, f: &FaultEvent, name: fn(&Trace, NodeIdx) -> &str)
             trace.names.get(*group),
             id(*node)
         ),
+        FaultEvent::Renamed { node, from, to } => format!(
+            "{} renames column {} to {}",
+            id(*node),
+            trace.names.get(*from),
+            trace.names.get(*to)
+        ),
         FaultEvent::Chosen {
             message, choice, ..
         } => {

@@ -267,6 +267,14 @@ pub enum FaultEvent {
         group: Sym,
         offset: u32,
     },
+    /// The team that owns the node's table renamed a column of it (a
+    /// schema change). The service applies the rename itself; the event
+    /// is here so every view shows the moment it happened.
+    Renamed {
+        node: NodeIdx,
+        from: Sym,
+        to: Sym,
+    },
     /// The learner chose what the network does with message `message`,
     /// in flight, just before message `before` was to arrive (the
     /// choose-next mode); the step's node is the message's sender.

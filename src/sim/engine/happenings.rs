@@ -150,7 +150,8 @@ impl Engine {
             | FaultEvent::Rebuild(n)
             | FaultEvent::Redrive(n)
             | FaultEvent::Fix(n)
-            | FaultEvent::Rewind { node: n, .. } => n,
+            | FaultEvent::Rewind { node: n, .. }
+            | FaultEvent::Renamed { node: n, .. } => n,
             FaultEvent::Cut { from, .. } | FaultEvent::Heal { from, .. } => from,
             // Choices are never queued (see `choice`): nothing to say.
             FaultEvent::HealAll | FaultEvent::Chosen { .. } => 0,
@@ -168,7 +169,7 @@ impl Engine {
                 self.cut.remove(&(to, from));
             }
             FaultEvent::HealAll => self.cut.clear(),
-            FaultEvent::Chosen { .. } => {}
+            FaultEvent::Chosen { .. } | FaultEvent::Renamed { .. } => {}
             FaultEvent::Crash(n) => {
                 if let Some(rt) = self.nodes.get_mut(n as usize)
                     && rt.up

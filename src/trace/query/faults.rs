@@ -42,6 +42,7 @@ impl FaultState {
                 | FaultEvent::Redrive(_)
                 | FaultEvent::Fix(_)
                 | FaultEvent::Rewind { .. }
+                | FaultEvent::Renamed { .. }
                 | FaultEvent::Chosen { .. } => {}
             }
         }
