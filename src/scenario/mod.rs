@@ -3,8 +3,9 @@
 //! into a checked [`Scenario`] or an error that points into the file.
 
 mod challenge;
-mod coordinator;
 mod context;
+mod coordinator;
+mod event_store;
 mod expect;
 mod kind;
 mod load;
@@ -22,8 +23,9 @@ pub use self::log::{
     log_lag_table, log_offsets_table, offset_row, partition_name, partition_of, reader_of,
 };
 pub use challenge::Challenge;
-pub use coordinator::{CoordinatorSpec, Participant, lock_table};
 pub use context::{CONTEXT_NAME_CHARS, Context, MAX_CONTEXTS};
+pub use coordinator::{CoordinatorSpec, Participant, lock_table};
+pub use event_store::{EventStoreSpec, event_row, event_table};
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
 pub use load::{Bounds, ScenarioError, from_str, load_bytes, load_file, read_text, to_ron};

@@ -285,7 +285,8 @@ pub fn add_node(s: &mut Scenario, kind: Kind, pos: (f32, f32)) -> String {
         | NodeKind::Composer(_)
         | NodeKind::Orchestrator(_)
         | NodeKind::Log(_)
-        | NodeKind::Coordinator(_) => {}
+        | NodeKind::Coordinator(_)
+        | NodeKind::EventStore(_) => {}
     }
     s.nodes.push(Node {
         id: id.clone(),
@@ -415,6 +416,10 @@ fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Ar
         (NodeKind::Service(svc), Wire::StoreIn) if svc.database.is_none() => {
             svc.database = Some(y.to_string())
         }
+        (NodeKind::Service(svc), Wire::AppendEvents) if svc.database.is_none() => {
+            svc.database = Some(y.to_string());
+            svc.event_sourced = true;
+        }
         (NodeKind::Service(svc), Wire::PublishTo) if svc.publish.is_none() => {
             svc.publish = Some(PublishTo {
                 broker: y.to_string(),
@@ -487,7 +492,8 @@ fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Ar
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_)
-            | NodeKind::Coordinator(_),
+            | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_),
             _,
         ) => {}
     }

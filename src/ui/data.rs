@@ -136,7 +136,8 @@ pub fn of_node(view: &View, p: &Player, pipe: &Pipeline, n: &Node) -> Option<Nod
         | NodeKind::Composer(_)
         | NodeKind::Orchestrator(_)
         | NodeKind::Peer(_)
-        | NodeKind::Log(_) => None,
+        | NodeKind::Log(_)
+        | NodeKind::EventStore(_) => None,
     }
 }
 

@@ -38,6 +38,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Log(_) => Vec::new(),
         }
@@ -71,6 +72,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -90,7 +92,8 @@ impl NodeKind {
             NodeKind::Composer(c) => c.calls.iter().map(String::as_str).collect(),
             NodeKind::Orchestrator(o) => o.steps.iter().map(|s| s.service.as_str()).collect(),
             NodeKind::Coordinator(c) => c.participants.iter().map(|p| p.service.as_str()).collect(),
-            NodeKind::Client(_)
+            NodeKind::EventStore(_)
+            | NodeKind::Client(_)
             | NodeKind::Database(_)
             | NodeKind::Broker(_)
             | NodeKind::Replica(_)
@@ -113,6 +116,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -131,6 +135,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -150,6 +155,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -169,6 +175,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
         }
@@ -204,6 +211,8 @@ impl NodeKind {
             // Its saga log, or its transaction log, named after it.
             NodeKind::Orchestrator(_) | NodeKind::Coordinator(_) => vec![own(id.to_string())],
             NodeKind::Projection(p) => vec![own(p.view.clone()), own(checkpoint_table(&p.view))],
+            // Its streams' events, a row each.
+            NodeKind::EventStore(_) => vec![own(super::super::event_table(id))],
             NodeKind::Log(_) => vec![
                 own(super::super::log_end_table(id)),
                 own(super::super::log_offsets_table(id)),
@@ -236,6 +245,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => false,
         }
@@ -255,6 +265,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => Vec::new(),
         }
@@ -278,6 +289,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => None,
         }
@@ -296,6 +308,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => false,

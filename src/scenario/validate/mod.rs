@@ -5,8 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 mod challenge;
-mod coordinator;
 mod contexts;
+mod coordinator;
+mod event_store;
 mod expect;
 mod kinds;
 mod rows;

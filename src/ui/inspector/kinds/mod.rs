@@ -35,6 +35,7 @@ pub fn settings(ui: &mut Ui, view: &View, st: &mut Fields, n: &Node, cmds: &mut 
             NodeKind::Projection(p) => read_side::projection(ui, view, st, &n.id, p, cmds),
             NodeKind::Log(l) => log::log(ui, view, &n.id, l, cmds),
             NodeKind::Coordinator(c) => coordinator::coordinator(ui, view, &n.id, c, cmds),
+            NodeKind::EventStore(_) => event_store(ui, view, &n.id),
         });
 }
 
@@ -83,6 +84,24 @@ fn client(ui: &mut Ui, id: &str, c: &ClientSpec, cmds: &mut Vec<Cmd>) {
             ..*c
         })));
     }
+    ui.end_row();
+}
+
+/// An event store has no settings: it shows whose streams it keeps.
+fn event_store(ui: &mut Ui, view: &View, id: &str) {
+    label(ui, "Streams of");
+    let writers: Vec<String> = view
+        .scenario
+        .nodes
+        .iter()
+        .filter(|m| m.kind.database() == Some(id))
+        .map(|m| m.label().to_string())
+        .collect();
+    ui.label(if writers.is_empty() {
+        "no service yet: link a service to it".to_string()
+    } else {
+        format!("{}: one stream per record", writers.join(", "))
+    });
     ui.end_row();
 }
 
