@@ -92,6 +92,9 @@ pub enum Wire {
     /// Keep no table: append each write as an event to that event store
     /// (event-sourced mode).
     AppendEvents,
+    /// Read that event store's events of a table some service appends
+    /// there (nothing, while no service does).
+    Subscribe,
 }
 
 /// Something an operator can do to a node of a kind while it runs (the
@@ -271,7 +274,7 @@ impl Kind {
             Kind::Replica => &[(Kind::Broker, Wire::ReadFrom), (Kind::Log, Wire::ReadLog)],
             Kind::Projection => &[
                 (Kind::Broker, Wire::ReadFrom),
-                (Kind::EventStore, Wire::ReadFrom),
+                (Kind::EventStore, Wire::Subscribe),
             ],
             Kind::Cdc => &[
                 (Kind::Database, Wire::Tail),

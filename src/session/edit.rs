@@ -463,6 +463,14 @@ fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Ar
         (NodeKind::Cdc(c), Wire::Tail) => c.database = y.to_string(),
         (NodeKind::Cdc(c), Wire::PublishTo) => c.broker = y.to_string(),
         (NodeKind::Projection(p), Wire::ReadFrom) => p.broker = y.to_string(),
+        (NodeKind::Projection(p), Wire::Subscribe) => {
+            let appended = around.published.iter().find(|(b, ..)| b == y);
+            if let (Some((_, topic, _)), Some(first)) = (appended, p.sources.first_mut()) {
+                p.broker = y.to_string();
+                first.topic = topic.clone();
+                p.sources.truncate(1);
+            }
+        }
         (NodeKind::Replica(r), Wire::ReadFrom) => {
             r.broker = y.to_string();
             let here: Vec<&(String, String, Option<String>)> =

@@ -57,6 +57,14 @@ impl NodeKind {
     /// Where it publishes, if it does.
     pub fn publishes(&self) -> Option<Publishes<'_>> {
         match self {
+            // An event-sourced service's events are in its store, under
+            // the name of its table.
+            NodeKind::Service(svc) if svc.event_sourced => {
+                svc.database.as_deref().map(|db| Publishes {
+                    broker: db,
+                    topic: Some(&svc.table),
+                })
+            }
             NodeKind::Service(svc) => svc.publish.as_ref().map(|p| Publishes {
                 broker: &p.broker,
                 topic: Some(&p.topic),
