@@ -5,10 +5,13 @@
 
 /// A node's size on the canvas; defined with the document it belongs to.
 pub use crate::scenario::NODE_SIZE;
+mod around;
+
 use crate::scenario::{
     Bounds, Column, Fault, Keeping, Kind, Link, MAX_STARTING_ROWS, Narration, Node, NodeKind,
     PublishTo, SagaStep, Scenario, Source, ValueSpec, Wire, Work,
 };
+use around::Around;
 
 /// One change to a drawing.
 #[derive(Clone, Debug, PartialEq)]
@@ -362,51 +365,6 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
         }
     }
     true
-}
-
-/// What the rest of the drawing offers a node being wired: the topics
-/// published at each broker (with the table each comes from) and each
-/// log's first topic.
-struct Around {
-    /// (broker, topic, the publisher's source table).
-    published: Vec<(String, String, Option<String>)>,
-    /// (log, its first topic).
-    log_topics: Vec<(String, String)>,
-}
-
-impl Around {
-    fn of(s: &Scenario) -> Around {
-        let published = s
-            .nodes
-            .iter()
-            .filter_map(|n| {
-                let p = n.kind.publishes()?;
-                let table = n
-                    .kind
-                    .tables(&n.id)
-                    .into_iter()
-                    .find(|k| k.keeping == Keeping::Source)
-                    .map(|k| k.name);
-                Some((p.broker.to_string(), p.topic?.to_string(), table))
-            })
-            .collect();
-        let log_topics = s
-            .nodes
-            .iter()
-            .filter_map(|n| Some((n.id.clone(), n.kind.topics_held().first()?.to_string())))
-            .collect();
-        Around {
-            published,
-            log_topics,
-        }
-    }
-
-    fn log_topic(&self, log: &str) -> Option<String> {
-        self.log_topics
-            .iter()
-            .find(|(l, _)| l == log)
-            .map(|(_, t)| t.clone())
-    }
 }
 
 /// Wires `kind` to node `y` as link meaning `w` says; `drawn_here` when
