@@ -194,6 +194,41 @@ fn the_same_file_gives_the_same_trace_and_writes_back_unchanged() {
     assert!(!to_ron(&plain).expect("writes").contains("event_sourced"));
 }
 
+#[test]
+fn a_snapshot_keeps_the_fold_every_n_events_of_a_stream() {
+    let text = text(SOURCED, ORDERS, "").replace("EventStore()", "EventStore(snapshot_every: 2)");
+    let s = from_str(&text, "snap.ron").unwrap_or_else(|e| panic!("{e}"));
+    let t = common::run(&s, 1);
+    let table = t
+        .names
+        .find("store snapshots")
+        .expect("the snapshots table");
+    let rows: Vec<String> = t
+        .bodies
+        .iter()
+        .filter_map(|b| match b {
+            Body::Stored { record } if record.key.table == table => Some(format!(
+                "{}={}",
+                t.names.get(record.key.id),
+                value_text(&t.names, record.value)
+            )),
+            _ => None,
+        })
+        .collect();
+    // o1 has 2 events, o2 has 3: one snapshot each, at its 2nd event.
+    assert_eq!(
+        rows,
+        [
+            "o1=customer=ann total=30 status=paid (#2)",
+            "o2=customer=bob total=45 status=paid (#2)",
+        ]
+    );
+    // A snapshot every 0 events is refused where it is written.
+    let bad = text.replace("snapshot_every: 2", "snapshot_every: 0");
+    let e = from_str(&bad, "snap.ron").expect_err("refused").to_string();
+    assert!(e.starts_with("snap.ron:9:"), "{e}");
+}
+
 /// The error `service` gets, as `file:line:col: message`.
 fn error(service: &str) -> String {
     match from_str(&text(service, "", ""), "bad.ron") {

@@ -13,7 +13,22 @@ use serde::{Deserialize, Serialize};
 /// every stream of that table, in the order they were appended.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct EventStoreSpec {}
+pub struct EventStoreSpec {
+    /// Keep a snapshot of a stream's fold every this many of its events
+    /// (shown as the table [`snapshot_table`]): loading the record then
+    /// starts from the snapshot and replays only the events after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_every: Option<u32>,
+}
+
+/// The most events between two snapshots a file may ask for.
+pub const MAX_SNAPSHOT_EVERY: u32 = 1000;
+
+/// The table store `store` keeps its snapshots in: a row per stream, the
+/// fold at its latest snapshot, tagged with the event it folds up to.
+pub fn snapshot_table(store: &str) -> String {
+    format!("{store} snapshots")
+}
 
 /// The table store `store` shows its events in: one row per event,
 /// named after its stream and its number in it (`o1 #2`).

@@ -220,7 +220,11 @@ impl NodeKind {
             NodeKind::Orchestrator(_) | NodeKind::Coordinator(_) => vec![own(id.to_string())],
             NodeKind::Projection(p) => vec![own(p.view.clone()), own(checkpoint_table(&p.view))],
             // Its streams' events, a row each.
-            NodeKind::EventStore(_) => vec![own(super::super::event_table(id))],
+            // And its snapshots, when it takes them.
+            NodeKind::EventStore(e) => std::iter::once(super::super::event_table(id))
+                .chain(e.snapshot_every.map(|_| super::super::snapshot_table(id)))
+                .map(own)
+                .collect(),
             NodeKind::Log(_) => vec![
                 own(super::super::log_end_table(id)),
                 own(super::super::log_offsets_table(id)),

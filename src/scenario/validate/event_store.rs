@@ -6,7 +6,9 @@
 
 use super::Checker;
 use crate::scenario::locate::Where;
-use crate::scenario::{Node, NodeKind, ProjectionSpec, ServiceSpec, WriteMode};
+use crate::scenario::{
+    EventStoreSpec, MAX_SNAPSHOT_EVERY, Node, NodeKind, ProjectionSpec, ServiceSpec, WriteMode,
+};
 
 impl Checker<'_> {
     /// The database (or event store) a service keeps its table in.
@@ -50,6 +52,18 @@ impl Checker<'_> {
                     matches!(k, NodeKind::Database(_))
                 });
             }
+        }
+    }
+
+    /// An event store's settings: snapshots every 1 to 1000 events.
+    pub(super) fn event_store(&mut self, i: usize, e: &EventStoreSpec) {
+        if e.snapshot_every
+            .is_some_and(|n| n == 0 || n > MAX_SNAPSHOT_EVERY)
+        {
+            self.fail(
+                Where::field("nodes", i, "snapshot_every"),
+                format!("a snapshot is taken every 1 to {MAX_SNAPSHOT_EVERY} events of a stream"),
+            );
         }
     }
 

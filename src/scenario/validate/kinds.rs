@@ -40,7 +40,8 @@ impl<'a> Checker<'a> {
                 NodeKind::Log(l) => self.log(i, n, l),
                 NodeKind::Client(c) => self.client(i, n, c),
                 NodeKind::Coordinator(c) => self.coordinator(i, n, c),
-                NodeKind::Database(_) | NodeKind::EventStore(_) => {}
+                NodeKind::EventStore(e) => self.event_store(i, e),
+                NodeKind::Database(_) => {}
             }
         }
         for (i, n) in self.s.nodes.iter().enumerate() {

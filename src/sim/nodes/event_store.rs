@@ -17,8 +17,10 @@ use std::collections::BTreeMap;
 use super::{Actor, Cx, DedupWindow, Incoming, Store, Subscription};
 use crate::model::deliver_flags::VERSION_CONFLICT;
 use crate::model::fields::set_fields;
-use crate::model::{Body, EventId, IdemKey, Key, NodeIdx, Record, Sym, Value, WriteKind};
-use crate::scenario::{event_row, event_table};
+use crate::model::{
+    Body, EventId, IdemKey, Key, NodeIdx, Record, Sym, Value, WriteKind, value_text,
+};
+use crate::scenario::{EventStoreSpec, event_row, event_table, snapshot_table};
 use crate::sim::wiring::Wiring;
 
 #[derive(Clone, Debug)]
@@ -28,6 +30,8 @@ pub struct EventStore {
     store: Store,
     /// The table the events are shown in.
     events: Sym,
+    /// Snapshots: every how many events of a stream, and their table.
+    snapshots: Option<(u32, Sym)>,
     /// Every event in append order: its body, kept in the trace (durable;
     /// its index is the event's position).
     log: Vec<u32>,
@@ -41,11 +45,15 @@ pub struct EventStore {
 }
 
 impl EventStore {
-    pub fn build(w: &mut Wiring) -> Self {
+    pub fn build(spec: &EventStoreSpec, w: &mut Wiring) -> Self {
         let events = w.intern(&event_table(w.my_id));
+        let snapshots = spec
+            .snapshot_every
+            .map(|n| (n.max(1), w.intern(&snapshot_table(w.my_id))));
         EventStore {
             store: Store::default(),
             events,
+            snapshots,
             log: Vec::new(),
             subscriptions: w.subscriptions.remove(&w.me).unwrap_or_default(),
             applied: BTreeMap::new(),
@@ -85,6 +93,18 @@ impl EventStore {
         let stored = self.store.commit(row, value, cx.now, cx.me);
         let image = cx.keep(Body::Stored { record: stored });
         cx.changed(image);
+        if let Some((every, table)) = self.snapshots
+            && n.is_multiple_of(every)
+        {
+            // The fold up to this event, kept so that loading the record
+            // replays only the events after it.
+            let text = format!("{} (#{n})", value_text(cx.names, state));
+            let snap = Value::Text(cx.names.intern(&text));
+            let key = Key { table, id: key.id };
+            let record = self.store.commit(key, snap, cx.now, cx.me);
+            let image = cx.keep(Body::Stored { record });
+            cx.changed(image);
+        }
         let reply = cx.send(
             from,
             Body::DbWritten {

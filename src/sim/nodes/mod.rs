@@ -199,6 +199,6 @@ pub fn build(kind: &NodeKind, w: &mut Wiring) -> Result<Box<dyn Actor>, BuildErr
         NodeKind::Projection(spec) => Box::new(Projection::build(spec, w)?),
         NodeKind::Log(spec) => Box::new(Log::build(spec, w)?),
         NodeKind::Coordinator(spec) => Box::new(Coordinator::build(spec, w)?),
-        NodeKind::EventStore(_) => Box::new(EventStore::build(w)),
+        NodeKind::EventStore(spec) => Box::new(EventStore::build(spec, w)),
     })
 }
