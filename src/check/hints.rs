@@ -334,7 +334,8 @@ pub fn all_hints(s: &Scenario) -> Vec<Hint> {
             | NodeKind::Cdc(_)
             | NodeKind::Peer(_)
             | NodeKind::Log(_)
-            | NodeKind::Coordinator(_) => {}
+            | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_) => {}
         }
     }
     out.extend(super::boundaries::cross_context_reads(s));

@@ -39,7 +39,12 @@ pub(super) fn view_matches_sources(
             let NodeKind::Service(svc) = &n.kind else {
                 continue;
             };
-            if svc.publish.as_ref().is_none_or(|p| p.topic != src.topic) {
+            // An event-sourced service's events go to its store, under
+            // its table's name.
+            let appends = svc.event_sourced
+                && svc.table == src.topic
+                && svc.database.as_deref() == Some(spec.broker.as_str());
+            if !appends && svc.publish.as_ref().is_none_or(|p| p.topic != src.topic) {
                 continue;
             }
             let Some(info) = names

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::coordinator::{CoordinatorSpec, default_decision_resend};
+use super::event_store::EventStoreSpec;
 use super::specs::{
     BrokerSpec, CdcSpec, ClientSpec, ComposerSpec, DatabaseSpec, LogSpec, LogTopic,
     OrchestratorSpec, PeerSpec, ProjectionSpec, ReplicaSpec, ServiceSpec, Strategy,
@@ -68,6 +69,7 @@ kinds! {
     Projection => "projection", [0x26, 0xa6, 0x9a], "A read model: folds events from topics into a view of its own shape";
     Log => "log", [0x5c, 0x6b, 0xc0], "A partitioned log: order per key, consumer groups, offsets and lag";
     Coordinator => "coordinator", [0xc0, 0x6c, 0x84], "Two-phase commit: participants prepare and lock, then all commit or all abort";
+    EventStore => "eventstore", [0x7a, 0x5c, 0x3a], "One append-only stream per aggregate; appends with an expected version; subscriptions";
 }
 
 impl Kind {
@@ -135,6 +137,7 @@ impl Kind {
                 vote_timeout: default_call_timeout(),
                 resend: default_decision_resend(),
             }),
+            Kind::EventStore => NodeKind::EventStore(EventStoreSpec::default()),
         }
     }
 }
@@ -154,6 +157,7 @@ pub enum NodeKind {
     Projection(ProjectionSpec),
     Log(LogSpec),
     Coordinator(CoordinatorSpec),
+    EventStore(EventStoreSpec),
 }
 
 impl NodeKind {
@@ -172,6 +176,7 @@ impl NodeKind {
             NodeKind::Projection(_) => Kind::Projection,
             NodeKind::Log(_) => Kind::Log,
             NodeKind::Coordinator(_) => Kind::Coordinator,
+            NodeKind::EventStore(_) => Kind::EventStore,
         }
     }
 
@@ -202,7 +207,8 @@ impl NodeKind {
             | NodeKind::Broker(_)
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
-            | NodeKind::Coordinator(_) => self.word().to_string(),
+            | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_) => self.word().to_string(),
         }
     }
 }

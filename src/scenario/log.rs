@@ -52,7 +52,8 @@ pub fn log_consumers(s: &Scenario, log: &str) -> Vec<(String, Vec<String>)> {
             | NodeKind::Orchestrator(_)
             | NodeKind::Peer(_)
             | NodeKind::Log(_)
-            | NodeKind::Coordinator(_) => Vec::new(),
+            | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_) => Vec::new(),
         };
         if !topics.is_empty() {
             out.push((n.id.clone(), topics));

@@ -5,6 +5,7 @@
 mod challenge;
 mod context;
 mod coordinator;
+mod event_store;
 mod expect;
 mod kind;
 mod load;
@@ -24,6 +25,7 @@ pub use self::log::{
 pub use challenge::Challenge;
 pub use context::{CONTEXT_NAME_CHARS, Context, MAX_CONTEXTS};
 pub use coordinator::{CoordinatorSpec, Participant, lock_table};
+pub use event_store::{EventStoreSpec, MAX_SNAPSHOT_EVERY, event_row, event_table, snapshot_table};
 pub use expect::{Decided, Expectation};
 pub use kind::{Kind, NodeKind};
 pub use load::{Bounds, ScenarioError, from_str, load_bytes, load_file, read_text, to_ron};

@@ -89,6 +89,12 @@ pub enum Wire {
     /// Add that service as a two-phase commit participant (only from the
     /// end that drew the link).
     Participant,
+    /// Keep no table: append each write as an event to that event store
+    /// (event-sourced mode).
+    AppendEvents,
+    /// Read that event store's events of a table some service appends
+    /// there (nothing, while no service does).
+    Subscribe,
 }
 
 /// Something an operator can do to a node of a kind while it runs (the
@@ -114,7 +120,7 @@ impl Kind {
     /// carries events (a broker, or a partitioned log).
     pub fn carries_events(self) -> bool {
         match self {
-            Kind::Broker | Kind::Log => true,
+            Kind::Broker | Kind::Log | Kind::EventStore => true,
             Kind::Client
             | Kind::Service
             | Kind::Database
@@ -137,7 +143,12 @@ impl Kind {
             Kind::Replica | Kind::Composer => read,
             Kind::Projection => !op.writes(),
             Kind::Orchestrator | Kind::Coordinator => matches!(op, Op::Write { .. }),
-            Kind::Client | Kind::Database | Kind::Broker | Kind::Cdc | Kind::Log => false,
+            Kind::Client
+            | Kind::Database
+            | Kind::Broker
+            | Kind::Cdc
+            | Kind::Log
+            | Kind::EventStore => false,
         }
     }
 
@@ -156,7 +167,8 @@ impl Kind {
             | Kind::Coordinator
             | Kind::Peer
             | Kind::Projection
-            | Kind::Log => false,
+            | Kind::Log
+            | Kind::EventStore => false,
         }
     }
 
@@ -170,7 +182,12 @@ impl Kind {
             | Kind::Projection
             | Kind::Orchestrator
             | Kind::Coordinator => true,
-            Kind::Client | Kind::Database | Kind::Broker | Kind::Cdc | Kind::Log => false,
+            Kind::Client
+            | Kind::Database
+            | Kind::Broker
+            | Kind::Cdc
+            | Kind::Log
+            | Kind::EventStore => false,
         }
     }
 
@@ -186,7 +203,12 @@ impl Kind {
                 "a read after my write asks a projection to catch up; the owning service is never behind"
             }
             Kind::Peer => "a peer takes writes, changes and plain reads",
-            Kind::Client | Kind::Database | Kind::Broker | Kind::Cdc | Kind::Log => {
+            Kind::Client
+            | Kind::Database
+            | Kind::Broker
+            | Kind::Cdc
+            | Kind::Log
+            | Kind::EventStore => {
                 "clients send requests to services, replicas, projections and composers"
             }
         }
@@ -207,7 +229,8 @@ impl Kind {
             | Kind::Coordinator
             | Kind::Peer
             | Kind::Projection
-            | Kind::Log => false,
+            | Kind::Log
+            | Kind::EventStore => false,
         }
     }
 
@@ -215,7 +238,7 @@ impl Kind {
     /// again (a log); a queue deletes what every subscriber acknowledged.
     pub fn keeps_delivered(self) -> bool {
         match self {
-            Kind::Log => true,
+            Kind::Log | Kind::EventStore => true,
             Kind::Broker
             | Kind::Client
             | Kind::Service
@@ -246,9 +269,13 @@ impl Kind {
                 (Kind::Broker, Wire::PublishTo),
                 (Kind::Log, Wire::AppendTo),
                 (Kind::Service, Wire::Call),
+                (Kind::EventStore, Wire::AppendEvents),
             ],
             Kind::Replica => &[(Kind::Broker, Wire::ReadFrom), (Kind::Log, Wire::ReadLog)],
-            Kind::Projection => &[(Kind::Broker, Wire::ReadFrom)],
+            Kind::Projection => &[
+                (Kind::Broker, Wire::ReadFrom),
+                (Kind::EventStore, Wire::Subscribe),
+            ],
             Kind::Cdc => &[
                 (Kind::Database, Wire::Tail),
                 (Kind::Broker, Wire::PublishTo),
@@ -256,7 +283,12 @@ impl Kind {
             Kind::Composer => &[(Kind::Service, Wire::CallEither)],
             Kind::Orchestrator => &[(Kind::Service, Wire::Step)],
             Kind::Coordinator => &[(Kind::Service, Wire::Participant)],
-            Kind::Client | Kind::Database | Kind::Broker | Kind::Peer | Kind::Log => &[],
+            Kind::Client
+            | Kind::Database
+            | Kind::Broker
+            | Kind::Peer
+            | Kind::Log
+            | Kind::EventStore => &[],
         }
     }
 
@@ -283,7 +315,8 @@ impl Kind {
             | Kind::Orchestrator
             | Kind::Coordinator
             | Kind::Peer
-            | Kind::Log => 3,
+            | Kind::Log
+            | Kind::EventStore => 3,
         }
     }
 
@@ -303,7 +336,8 @@ impl Kind {
             | Kind::Cdc
             | Kind::Composer
             | Kind::Orchestrator
-            | Kind::Coordinator => &[Act::CrashRestart],
+            | Kind::Coordinator
+            | Kind::EventStore => &[Act::CrashRestart],
         }
     }
 }

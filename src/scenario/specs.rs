@@ -100,6 +100,11 @@ pub struct ServiceSpec {
     /// consumer holding part of the table starts empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rows: Vec<(String, super::ValueSpec)>,
+    /// Event sourcing: keep no table. Its `database` is an event store;
+    /// each write appends an event to the stream of its record, and the
+    /// record's state is the fold of that stream.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub event_sourced: bool,
 }
 
 /// The most starting rows one service's table may hold.
@@ -229,6 +234,7 @@ impl ServiceSpec {
             on: Vec::new(),
             events: EventShape::Record,
             rows: Vec::new(),
+            event_sourced: false,
         }
     }
 }

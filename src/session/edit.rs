@@ -5,10 +5,13 @@
 
 /// A node's size on the canvas; defined with the document it belongs to.
 pub use crate::scenario::NODE_SIZE;
+mod around;
+
 use crate::scenario::{
     Bounds, Column, Fault, Keeping, Kind, Link, MAX_STARTING_ROWS, Narration, Node, NodeKind,
     PublishTo, SagaStep, Scenario, Source, ValueSpec, Wire, Work,
 };
+use around::Around;
 
 /// One change to a drawing.
 #[derive(Clone, Debug, PartialEq)]
@@ -285,7 +288,8 @@ pub fn add_node(s: &mut Scenario, kind: Kind, pos: (f32, f32)) -> String {
         | NodeKind::Composer(_)
         | NodeKind::Orchestrator(_)
         | NodeKind::Log(_)
-        | NodeKind::Coordinator(_) => {}
+        | NodeKind::Coordinator(_)
+        | NodeKind::EventStore(_) => {}
     }
     s.nodes.push(Node {
         id: id.clone(),
@@ -363,57 +367,16 @@ pub fn connect(s: &mut Scenario, a: &str, b: &str) -> bool {
     true
 }
 
-/// What the rest of the drawing offers a node being wired: the topics
-/// published at each broker (with the table each comes from) and each
-/// log's first topic.
-struct Around {
-    /// (broker, topic, the publisher's source table).
-    published: Vec<(String, String, Option<String>)>,
-    /// (log, its first topic).
-    log_topics: Vec<(String, String)>,
-}
-
-impl Around {
-    fn of(s: &Scenario) -> Around {
-        let published = s
-            .nodes
-            .iter()
-            .filter_map(|n| {
-                let p = n.kind.publishes()?;
-                let table = n
-                    .kind
-                    .tables(&n.id)
-                    .into_iter()
-                    .find(|k| k.keeping == Keeping::Source)
-                    .map(|k| k.name);
-                Some((p.broker.to_string(), p.topic?.to_string(), table))
-            })
-            .collect();
-        let log_topics = s
-            .nodes
-            .iter()
-            .filter_map(|n| Some((n.id.clone(), n.kind.topics_held().first()?.to_string())))
-            .collect();
-        Around {
-            published,
-            log_topics,
-        }
-    }
-
-    fn log_topic(&self, log: &str) -> Option<String> {
-        self.log_topics
-            .iter()
-            .find(|(l, _)| l == log)
-            .map(|(_, t)| t.clone())
-    }
-}
-
 /// Wires `kind` to node `y` as link meaning `w` says; `drawn_here` when
 /// the link was drawn from this node (calls and saga steps go that way).
 fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Around) {
     match (kind, w) {
         (NodeKind::Service(svc), Wire::StoreIn) if svc.database.is_none() => {
             svc.database = Some(y.to_string())
+        }
+        (NodeKind::Service(svc), Wire::AppendEvents) if svc.database.is_none() => {
+            svc.database = Some(y.to_string());
+            svc.event_sourced = true;
         }
         (NodeKind::Service(svc), Wire::PublishTo) if svc.publish.is_none() => {
             svc.publish = Some(PublishTo {
@@ -458,6 +421,14 @@ fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Ar
         (NodeKind::Cdc(c), Wire::Tail) => c.database = y.to_string(),
         (NodeKind::Cdc(c), Wire::PublishTo) => c.broker = y.to_string(),
         (NodeKind::Projection(p), Wire::ReadFrom) => p.broker = y.to_string(),
+        (NodeKind::Projection(p), Wire::Subscribe) => {
+            let appended = around.published.iter().find(|(b, ..)| b == y);
+            if let (Some((_, topic, _)), Some(first)) = (appended, p.sources.first_mut()) {
+                p.broker = y.to_string();
+                first.topic = topic.clone();
+                p.sources.truncate(1);
+            }
+        }
         (NodeKind::Replica(r), Wire::ReadFrom) => {
             r.broker = y.to_string();
             let here: Vec<&(String, String, Option<String>)> =
@@ -487,7 +458,8 @@ fn wire_one(kind: &mut NodeKind, w: Wire, y: &str, drawn_here: bool, around: &Ar
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_)
-            | NodeKind::Coordinator(_),
+            | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_),
             _,
         ) => {}
     }

@@ -225,9 +225,29 @@ pub const TERMS: &[Term] = &[
         "The events a service promises to publish: their names, fields and meaning, kept stable for its consumers however its own tables change. The outbox carries it; a change to it is made as a new version."
     ),
     term!(
+        "event sourcing",
+        ["event sourcing", "event-sourced"],
+        "Keeping every change to a record as an event, appended in order and never changed, instead of the record's current row. The state is got by folding (replaying) the events."
+    ),
+    term!(
+        "event store",
+        ["event stores", "event store"],
+        "A database of events: one append-only stream per record (an aggregate), appends that carry an expected version, and subscriptions that hand every event to readers in the order it was appended."
+    ),
+    term!(
         "eventual consistency",
         ["eventual consistency", "eventually consistent"],
         "The promise that copies end up agreeing once writes stop and messages get through. Until then a copy may be behind."
+    ),
+    term!(
+        "expected version",
+        ["expected versions", "expected version"],
+        "The version an append says the stream is at: the number of events its writer read. When another append came first, the store refuses it (a conflict), and the writer reads again and retries."
+    ),
+    term!(
+        "fold",
+        ["folding", "folded", "folds", "fold", "replays", "replay"],
+        "Computing a state from events by applying each, oldest first, to the state the ones before it left. Folding a stream again from its first event (a replay) always gives the same state."
     ),
     term!(
         "idempotent consumer",
@@ -399,6 +419,11 @@ pub const TERMS: &[Term] = &[
         "stale read",
         ["stale reads", "stale read"],
         "A read that returns an older version of a record than its owner already has."
+    ),
+    term!(
+        "stream",
+        ["streams", "stream"],
+        "In an event store, the events of one record (one aggregate), numbered from 1 in the order they were appended. Its version is the number of its events."
     ),
     term!(
         "strong consistency",

@@ -36,6 +36,7 @@ pub const PRESETS: &[Preset] = &[
     preset!("08-unit-of-work.ron"),
     preset!("09-partitioned-log.ron"),
     preset!("10-bounded-contexts.ron"),
+    preset!("11-event-sourcing.ron"),
 ];
 
 /// The preset loaded behind the welcome view.

@@ -91,7 +91,8 @@ pub fn default_table(s: &mut Scenario, id: &str, before: &str, after: &str) {
             | NodeKind::Orchestrator(_)
             | NodeKind::Peer(_)
             | NodeKind::Log(_)
-            | NodeKind::Coordinator(_) => {}
+            | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_) => {}
         }
     }
 }

@@ -128,6 +128,7 @@ pub fn of_node(view: &View, p: &Player, pipe: &Pipeline, n: &Node) -> Option<Nod
             })
         }
         NodeKind::Coordinator(c) => Some(locks_held(view, p, c)),
+        NodeKind::EventStore(_) => Some(events_kept(p, idx, &n.id)),
         // These show their state as tables and lanes, with no gauge of their own.
         NodeKind::Database(_)
         | NodeKind::Client(_)
@@ -285,5 +286,39 @@ fn locks_held(view: &View, p: &Player, c: &crate::scenario::CoordinatorSpec) -> 
         badge: format!("locks held {total}"),
         waiting: total > 0,
         lines,
+    }
+}
+
+/// An event store's events and streams so far: a row of its events table
+/// per event, named `stream #n`.
+fn events_kept(p: &Player, idx: NodeIdx, id: &str) -> NodeData {
+    let t = p.trace();
+    let table = t.names.find(&crate::scenario::event_table(id));
+    let rows: Vec<&str> = p
+        .index
+        .store_at(t, idx, p.upto())
+        .into_iter()
+        .filter(|r| Some(r.key.table) == table)
+        .map(|r| t.names.get(r.key.id))
+        .collect();
+    let mut streams: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.rsplit_once(" #").map(|(s, _)| s))
+        .collect();
+    streams.sort_unstable();
+    streams.dedup();
+    NodeData {
+        badge: format!("{} events · {} streams", rows.len(), streams.len()),
+        waiting: false,
+        lines: vec![format!(
+            "{} event(s) appended so far, in {} stream(s): {}.",
+            rows.len(),
+            streams.len(),
+            if streams.is_empty() {
+                "none yet".to_string()
+            } else {
+                streams.join(", ")
+            }
+        )],
     }
 }

@@ -26,6 +26,7 @@ fn png(kind: Kind) -> &'static [u8] {
         Kind::Projection => include_bytes!("../../assets/icons/projection.png"),
         Kind::Log => include_bytes!("../../assets/icons/log.png"),
         Kind::Coordinator => include_bytes!("../../assets/icons/coordinator.png"),
+        Kind::EventStore => include_bytes!("../../assets/icons/eventstore.png"),
     }
 }
 

@@ -38,6 +38,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Log(_) => Vec::new(),
         }
@@ -56,6 +57,14 @@ impl NodeKind {
     /// Where it publishes, if it does.
     pub fn publishes(&self) -> Option<Publishes<'_>> {
         match self {
+            // An event-sourced service's events are in its store, under
+            // the name of its table.
+            NodeKind::Service(svc) if svc.event_sourced => {
+                svc.database.as_deref().map(|db| Publishes {
+                    broker: db,
+                    topic: Some(&svc.table),
+                })
+            }
             NodeKind::Service(svc) => svc.publish.as_ref().map(|p| Publishes {
                 broker: &p.broker,
                 topic: Some(&p.topic),
@@ -71,6 +80,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -90,7 +100,8 @@ impl NodeKind {
             NodeKind::Composer(c) => c.calls.iter().map(String::as_str).collect(),
             NodeKind::Orchestrator(o) => o.steps.iter().map(|s| s.service.as_str()).collect(),
             NodeKind::Coordinator(c) => c.participants.iter().map(|p| p.service.as_str()).collect(),
-            NodeKind::Client(_)
+            NodeKind::EventStore(_)
+            | NodeKind::Client(_)
             | NodeKind::Database(_)
             | NodeKind::Broker(_)
             | NodeKind::Replica(_)
@@ -113,6 +124,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -131,6 +143,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -150,6 +163,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
@@ -169,6 +183,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => None,
         }
@@ -204,6 +219,12 @@ impl NodeKind {
             // Its saga log, or its transaction log, named after it.
             NodeKind::Orchestrator(_) | NodeKind::Coordinator(_) => vec![own(id.to_string())],
             NodeKind::Projection(p) => vec![own(p.view.clone()), own(checkpoint_table(&p.view))],
+            // Its streams' events, a row each.
+            // And its snapshots, when it takes them.
+            NodeKind::EventStore(e) => std::iter::once(super::super::event_table(id))
+                .chain(e.snapshot_every.map(|_| super::super::snapshot_table(id)))
+                .map(own)
+                .collect(),
             NodeKind::Log(_) => vec![
                 own(super::super::log_end_table(id)),
                 own(super::super::log_offsets_table(id)),
@@ -236,6 +257,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => false,
         }
@@ -255,6 +277,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => Vec::new(),
         }
@@ -278,6 +301,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_) => None,
         }
@@ -296,6 +320,7 @@ impl NodeKind {
             | NodeKind::Composer(_)
             | NodeKind::Orchestrator(_)
             | NodeKind::Coordinator(_)
+            | NodeKind::EventStore(_)
             | NodeKind::Peer(_)
             | NodeKind::Projection(_)
             | NodeKind::Log(_) => false,

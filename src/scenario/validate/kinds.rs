@@ -40,6 +40,7 @@ impl<'a> Checker<'a> {
                 NodeKind::Log(l) => self.log(i, n, l),
                 NodeKind::Client(c) => self.client(i, n, c),
                 NodeKind::Coordinator(c) => self.coordinator(i, n, c),
+                NodeKind::EventStore(e) => self.event_store(i, e),
                 NodeKind::Database(_) => {}
             }
         }
@@ -81,11 +82,7 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
-        if let Some(db) = &svc.database {
-            self.must_reach(i, &n.id, db, "database", |k| {
-                matches!(k, NodeKind::Database(_))
-            });
-        }
+        self.service_store(i, n, svc);
         if svc.write == WriteMode::Outbox && (svc.database.is_none() || svc.publish.is_none()) {
             self.fail(Where::field("nodes", i, "write"), "the outbox needs a database to commit its rows to and a \"publish\" broker and topic for them".into());
         }
@@ -177,6 +174,7 @@ impl<'a> Checker<'a> {
 
     fn projection(&mut self, i: usize, n: &Node, p: &ProjectionSpec) {
         self.must_reach(i, &n.id, &p.broker, "broker", carries_events);
+        self.projection_of_store(i, p);
         let taken = p.view.is_empty()
             || p.view.chars().count() > Bounds::ID_CHARS
             || self
@@ -212,7 +210,11 @@ impl<'a> Checker<'a> {
                     _ => None,
                 })
                 .collect();
-            if publishers.is_empty() && !self.captured_on(&src.topic) {
+            // A store's subscriptions are checked in `projection_of_store`.
+            if publishers.is_empty()
+                && !self.captured_on(&src.topic)
+                && !self.is_event_store(&p.broker)
+            {
                 self.fail(
                     Where::text("nodes", i, &src.topic),
                     format!(

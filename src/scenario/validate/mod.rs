@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod challenge;
 mod contexts;
 mod coordinator;
+mod event_store;
 mod expect;
 mod kinds;
 mod rows;

@@ -10,6 +10,7 @@ mod client;
 pub(crate) mod composer;
 mod coordinator;
 mod database;
+mod event_store;
 pub mod log;
 pub mod peer;
 pub mod projection;
@@ -26,6 +27,7 @@ pub use client::Client;
 pub use composer::Composer;
 pub use coordinator::Coordinator;
 pub use database::{Database, LogRow};
+pub use event_store::EventStore;
 pub use projection::Projection;
 pub use replica::{DedupWindow, Replica, Windows};
 pub use saga::Orchestrator;
@@ -197,5 +199,6 @@ pub fn build(kind: &NodeKind, w: &mut Wiring) -> Result<Box<dyn Actor>, BuildErr
         NodeKind::Projection(spec) => Box::new(Projection::build(spec, w)?),
         NodeKind::Log(spec) => Box::new(Log::build(spec, w)?),
         NodeKind::Coordinator(spec) => Box::new(Coordinator::build(spec, w)?),
+        NodeKind::EventStore(spec) => Box::new(EventStore::build(spec, w)),
     })
 }

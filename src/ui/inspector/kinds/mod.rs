@@ -13,7 +13,7 @@ mod service;
 use egui::Ui;
 
 use super::fields::{Fields, gesture, label, millis, set_spec};
-use crate::scenario::{ClientSpec, Kind, Node, NodeKind};
+use crate::scenario::{ClientSpec, EventStoreSpec, Kind, Node, NodeKind};
 use crate::session::Cmd;
 use crate::ui::view::View;
 
@@ -35,6 +35,7 @@ pub fn settings(ui: &mut Ui, view: &View, st: &mut Fields, n: &Node, cmds: &mut 
             NodeKind::Projection(p) => read_side::projection(ui, view, st, &n.id, p, cmds),
             NodeKind::Log(l) => log::log(ui, view, &n.id, l, cmds),
             NodeKind::Coordinator(c) => coordinator::coordinator(ui, view, &n.id, c, cmds),
+            NodeKind::EventStore(e) => event_store(ui, view, &n.id, e, cmds),
         });
 }
 
@@ -83,6 +84,39 @@ fn client(ui: &mut Ui, id: &str, c: &ClientSpec, cmds: &mut Vec<Cmd>) {
             ..*c
         })));
     }
+    ui.end_row();
+}
+
+/// An event store: whose streams it keeps, and how often it snapshots.
+fn event_store(ui: &mut Ui, view: &View, id: &str, e: &EventStoreSpec, cmds: &mut Vec<Cmd>) {
+    label(ui, "Streams of");
+    let writers: Vec<String> = view
+        .scenario
+        .nodes
+        .iter()
+        .filter(|m| m.kind.database() == Some(id))
+        .map(|m| m.label().to_string())
+        .collect();
+    ui.label(if writers.is_empty() {
+        "no service yet: link a service to it".to_string()
+    } else {
+        format!("{}: one stream per record", writers.join(", "))
+    });
+    ui.end_row();
+    let l = label(ui, "Snapshot every");
+    let mut n = e.snapshot_every.unwrap_or(0);
+    let r = ui
+        .add(
+            egui::DragValue::new(&mut n)
+                .range(0..=crate::scenario::MAX_SNAPSHOT_EVERY)
+                .suffix(" events"),
+        )
+        .labelled_by(l.id)
+        .on_hover_text("Keep each stream's fold every this many events; 0 takes none");
+    let k = EventStoreSpec {
+        snapshot_every: (n > 0).then_some(n),
+    };
+    gesture(&r, cmds, set_spec(id, NodeKind::EventStore(k)));
     ui.end_row();
 }
 

@@ -54,15 +54,28 @@ pub(super) fn service(
             for (db, name) in nodes_of(view, Kind::Database) {
                 ui.selectable_value(&mut choice, Some(db), name);
             }
+            // An event store makes the service event-sourced: it keeps no
+            // table, its records are the folds of their streams.
+            for (db, name) in nodes_of(view, Kind::EventStore) {
+                ui.selectable_value(&mut choice, Some(db), format!("{name} (event-sourced)"));
+            }
         })
         .response
         .labelled_by(l.id);
     if choice != svc.database {
         let mut k = svc.clone();
+        k.event_sourced = nodes_of(view, Kind::EventStore)
+            .iter()
+            .any(|(e, _)| Some(e) == choice.as_ref());
         k.database = choice;
         cmds.push(Cmd::Edit(set(k)));
     }
     ui.end_row();
+    if svc.event_sourced {
+        label(ui, "Event-sourced");
+        ui.label("each write appends an event to the record's stream; its row is the fold");
+        ui.end_row();
+    }
 
     let l = label(ui, "Publishes to");
     let current = svc.publish.as_ref().map_or("nothing".to_string(), |p| {
