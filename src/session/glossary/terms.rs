@@ -226,7 +226,7 @@ pub const TERMS: &[Term] = &[
     term!(
         "expected version",
         ["expected versions", "expected version"],
-        "The version an append says the stream is at: the number of events its writer read. When another append came first, the store refuses it (a conflict), and the writer reads again and retries."
+        "The version an append says the stream is at: in Settle, the number of events its writer read (stores that number events from 0, as KurrentDB does, expect one less). When another append came first, the store refuses it (a conflict), and the writer reads again and retries."
     ),
     term!(
         "fold",
