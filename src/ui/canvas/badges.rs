@@ -36,8 +36,8 @@ fn lag_pill(painter: &Painter, r: Rect, size: f32, lag: u32) -> Rect {
     pill
 }
 
-/// State words on a box: design hints as amber tabs on its top edge, a log
-/// consumer's lag and its data on the bottom edge; inside, crashed and how
+/// State words on a box: crashed and the design hints as tabs on its top
+/// edge, a log consumer's lag and its data on the bottom edge; inside, how
 /// far behind. Returns the tabs and pills that stand out of the box, for
 /// names hung under boxes to keep clear of.
 pub fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color32) -> Vec<Rect> {
@@ -51,19 +51,23 @@ pub fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color
     {
         out.push(lag_pill(painter, r, badge, lag));
     }
+    // Crashed and the design hints share the top edge as one row of tabs,
+    // left to right, so none is drawn over another however narrow the box.
+    let mut tabs: Vec<(String, Color32)> = Vec::new();
+    if b.crashed {
+        tabs.push(("CRASHED".into(), theme::FAULT));
+    }
+    tabs.extend(b.hints.iter().map(|w| (format!("⚠ {w}"), theme::STALE)));
     let mut x = r.min.x + 10.0 * zoom;
-    for word in &b.hints {
-        let galley = painter.layout_no_wrap(
-            format!("⚠ {word}"),
-            FontId::proportional(badge),
-            theme::on(theme::STALE),
-        );
+    for (word, c) in tabs {
+        let galley = painter.layout_no_wrap(word, FontId::proportional(badge), theme::on(c));
         let at = pos2(x, r.min.y - galley.size().y * 0.5);
         let tab = Rect::from_min_size(at, galley.size()).expand2(vec2(4.0, 1.0) * zoom.sqrt());
-        painter.rect_filled(tab, 4.0 * zoom.sqrt(), theme::STALE);
+        painter.rect_filled(tab, 4.0 * zoom.sqrt(), c);
         out.push(tab);
-        painter.galley(at, galley, theme::on(theme::STALE));
-        x = tab.max.x + 4.0 * zoom;
+        painter.galley(at, galley, theme::on(c));
+        // Past this tab's padding and the next one's, with a gap.
+        x = tab.max.x + 4.0 * zoom.sqrt() + 3.0;
     }
     if let Some((text, waiting)) = b.data {
         let c = if waiting { theme::STALE } else { theme::AGREES };
@@ -79,13 +83,7 @@ pub fn box_badges(painter: &Painter, r: Rect, zoom: f32, b: &Badges, fill: Color
         painter.galley(at, galley, theme::on(c));
     }
     if b.crashed {
-        painter.text(
-            r.right_top() + vec2(-8.0, 6.0) * zoom,
-            Align2::RIGHT_TOP,
-            "CRASHED",
-            FontId::proportional((size * 0.8).max(10.0)),
-            theme::readable(theme::FAULT, fill),
-        );
+        // Said by its tab on the top edge, above.
     } else if let Some(lag) = b.behind {
         let c = if lag > 0.0 {
             theme::STALE
@@ -199,4 +197,40 @@ pub fn paint_pill(painter: &Painter, pill: Pill, at: Rect) {
     painter.rect_filled(at, 6.0, pill.color);
     let text = at.shrink2(vec2(6.0, 1.0));
     painter.galley(text.min, pill.galley, theme::on(pill.color));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Zoomed out on a crashed node with a design hint and a data badge
+    /// (lesson 04's dual write, 07c's coordinator), every word has its own
+    /// place: CRASHED used to be painted inside the box's corner, under
+    /// the hint's tab and over the data badge.
+    #[test]
+    fn a_crashed_box_draws_no_word_over_another() {
+        let ctx = egui::Context::default();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let painter = ui.painter().clone();
+            for zoom in [0.4_f32, 0.6, 1.0, 1.6] {
+                let r = Rect::from_min_size(pos2(100.0, 100.0), vec2(120.0, 44.0) * zoom);
+                let b = Badges {
+                    crashed: true,
+                    hints: vec!["DUAL WRITE"],
+                    behind: None,
+                    lag: None,
+                    data: Some(("locks held 4", false)),
+                };
+                let rects = box_badges(&painter, r, zoom, &b, Color32::BLACK);
+                assert_eq!(rects.len(), 3, "crashed, the hint and the data: {rects:?}");
+                for (i, a) in rects.iter().enumerate() {
+                    for c in &rects[i + 1..] {
+                        assert!(!a.intersects(*c), "at zoom {zoom}: {a:?} overlaps {c:?}");
+                    }
+                }
+            }
+        });
+        // Nothing draws the frame: its font atlas is dropped on purpose.
+        output.textures_delta.clear();
+    }
 }
