@@ -3,10 +3,11 @@
 //! carries a request's idempotency key stores the key in the same
 //! transaction, so a retry of that request finds it and writes nothing.
 
+use super::committed::{Again, Committed};
 use super::{Actor, Cx, Incoming, Store};
 use crate::model::deliver_flags::DUPLICATE_IGNORED;
 use crate::model::deliver_flags::{LOST_UPDATE, VERSION_CONFLICT};
-use crate::model::{Body, IdemKey, Record, Sym, Value, WriteKind};
+use crate::model::{Body, Record, Sym, Value, WriteKind};
 
 /// Most log rows sent in answer to one poll.
 const LOG_BATCH: u32 = 16;
@@ -29,49 +30,23 @@ pub struct Database {
     pub store: Store,
     /// Every committed write, in commit order (durable).
     pub log: Vec<LogRow>,
-    /// Write requests already committed, per sender (durable), so a write
-    /// the network duplicated commits once.
-    applied: std::collections::BTreeMap<crate::model::NodeIdx, super::DedupWindow>,
-    /// Idempotency keys of the writes committed, with the record each
-    /// committed (durable: a row of the same transaction as the write).
-    keys: std::collections::BTreeMap<IdemKey, Record>,
+    /// The writes committed (durable), so a duplicate or a retry with an
+    /// idempotency key commits once.
+    committed: Committed,
 }
 
 impl Actor for Database {
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
-        match m.body {
-            Body::DbWrite { req, key, .. }
-                if !self.applied.entry(m.from).or_default().insert(req) =>
-            {
-                // Already committed: answer again, change nothing.
-                let record = self.store.read(key);
-                cx.send(
-                    m.from,
-                    Body::DbWritten {
-                        req,
-                        record,
-                        replay: false,
-                    },
-                );
-            }
-            Body::DbWrite {
-                req, idem: Some(k), ..
-            } if self.keys.contains_key(&k) => {
-                // A retry of a request already done: answer with what the
-                // first one committed, and write nothing.
-                let Some(record) = self.keys.get(&k).copied() else {
-                    return;
-                };
+        if let Some(again) = self.committed.answer_again(cx, m, &self.store) {
+            // Already committed: answered again, nothing changes. A retry
+            // with the key of a request already done is a duplicate the
+            // key caught.
+            if again == Again::Retry {
                 cx.flags |= DUPLICATE_IGNORED;
-                cx.send(
-                    m.from,
-                    Body::DbWritten {
-                        req,
-                        record,
-                        replay: true,
-                    },
-                );
             }
+            return;
+        }
+        match m.body {
             Body::DbWrite {
                 req,
                 key,
@@ -116,7 +91,7 @@ impl Actor for Database {
                     payload,
                 });
                 if let Some(k) = idem {
-                    self.keys.insert(k, record);
+                    self.committed.remember(k, record);
                 }
                 if let Some((k, v)) = also {
                     let second = self.store.commit(k, v, cx.now, cx.me);

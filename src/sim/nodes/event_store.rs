@@ -12,14 +12,11 @@
 //! Settle folds a stream where it is kept and answers a read with the
 //! fold; a real service reads the stream's events and folds them itself.
 
-use std::collections::BTreeMap;
-
-use super::{Actor, Cx, DedupWindow, Incoming, Store, Subscription};
+use super::committed::Committed;
+use super::{Actor, Cx, Incoming, Store, Subscription};
 use crate::model::deliver_flags::VERSION_CONFLICT;
 use crate::model::fields::set_fields;
-use crate::model::{
-    Body, EventId, IdemKey, Key, NodeIdx, Record, Sym, Value, WriteKind, value_text,
-};
+use crate::model::{Body, EventId, Key, NodeIdx, Record, Sym, Value, WriteKind, value_text};
 use crate::scenario::{EventStoreSpec, event_row, event_table, snapshot_table};
 use crate::sim::wiring::Wiring;
 
@@ -37,11 +34,10 @@ pub struct EventStore {
     log: Vec<u32>,
     /// Who subscribes to each table's events.
     subscriptions: Vec<Subscription>,
-    /// Appends already done, per sender (durable), so an append the network
-    /// duplicated is done once.
-    applied: BTreeMap<NodeIdx, DedupWindow>,
-    /// Idempotency keys of the appends, with the state each made (durable).
-    keys: BTreeMap<IdemKey, Record>,
+    /// The appends done (durable), so a duplicate or a retry with an
+    /// idempotency key appends once; the record kept for a key is the
+    /// state its append made.
+    committed: Committed,
 }
 
 impl EventStore {
@@ -56,8 +52,7 @@ impl EventStore {
             snapshots,
             log: Vec::new(),
             subscriptions: w.subscriptions.remove(&w.me).unwrap_or_default(),
-            applied: BTreeMap::new(),
-            keys: BTreeMap::new(),
+            committed: Committed::default(),
         }
     }
 
@@ -154,32 +149,11 @@ fn fold(cx: &mut Cx, before: Value, event: Value, mode: WriteKind) -> Value {
 
 impl Actor for EventStore {
     fn on_message(&mut self, cx: &mut Cx, m: &Incoming) {
+        // Appended already: answered again, nothing appended.
+        if self.committed.answer_again(cx, m, &self.store).is_some() {
+            return;
+        }
         match m.body {
-            Body::DbWrite { req, key, .. }
-                if !self.applied.entry(m.from).or_default().insert(req) =>
-            {
-                // Appended already: answer again, append nothing.
-                let record = self.store.read(key);
-                let body = Body::DbWritten {
-                    req,
-                    record,
-                    replay: false,
-                };
-                cx.send(m.from, body);
-            }
-            Body::DbWrite {
-                req, idem: Some(k), ..
-            } if self.keys.contains_key(&k) => {
-                let Some(record) = self.keys.get(&k).copied() else {
-                    return;
-                };
-                let body = Body::DbWritten {
-                    req,
-                    record,
-                    replay: true,
-                };
-                cx.send(m.from, body);
-            }
             Body::DbWrite {
                 req,
                 key,
@@ -200,7 +174,7 @@ impl Actor for EventStore {
                 }
                 let folded = self.append(cx, m.from, req, key, value, mode);
                 if let Some(k) = idem {
-                    self.keys.insert(k, folded);
+                    self.committed.remember(k, folded);
                 }
             }
             Body::DbRead { req, key } => {

@@ -7,6 +7,7 @@
 mod broker;
 pub(crate) mod cdc;
 mod client;
+mod committed;
 pub(crate) mod composer;
 mod coordinator;
 mod database;
