@@ -73,7 +73,7 @@ fn every_show_me_is_a_step_of_its_lesson_that_shows_the_answer() {
     let mut wrong = Vec::new();
     for (i, question) in q.questions.iter().enumerate() {
         let show = &question.show_me;
-        let lesson = quiz::lesson_index(&show.lesson)
+        let lesson = settle::session::presets::index_of(&show.lesson)
             .unwrap_or_else(|| panic!("question {}: no lesson {}", i + 1, show.lesson));
         let s = PRESETS[lesson].load().expect("the lesson loads");
         let at = show.at.0;
@@ -146,7 +146,7 @@ fn taking_the_quiz_keeps_the_best_score_and_show_me_opens_the_moment() {
     // Show me: the lesson, paused at its moment; then back to the question.
     let k = 7;
     let show = &q.questions[k].show_me;
-    let lesson = quiz::lesson_index(&show.lesson).expect("a lesson");
+    let lesson = settle::session::presets::index_of(&show.lesson).expect("a lesson");
     s.apply(Cmd::Quiz(QuizCmd::Leave { question: k }));
     s.apply(Cmd::ShowMe {
         lesson,

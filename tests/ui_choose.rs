@@ -11,7 +11,7 @@ use egui_kittest::kittest::Queryable;
 use settle::scenario::Fault;
 use settle::session::Cmd;
 use settle::session::choose::said;
-use settle::session::presets::PRESETS;
+use settle::session::presets::index_of;
 use settle::ui::SettleApp;
 use settle::ui::app::Prefs;
 
@@ -37,10 +37,7 @@ fn a_pick_in_the_list_is_recorded_saved_and_replayed_the_same() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness_in(dir.path());
     h.run_steps(2);
-    let lesson = PRESETS
-        .iter()
-        .position(|p| p.file == "03-event-driven-replication.ron")
-        .expect("lesson 03");
+    let lesson = index_of("03-event-driven-replication.ron").expect("lesson 03");
     h.state_mut().push(Cmd::OpenPreset(lesson));
     h.run_steps(3);
     let untouched = whole_run(&mut h);
@@ -139,10 +136,7 @@ fn letting_the_network_decide_from_the_list_records_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness_in(dir.path());
     h.run_steps(2);
-    let lesson = PRESETS
-        .iter()
-        .position(|p| p.file == "03-event-driven-replication.ron")
-        .expect("lesson 03");
+    let lesson = index_of("03-event-driven-replication.ron").expect("lesson 03");
     h.state_mut().push(Cmd::OpenPreset(lesson));
     h.state_mut().push(Cmd::SetSpeed(1.0));
     h.run_steps(3);
@@ -190,10 +184,7 @@ fn the_keyboard_alone_turns_the_mode_on_and_drops_a_message() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut h = harness_in(dir.path());
     h.run_steps(2);
-    let lesson = PRESETS
-        .iter()
-        .position(|p| p.file == "03-event-driven-replication.ron")
-        .expect("lesson 03");
+    let lesson = index_of("03-event-driven-replication.ron").expect("lesson 03");
     h.state_mut().push(Cmd::OpenPreset(lesson));
     h.state_mut().push(Cmd::SetSpeed(1.0));
     h.run_steps(3);

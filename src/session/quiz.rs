@@ -31,11 +31,6 @@ pub fn from_str(text: &str, file: &str) -> Result<Quiz, ScenarioError> {
     })
 }
 
-/// Which preset a "Show me" opens.
-pub fn lesson_index(file: &str) -> Option<usize> {
-    PRESETS.iter().position(|p| p.file == file)
-}
-
 /// What the quiz view asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QuizCmd {

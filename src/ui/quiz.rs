@@ -142,7 +142,7 @@ fn body(
     ui.add_space(8.0);
     ui.horizontal(|ui| {
         let show = &question.show_me;
-        if let Some(lesson) = quiz::lesson_index(&show.lesson) {
+        if let Some(lesson) = crate::session::presets::index_of(&show.lesson) {
             let title = crate::session::presets::PRESETS
                 .get(lesson)
                 .and_then(|p| p.load().ok())
