@@ -105,10 +105,7 @@ fn tables(s: &Scenario, w: &mut Wiring) -> Result<Tables, BuildError> {
     // the row of each record it holds for a prepared change. Only a
     // coordinator makes a service a participant, so these come last.
     for n in &s.nodes {
-        if n.kind.kind() != crate::scenario::Kind::Coordinator {
-            continue;
-        }
-        for service in n.kind.calls() {
+        for service in n.kind.participants() {
             let table = w.intern(&crate::scenario::lock_table(service));
             if t.find(table).is_none() {
                 t.add(table, w.find(service)?, true);

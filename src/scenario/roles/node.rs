@@ -170,6 +170,26 @@ impl NodeKind {
         }
     }
 
+    /// The services it makes two-phase commit participants: each keeps
+    /// its prepared changes under locks until the decision comes.
+    pub fn participants(&self) -> Vec<&str> {
+        match self {
+            NodeKind::Coordinator(c) => c.participants.iter().map(|p| p.service.as_str()).collect(),
+            NodeKind::Service(_)
+            | NodeKind::Client(_)
+            | NodeKind::Database(_)
+            | NodeKind::Broker(_)
+            | NodeKind::Replica(_)
+            | NodeKind::Cdc(_)
+            | NodeKind::Composer(_)
+            | NodeKind::Orchestrator(_)
+            | NodeKind::EventStore(_)
+            | NodeKind::Peer(_)
+            | NodeKind::Projection(_)
+            | NodeKind::Log(_) => Vec::new(),
+        }
+    }
+
     /// The table it shares with other peers, if it is one.
     pub fn shares(&self) -> Option<&str> {
         match self {

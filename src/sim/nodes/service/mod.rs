@@ -185,9 +185,11 @@ impl Service {
         service.w.renames = schema::renames(w, &spec.table);
         // Only a service some coordinator names holds prepared changes:
         // its lock table is named (and interned) for no other.
-        let named = w.scenario.nodes.iter().any(|n| {
-            n.kind.kind() == crate::scenario::Kind::Coordinator && n.kind.calls().contains(&w.my_id)
-        });
+        let named = w
+            .scenario
+            .nodes
+            .iter()
+            .any(|n| n.kind.participants().contains(&w.my_id));
         if named {
             let table = w.intern(&crate::scenario::lock_table(w.my_id));
             service.participant = Some(prepared::Participant::new(table));
